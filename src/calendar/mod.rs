@@ -1,0 +1,250 @@
+//! Working days, by the rules of domain.md section 3.
+//!
+//! A working day is a Monday to Friday that is neither a bank holiday of the
+//! landlord's division nor one of the landlord's extra closure days. All the
+//! arithmetic reduces to two lookup tables built once per run:
+//!
+//! * `through[d]`: how many working days fall on or before date `d`;
+//! * `nth[k]`: the date of the k-th working day of the calendar.
+//!
+//! "Day 0" of a clock started on date `d` is the first working day on or after
+//! `d`, whose ordinal is `through[d - 1] + 1`; "N working days after day 0" is
+//! `nth[ordinal + N]`; "working days taken up to `r`" is `through[r] - ordinal`.
+//! The same tables are handed to polars as literal series, so the whole frame
+//! is computed with `gather`s, never a per-row loop.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use polars::prelude::*;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The bank holidays 2019-2028 as gov.uk publishes them (`bank-holidays.json`).
+pub const EMBEDDED_BANK_HOLIDAYS: &str = include_str!("bank-holidays.json");
+
+/// The bank-holiday divisions of the United Kingdom, named as gov.uk names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Division {
+    #[default]
+    EnglandAndWales,
+    Scotland,
+    NorthernIreland,
+}
+
+impl Division {
+    pub fn key(self) -> &'static str {
+        match self {
+            Division::EnglandAndWales => "england-and-wales",
+            Division::Scotland => "scotland",
+            Division::NorthernIreland => "northern-ireland",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct GovUkDivision {
+    events: Vec<GovUkEvent>,
+}
+
+#[derive(Debug, Deserialize)]
+struct GovUkEvent {
+    date: NaiveDate,
+}
+
+/// Which holiday data a calendar was built from, for the run manifest.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CalendarSource {
+    pub division: Division,
+    pub bank_holidays: String,
+    pub first_year: i32,
+    pub last_year: i32,
+    pub closure_days: Vec<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    first: NaiveDate,
+    last: NaiveDate,
+    /// `through[i + 1]` = working days on or before `first + i`; `through[0]`
+    /// is the day before `first`, so that `d - 1` is always addressable.
+    through: Vec<u32>,
+    /// `nth[k]` = the k-th working day (1-based; `nth[0]` is a placeholder).
+    nth: Vec<NaiveDate>,
+    source: CalendarSource,
+}
+
+impl Calendar {
+    /// The calendar from the bank holidays bundled with redress.
+    pub fn embedded(division: Division, closure_days: &[NaiveDate]) -> Result<Self> {
+        Self::from_gov_uk_json(EMBEDDED_BANK_HOLIDAYS, "embedded (gov.uk 2019-2028)", division, closure_days)
+    }
+
+    /// The calendar from a gov.uk `bank-holidays.json` file the landlord supplies.
+    pub fn from_file(path: &Path, division: Division, closure_days: &[NaiveDate]) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Calendar(format!("cannot read bank holidays file {}: {e}", path.display())))?;
+        Self::from_gov_uk_json(&text, &path.display().to_string(), division, closure_days)
+    }
+
+    pub fn from_gov_uk_json(
+        json: &str,
+        origin: &str,
+        division: Division,
+        closure_days: &[NaiveDate],
+    ) -> Result<Self> {
+        let mut file: std::collections::HashMap<String, GovUkDivision> = serde_json::from_str(json)
+            .map_err(|e| Error::Calendar(format!("{origin} is not a gov.uk bank-holidays.json file: {e}")))?;
+        let events = file
+            .remove(division.key())
+            .ok_or_else(|| Error::Calendar(format!("{origin} has no '{}' division", division.key())))?
+            .events;
+        let holidays: BTreeSet<NaiveDate> = events.iter().map(|e| e.date).collect();
+        let (Some(first_hol), Some(last_hol)) = (holidays.first(), holidays.last()) else {
+            return Err(Error::Calendar(format!("{origin} lists no bank holidays for {}", division.key())));
+        };
+        let first = NaiveDate::from_ymd_opt(first_hol.year(), 1, 1).expect("1 January exists");
+        let last = NaiveDate::from_ymd_opt(last_hol.year(), 12, 31).expect("31 December exists");
+        for &day in closure_days {
+            if day < first || day > last {
+                return Err(Error::Calendar(format!(
+                    "closure day {day} is outside the calendar's years {}-{}",
+                    first.year(),
+                    last.year()
+                )));
+            }
+        }
+        let closures: BTreeSet<NaiveDate> = closure_days.iter().copied().collect();
+        let mut through = vec![0u32];
+        let mut nth = vec![first];
+        let mut count = 0u32;
+        for day in first.iter_days().take_while(|d| *d <= last) {
+            let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+            if !weekend && !holidays.contains(&day) && !closures.contains(&day) {
+                count += 1;
+                nth.push(day);
+            }
+            through.push(count);
+        }
+        Ok(Calendar {
+            first,
+            last,
+            through,
+            nth,
+            source: CalendarSource {
+                division,
+                bank_holidays: origin.to_string(),
+                first_year: first.year(),
+                last_year: last.year(),
+                closure_days: closures.into_iter().collect(),
+            },
+        })
+    }
+
+    pub fn source(&self) -> &CalendarSource {
+        &self.source
+    }
+
+    pub fn first_day(&self) -> NaiveDate {
+        self.first
+    }
+
+    pub fn last_day(&self) -> NaiveDate {
+        self.last
+    }
+
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        day >= self.first && day <= self.last
+    }
+
+    fn offset(&self, day: NaiveDate) -> Result<usize> {
+        if !self.contains(day) {
+            return Err(Error::Calendar(format!(
+                "{day} is outside the working-day calendar ({}-{}); supply a newer gov.uk bank-holidays.json in [calendar] bank_holidays_file",
+                self.first.year(),
+                self.last.year()
+            )));
+        }
+        Ok((day - self.first).num_days() as usize)
+    }
+
+    pub fn is_working_day(&self, day: NaiveDate) -> Result<bool> {
+        let i = self.offset(day)?;
+        Ok(self.through[i + 1] > self.through[i])
+    }
+
+    /// Working days on or before `day`, counted from the calendar's start.
+    fn through(&self, day: NaiveDate) -> Result<u32> {
+        Ok(self.through[self.offset(day)? + 1])
+    }
+
+    /// The ordinal of day 0 for a clock started on `day`.
+    fn day_zero_ordinal(&self, day: NaiveDate) -> Result<u32> {
+        Ok(self.through[self.offset(day)?] + 1)
+    }
+
+    fn nth(&self, ordinal: u32) -> Result<NaiveDate> {
+        self.nth.get(ordinal as usize).copied().ok_or_else(|| {
+            Error::Calendar(format!(
+                "the result falls after the calendar's last year {}; supply a newer gov.uk bank-holidays.json",
+                self.last.year()
+            ))
+        })
+    }
+
+    /// Day 0 of a clock started on `day`: that day if it is a working day,
+    /// otherwise the next working day.
+    pub fn day_zero(&self, day: NaiveDate) -> Result<NaiveDate> {
+        self.nth(self.day_zero_ordinal(day)?)
+    }
+
+    /// The last day that is "within `n` working days" of `from`: the n-th
+    /// working day after day 0.
+    pub fn add_working_days(&self, from: NaiveDate, n: u32) -> Result<NaiveDate> {
+        self.nth(self.day_zero_ordinal(from)? + n)
+    }
+
+    /// Working days after day 0 of `from` up to and including `to`. Negative
+    /// when `to` falls before day 0 (a reply on the weekend it was received).
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> Result<i64> {
+        Ok(i64::from(self.through(to)?) - i64::from(self.day_zero_ordinal(from)?))
+    }
+
+    // ---- vectorised forms, for whole frames -------------------------------
+
+    fn epoch_offset(&self, date: Expr) -> Expr {
+        let first = (self.first - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() as i32;
+        date.cast(DataType::Int32) - lit(first)
+    }
+
+    fn through_series(&self) -> Series {
+        Series::new("through".into(), &self.through)
+    }
+
+    fn nth_series(&self) -> Series {
+        Series::new("nth".into(), &self.nth)
+    }
+
+    /// `through[d]` for a date column (dates must lie inside the calendar).
+    pub fn through_expr(&self, date: Expr) -> Expr {
+        let idx = (self.epoch_offset(date) + lit(1)).cast(DataType::UInt32);
+        lit(self.through_series()).gather(idx, true).cast(DataType::Int32)
+    }
+
+    /// The ordinal of day 0 for a date column.
+    pub fn day_zero_ordinal_expr(&self, date: Expr) -> Expr {
+        let idx = self.epoch_offset(date).cast(DataType::UInt32);
+        lit(self.through_series()).gather(idx, true).cast(DataType::Int32) + lit(1)
+    }
+
+    /// The date of working day `ordinal`; null past the calendar's end.
+    pub fn nth_expr(&self, ordinal: Expr) -> Expr {
+        lit(self.nth_series()).gather(ordinal.cast(DataType::UInt32), true)
+    }
+}
+
+#[cfg(test)]
+mod tests;

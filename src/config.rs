@@ -1,0 +1,386 @@
+//! The landlord configuration: a TOML file of typed sections. Unknown keys are
+//! errors that name the key, so a typo never silently falls back to a default.
+//! Every timescale defaults to the Housing Ombudsman's Complaint Handling Code
+//! (2024); a landlord states only where its own policy differs.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Division;
+use crate::error::{Error, Result};
+use crate::period::FinancialYear;
+
+/// The sample configuration bundled with redress, used by `redress run` with
+/// no `--config`.
+pub const SAMPLE_CONFIG_PATH: &str = "sample-data/landlord.toml";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The landlord's name as it should appear in reports.
+    pub landlord: String,
+    /// Pins the run date, so a published run can be reproduced exactly.
+    /// `--as-of` overrides it; without either, today.
+    #[serde(default)]
+    pub as_of: Option<NaiveDate>,
+    #[serde(default)]
+    pub input: InputConfig,
+    /// Homes owned by stock type, keyed by the financial year from which the
+    /// figure applies ("2024-25"). A period uses the latest entry at or before
+    /// its financial year.
+    #[serde(default)]
+    pub homes: BTreeMap<FinancialYear, HomesOwned>,
+    #[serde(default)]
+    pub timescales: Timescales,
+    #[serde(default)]
+    pub calendar: CalendarConfig,
+    /// Targets by measure id (see `queries/metrics.toml`), e.g.
+    /// `stage1_on_time_pct = 95`.
+    #[serde(default)]
+    pub targets: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HomesOwned {
+    #[serde(default)]
+    pub lcra: u32,
+    #[serde(default)]
+    pub lcho: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputConfig {
+    /// Case exports (CSV or .xlsx), relative to the config file. Read in order
+    /// and concatenated.
+    #[serde(default)]
+    pub cases: Vec<PathBuf>,
+    /// For workbooks: the sheet to read. Default: the first sheet.
+    #[serde(default)]
+    pub sheet: Option<String>,
+    #[serde(default)]
+    pub date_format: DateFormat,
+    #[serde(default)]
+    pub encoding: Encoding,
+    /// The field separator of CSV exports.
+    #[serde(default = "default_delimiter")]
+    pub delimiter: char,
+    /// Canonical column name -> the header the export uses for it.
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+}
+
+fn default_delimiter() -> char {
+    ','
+}
+
+impl Default for InputConfig {
+    fn default() -> Self {
+        InputConfig {
+            cases: Vec::new(),
+            sheet: None,
+            date_format: DateFormat::default(),
+            encoding: Encoding::default(),
+            delimiter: default_delimiter(),
+            columns: BTreeMap::new(),
+        }
+    }
+}
+
+/// How dates are written in the export.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum DateFormat {
+    /// `dd/mm/yyyy` or ISO `yyyy-mm-dd`, whichever each value is. Never
+    /// `mm/dd/yyyy`: a UK export is never American.
+    #[default]
+    Auto,
+    /// `dd/mm/yyyy` (also `dd-mm-yyyy`, `dd.mm.yyyy`) only.
+    Uk,
+    /// `yyyy-mm-dd` only.
+    Iso,
+}
+
+/// The text encoding of CSV exports.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encoding {
+    /// UTF-8, with or without a byte-order mark. Anything else is refused with
+    /// a message naming the first bad byte.
+    #[default]
+    Utf8,
+    /// Windows-1252 (the "ANSI" of older Windows exports): decoded to UTF-8.
+    Windows1252,
+}
+
+/// When the response clock of a stage starts.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClockStart {
+    /// From the acknowledgement, but never later than the day it was due
+    /// (Code 2024).
+    #[default]
+    Acknowledgement,
+    /// From receipt (day 0), as older policies count it.
+    Receipt,
+}
+
+/// The timescales of one stage or record type, as written in the config:
+/// every field optional, so a landlord states only what differs.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageTimescaleConfig {
+    pub acknowledge: Option<u32>,
+    pub respond: Option<u32>,
+    pub max_extension: Option<u32>,
+    pub clock_starts: Option<ClockStart>,
+}
+
+/// A stage's timescales with every default filled in.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct StageTimescale {
+    /// Acknowledge within this many working days of receipt.
+    pub acknowledge: u32,
+    /// Respond within this many working days of the clock start (None: no
+    /// response timescale, e.g. compliments).
+    pub respond: Option<u32>,
+    /// An agreed extension may add at most this many working days.
+    pub max_extension: u32,
+    pub clock_starts: ClockStart,
+}
+
+impl StageTimescaleConfig {
+    fn resolve(&self, default: StageTimescale) -> StageTimescale {
+        StageTimescale {
+            acknowledge: self.acknowledge.unwrap_or(default.acknowledge),
+            respond: self.respond.or(default.respond),
+            max_extension: self.max_extension.unwrap_or(default.max_extension),
+            clock_starts: self.clock_starts.unwrap_or(default.clock_starts),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timescales {
+    #[serde(default)]
+    pub complaint: ComplaintTimescales,
+    #[serde(default)]
+    pub compliment: StageTimescaleConfig,
+    #[serde(default)]
+    pub suggestion: StageTimescaleConfig,
+    #[serde(default)]
+    pub enquiry: StageTimescaleConfig,
+    #[serde(default)]
+    pub feedback: StageTimescaleConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintTimescales {
+    /// 2 (the Code) or 1 (a one-stage process: stage 2 rows are then errors).
+    #[serde(default = "two_stages")]
+    pub stages: u8,
+    #[serde(default)]
+    pub stage1: StageTimescaleConfig,
+    #[serde(default)]
+    pub stage2: StageTimescaleConfig,
+}
+
+fn two_stages() -> u8 {
+    2
+}
+
+impl Default for ComplaintTimescales {
+    fn default() -> Self {
+        ComplaintTimescales { stages: 2, stage1: Default::default(), stage2: Default::default() }
+    }
+}
+
+/// The record types an export may hold, in canonical spelling.
+pub const RECORD_TYPES: [&str; 5] = ["complaint", "compliment", "suggestion", "enquiry", "feedback"];
+
+/// Code 2024 stage 1: acknowledge 5, respond 10 from acknowledgement, extend by at most 10.
+pub const CODE_STAGE1: StageTimescale =
+    StageTimescale { acknowledge: 5, respond: Some(10), max_extension: 10, clock_starts: ClockStart::Acknowledgement };
+/// Code 2024 stage 2: acknowledge 5, respond 20 from acknowledgement, extend by at most 20.
+pub const CODE_STAGE2: StageTimescale =
+    StageTimescale { acknowledge: 5, respond: Some(20), max_extension: 20, clock_starts: ClockStart::Acknowledgement };
+/// Other feedback: acknowledge within 5 working days, no response timescale
+/// unless the landlord sets one.
+pub const OTHER_FEEDBACK: StageTimescale =
+    StageTimescale { acknowledge: 5, respond: None, max_extension: 0, clock_starts: ClockStart::Acknowledgement };
+
+impl Timescales {
+    pub fn stage(&self, stage: u8) -> StageTimescale {
+        match stage {
+            1 => self.complaint.stage1.resolve(CODE_STAGE1),
+            _ => self.complaint.stage2.resolve(CODE_STAGE2),
+        }
+    }
+
+    pub fn record_type(&self, record_type: &str) -> StageTimescale {
+        let config = match record_type {
+            "compliment" => &self.compliment,
+            "suggestion" => &self.suggestion,
+            "enquiry" => &self.enquiry,
+            _ => &self.feedback,
+        };
+        config.resolve(OTHER_FEEDBACK)
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarConfig {
+    #[serde(default)]
+    pub division: Division,
+    /// A newer gov.uk `bank-holidays.json`, relative to the config file.
+    #[serde(default)]
+    pub bank_holidays_file: Option<PathBuf>,
+    /// Extra days the landlord is closed (e.g. between Christmas and New Year).
+    #[serde(default)]
+    pub closure_days: Vec<NaiveDate>,
+}
+
+/// A loaded configuration and where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    pub config: Config,
+    pub path: PathBuf,
+}
+
+impl LoadedConfig {
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::config(path, format!("cannot read: {e}")))?;
+        let config = Config::parse(&text).map_err(|message| Error::config(path, message))?;
+        Ok(LoadedConfig { config, path: path.to_path_buf() })
+    }
+
+    /// A path from the config, taken relative to the config file's folder.
+    pub fn resolve(&self, relative: &Path) -> PathBuf {
+        if relative.is_absolute() {
+            return relative.to_path_buf();
+        }
+        self.path.parent().unwrap_or(Path::new(".")).join(relative)
+    }
+
+    pub fn case_files(&self) -> Vec<PathBuf> {
+        self.config.input.cases.iter().map(|p| self.resolve(p)).collect()
+    }
+}
+
+impl Config {
+    /// Parse and check a configuration; the error is a message for the analyst.
+    pub fn parse(text: &str) -> std::result::Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> std::result::Result<(), String> {
+        if !matches!(self.timescales.complaint.stages, 1 | 2) {
+            return Err(format!(
+                "timescales.complaint.stages is {}; a complaints process has 1 or 2 stages",
+                self.timescales.complaint.stages
+            ));
+        }
+        for (canonical, header) in &self.input.columns {
+            if !crate::ingest::CANONICAL_COLUMNS.contains(&canonical.as_str()) {
+                return Err(format!(
+                    "input.columns: '{canonical}' (mapped from \"{header}\") is not a canonical column; expected one of {}",
+                    crate::ingest::CANONICAL_COLUMNS.join(", ")
+                ));
+            }
+        }
+        for (measure, _) in &self.targets {
+            if !crate::metrics::Catalogue::embedded().has_target(measure) {
+                return Err(format!(
+                    "targets: '{measure}' is not a measure with a target; expected one of {}",
+                    crate::metrics::Catalogue::embedded().target_ids().join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Homes owned that apply to a financial year: the latest entry at or before it.
+    pub fn homes_for(&self, year: FinancialYear) -> Option<(FinancialYear, HomesOwned)> {
+        self.homes.range(..=year).next_back().map(|(y, h)| (*y, *h))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_code_2024_timescales() {
+        let c = Config::parse("landlord = \"Test\"").unwrap();
+        assert_eq!(c.timescales.stage(1), CODE_STAGE1);
+        assert_eq!(c.timescales.stage(2), CODE_STAGE2);
+        assert_eq!(c.timescales.complaint.stages, 2);
+        assert_eq!(c.calendar.division, Division::EnglandAndWales);
+    }
+
+    #[test]
+    fn a_partial_stage_keeps_the_other_defaults_of_that_stage() {
+        let c = Config::parse("landlord = \"T\"\n[timescales.complaint.stage2]\nacknowledge = 10\n").unwrap();
+        let s2 = c.timescales.stage(2);
+        assert_eq!((s2.acknowledge, s2.respond, s2.max_extension), (10, Some(20), 20));
+    }
+
+    #[test]
+    fn one_stage_landlord_from_the_seeds_is_expressible() {
+        // Wellingborough Homes: one stage, respond within 10 working days of
+        // receipt; compliments and suggestions acknowledged within 3.
+        let text = r#"
+landlord = "One Stage Homes"
+[timescales.complaint]
+stages = 1
+[timescales.complaint.stage1]
+acknowledge = 3
+respond = 10
+clock_starts = "receipt"
+[timescales.compliment]
+acknowledge = 3
+[timescales.suggestion]
+acknowledge = 3
+respond = 20
+"#;
+        let c = Config::parse(text).unwrap();
+        assert_eq!(c.timescales.complaint.stages, 1);
+        assert_eq!(c.timescales.stage(1).clock_starts, ClockStart::Receipt);
+        assert_eq!(c.timescales.record_type("suggestion").respond, Some(20));
+        assert_eq!(c.timescales.record_type("compliment").respond, None);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_naming_the_key() {
+        let err = Config::parse("landlord = \"T\"\n[timescales.complaint.stage1]\nrepsond = 10\n").unwrap_err();
+        assert!(err.contains("repsond"), "{err}");
+        let err = Config::parse("landlord = \"T\"\nlandlord_name = \"x\"\n").unwrap_err();
+        assert!(err.contains("landlord_name"), "{err}");
+        let err = Config::parse("landlord = \"T\"\n[input.columns]\ncase_reference = \"Ref\"\n").unwrap_err();
+        assert!(err.contains("case_reference"), "{err}");
+        let err = Config::parse("landlord = \"T\"\n[targets]\nstage1_ontime = 90\n").unwrap_err();
+        assert!(err.contains("stage1_ontime"), "{err}");
+    }
+
+    #[test]
+    fn homes_apply_from_their_year_until_the_next_entry() {
+        let c = Config::parse(
+            "landlord = \"T\"\n[homes]\n\"2024-25\" = { lcra = 100, lcho = 10 }\n\"2026-27\" = { lcra = 120, lcho = 12 }\n",
+        )
+        .unwrap();
+        let fy = |s: &str| s.parse::<FinancialYear>().unwrap();
+        assert_eq!(c.homes_for(fy("2023-24")), None);
+        assert_eq!(c.homes_for(fy("2025-26")).unwrap().1, HomesOwned { lcra: 100, lcho: 10 });
+        assert_eq!(c.homes_for(fy("2027-28")).unwrap().1.lcra, 120);
+    }
+}

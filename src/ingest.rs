@@ -1,0 +1,333 @@
+//! Stage 1, load: read every case export (CSV or Excel workbook) into one frame
+//! of text columns named canonically, one row per export row.
+//!
+//! Input quirks are handled here and nowhere else: byte-order marks, encodings,
+//! the landlord's own column headers, delimiters, workbook sheets. Only the
+//! canonical columns are read; everything else in the export (names,
+//! addresses, emails, notes) is dropped at the door and never reaches a later
+//! stage, let alone an output.
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use polars::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::config::{Encoding, InputConfig};
+use crate::error::{Error, Result};
+
+/// The canonical columns of a case export (domain.md section 7), in order.
+pub const CANONICAL_COLUMNS: [&str; 16] = [
+    "case_ref",
+    "record_type",
+    "stage",
+    "received_date",
+    "acknowledged_date",
+    "extended_due_date",
+    "responded_date",
+    "outcome",
+    "refusal_reason",
+    "service_area",
+    "category",
+    "channel",
+    "stock_type",
+    "compensation",
+    "learning_theme",
+    "learning_action",
+];
+
+/// Columns without which no row can be used.
+pub const REQUIRED_COLUMNS: [&str; 3] = ["case_ref", "received_date", "stage"];
+
+/// Which source file a row came from (index into `Loaded::files`) and its
+/// 1-based data row within that file (row 1 is the first row under the header).
+pub const FILE_COLUMN: &str = "file_id";
+pub const ROW_COLUMN: &str = "row";
+
+/// What was read from one export, for the run manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputFile {
+    pub path: PathBuf,
+    pub format: &'static str,
+    pub sha256: String,
+    pub rows: usize,
+    /// canonical column -> the export's header
+    pub columns: BTreeMap<String, String>,
+    /// Headers present in the export but not read (their values never are).
+    pub dropped_columns: Vec<String>,
+}
+
+pub struct Loaded {
+    /// Text columns: `file_id`, `row`, then every canonical column (null where
+    /// the export lacks it).
+    pub frame: DataFrame,
+    pub files: Vec<InputFile>,
+}
+
+/// Read and concatenate the exports.
+pub fn load(paths: &[PathBuf], input: &InputConfig) -> Result<Loaded> {
+    if paths.is_empty() {
+        return Err(Error::Usage("no case exports given: set input.cases in the config or pass --cases".into()));
+    }
+    let mut frames = Vec::with_capacity(paths.len());
+    let mut files = Vec::with_capacity(paths.len());
+    for (file_id, path) in paths.iter().enumerate() {
+        let (frame, file) = load_one(path, input)?;
+        let frame = frame
+            .lazy()
+            .with_column(lit(file_id as u32).cast(DataType::UInt32).alias(FILE_COLUMN))
+            .select(std::iter::once(col(FILE_COLUMN)).chain(std::iter::once(col(ROW_COLUMN))).chain(CANONICAL_COLUMNS.iter().map(|c| col(*c))).collect::<Vec<_>>());
+        frames.push(frame);
+        files.push(file);
+    }
+    let frame = concat(frames, UnionArgs::default())?.collect()?;
+    Ok(Loaded { frame, files })
+}
+
+fn load_one(path: &Path, input: &InputConfig) -> Result<(DataFrame, InputFile)> {
+    let bytes = std::fs::read(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
+    let sha256 = hex(&Sha256::digest(&bytes));
+    let is_workbook = matches!(
+        path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref(),
+        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+    );
+    let (frame, mut file) = if is_workbook {
+        read_workbook(path, bytes, input)?
+    } else {
+        read_csv(path, bytes, input)?
+    };
+    file.sha256 = sha256;
+    file.rows = frame.height();
+    Ok((frame, file))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// How a header is compared: case, spacing and punctuation do not matter, so
+/// "Case Ref", "case_ref" and "CASE-REF" are the same header.
+fn header_key(header: &str) -> String {
+    header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// Decide which export column feeds each canonical column.
+fn map_headers(path: &Path, headers: &[String], input: &InputConfig) -> Result<(Vec<(usize, &'static str)>, InputFile)> {
+    let wanted: Vec<(&'static str, String)> = CANONICAL_COLUMNS
+        .iter()
+        .map(|c| (*c, header_key(input.columns.get(*c).map(String::as_str).unwrap_or(c))))
+        .collect();
+    let mut chosen: Vec<(usize, &'static str)> = Vec::new();
+    let mut columns = BTreeMap::new();
+    let mut dropped = Vec::new();
+    for (i, header) in headers.iter().enumerate() {
+        let key = header_key(header);
+        match wanted.iter().find(|(_, w)| !key.is_empty() && *w == key) {
+            Some((canonical, _)) => {
+                if let Some((j, _)) = chosen.iter().find(|(_, c)| c == canonical) {
+                    return Err(Error::input(
+                        path,
+                        format!(
+                            "columns {} (\"{}\") and {} (\"{header}\") both map to {canonical}; remove or rename one",
+                            j + 1,
+                            headers[*j],
+                            i + 1
+                        ),
+                    ));
+                }
+                chosen.push((i, canonical));
+                columns.insert(canonical.to_string(), header.clone());
+            }
+            None => dropped.push(header.clone()),
+        }
+    }
+    let missing: Vec<String> = REQUIRED_COLUMNS
+        .iter()
+        .filter(|r| !chosen.iter().any(|(_, c)| c == *r))
+        .map(|r| match input.columns.get(*r) {
+            Some(h) => format!("{r} (mapped from \"{h}\")"),
+            None => r.to_string(),
+        })
+        .collect();
+    if !missing.is_empty() {
+        let mut message = format!("missing required column(s): {}", missing.join(", "));
+        if headers.len() == 1 {
+            if let Some(d) = [';', '\t', '|'].into_iter().find(|d| headers[0].contains(*d)) {
+                message.push_str(&format!(
+                    "; the header has a single column containing '{}': set input.delimiter = \"{}\"",
+                    d.escape_default(),
+                    d.escape_default()
+                ));
+            }
+        } else {
+            message.push_str(&format!("; the header has: {}", headers.join(", ")));
+        }
+        return Err(Error::input(path, message));
+    }
+    let file = InputFile {
+        path: path.to_path_buf(),
+        format: "",
+        sha256: String::new(),
+        rows: 0,
+        columns,
+        dropped_columns: dropped,
+    };
+    Ok((chosen, file))
+}
+
+/// Turn the raw bytes of a CSV export into UTF-8 without a byte-order mark.
+fn decode(path: &Path, mut bytes: Vec<u8>, encoding: Encoding) -> Result<Vec<u8>> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Error::input(path, "is UTF-16 encoded; save the export as UTF-8 CSV"));
+    }
+    match encoding {
+        Encoding::Windows1252 => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
+            Ok(text.into_owned().into_bytes())
+        }
+        Encoding::Utf8 => match std::str::from_utf8(&bytes) {
+            Ok(_) => Ok(bytes),
+            Err(e) => {
+                let at = e.valid_up_to();
+                let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+                Err(Error::input(
+                    path,
+                    format!(
+                        "is not valid UTF-8 (byte 0x{:02X} at line {line}); if it was saved as Windows-1252 (\"ANSI\"), set input.encoding = \"windows-1252\"",
+                        bytes[at]
+                    ),
+                ))
+            }
+        },
+    }
+}
+
+fn read_csv(path: &Path, bytes: Vec<u8>, input: &InputConfig) -> Result<(DataFrame, InputFile)> {
+    let bytes = decode(path, bytes, input.encoding)?;
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::input(path, "is empty: expected a header row and case rows"));
+    }
+    let delimiter = u8::try_from(input.delimiter)
+        .map_err(|_| Error::input(path, format!("delimiter '{}' is not a single-byte character", input.delimiter)))?;
+    let headers = read_header(path, &bytes, delimiter)?;
+    let (chosen, mut file) = map_headers(path, &headers, input)?;
+    file.format = "csv";
+    let projection: Vec<usize> = chosen.iter().map(|(i, _)| *i).collect();
+    // Every column is read as text: parsing (dates, amounts, spellings) belongs
+    // to validation, which can report each failure by row and column.
+    let schema: Schema = headers
+        .iter()
+        .enumerate()
+        .map(|(i, _)| Field::new(format!("c{i}").into(), DataType::String))
+        .collect();
+    let frame = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_schema(Some(Arc::new(schema)))
+        .with_projection(Some(Arc::new(projection)))
+        .with_row_index(Some(RowIndex { name: ROW_COLUMN.into(), offset: 1 }))
+        .map_parse_options(|o| {
+            o.with_separator(delimiter)
+                .with_quote_char(Some(b'"'))
+                .with_missing_is_null(true)
+                .with_truncate_ragged_lines(true)
+        })
+        .into_reader_with_file_handle(Cursor::new(bytes))
+        .finish()
+        .map_err(|e| Error::input(path, format!("cannot be read as CSV: {e}")))?;
+    Ok((canonical_frame(frame, &chosen)?, file))
+}
+
+/// The header row, parsed with the same quoting rules as the body.
+fn read_header(path: &Path, bytes: &[u8], delimiter: u8) -> Result<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(bytes);
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(true) => Ok(record.iter().map(|h| h.trim().to_string()).collect()),
+        Ok(false) => Err(Error::input(path, "is empty: expected a header row and case rows")),
+        Err(e) => Err(Error::input(path, format!("cannot read the header row: {e}"))),
+    }
+}
+
+/// Rename the read columns to canonical names and add the canonical columns
+/// the export lacks, as nulls.
+fn canonical_frame(frame: DataFrame, chosen: &[(usize, &'static str)]) -> Result<DataFrame> {
+    let read: Vec<&str> = frame.get_column_names().into_iter().map(|s| s.as_str()).filter(|n| *n != ROW_COLUMN).collect::<Vec<_>>();
+    let mut exprs = vec![col(ROW_COLUMN).cast(DataType::UInt32)];
+    for canonical in CANONICAL_COLUMNS {
+        let expr = match chosen.iter().position(|(_, c)| *c == canonical) {
+            Some(k) => col(read[k]),
+            None => lit(NULL).cast(DataType::String),
+        };
+        exprs.push(expr.alias(canonical));
+    }
+    Ok(frame.lazy().select(exprs).collect()?)
+}
+
+fn read_workbook(path: &Path, bytes: Vec<u8>, input: &InputConfig) -> Result<(DataFrame, InputFile)> {
+    use calamine::{Data, Reader};
+    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| Error::input(path, format!("cannot be read as a workbook: {e}")))?;
+    let sheet_names = workbook.sheet_names();
+    let sheet = match &input.sheet {
+        Some(name) => sheet_names.iter().find(|s| *s == name).cloned().ok_or_else(|| {
+            Error::input(path, format!("has no sheet \"{name}\"; its sheets are: {}", sheet_names.join(", ")))
+        })?,
+        None => sheet_names.first().cloned().ok_or_else(|| Error::input(path, "has no sheets"))?,
+    };
+    let range = workbook
+        .worksheet_range(&sheet)
+        .map_err(|e| Error::input(path, format!("cannot read sheet \"{sheet}\": {e}")))?;
+    let mut rows = range.rows();
+    let headers: Vec<String> = rows
+        .next()
+        .ok_or_else(|| Error::input(path, format!("sheet \"{sheet}\" is empty: expected a header row and case rows")))?
+        .iter()
+        .map(|c| cell_text(c).unwrap_or_default().trim().to_string())
+        .collect();
+    let (chosen, mut file) = map_headers(path, &headers, input)?;
+    file.format = "xlsx";
+    let mut columns: Vec<Vec<Option<String>>> = vec![Vec::new(); chosen.len()];
+    let mut row_numbers: Vec<u32> = Vec::new();
+    for (n, row) in rows.enumerate() {
+        if row.iter().all(|c| matches!(c, Data::Empty)) {
+            continue;
+        }
+        row_numbers.push(n as u32 + 1);
+        for (k, (i, _)) in chosen.iter().enumerate() {
+            columns[k].push(row.get(*i).and_then(cell_text));
+        }
+    }
+    let mut series: Vec<Column> = vec![Column::new(ROW_COLUMN.into(), row_numbers)];
+    for (k, values) in columns.into_iter().enumerate() {
+        series.push(Column::new(format!("c{k}").into(), values));
+    }
+    let frame = DataFrame::new_infer_height(series)?;
+    Ok((canonical_frame(frame, &chosen)?, file))
+}
+
+/// A workbook cell as the text a CSV export would hold. Dates become ISO
+/// dates; whole numbers lose their ".0".
+fn cell_text(cell: &calamine::Data) -> Option<String> {
+    use calamine::Data;
+    match cell {
+        Data::Empty => None,
+        Data::String(s) => Some(s.clone()),
+        Data::Int(i) => Some(i.to_string()),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", *f as i64)),
+        Data::Float(f) => Some(f.to_string()),
+        Data::Bool(b) => Some(b.to_string()),
+        Data::DateTime(dt) => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            Some(format!("{y:04}-{m:02}-{d:02}"))
+        }
+        Data::DateTimeIso(s) => Some(s.chars().take(10).collect()),
+        Data::DurationIso(s) => Some(s.clone()),
+        Data::Error(e) => Some(format!("#{e:?}")),
+    }
+}

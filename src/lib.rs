@@ -1,0 +1,21 @@
+//! redress: complaint handling performance reports for social landlords in
+//! England, from case-management exports.
+//!
+//! The pipeline reads in stage order:
+//! [`ingest`] (load) → [`validate`] → [`timescales`] (the working-day
+//! [`calendar`] applied) → [`metrics`] (definitions in `queries/`) → outputs
+//! ([`output`]), orchestrated by [`pipeline`].
+
+pub mod calendar;
+pub mod config;
+pub mod error;
+pub mod ingest;
+pub mod metrics;
+pub mod output;
+pub mod period;
+pub mod pipeline;
+pub mod sample;
+pub mod timescales;
+pub mod validate;
+
+pub use error::{Error, Result};

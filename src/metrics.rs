@@ -1,0 +1,540 @@
+//! Stage 4, metrics: count what `queries/metrics.toml` defines, per month,
+//! stream and breakdown, in one group-by per period-defining date; then
+//! assemble the published figures for any period from those monthly cells.
+//! Every figure keeps its numerator and denominator.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::period::{month_index, FinancialYear, Period};
+
+pub const EMBEDDED_QUERIES: &str = include_str!("../queries/metrics.toml");
+
+/// The streams of work figures are made for. `complaints` is stage 1 + 2.
+pub const STREAMS: [&str; 7] = ["stage1", "stage2", "complaints", "compliment", "suggestion", "enquiry", "feedback"];
+/// The columns figures are broken down by; `all` is the whole landlord.
+pub const BREAKDOWNS: [&str; 5] = ["all", "stock_type", "service_area", "category", "channel"];
+const BREAKDOWN_COLUMNS: [&str; 4] = ["stock_type", "service_area", "category", "channel"];
+pub const ALL: &str = "All";
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodBy {
+    ReceivedDate,
+    RespondedDate,
+}
+
+impl PeriodBy {
+    fn column(self) -> &'static str {
+        match self {
+            PeriodBy::ReceivedDate => "received_date",
+            PeriodBy::RespondedDate => "responded_date",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountDef {
+    pub id: String,
+    pub period_by: PeriodBy,
+    #[serde(rename = "where")]
+    pub condition: String,
+    #[serde(default)]
+    pub sum: Option<String>,
+    pub describe: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Count,
+    Percent,
+    Mean,
+    Gbp,
+    #[serde(rename = "per_1000_homes")]
+    Per1000Homes,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Better {
+    Higher,
+    Lower,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureDef {
+    pub id: String,
+    pub label: String,
+    pub unit: Unit,
+    pub numerator: String,
+    #[serde(default)]
+    pub denominator: Option<String>,
+    #[serde(default)]
+    pub better: Option<Better>,
+    pub streams: Vec<String>,
+    #[serde(default)]
+    pub breakdowns: Option<Vec<String>>,
+    #[serde(default)]
+    pub describe: Option<String>,
+}
+
+impl MeasureDef {
+    pub fn has_breakdown(&self, breakdown: &str) -> bool {
+        self.breakdowns.as_ref().is_none_or(|b| b.iter().any(|x| x == breakdown))
+    }
+}
+
+/// The metric definitions: counts and the measures made from them.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    #[serde(rename = "count")]
+    pub counts: Vec<CountDef>,
+    #[serde(rename = "measure")]
+    pub measures: Vec<MeasureDef>,
+}
+
+/// A reference to a count from a measure: `received` or `received@stage2`.
+#[derive(Debug, Clone, Copy)]
+struct CountRef<'a> {
+    count: usize,
+    stream: Option<&'a str>,
+}
+
+impl Catalogue {
+    /// The definitions shipped in `queries/metrics.toml`.
+    pub fn embedded() -> &'static Catalogue {
+        static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+        CATALOGUE.get_or_init(|| {
+            Catalogue::parse(EMBEDDED_QUERIES).expect("queries/metrics.toml is valid (checked by a unit test)")
+        })
+    }
+
+    pub fn load(path: &Path) -> Result<Catalogue> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::config(path, format!("cannot read: {e}")))?;
+        Catalogue::parse(&text).map_err(|m| Error::config(path, m))
+    }
+
+    pub fn parse(text: &str) -> std::result::Result<Catalogue, String> {
+        let catalogue: Catalogue = toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())?;
+        catalogue.check()?;
+        Ok(catalogue)
+    }
+
+    fn check(&self) -> std::result::Result<(), String> {
+        for c in &self.counts {
+            let _ = polars::sql::sql_expr(&c.condition).map_err(|e| format!("count {}: where = \"{}\": {e}", c.id, c.condition))?;
+        }
+        for m in &self.measures {
+            self.count_ref(&m.numerator).map_err(|e| format!("measure {}: numerator: {e}", m.id))?;
+            if let Some(d) = &m.denominator {
+                self.count_ref(d).map_err(|e| format!("measure {}: denominator: {e}", m.id))?;
+            }
+            let needs_denominator = matches!(m.unit, Unit::Percent | Unit::Mean);
+            if needs_denominator != m.denominator.is_some() {
+                return Err(format!("measure {}: a {:?} measure {} a denominator", m.id, m.unit, if needs_denominator { "needs" } else { "takes no" }));
+            }
+            for s in &m.streams {
+                if !STREAMS.contains(&s.as_str()) {
+                    return Err(format!("measure {}: unknown stream '{s}'; expected one of {}", m.id, STREAMS.join(", ")));
+                }
+            }
+            for b in m.breakdowns.iter().flatten() {
+                if !BREAKDOWNS.contains(&b.as_str()) {
+                    return Err(format!("measure {}: unknown breakdown '{b}'; expected one of {}", m.id, BREAKDOWNS.join(", ")));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn count_ref<'a>(&self, text: &'a str) -> std::result::Result<CountRef<'a>, String> {
+        let (name, stream) = match text.split_once('@') {
+            Some((n, s)) => (n, Some(s)),
+            None => (text, None),
+        };
+        let count = self.counts.iter().position(|c| c.id == name).ok_or_else(|| format!("no count named '{name}'"))?;
+        if let Some(s) = stream {
+            if !STREAMS.contains(&s) {
+                return Err(format!("unknown stream '{s}' in '{text}'"));
+            }
+        }
+        Ok(CountRef { count, stream })
+    }
+
+    pub fn measure(&self, id: &str) -> Option<&MeasureDef> {
+        self.measures.iter().find(|m| m.id == id)
+    }
+
+    /// Targets are set per stream and measure: `stage1_on_time_pct`.
+    pub fn target_ids(&self) -> Vec<String> {
+        self.measures
+            .iter()
+            .filter(|m| m.better.is_some())
+            .flat_map(|m| m.streams.iter().map(move |s| format!("{s}_{}", m.id)))
+            .collect()
+    }
+
+    pub fn has_target(&self, id: &str) -> bool {
+        self.target_ids().iter().any(|t| t == id)
+    }
+
+    /// The rule of a measure in words, from its definition.
+    pub fn rule(&self, m: &MeasureDef) -> String {
+        let describe = |r: &str| {
+            let cr = self.count_ref(r).expect("checked");
+            let c = &self.counts[cr.count];
+            match cr.stream {
+                Some(s) => format!("{} ({s}): {}", c.id, c.describe),
+                None => format!("{}: {}", c.id, c.describe),
+            }
+        };
+        let formula = match (m.unit, &m.denominator) {
+            (Unit::Percent, Some(d)) => format!("{} ÷ {} × 100", m.numerator, d),
+            (Unit::Mean, Some(d)) => format!("{} ÷ {}", m.numerator, d),
+            (Unit::Per1000Homes, _) => format!("{} ÷ homes owned × 1,000", m.numerator),
+            _ => m.numerator.clone(),
+        };
+        let mut parts = vec![formula, describe(&m.numerator)];
+        if let Some(d) = &m.denominator {
+            parts.push(describe(d));
+        }
+        if let Some(extra) = &m.describe {
+            parts.push(extra.clone());
+        }
+        parts.join("; ")
+    }
+}
+
+/// Monthly counts per stream and breakdown group.
+pub struct Cube {
+    /// (month index, stream, breakdown, group) -> one value per count
+    cells: HashMap<(i32, String, &'static str, String), Vec<f64>>,
+    n_counts: usize,
+}
+
+/// The stream of a row: `stage1`, `stage2` or the record type.
+fn stream_expr() -> Expr {
+    when(col("record_type").eq(lit("complaint")))
+        .then(concat_str([lit("stage"), col("stage").cast(DataType::String)], "", false))
+        .otherwise(col("record_type"))
+}
+
+fn month_expr(date: &str) -> Expr {
+    (col(date).dt().year().cast(DataType::Int32) * lit(12) + col(date).dt().month().cast(DataType::Int32) - lit(1))
+        .alias("month")
+}
+
+impl Cube {
+    /// Count every row once per period-defining date, for dates in `window`.
+    pub fn build(cases: &DataFrame, catalogue: &Catalogue, window: (NaiveDate, NaiveDate)) -> Result<Cube> {
+        let n_counts = catalogue.counts.len();
+        let mut cells: HashMap<(i32, String, &'static str, String), Vec<f64>> = HashMap::new();
+        let keys: Vec<Expr> = std::iter::once(col("month"))
+            .chain(std::iter::once(col("stream")))
+            .chain(BREAKDOWN_COLUMNS.iter().map(|c| col(*c)))
+            .collect();
+        let base = cases.clone().lazy().with_column(stream_expr().alias("stream"));
+        for basis in [PeriodBy::ReceivedDate, PeriodBy::RespondedDate] {
+            let members: Vec<usize> = (0..n_counts).filter(|i| catalogue.counts[*i].period_by == basis).collect();
+            if members.is_empty() {
+                continue;
+            }
+            let mut aggs = Vec::with_capacity(members.len());
+            for &i in &members {
+                let c = &catalogue.counts[i];
+                let condition = polars::sql::sql_expr(&c.condition)?;
+                let value = match &c.sum {
+                    Some(column) => col(column.as_str()).cast(DataType::Float64),
+                    None => lit(1.0),
+                };
+                aggs.push(when(condition).then(value).otherwise(lit(0.0)).sum().alias(format!("c{i}")));
+            }
+            let date = basis.column();
+            let grouped = base
+                .clone()
+                .filter(col(date).gt_eq(lit(window.0)).and(col(date).lt_eq(lit(window.1))))
+                .with_column(month_expr(date))
+                .group_by(keys.clone())
+                .agg(aggs)
+                .collect()?;
+            let month = grouped.column("month")?.i32()?;
+            let stream = grouped.column("stream")?.str()?;
+            let groups: Vec<&StringChunked> =
+                BREAKDOWN_COLUMNS.iter().map(|c| grouped.column(c).and_then(|s| s.str())).collect::<PolarsResult<_>>()?;
+            let values: Vec<&Float64Chunked> = members
+                .iter()
+                .map(|i| grouped.column(&format!("c{i}")).and_then(|s| s.f64()))
+                .collect::<PolarsResult<_>>()?;
+            for row in 0..grouped.height() {
+                let (Some(m), Some(s)) = (month.get(row), stream.get(row)) else { continue };
+                let mut targets: Vec<(&'static str, String)> = vec![("all", ALL.to_string())];
+                for (b, g) in BREAKDOWN_COLUMNS.iter().zip(&groups) {
+                    targets.push((b, g.get(row).unwrap_or(crate::validate::NOT_RECORDED).to_string()));
+                }
+                let streams: &[&str] = if s.starts_with("stage") { &[s, "complaints"] } else { &[s] };
+                for st in streams {
+                    for (b, g) in &targets {
+                        let cell = cells.entry((m, st.to_string(), b, g.clone())).or_insert_with(|| vec![0.0; n_counts]);
+                        for (k, &i) in members.iter().enumerate() {
+                            cell[i] += values[k].get(row).unwrap_or(0.0);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Cube { cells, n_counts })
+    }
+
+    /// Counts for a stream and group over a date range of whole months.
+    fn counts(&self, months: std::ops::RangeInclusive<i32>, stream: &str, breakdown: &'static str, group: &str) -> Vec<f64> {
+        let mut total = vec![0.0; self.n_counts];
+        for m in months {
+            if let Some(cell) = self.cells.get(&(m, stream.to_string(), breakdown, group.to_string())) {
+                for (t, v) in total.iter_mut().zip(cell) {
+                    *t += v;
+                }
+            }
+        }
+        total
+    }
+
+    /// The groups seen for a breakdown in a month range, sorted.
+    fn groups(&self, months: &std::ops::RangeInclusive<i32>, breakdown: &str) -> Vec<String> {
+        let mut g: Vec<String> = self
+            .cells
+            .keys()
+            .filter(|(m, _, b, _)| months.contains(m) && *b == breakdown)
+            .map(|(_, _, _, g)| g.clone())
+            .collect();
+        g.sort();
+        g.dedup();
+        g
+    }
+}
+
+/// One published figure.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Figure {
+    /// `<stream>_<measure>`, e.g. `stage1_on_time_pct`.
+    pub id: String,
+    pub measure: String,
+    pub stream: String,
+    pub period: String,
+    pub breakdown: String,
+    pub group: String,
+    pub unit: Unit,
+    /// Rounded as published: 1 decimal place (2 for money); null when the
+    /// denominator is 0 or a figure it needs (homes owned) is missing.
+    pub value: Option<f64>,
+    pub numerator: f64,
+    pub denominator: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+pub fn round(value: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (value * f).round() / f
+}
+
+fn months_of(period: &Period) -> std::ops::RangeInclusive<i32> {
+    month_index(period.start())..=month_index(period.end())
+}
+
+/// Homes owned for a breakdown group in a financial year.
+fn homes(config: &Config, year: FinancialYear, breakdown: &str, group: &str) -> std::result::Result<f64, String> {
+    let Some((_, h)) = config.homes_for(year) else {
+        return Err(format!("no homes-owned figure for {year} or earlier in [homes]"));
+    };
+    Ok(match (breakdown, group) {
+        ("stock_type", "LCHO") => f64::from(h.lcho),
+        ("stock_type", _) => f64::from(h.lcra),
+        _ => f64::from(h.lcra) + f64::from(h.lcho),
+    })
+}
+
+pub struct FigureMaker<'a> {
+    pub cube: &'a Cube,
+    pub catalogue: &'a Catalogue,
+    pub config: &'a Config,
+}
+
+impl FigureMaker<'_> {
+    fn count(&self, reference: &str, months: &std::ops::RangeInclusive<i32>, stream: &str, breakdown: &'static str, group: &str) -> f64 {
+        let r = self.catalogue.count_ref(reference).expect("checked");
+        self.cube.counts(months.clone(), r.stream.unwrap_or(stream), breakdown, group)[r.count]
+    }
+
+    /// One figure for a measure over any run of whole months.
+    pub fn figure(
+        &self,
+        m: &MeasureDef,
+        stream: &str,
+        months: &std::ops::RangeInclusive<i32>,
+        period_id: &str,
+        year: FinancialYear,
+        breakdown: &'static str,
+        group: &str,
+    ) -> Figure {
+        let numerator = self.count(&m.numerator, months, stream, breakdown, group);
+        let mut denominator = m.denominator.as_ref().map(|d| self.count(d, months, stream, breakdown, group));
+        let mut note = None;
+        let value = match m.unit {
+            Unit::Count => Some(numerator),
+            Unit::Gbp => Some(round(numerator, 2)),
+            Unit::Percent | Unit::Mean => {
+                let d = denominator.expect("checked");
+                let scale = if m.unit == Unit::Percent { 100.0 } else { 1.0 };
+                (d > 0.0).then(|| round(numerator / d * scale, 1))
+            }
+            Unit::Per1000Homes => match homes(self.config, year, breakdown, group) {
+                Ok(h) => {
+                    denominator = Some(h);
+                    (h > 0.0).then(|| round(numerator / h * 1000.0, 1))
+                }
+                Err(why) => {
+                    note = Some(why);
+                    None
+                }
+            },
+        };
+        Figure {
+            id: format!("{stream}_{}", m.id),
+            measure: m.id.clone(),
+            stream: stream.to_string(),
+            period: period_id.to_string(),
+            breakdown: breakdown.to_string(),
+            group: group.to_string(),
+            unit: m.unit,
+            value,
+            numerator: round(numerator, 2),
+            denominator,
+            note,
+        }
+    }
+
+    /// Every figure for a period: all measures, streams and breakdown groups
+    /// (or only the whole-landlord figures when `all_only`).
+    pub fn period_figures(&self, period: &Period, all_only: bool) -> Vec<Figure> {
+        let months = months_of(period);
+        let id = period.to_string();
+        let mut out = Vec::new();
+        for breakdown in BREAKDOWNS {
+            if all_only && breakdown != "all" {
+                continue;
+            }
+            let groups = if breakdown == "all" { vec![ALL.to_string()] } else { self.cube.groups(&months, breakdown) };
+            for m in self.catalogue.measures.iter().filter(|m| m.has_breakdown(breakdown)) {
+                for stream in &m.streams {
+                    for g in &groups {
+                        out.push(self.figure(m, stream, &months, &id, period.financial_year(), breakdown, g));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A row of `tsm.csv`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TsmRow {
+    pub measure: &'static str,
+    pub stock_type: String,
+    pub stage: u8,
+    pub numerator: f64,
+    pub denominator: f64,
+    /// One decimal place; None when it cannot be computed (the note says why).
+    pub value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The Tenant Satisfaction Measures CH01 and CH02 (domain.md section 4) over
+/// the financial year to date at the end of `period` (the whole year when the
+/// period is a year), for LCRA, LCHO and all stock, stage 1 and stage 2.
+pub fn tsm(maker: &FigureMaker, period: &Period) -> (Period, Vec<TsmRow>) {
+    let year = period.financial_year();
+    let months = month_index(year.start())..=month_index(period.end());
+    let per_1000 = maker.catalogue.measure("per_1000_homes").expect("queries define per_1000_homes");
+    let on_time = maker.catalogue.measure("on_time_pct").expect("queries define on_time_pct");
+    let mut rows = Vec::new();
+    for (measure, def) in [("CH01", per_1000), ("CH02", on_time)] {
+        for stock in ["LCRA", "LCHO", "all"] {
+            for stage in [1u8, 2] {
+                let (breakdown, group) = if stock == "all" { ("all", ALL) } else { ("stock_type", stock) };
+                let f = maker.figure(def, &format!("stage{stage}"), &months, "", year, breakdown, group);
+                rows.push(TsmRow {
+                    measure,
+                    stock_type: stock.to_string(),
+                    stage,
+                    numerator: f.numerator,
+                    denominator: f.denominator.unwrap_or(0.0),
+                    value: f.value,
+                    note: f.note,
+                });
+            }
+        }
+    }
+    (Period::Year(year), rows)
+}
+
+/// The definitions as published in metrics.json: label, unit and rule per measure.
+pub fn definitions(catalogue: &Catalogue) -> BTreeMap<String, serde_json::Value> {
+    catalogue
+        .measures
+        .iter()
+        .map(|m| {
+            (
+                m.id.clone(),
+                serde_json::json!({
+                    "label": m.label,
+                    "unit": m.unit,
+                    "better": m.better,
+                    "numerator": m.numerator,
+                    "denominator": m.denominator,
+                    "rule": catalogue.rule(m),
+                }),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_queries_are_valid() {
+        let c = Catalogue::parse(EMBEDDED_QUERIES).unwrap();
+        assert!(c.measure("on_time_pct").is_some());
+        assert!(c.has_target("stage1_on_time_pct"));
+        assert!(!c.has_target("stage1_received"));
+    }
+
+    #[test]
+    fn bad_definitions_are_refused_with_the_measure_named() {
+        let text = EMBEDDED_QUERIES.replace("numerator = \"responded_on_time\"", "numerator = \"on_tiem\"");
+        let err = Catalogue::parse(&text).unwrap_err();
+        assert!(err.contains("on_time_pct") && err.contains("on_tiem"), "{err}");
+        let text = EMBEDDED_QUERIES.replace("where = \"is_upheld\"", "where = \"is_upheld AND AND\"");
+        assert!(Catalogue::parse(&text).unwrap_err().contains("count upheld"));
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero_at_one_place() {
+        assert_eq!(round(12.25, 1), 12.3);
+        assert_eq!(round(80.0 / 3.0, 1), 26.7);
+    }
+}

@@ -1,0 +1,93 @@
+//! Writing outputs. Every file is written to a temporary file in the same
+//! folder and renamed into place, so a run killed midway never leaves a
+//! half-written file; all of a run's files are rendered in memory first, so a
+//! run that fails before writing leaves the previous outputs untouched.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// A rendered output file, not yet written.
+pub struct Output {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Write files atomically into `dir` (created if needed).
+pub fn write_all(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+    outputs.iter().map(|o| write_atomic(&dir.join(&o.name), &o.bytes)).collect()
+}
+
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let err = |source| Error::Write { path: path.to_path_buf(), source };
+    let mut tmp = tempfile::Builder::new().prefix(".redress-").suffix(".tmp").tempfile_in(dir).map_err(err)?;
+    tmp.write_all(bytes).map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(path.to_path_buf())
+}
+
+/// A CSV cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
+/// tab, carriage return) is prefixed with an apostrophe so it stays text.
+pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+/// Render rows as CSV with a header, every text cell made formula-safe.
+pub fn csv_bytes<I, R>(header: &[&str], rows: I) -> Result<Vec<u8>>
+where
+    I: IntoIterator<Item = R>,
+    R: IntoIterator<Item = String>,
+{
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let io = |e: csv::Error| Error::Write { path: PathBuf::from("<csv>"), source: std::io::Error::other(e) };
+    w.write_record(header).map_err(io)?;
+    for row in rows {
+        let cells: Vec<String> = row.into_iter().map(|c| csv_safe(&c).into_owned()).collect();
+        w.write_record(&cells).map_err(io)?;
+    }
+    w.into_inner().map_err(|e| Error::Write { path: PathBuf::from("<csv>"), source: e.into_error() })
+}
+
+/// A number as published: no trailing ".0" on whole numbers.
+pub fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
+}
+
+/// A number to a fixed number of decimal places.
+pub fn fixed(value: f64, places: usize) -> String {
+    format!("{value:.places$}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_defused() {
+        let bytes = csv_bytes(&["a", "b"], vec![vec!["=HYPERLINK(\"x\")".to_string(), "-50".to_string()]]).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(text, "a,b\r\n\"'=HYPERLINK(\"\"x\"\")\",'-50\r\n");
+    }
+
+    #[test]
+    fn atomic_write_replaces_the_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.csv");
+        write_atomic(&path, b"old contents that are longer").unwrap();
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+        assert!(leftovers.is_empty());
+    }
+}

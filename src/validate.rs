@@ -1,0 +1,430 @@
+//! Stage 2, validate: parse the text columns into dates, numbers and canonical
+//! spellings; decide which rows can be used. Every row that cannot is excluded
+//! from the figures and listed in the data-quality report with the column,
+//! the value and the reason; rows with lesser faults stay in and are listed
+//! as warnings. Nothing is dropped silently.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use crate::calendar::Calendar;
+use crate::config::{Config, DateFormat};
+use crate::error::Result;
+use crate::ingest::{FILE_COLUMN, ROW_COLUMN};
+
+pub const ERROR: &str = "error";
+pub const WARNING: &str = "warning";
+
+/// Spellings accepted for each canonical value, compared after lower-casing
+/// and removing everything but letters and digits ("Partially Upheld",
+/// "partly_upheld" and "PARTLY-UPHELD" are all `partlyupheld`/`partiallyupheld`).
+pub const RECORD_TYPE_SPELLINGS: &[(&str, &[&str])] = &[
+    ("complaint", &["complaint", "complaints", "formalcomplaint"]),
+    ("compliment", &["compliment", "compliments"]),
+    ("suggestion", &["suggestion", "suggestions"]),
+    ("enquiry", &["enquiry", "enquiries", "inquiry", "inquiries", "mpenquiry", "councillorenquiry"]),
+    ("feedback", &["feedback", "negativefeedback", "comment", "comments"]),
+];
+
+pub const OUTCOME_SPELLINGS: &[(&str, &[&str])] = &[
+    ("upheld", &["upheld", "fullyupheld", "uphold"]),
+    ("partially_upheld", &["partiallyupheld", "partlyupheld", "partupheld", "upheldinpart", "partiallyuphold"]),
+    ("not_upheld", &["notupheld", "notuphold", "notupheldnofault"]),
+    ("withdrawn", &["withdrawn", "complaintwithdrawn", "withdrawnbyresident", "withdrawnbycustomer"]),
+    ("refused", &["refused", "notaccepted", "declined", "complaintrefused", "excluded"]),
+];
+
+pub const STOCK_TYPE_SPELLINGS: &[(&str, &[&str])] = &[
+    (
+        "LCRA",
+        &[
+            "lcra", "lowcostrentalaccommodation", "lowcostrental", "generalneeds", "supported",
+            "supportedhousing", "housingforolderpeople", "intermediaterent", "socialrent", "affordablerent",
+        ],
+    ),
+    ("LCHO", &["lcho", "lowcosthomeownership", "sharedownership", "homeownership", "leasehold"]),
+];
+
+/// What "not recorded" looks like in breakdowns.
+pub const NOT_RECORDED: &str = "Not recorded";
+
+pub struct Validated {
+    /// Usable rows, typed. See [`prepared_columns`] in the metrics stage.
+    pub cases: DataFrame,
+    /// One row per problem found: file_id, row, case_ref, column, value,
+    /// problem, severity, in file and row order.
+    pub issues: DataFrame,
+    pub rows_read: usize,
+    pub rows_excluded: usize,
+}
+
+/// One rule a row can break.
+struct Check {
+    column: &'static str,
+    severity: &'static str,
+    problem: Expr,
+    when: Expr,
+    value: Expr,
+}
+
+impl Check {
+    fn new(column: &'static str, severity: &'static str, problem: impl Into<String>, when: Expr, value: Expr) -> Self {
+        Check { column, severity, problem: lit(problem.into()), when: when.fill_null(false), value }
+    }
+}
+
+fn text(column: &str) -> Expr {
+    let stripped = col(column).str().strip_chars(lit(NULL));
+    when(stripped.clone().eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(stripped)
+}
+
+fn raw(column: &str) -> String {
+    format!("raw_{column}")
+}
+
+fn spelling_key(e: Expr) -> Expr {
+    e.str().to_lowercase().str().replace_all(lit("[^a-z0-9]"), lit(""), false)
+}
+
+/// Map spellings to canonical values; unknown spellings become null.
+fn canonical(e: Expr, table: &[(&str, &[&str])]) -> Expr {
+    let key = spelling_key(e);
+    table.iter().rev().fold(lit(NULL).cast(DataType::String), |otherwise, (value, spellings)| {
+        let list = Series::new("spellings".into(), spellings.to_vec());
+        when(key.clone().is_in(lit(list).implode(false), false)).then(lit(*value)).otherwise(otherwise)
+    })
+}
+
+fn strptime(format: &str) -> StrptimeOptions {
+    StrptimeOptions { format: Some(format.into()), strict: false, exact: true, cache: true }
+}
+
+/// Parse a date column written `dd/mm/yyyy` (or with `-` or `.`) or ISO.
+/// A time part ("14:32", "T09:00:00") is ignored: only the day matters.
+fn parse_date(e: Expr, format: DateFormat) -> Expr {
+    let day = e.str().replace(lit(r"[T ].*$"), lit(""), false);
+    let iso = day.clone().str().to_date(strptime("%Y-%m-%d"));
+    let uk = day.str().replace_all(lit(r"[.\-]"), lit("/"), false).str().to_date(strptime("%d/%m/%Y"));
+    match format {
+        DateFormat::Auto => coalesce(&[iso, uk]),
+        DateFormat::Uk => uk,
+        DateFormat::Iso => iso,
+    }
+}
+
+fn date_hint(format: DateFormat) -> &'static str {
+    match format {
+        DateFormat::Auto => "dd/mm/yyyy or yyyy-mm-dd",
+        DateFormat::Uk => "dd/mm/yyyy",
+        DateFormat::Iso => "yyyy-mm-dd",
+    }
+}
+
+pub const DATE_COLUMNS: [&str; 4] = ["received_date", "acknowledged_date", "extended_due_date", "responded_date"];
+
+/// Parse every column; keep the trimmed text as `raw_<column>` for reporting.
+fn parse(raw_frame: LazyFrame, config: &Config) -> LazyFrame {
+    let fmt = config.input.date_format;
+    let text_columns = crate::ingest::CANONICAL_COLUMNS.map(|c| text(c).alias(raw(c)));
+    let mut lf = raw_frame.with_columns(text_columns);
+    let record_type = when(col(raw("record_type")).is_null())
+        .then(lit("complaint"))
+        .otherwise(canonical(col(raw("record_type")), RECORD_TYPE_SPELLINGS));
+    let stock_type = when(col(raw("stock_type")).is_null())
+        .then(lit("LCRA"))
+        .otherwise(canonical(col(raw("stock_type")), STOCK_TYPE_SPELLINGS));
+    let amount = col(raw("compensation")).str().replace_all(lit(r"[£,\s]|GBP|gbp"), lit(""), false);
+    let mut parsed = vec![
+        record_type.alias("record_type"),
+        col(raw("stage")).str().extract(lit(r"(\d+)"), 1).cast(DataType::Int32).alias("stage"),
+        canonical(col(raw("outcome")), OUTCOME_SPELLINGS).alias("outcome"),
+        stock_type.alias("stock_type"),
+        amount.cast(DataType::Float64).alias("compensation"),
+        col(raw("case_ref")).alias("case_ref"),
+        col(raw("refusal_reason")).alias("refusal_reason"),
+        col(raw("learning_theme")).alias("learning_theme"),
+        col(raw("learning_action")).alias("learning_action"),
+    ];
+    for c in ["service_area", "category", "channel"] {
+        parsed.push(col(raw(c)).fill_null(lit(NOT_RECORDED)).alias(c));
+    }
+    for c in DATE_COLUMNS {
+        parsed.push(parse_date(col(raw(c)), fmt).alias(c));
+    }
+    lf = lf.with_columns(parsed);
+    lf
+}
+
+fn checks(config: &Config, calendar: &Calendar, as_of: NaiveDate) -> Vec<Check> {
+    let fmt = config.input.date_format;
+    let stages = i32::from(config.timescales.complaint.stages);
+    let is_complaint = col("record_type").eq(lit("complaint"));
+    let mut checks = vec![
+        Check::new("case_ref", ERROR, "missing case reference", col(raw("case_ref")).is_null(), lit("")),
+        Check::new(
+            "record_type",
+            ERROR,
+            "unknown record type (expected complaint, compliment, suggestion, enquiry or feedback)",
+            col(raw("record_type")).is_not_null().and(col("record_type").is_null()),
+            col(raw("record_type")),
+        ),
+        Check::new("received_date", ERROR, "missing received date", col(raw("received_date")).is_null(), lit("")),
+    ];
+    for c in DATE_COLUMNS {
+        checks.push(Check::new(
+            c,
+            ERROR,
+            format!("not a valid date in {} form (an impossible date such as 31/02 counts)", date_hint(fmt)),
+            col(raw(c)).is_not_null().and(col(c).is_null()),
+            col(raw(c)),
+        ));
+        checks.push(Check::new(
+            c,
+            ERROR,
+            format!(
+                "date outside the working-day calendar ({} to {}); a newer bank-holidays file extends it",
+                calendar.first_day().format("%Y"),
+                calendar.last_day().format("%Y")
+            ),
+            col(c).lt(lit(calendar.first_day())).or(col(c).gt(lit(calendar.last_day()))),
+            col(raw(c)),
+        ));
+    }
+    for c in ["received_date", "acknowledged_date", "responded_date"] {
+        checks.push(Check::new(
+            c,
+            ERROR,
+            format!("date in the future (after the run date {})", as_of.format("%d/%m/%Y")),
+            col(c).gt(lit(as_of)).and(col(c).lt_eq(lit(calendar.last_day()))),
+            col(raw(c)),
+        ));
+    }
+    checks.extend([
+        Check::new(
+            "stage",
+            ERROR,
+            "missing stage for a complaint",
+            is_complaint.clone().and(col(raw("stage")).is_null()),
+            lit(""),
+        ),
+        Check::new(
+            "stage",
+            ERROR,
+            if stages == 1 {
+                "unknown stage (this landlord has a one-stage process: expected 1)".to_string()
+            } else {
+                "unknown stage (expected 1 or 2)".to_string()
+            },
+            is_complaint
+                .clone()
+                .and(col(raw("stage")).is_not_null())
+                .and(col("stage").is_null().or(col("stage").lt(lit(1))).or(col("stage").gt(lit(stages)))),
+            col(raw("stage")),
+        ),
+        Check::new(
+            "outcome",
+            ERROR,
+            "unknown outcome (expected upheld, partially upheld, not upheld, withdrawn or refused)",
+            col(raw("outcome")).is_not_null().and(col("outcome").is_null()),
+            col(raw("outcome")),
+        ),
+        Check::new(
+            "stock_type",
+            ERROR,
+            "unknown stock type (expected LCRA or LCHO)",
+            col(raw("stock_type")).is_not_null().and(col("stock_type").is_null()),
+            col(raw("stock_type")),
+        ),
+        Check::new(
+            "compensation",
+            ERROR,
+            "not an amount of money",
+            col(raw("compensation")).is_not_null().and(col("compensation").is_null()),
+            col(raw("compensation")),
+        ),
+        Check::new(
+            "compensation",
+            ERROR,
+            "negative amount",
+            col("compensation").lt(lit(0.0)),
+            col(raw("compensation")),
+        ),
+        Check::new(
+            "responded_date",
+            ERROR,
+            "response before receipt",
+            col("responded_date").lt(col("received_date")),
+            col(raw("responded_date")),
+        ),
+        Check::new(
+            "acknowledged_date",
+            ERROR,
+            "acknowledgement before receipt",
+            col("acknowledged_date").lt(col("received_date")),
+            col(raw("acknowledged_date")),
+        ),
+    ]);
+    checks
+}
+
+/// Problems that leave the row in use. Evaluated on usable rows only.
+fn warnings() -> Result<Vec<Check>> {
+    let is_complaint = col("record_type").eq(lit("complaint"));
+    let closed_without_response = col("outcome").is_in(lit(Series::new("o".into(), ["withdrawn", "refused"])).implode(false), false);
+    Ok(vec![
+        Check::new(
+            "acknowledged_date",
+            WARNING,
+            "responded but no acknowledgement recorded: the response date is taken as the acknowledgement",
+            col("responded_date").is_not_null().and(col("acknowledged_date").is_null()),
+            lit(""),
+        ),
+        Check::new(
+            "outcome",
+            WARNING,
+            "responded but no outcome recorded: left out of outcome figures",
+            is_complaint.clone().and(col("responded_date").is_not_null()).and(col("outcome").is_null()),
+            lit(""),
+        ),
+        Check::new(
+            "responded_date",
+            WARNING,
+            "outcome recorded but no response date: counted as open",
+            is_complaint.clone().and(col("outcome").is_not_null()).and(col("responded_date").is_null()).and(closed_without_response.not()),
+            col(raw("outcome")),
+        ),
+        Check::new(
+            "refusal_reason",
+            WARNING,
+            "refused without a refusal reason",
+            col("outcome").eq(lit("refused")).and(col("refusal_reason").is_null()),
+            lit(""),
+        ),
+        Check::new(
+            "extended_due_date",
+            WARNING,
+            "extension date on or before receipt: ignored",
+            col("extended_due_date").lt_eq(col("received_date")),
+            col(raw("extended_due_date")),
+        ),
+        Check::new(
+            "stage",
+            WARNING,
+            "stage 2 with no stage 1 row for the same case in the export",
+            is_complaint
+                .and(col("stage").eq(lit(2)))
+                .and(col("stage").eq(lit(1)).any(true).over([col("case_ref")])?.not()),
+            col(raw("stage")),
+        ),
+    ])
+}
+
+/// The key that makes a row unique: case and stage for complaints, case and
+/// record type for other feedback.
+fn duplicate_key() -> Expr {
+    when(col("record_type").eq(lit("complaint")))
+        .then(col("stage").cast(DataType::String))
+        .otherwise(col("record_type"))
+}
+
+fn issue_rows(lf: &LazyFrame, checks: &[Check], order_offset: usize) -> Vec<LazyFrame> {
+    checks
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            lf.clone().filter(c.when.clone()).select([
+                col(FILE_COLUMN),
+                col(ROW_COLUMN),
+                col(raw("case_ref")).fill_null(lit("")).alias("case_ref"),
+                lit(c.column).alias("column"),
+                c.value.clone().cast(DataType::String).fill_null(lit("")).alias("value"),
+                c.problem.clone().alias("problem"),
+                lit(c.severity).alias("severity"),
+                lit((order_offset + i) as u32).alias("check"),
+            ])
+        })
+        .collect()
+}
+
+pub fn validate(raw_frame: DataFrame, file_names: &[String], config: &Config, calendar: &Calendar, as_of: NaiveDate) -> Result<Validated> {
+    let rows_read = raw_frame.height();
+    let parsed = parse(raw_frame.lazy(), config).with_row_index("row_global", None);
+    let error_checks = checks(config, calendar, as_of);
+    let has_error = error_checks.iter().fold(lit(false), |acc, c| acc.or(c.when.clone()));
+    let parsed = parsed.with_column(has_error.alias("has_error")).collect()?.lazy();
+
+    // Duplicates are judged among rows that are otherwise usable, so a faulty
+    // row never displaces a good one; the first occurrence is kept.
+    let files = Series::new("files".into(), file_names.to_vec());
+    let key = [col("case_ref"), duplicate_key()];
+    let first = col("row_global").arg_min();
+    let usable = parsed
+        .clone()
+        .filter(col("has_error").not())
+        .with_columns([
+            col(ROW_COLUMN).get(first.clone(), false).over(key.clone())?.alias("first_row"),
+            col(FILE_COLUMN).get(first, false).over(key.clone())?.alias("first_file"),
+            col("row_global").min().over(key.clone())?.neq(col("row_global")).alias("is_duplicate"),
+        ])
+        .collect()?
+        .lazy();
+    let duplicate_problem = concat_str(
+        [
+            lit("duplicate of an earlier row for the same case and stage (row "),
+            col("first_row").cast(DataType::String),
+            lit(" of "),
+            lit(files).gather(col("first_file"), true),
+            lit(", which is used)"),
+        ],
+        "",
+        false,
+    );
+    let duplicate = Check {
+        column: "case_ref",
+        severity: ERROR,
+        problem: duplicate_problem,
+        when: col("is_duplicate"),
+        value: concat_str([col("case_ref"), lit(" / "), duplicate_key()], "", false),
+    };
+
+    let cases = usable.clone().filter(col("is_duplicate").not());
+    let mut issues = issue_rows(&parsed, &error_checks, 0);
+    issues.extend(issue_rows(&usable, std::slice::from_ref(&duplicate), error_checks.len()));
+    issues.extend(issue_rows(&cases, &warnings()?, error_checks.len() + 1));
+    let issues = concat(issues, UnionArgs::default())?
+        .sort([FILE_COLUMN, ROW_COLUMN, "check"], SortMultipleOptions::default())
+        .drop(cols(["check"]))
+        .collect()?;
+
+    let cases = cases
+        .with_column(
+            // An extension dated on or before receipt is ignored (warned above).
+            when(col("extended_due_date").gt(col("received_date")))
+                .then(col("extended_due_date"))
+                .otherwise(lit(NULL).cast(DataType::Date))
+                .alias("extended_due_date"),
+        )
+        .select([
+            col(FILE_COLUMN),
+            col(ROW_COLUMN),
+            col("case_ref"),
+            col("record_type"),
+            when(col("record_type").eq(lit("complaint"))).then(col("stage")).otherwise(lit(NULL).cast(DataType::Int32)).alias("stage"),
+            col("received_date"),
+            col("acknowledged_date"),
+            col("extended_due_date"),
+            col("responded_date"),
+            col("outcome"),
+            col("refusal_reason"),
+            col("service_area"),
+            col("category"),
+            col("channel"),
+            col("stock_type"),
+            col("compensation").fill_null(lit(0.0)),
+            col("learning_theme"),
+            col("learning_action"),
+        ])
+        .collect()?;
+    let rows_excluded = rows_read - cases.height();
+    Ok(Validated { cases, issues, rows_read, rows_excluded })
+}
