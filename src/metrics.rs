@@ -254,6 +254,10 @@ impl Cube {
             for &i in &members {
                 let c = &catalogue.counts[i];
                 let condition = polars::sql::sql_expr(&c.condition)?;
+                // Name the count whose condition refers to a column that does not exist.
+                base.clone().limit(0).select([condition.clone()]).collect().map_err(|e| {
+                    Error::config("queries/metrics.toml", format!("count {}: where = \"{}\": {e}", c.id, c.condition))
+                })?;
                 let value = match &c.sum {
                     Some(column) => col(column.as_str()).cast(DataType::Float64),
                     None => lit(1.0),
@@ -528,7 +532,7 @@ mod tests {
         let text = EMBEDDED_QUERIES.replace("numerator = \"responded_on_time\"", "numerator = \"on_tiem\"");
         let err = Catalogue::parse(&text).unwrap_err();
         assert!(err.contains("on_time_pct") && err.contains("on_tiem"), "{err}");
-        let text = EMBEDDED_QUERIES.replace("where = \"is_upheld\"", "where = \"is_upheld AND AND\"");
+        let text = EMBEDDED_QUERIES.replace("where = \"is_upheld\"", "where = \"is_upheld AND (\"");
         assert!(Catalogue::parse(&text).unwrap_err().contains("count upheld"));
     }
 

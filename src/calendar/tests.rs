@@ -104,7 +104,7 @@ fn worked_example_late_acknowledgement_buys_no_time() {
 #[test]
 fn working_days_taken_counts_days_after_day_zero_through_response() {
     let cal = ew();
-    // Received Fri 19 Dec 2024, replied Fri 3 Jan 2025: 23,24,27(hol? no: 27 Dec is a Friday and a working day),30,31,2,3
+    // Received Thu 19 Dec 2024: working days after day 0 are 20, 23, 24, 27 and 30 December.
     assert_eq!(cal.working_days_between(d("2024-12-19"), d("2024-12-19")).unwrap(), 0);
     assert_eq!(cal.working_days_between(d("2024-12-19"), d("2024-12-20")).unwrap(), 1);
     assert_eq!(cal.working_days_between(d("2024-12-19"), d("2024-12-30")).unwrap(), 5);
@@ -117,7 +117,7 @@ fn working_days_taken_counts_days_after_day_zero_through_response() {
 fn agrees_with_reference_on_every_day_2019_to_2028() {
     let cal = ew();
     let reference = Reference { holidays: domain_holidays() };
-    let end = d("2028-11-30"); // leave room for +20 working days inside the calendar
+    let end = d("2028-10-31"); // leave room for +40 working days inside the calendar
     for day in d("2019-01-01").iter_days().take_while(|x| *x <= end) {
         assert_eq!(cal.is_working_day(day).unwrap(), reference.working(day), "{day}");
         assert_eq!(cal.day_zero(day).unwrap(), reference.day_zero(day), "{day}");
