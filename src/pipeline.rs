@@ -2,7 +2,7 @@
 //! stage is timed; the timings go to `run.json` and, with `--verbose`, stderr.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::NaiveDate;
@@ -198,16 +198,14 @@ pub fn data_quality_csv(issues: &DataFrame, inputs: &[InputFile]) -> Result<Vec<
     output::csv_bytes(&["file", "row", "case_ref", "column", "value", "problem", "severity"], rows)
 }
 
-fn error_rows(quality: &DataQuality) -> usize {
-    quality.rows_excluded
-}
-
 /// `redress validate`: data quality only, into `out/data-quality.csv`.
 pub fn validate_only(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     let prepared = prepare(opts, progress)?;
     let bytes = data_quality_csv(&prepared.issues, &prepared.inputs)?;
     let files = output::write_all(&opts.out, &[Output { name: "data-quality.csv".into(), bytes }])?;
-    check_strict(opts, &prepared.quality, &opts.out)?;
+    if opts.strict && prepared.quality.rows_excluded > 0 {
+        return Err(Error::StrictDataErrors { rows: prepared.quality.rows_excluded, report: opts.out.join("data-quality.csv") });
+    }
     Ok(RunSummary {
         landlord: prepared.loaded.config.landlord.clone(),
         period: Period::latest_complete(crate::period::Granularity::Month, prepared.as_of),
@@ -218,13 +216,6 @@ pub fn validate_only(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSu
         quality: prepared.quality,
         timings: prepared.timings,
     })
-}
-
-fn check_strict(opts: &RunOptions, quality: &DataQuality, out_dir: &Path) -> Result<()> {
-    if opts.strict && error_rows(quality) > 0 {
-        return Err(Error::StrictDataErrors { rows: error_rows(quality), report: out_dir.join("data-quality.csv") });
-    }
-    Ok(())
 }
 
 /// `redress run`: every output for a period into `out/<period>/`.
@@ -325,12 +316,17 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
             ]
         }),
     )?;
+    let quality_csv = data_quality_csv(&prepared.issues, &prepared.inputs)?;
+    if opts.strict && prepared.quality.rows_excluded > 0 {
+        // Strict: publish nothing but the list of what must be fixed.
+        output::write_all(&out_dir, &[Output { name: "data-quality.csv".into(), bytes: quality_csv }])?;
+        return Err(Error::StrictDataErrors { rows: prepared.quality.rows_excluded, report: out_dir.join("data-quality.csv") });
+    }
     let mut outputs = vec![
         Output { name: "metrics.json".into(), bytes: pretty(&metrics_json)? },
         Output { name: "tsm.csv".into(), bytes: tsm_csv },
-        Output { name: "data-quality.csv".into(), bytes: data_quality_csv(&prepared.issues, &prepared.inputs)? },
+        Output { name: "data-quality.csv".into(), bytes: quality_csv },
     ];
-    check_strict(opts, &prepared.quality, &out_dir)?;
     timings.render_ms = ms(t);
     timings.total_ms = ms(started);
     let manifest = manifest(opts, &prepared, &period, &timings)?;

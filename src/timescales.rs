@@ -116,7 +116,7 @@ pub fn schedule(cases: DataFrame, timescales: &Timescales, calendar: &Calendar, 
             .alias("working_days"),
         is_open.clone().alias("is_open"),
     ]);
-    let as_of_through = calendar.through_expr(lit(as_of)).first();
+    let as_of_through = lit(calendar.working_days_through(as_of)? as i32);
     let lf = lf.with_columns([
         when(col("is_open")).then(as_of_through - col("day_zero")).otherwise(lit(NULL).cast(DataType::Int32)).alias("age_working_days"),
         col("is_open").and(col("due_date").lt(lit(as_of))).alias("is_overdue"),

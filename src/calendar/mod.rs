@@ -177,7 +177,7 @@ impl Calendar {
     }
 
     /// Working days on or before `day`, counted from the calendar's start.
-    fn through(&self, day: NaiveDate) -> Result<u32> {
+    pub fn working_days_through(&self, day: NaiveDate) -> Result<u32> {
         Ok(self.through[self.offset(day)? + 1])
     }
 
@@ -210,7 +210,7 @@ impl Calendar {
     /// Working days after day 0 of `from` up to and including `to`. Negative
     /// when `to` falls before day 0 (a reply on the weekend it was received).
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> Result<i64> {
-        Ok(i64::from(self.through(to)?) - i64::from(self.day_zero_ordinal(from)?))
+        Ok(i64::from(self.working_days_through(to)?) - i64::from(self.day_zero_ordinal(from)?))
     }
 
     // ---- vectorised forms, for whole frames -------------------------------

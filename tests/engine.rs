@@ -1,0 +1,329 @@
+//! The core engine, end to end through the real binary: figures worked out by
+//! hand, vendor-shaped exports, faulty rows, exit codes.
+
+mod workdir;
+
+use serde_json::Value;
+use workdir::{files_below, project, Workdir};
+
+fn metrics(wd: &Workdir, path: &str) -> Value {
+    serde_json::from_str(&wd.read(path)).unwrap()
+}
+
+/// The whole-landlord figure for an id in a period.
+fn figure<'a>(m: &'a Value, id: &str, period: &str) -> &'a Value {
+    m["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == id && f["period"] == period && f["breakdown"] == "all")
+        .unwrap_or_else(|| panic!("no figure {id} for {period}"))
+}
+
+fn assert_figure(m: &Value, id: &str, period: &str, value: f64, numerator: f64, denominator: Option<f64>) {
+    let f = figure(m, id, period);
+    assert_eq!(f["value"].as_f64(), Some(value), "{id} value: {f}");
+    assert_eq!(f["numerator"].as_f64(), Some(numerator), "{id} numerator: {f}");
+    assert_eq!(f["denominator"].as_f64(), denominator, "{id} denominator: {f}");
+}
+
+fn run_handchecked(wd: &Workdir, fixture: &str) {
+    wd.fixture(fixture, "in");
+    wd.run(&["run", "--config", "in/landlord.toml", "--period", "2024-25", "--out", "out"]);
+}
+
+#[test]
+fn tsm_matches_the_hand_worked_answer() {
+    // Numerators and denominators in expected/tsm.csv were worked out by hand
+    // from the rows of cases.csv (see tests/fixtures/handchecked/README.md).
+    let wd = Workdir::new();
+    run_handchecked(&wd, "handchecked");
+    let expected = std::fs::read_to_string(project().join("tests/fixtures/handchecked/expected/tsm.csv")).unwrap();
+    assert_eq!(wd.read("out/2024-25/tsm.csv"), expected);
+}
+
+#[test]
+fn figures_match_the_hand_worked_answers() {
+    let wd = Workdir::new();
+    run_handchecked(&wd, "handchecked");
+    let m = metrics(&wd, "out/2024-25/metrics.json");
+    let y = "2024-25";
+    assert_figure(&m, "stage1_received", y, 8.0, 8.0, None);
+    assert_figure(&m, "stage2_received", y, 3.0, 3.0, None);
+    assert_figure(&m, "stage1_ack_on_time_pct", y, 87.5, 7.0, Some(8.0));
+    assert_figure(&m, "stage1_on_time_pct", y, 71.4, 5.0, Some(7.0));
+    assert_figure(&m, "stage1_avg_working_days", y, 14.9, 104.0, Some(7.0));
+    assert_figure(&m, "stage1_upheld_pct", y, 28.6, 2.0, Some(7.0));
+    assert_figure(&m, "stage1_partially_upheld_pct", y, 14.3, 1.0, Some(7.0));
+    assert_figure(&m, "stage1_not_upheld_pct", y, 57.1, 4.0, Some(7.0));
+    assert_figure(&m, "stage1_extended_pct", y, 28.6, 2.0, Some(7.0));
+    assert_figure(&m, "stage1_extension_beyond_max", y, 1.0, 1.0, None);
+    assert_figure(&m, "complaints_escalation_rate_pct", y, 42.9, 3.0, Some(7.0));
+    assert_figure(&m, "stage1_compensation_gbp", y, 250.0, 250.0, None);
+    assert_figure(&m, "complaints_compensation_gbp", y, 350.0, 350.0, None);
+    assert_figure(&m, "stage1_withdrawn", y, 1.0, 1.0, None);
+    assert_figure(&m, "stage1_refused", y, 1.0, 1.0, None);
+    assert_figure(&m, "compliment_received", y, 1.0, 1.0, None);
+    assert_figure(&m, "stage1_per_1000_homes", y, 3.7, 8.0, Some(2150.0));
+    // Every percentage states its rule.
+    let rule = m["definitions"]["on_time_pct"]["rule"].as_str().unwrap();
+    assert!(rule.starts_with("responded_on_time ÷ responded_with_timescale × 100"), "{rule}");
+
+    // The one open case at 1 June 2025: received Tue 20 May, 7 working days
+    // old (26 May is a bank holiday), due 11 June, so not overdue.
+    let open = m["open_cases"]["cases"].as_array().unwrap();
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0]["case_ref"], "O1");
+    assert_eq!(open[0]["age_working_days"], 7);
+    assert_eq!(open[0]["due_date"], "2025-06-11");
+    assert_eq!(open[0]["overdue"], false);
+}
+
+#[test]
+fn breakdowns_add_up_to_the_whole() {
+    let wd = Workdir::new();
+    run_handchecked(&wd, "handchecked");
+    let m = metrics(&wd, "out/2024-25/metrics.json");
+    let figures = m["figures"].as_array().unwrap();
+    for breakdown in ["stock_type", "service_area", "category", "channel"] {
+        let parts: f64 = figures
+            .iter()
+            .filter(|f| f["id"] == "stage1_responded" && f["period"] == "2024-25" && f["breakdown"] == breakdown)
+            .map(|f| f["numerator"].as_f64().unwrap())
+            .sum();
+        assert_eq!(parts, 7.0, "stage1_responded by {breakdown}");
+    }
+}
+
+#[test]
+fn vendor_shaped_export_gives_the_same_figures_as_its_canonical_twin() {
+    let canonical = Workdir::new();
+    run_handchecked(&canonical, "handchecked");
+    let vendor = Workdir::new();
+    run_handchecked(&vendor, "handchecked/vendor");
+    assert_eq!(vendor.read("out/2024-25/tsm.csv"), canonical.read("out/2024-25/tsm.csv"));
+    let (a, b) = (metrics(&canonical, "out/2024-25/metrics.json"), metrics(&vendor, "out/2024-25/metrics.json"));
+    assert_eq!(a["figures"], b["figures"]);
+    assert_eq!(a["open_cases"], b["open_cases"]);
+    // Same problems found, on the same rows.
+    let rows = |wd: &Workdir| -> Vec<String> {
+        wd.read("out/2024-25/data-quality.csv").lines().skip(1).map(|l| l.split(',').skip(1).take(3).collect::<Vec<_>>().join(",")).collect()
+    };
+    assert_eq!(rows(&vendor), rows(&canonical));
+}
+
+#[test]
+fn every_faulty_row_is_listed_and_the_run_goes_on() {
+    let wd = Workdir::new();
+    run_handchecked(&wd, "handchecked");
+    let dq = wd.read("out/2024-25/data-quality.csv");
+    let lines: Vec<&str> = dq.lines().collect();
+    assert_eq!(lines[0], "file,row,case_ref,column,value,problem,severity");
+    let errors: Vec<&str> = lines.iter().copied().filter(|l| l.ends_with(",error")).collect();
+    assert_eq!(errors.len(), 3, "{dq}");
+    assert!(errors[0].starts_with("in/cases.csv,16,E1,received_date,2024-02-30,not a valid date"), "{}", errors[0]);
+    assert!(errors[1].starts_with("in/cases.csv,17,A1,case_ref,A1 / 1,\"duplicate of an earlier row"), "{}", errors[1]);
+    assert!(errors[1].contains("row 1 of in/cases.csv"), "{}", errors[1]);
+    assert_eq!(errors[2], "in/cases.csv,18,E3,responded_date,2024-07-30,response before receipt,error");
+    let warnings = lines.iter().filter(|l| l.ends_with(",warning")).count();
+    assert_eq!(warnings, 2, "{dq}");
+    assert!(dq.contains("in/cases.csv,5,A5,extended_due_date,30/08/2024,extension beyond the maximum of 10 working days: counted only up to 02/07/2024,warning"));
+    let m = metrics(&wd, "out/2024-25/metrics.json");
+    assert_eq!(m["data_quality"]["rows_read"], 18);
+    assert_eq!(m["data_quality"]["rows_excluded"], 3);
+    assert_eq!(m["data_quality"]["rows_used"], 15);
+}
+
+#[test]
+fn strict_mode_fails_with_exit_3_and_lists_the_problems() {
+    let wd = Workdir::new();
+    wd.fixture("handchecked", "in");
+    let stderr = wd.run_fails(&["run", "--config", "in/landlord.toml", "--period", "2024-25", "--out", "out", "--strict"], 3);
+    assert!(stderr.contains("3 row(s) have data errors"), "{stderr}");
+    assert!(wd.exists("out/2024-25/data-quality.csv"));
+    assert!(!wd.exists("out/2024-25/metrics.json"), "strict mode must not publish figures");
+    let stderr = wd.run_fails(&["validate", "--config", "in/landlord.toml", "--out", "dq", "--strict"], 3);
+    assert!(stderr.contains("data-quality.csv"), "{stderr}");
+    assert!(wd.read("dq/data-quality.csv").contains("response before receipt"));
+}
+
+#[test]
+fn validate_writes_only_the_data_quality_report() {
+    let wd = Workdir::new();
+    wd.fixture("handchecked", "in");
+    let stderr = wd.run(&["validate", "--config", "in/landlord.toml", "--out", "dq"]);
+    assert!(stderr.contains("18 rows read from 1 file(s), 15 used, 3 excluded"), "{stderr}");
+    assert_eq!(files_below(&wd.path("dq")), vec![wd.path("dq/data-quality.csv")]);
+}
+
+#[test]
+fn several_exports_are_read_as_one() {
+    let wd = Workdir::new();
+    wd.fixture("handchecked", "in");
+    let all = wd.read("in/cases.csv");
+    let lines: Vec<&str> = all.lines().collect();
+    let (header, body) = (lines[0], &lines[1..]);
+    wd.create("in/part1.csv", format!("{header}\n{}\n", body[..9].join("\n")));
+    wd.create("in/part2.csv", format!("{header}\n{}\n", body[9..].join("\n")));
+    wd.run(&["run", "--config", "in/landlord.toml", "--cases", "in/part1.csv", "--cases", "in/part2.csv", "--period", "2024-25", "--out", "out"]);
+    let expected = std::fs::read_to_string(project().join("tests/fixtures/handchecked/expected/tsm.csv")).unwrap();
+    assert_eq!(wd.read("out/2024-25/tsm.csv"), expected);
+    // The duplicate of A1 (file 1, row 1) now sits in file 2, row 8.
+    assert!(wd.read("out/2024-25/data-quality.csv").contains("in/part2.csv,8,A1,case_ref"));
+}
+
+#[test]
+fn excel_workbook_gives_the_same_figures() {
+    let wd = Workdir::new();
+    wd.fixture("handchecked", "in");
+    let text = wd.read("in/cases.csv");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let cover = book.add_worksheet();
+    cover.set_name("Notes").unwrap();
+    cover.write(0, 0, "Exported from the case system").unwrap();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Cases").unwrap();
+    let date_format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    for (r, line) in text.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            let is_date = r > 0 && (3..=6).contains(&c) && !cell.is_empty();
+            match chrono::NaiveDate::parse_from_str(cell, "%Y-%m-%d") {
+                Ok(d) if is_date => {
+                    let dt = rust_xlsxwriter::ExcelDateTime::from_ymd(d.format("%Y").to_string().parse().unwrap(), d.format("%m").to_string().parse().unwrap(), d.format("%d").to_string().parse().unwrap()).unwrap();
+                    sheet.write_datetime_with_format(r, c, &dt, &date_format).unwrap();
+                }
+                _ if r > 0 && c == 13 && !cell.is_empty() => {
+                    sheet.write_number(r, c, cell.parse::<f64>().unwrap()).unwrap();
+                }
+                _ if !cell.is_empty() => {
+                    sheet.write_string(r, c, cell).unwrap();
+                }
+                _ => {}
+            }
+        }
+    }
+    book.save(wd.path("in/cases.xlsx")).unwrap();
+    wd.create("in/book.toml", wd.read("in/landlord.toml").replace("cases = [\"cases.csv\"]", "cases = [\"cases.xlsx\"]\nsheet = \"Cases\""));
+    wd.run(&["run", "--config", "in/book.toml", "--period", "2024-25", "--out", "out"]);
+    let expected = std::fs::read_to_string(project().join("tests/fixtures/handchecked/expected/tsm.csv")).unwrap();
+    assert_eq!(wd.read("out/2024-25/tsm.csv"), expected);
+    // 2024-02-30 cannot be an Excel date: it arrives as text and is reported.
+    assert!(wd.read("out/2024-25/data-quality.csv").contains("in/cases.xlsx,16,E1,received_date,2024-02-30"));
+}
+
+#[test]
+fn same_inputs_give_byte_identical_outputs() {
+    let wd = Workdir::new();
+    wd.fixture("handchecked", "in");
+    wd.run(&["run", "--config", "in/landlord.toml", "--period", "2024-25", "--out", "a"]);
+    wd.run(&["run", "--config", "in/landlord.toml", "--period", "2024-25", "--out", "b"]);
+    for file in ["metrics.json", "tsm.csv", "data-quality.csv"] {
+        assert_eq!(wd.read(&format!("a/2024-25/{file}")), wd.read(&format!("b/2024-25/{file}")), "{file}");
+    }
+}
+
+#[test]
+fn personal_data_columns_never_reach_any_output() {
+    let wd = Workdir::new();
+    run_handchecked(&wd, "handchecked/vendor");
+    let values = ["Margaret Okafor", "Okafor", "m.okafor@example.com", "07700 900461", "14 Larch Close", "WV3 7QJ", "Dylan Price", "dylanp@example.org", "01632 960218", "Mill Lane"];
+    for file in files_below(&wd.path("out")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for v in values {
+            assert!(!text.contains(v), "{} contains personal data {v:?}", file.display());
+        }
+    }
+    let run = metrics(&wd, "out/2024-25/run.json");
+    let dropped = run["inputs"][0]["dropped_columns"].as_array().unwrap();
+    assert_eq!(dropped.len(), 4, "{dropped:?}");
+}
+
+#[test]
+fn run_manifest_records_inputs_and_how_to_reproduce() {
+    let wd = Workdir::new();
+    run_handchecked(&wd, "handchecked");
+    let run = metrics(&wd, "out/2024-25/run.json");
+    assert_eq!(run["as_of"], "2025-06-01");
+    assert_eq!(run["inputs"][0]["rows"], 18);
+    assert_eq!(run["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(run["reproduce"], "redress run --config in/landlord.toml --period 2024-25 --as-of 2025-06-01");
+    for stage in ["read_ms", "validate_ms", "calendar_ms", "metrics_ms", "render_ms", "total_ms"] {
+        assert!(run["timings"][stage].is_number(), "{stage}");
+    }
+}
+
+#[test]
+fn missing_inputs_and_columns_are_input_errors_naming_them() {
+    let wd = Workdir::new();
+    wd.fixture("handchecked", "in");
+    let stderr = wd.run_fails(&["run", "--config", "in/landlord.toml", "--cases", "in/nope.csv", "--out", "out"], 2);
+    assert!(stderr.contains("in/nope.csv") && stderr.contains("cannot read"), "{stderr}");
+
+    wd.create("in/nostage.csv", "case_ref,received_date\nX1,2024-05-01\n");
+    let stderr = wd.run_fails(&["run", "--config", "in/landlord.toml", "--cases", "in/nostage.csv", "--out", "out"], 2);
+    assert!(stderr.contains("in/nostage.csv") && stderr.contains("missing required column(s): stage"), "{stderr}");
+
+    wd.create("in/semicolon.csv", "case_ref;stage;received_date\nX1;1;2024-05-01\n");
+    let stderr = wd.run_fails(&["run", "--config", "in/landlord.toml", "--cases", "in/semicolon.csv", "--out", "out"], 2);
+    assert!(stderr.contains("input.delimiter = \";\""), "{stderr}");
+
+    let stderr = wd.run_fails(&["run", "--config", "in/missing.toml", "--out", "out"], 1);
+    assert!(stderr.contains("in/missing.toml"), "{stderr}");
+}
+
+#[test]
+fn config_errors_name_the_key_and_exit_1() {
+    let wd = Workdir::new();
+    wd.fixture("handchecked", "in");
+    wd.create("in/typo.toml", "landlord = \"T\"\n[timescales.complaint.stage1]\nrespnd = 10\n");
+    let stderr = wd.run_fails(&["run", "--config", "in/typo.toml", "--out", "out"], 1);
+    assert!(stderr.contains("respnd") && stderr.contains("in/typo.toml"), "{stderr}");
+    let stderr = wd.run_fails(&["run", "--config", "in/landlord.toml", "--period", "2025-Q7", "--out", "out"], 1);
+    assert!(stderr.contains("2025-Q7"), "{stderr}");
+}
+
+#[test]
+fn latest_quarter_is_the_last_complete_one_before_as_of() {
+    let wd = Workdir::new();
+    wd.fixture("handchecked", "in");
+    wd.run(&["run", "--config", "in/landlord.toml", "--period", "latest-quarter", "--as-of", "2025-04-01", "--out", "out"]);
+    let m = metrics(&wd, "out/2024-25-Q4/metrics.json");
+    assert_eq!(m["period"]["start"], "2025-01-01");
+    assert_eq!(m["comparisons"]["previous"], "2024-25-Q3");
+    assert_eq!(m["comparisons"]["same_period_last_year"], "2023-24-Q4");
+    assert_eq!(m["trend_periods"].as_array().unwrap().len(), 8);
+    // In-year TSM: 2024-25 to the end of Q4 is the whole year.
+    assert_eq!(m["tsm"]["year"], "2024-25");
+}
+
+#[test]
+fn one_stage_landlord_rejects_stage_2_rows() {
+    let wd = Workdir::new();
+    wd.fixture("handchecked", "in");
+    let config = wd.read("in/landlord.toml") + "\n[timescales.complaint]\nstages = 1\n[timescales.complaint.stage1]\nacknowledge = 3\nclock_starts = \"receipt\"\n";
+    wd.create("in/one.toml", config);
+    wd.run(&["run", "--config", "in/one.toml", "--period", "2024-25", "--out", "out"]);
+    let dq = wd.read("out/2024-25/data-quality.csv");
+    assert_eq!(dq.matches("unknown stage (this landlord has a one-stage process: expected 1)").count(), 3, "{dq}");
+    // From receipt: A4 received Mon 3 June 2024 is due 17 June without its
+    // extension; with it (28 June, within 10 more days) it is on time.
+    let m = metrics(&wd, "out/2024-25/metrics.json");
+    assert_eq!(m["rules"]["timescales"]["stage1"]["clock_starts"], "receipt");
+    assert!(m["rules"]["timescales"].get("stage2").is_none());
+}
+
+#[test]
+fn calendar_calculator_gives_the_worked_examples() {
+    let wd = Workdir::new();
+    let due = wd.output(&["calendar", "add", "--from", "2024-12-19", "--days", "5"]);
+    assert_eq!(String::from_utf8_lossy(&due.stdout), "2024-12-30\n");
+    let due = wd.output(&["calendar", "add", "--from", "30/12/2024", "--days", "10"]);
+    assert_eq!(String::from_utf8_lossy(&due.stdout), "2025-01-14\n");
+    let due = wd.output(&["calendar", "add", "--from", "2025-01-04", "--days", "5"]);
+    assert_eq!(String::from_utf8_lossy(&due.stdout), "2025-01-13\n");
+    let taken = wd.output(&["calendar", "between", "2024-12-19", "2025-01-14"]);
+    assert_eq!(String::from_utf8_lossy(&taken.stdout), "15\n");
+    let stderr = wd.run_fails(&["calendar", "add", "--from", "2031-01-01", "--days", "5"], 1);
+    assert!(stderr.contains("outside the working-day calendar"), "{stderr}");
+}
