@@ -112,8 +112,10 @@ pub enum Encoding {
     /// UTF-8, with or without a byte-order mark. Anything else is refused with
     /// a message naming the first bad byte.
     #[default]
+    #[serde(rename = "utf-8")]
     Utf8,
     /// Windows-1252 (the "ANSI" of older Windows exports): decoded to UTF-8.
+    #[serde(rename = "windows-1252")]
     Windows1252,
 }
 
@@ -205,15 +207,27 @@ impl Default for ComplaintTimescales {
 pub const RECORD_TYPES: [&str; 5] = ["complaint", "compliment", "suggestion", "enquiry", "feedback"];
 
 /// Code 2024 stage 1: acknowledge 5, respond 10 from acknowledgement, extend by at most 10.
-pub const CODE_STAGE1: StageTimescale =
-    StageTimescale { acknowledge: 5, respond: Some(10), max_extension: 10, clock_starts: ClockStart::Acknowledgement };
+pub const CODE_STAGE1: StageTimescale = StageTimescale {
+    acknowledge: 5,
+    respond: Some(10),
+    max_extension: 10,
+    clock_starts: ClockStart::Acknowledgement,
+};
 /// Code 2024 stage 2: acknowledge 5, respond 20 from acknowledgement, extend by at most 20.
-pub const CODE_STAGE2: StageTimescale =
-    StageTimescale { acknowledge: 5, respond: Some(20), max_extension: 20, clock_starts: ClockStart::Acknowledgement };
+pub const CODE_STAGE2: StageTimescale = StageTimescale {
+    acknowledge: 5,
+    respond: Some(20),
+    max_extension: 20,
+    clock_starts: ClockStart::Acknowledgement,
+};
 /// Other feedback: acknowledge within 5 working days, no response timescale
 /// unless the landlord sets one.
-pub const OTHER_FEEDBACK: StageTimescale =
-    StageTimescale { acknowledge: 5, respond: None, max_extension: 0, clock_starts: ClockStart::Acknowledgement };
+pub const OTHER_FEEDBACK: StageTimescale = StageTimescale {
+    acknowledge: 5,
+    respond: None,
+    max_extension: 0,
+    clock_starts: ClockStart::Acknowledgement,
+};
 
 impl Timescales {
     pub fn stage(&self, stage: u8) -> StageTimescale {
@@ -256,8 +270,8 @@ pub struct LoadedConfig {
 
 impl LoadedConfig {
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::config(path, format!("cannot read: {e}")))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Error::config(path, format!("cannot read: {e}")))?;
         let config = Config::parse(&text).map_err(|message| Error::config(path, message))?;
         Ok(LoadedConfig { config, path: path.to_path_buf() })
     }
@@ -362,7 +376,8 @@ respond = 20
 
     #[test]
     fn unknown_keys_are_errors_naming_the_key() {
-        let err = Config::parse("landlord = \"T\"\n[timescales.complaint.stage1]\nrepsond = 10\n").unwrap_err();
+        let err =
+            Config::parse("landlord = \"T\"\n[timescales.complaint.stage1]\nrepsond = 10\n").unwrap_err();
         assert!(err.contains("repsond"), "{err}");
         let err = Config::parse("landlord = \"T\"\nlandlord_name = \"x\"\n").unwrap_err();
         assert!(err.contains("landlord_name"), "{err}");

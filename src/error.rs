@@ -60,9 +60,7 @@ impl Error {
             Error::Usage(_) | Error::Config { .. } | Error::Calendar(_) => exit::USAGE_OR_CONFIG,
             Error::Input { .. } => exit::INPUT,
             Error::StrictDataErrors { .. } => exit::STRICT_DATA_ERRORS,
-            Error::Output { .. } | Error::Write { .. } | Error::Polars(_) => {
-                exit::OUTPUT_OR_INTERNAL
-            }
+            Error::Output { .. } | Error::Write { .. } | Error::Polars(_) => exit::OUTPUT_OR_INTERNAL,
         }
     }
 

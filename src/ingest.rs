@@ -70,16 +70,21 @@ pub struct Loaded {
 /// Read and concatenate the exports.
 pub fn load(paths: &[PathBuf], input: &InputConfig) -> Result<Loaded> {
     if paths.is_empty() {
-        return Err(Error::Usage("no case exports given: set input.cases in the config or pass --cases".into()));
+        return Err(Error::Usage(
+            "no case exports given: set input.cases in the config or pass --cases".into(),
+        ));
     }
     let mut frames = Vec::with_capacity(paths.len());
     let mut files = Vec::with_capacity(paths.len());
     for (file_id, path) in paths.iter().enumerate() {
         let (frame, file) = load_one(path, input)?;
-        let frame = frame
-            .lazy()
-            .with_column(lit(file_id as u32).cast(DataType::UInt32).alias(FILE_COLUMN))
-            .select(std::iter::once(col(FILE_COLUMN)).chain(std::iter::once(col(ROW_COLUMN))).chain(CANONICAL_COLUMNS.iter().map(|c| col(*c))).collect::<Vec<_>>());
+        let frame =
+            frame.lazy().with_column(lit(file_id as u32).cast(DataType::UInt32).alias(FILE_COLUMN)).select(
+                std::iter::once(col(FILE_COLUMN))
+                    .chain(std::iter::once(col(ROW_COLUMN)))
+                    .chain(CANONICAL_COLUMNS.iter().map(|c| col(*c)))
+                    .collect::<Vec<_>>(),
+            );
         frames.push(frame);
         files.push(file);
     }
@@ -94,11 +99,8 @@ fn load_one(path: &Path, input: &InputConfig) -> Result<(DataFrame, InputFile)> 
         path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref(),
         Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
     );
-    let (frame, mut file) = if is_workbook {
-        read_workbook(path, bytes, input)?
-    } else {
-        read_csv(path, bytes, input)?
-    };
+    let (frame, mut file) =
+        if is_workbook { read_workbook(path, bytes, input)? } else { read_csv(path, bytes, input)? };
     file.sha256 = sha256;
     file.rows = frame.height();
     Ok((frame, file))
@@ -115,7 +117,11 @@ fn header_key(header: &str) -> String {
 }
 
 /// Decide which export column feeds each canonical column.
-fn map_headers(path: &Path, headers: &[String], input: &InputConfig) -> Result<(Vec<(usize, &'static str)>, InputFile)> {
+fn map_headers(
+    path: &Path,
+    headers: &[String],
+    input: &InputConfig,
+) -> Result<(Vec<(usize, &'static str)>, InputFile)> {
     let wanted: Vec<(&'static str, String)> = CANONICAL_COLUMNS
         .iter()
         .map(|c| (*c, header_key(input.columns.get(*c).map(String::as_str).unwrap_or(c))))
@@ -213,8 +219,9 @@ fn read_csv(path: &Path, bytes: Vec<u8>, input: &InputConfig) -> Result<(DataFra
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::input(path, "is empty: expected a header row and case rows"));
     }
-    let delimiter = u8::try_from(input.delimiter)
-        .map_err(|_| Error::input(path, format!("delimiter '{}' is not a single-byte character", input.delimiter)))?;
+    let delimiter = u8::try_from(input.delimiter).map_err(|_| {
+        Error::input(path, format!("delimiter '{}' is not a single-byte character", input.delimiter))
+    })?;
     let headers = read_header(path, &bytes, delimiter)?;
     let (chosen, mut file) = map_headers(path, &headers, input)?;
     file.format = "csv";
@@ -245,7 +252,8 @@ fn read_csv(path: &Path, bytes: Vec<u8>, input: &InputConfig) -> Result<(DataFra
 
 /// The header row, parsed with the same quoting rules as the body.
 fn read_header(path: &Path, bytes: &[u8], delimiter: u8) -> Result<Vec<String>> {
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(bytes);
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(bytes);
     let mut record = csv::StringRecord::new();
     match reader.read_record(&mut record) {
         Ok(true) => Ok(record.iter().map(|h| h.trim().to_string()).collect()),
@@ -257,7 +265,12 @@ fn read_header(path: &Path, bytes: &[u8], delimiter: u8) -> Result<Vec<String>> 
 /// Rename the read columns to canonical names and add the canonical columns
 /// the export lacks, as nulls.
 fn canonical_frame(frame: DataFrame, chosen: &[(usize, &'static str)]) -> Result<DataFrame> {
-    let read: Vec<&str> = frame.get_column_names().into_iter().map(|s| s.as_str()).filter(|n| *n != ROW_COLUMN).collect::<Vec<_>>();
+    let read: Vec<&str> = frame
+        .get_column_names()
+        .into_iter()
+        .map(|s| s.as_str())
+        .filter(|n| *n != ROW_COLUMN)
+        .collect::<Vec<_>>();
     let mut exprs = vec![col(ROW_COLUMN).cast(DataType::UInt32)];
     for canonical in CANONICAL_COLUMNS {
         let expr = match chosen.iter().position(|(_, c)| *c == canonical) {
@@ -286,7 +299,9 @@ fn read_workbook(path: &Path, bytes: Vec<u8>, input: &InputConfig) -> Result<(Da
     let mut rows = range.rows();
     let headers: Vec<String> = rows
         .next()
-        .ok_or_else(|| Error::input(path, format!("sheet \"{sheet}\" is empty: expected a header row and case rows")))?
+        .ok_or_else(|| {
+            Error::input(path, format!("sheet \"{sheet}\" is empty: expected a header row and case rows"))
+        })?
         .iter()
         .map(|c| cell_text(c).unwrap_or_default().trim().to_string())
         .collect();

@@ -161,7 +161,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Validate { common } => {
             let reporter = Reporter { terminal: std::io::stderr().is_terminal(), verbose: common.verbose };
-            let summary = pipeline::validate_only(&options(&common, String::new(), None), &|m| reporter.progress(m))?;
+            let summary =
+                pipeline::validate_only(&options(&common, String::new(), None), &|m| reporter.progress(m))?;
             report(&summary, &reporter);
         }
         Command::Calendar { action, config } => {

@@ -18,7 +18,8 @@ use crate::period::{month_index, FinancialYear, Period};
 pub const EMBEDDED_QUERIES: &str = include_str!("../queries/metrics.toml");
 
 /// The streams of work figures are made for. `complaints` is stage 1 + 2.
-pub const STREAMS: [&str; 7] = ["stage1", "stage2", "complaints", "compliment", "suggestion", "enquiry", "feedback"];
+pub const STREAMS: [&str; 7] =
+    ["stage1", "stage2", "complaints", "compliment", "suggestion", "enquiry", "feedback"];
 /// The columns figures are broken down by; `all` is the whole landlord.
 pub const BREAKDOWNS: [&str; 5] = ["all", "stock_type", "service_area", "category", "channel"];
 const BREAKDOWN_COLUMNS: [&str; 4] = ["stock_type", "service_area", "category", "channel"];
@@ -116,12 +117,14 @@ impl Catalogue {
     pub fn embedded() -> &'static Catalogue {
         static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
         CATALOGUE.get_or_init(|| {
-            Catalogue::parse(EMBEDDED_QUERIES).expect("queries/metrics.toml is valid (checked by a unit test)")
+            Catalogue::parse(EMBEDDED_QUERIES)
+                .expect("queries/metrics.toml is valid (checked by a unit test)")
         })
     }
 
     pub fn load(path: &Path) -> Result<Catalogue> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::config(path, format!("cannot read: {e}")))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Error::config(path, format!("cannot read: {e}")))?;
         Catalogue::parse(&text).map_err(|m| Error::config(path, m))
     }
 
@@ -133,7 +136,8 @@ impl Catalogue {
 
     fn check(&self) -> std::result::Result<(), String> {
         for c in &self.counts {
-            let _ = polars::sql::sql_expr(&c.condition).map_err(|e| format!("count {}: where = \"{}\": {e}", c.id, c.condition))?;
+            let _ = polars::sql::sql_expr(&c.condition)
+                .map_err(|e| format!("count {}: where = \"{}\": {e}", c.id, c.condition))?;
         }
         for m in &self.measures {
             self.count_ref(&m.numerator).map_err(|e| format!("measure {}: numerator: {e}", m.id))?;
@@ -142,16 +146,29 @@ impl Catalogue {
             }
             let needs_denominator = matches!(m.unit, Unit::Percent | Unit::Mean);
             if needs_denominator != m.denominator.is_some() {
-                return Err(format!("measure {}: a {:?} measure {} a denominator", m.id, m.unit, if needs_denominator { "needs" } else { "takes no" }));
+                return Err(format!(
+                    "measure {}: a {:?} measure {} a denominator",
+                    m.id,
+                    m.unit,
+                    if needs_denominator { "needs" } else { "takes no" }
+                ));
             }
             for s in &m.streams {
                 if !STREAMS.contains(&s.as_str()) {
-                    return Err(format!("measure {}: unknown stream '{s}'; expected one of {}", m.id, STREAMS.join(", ")));
+                    return Err(format!(
+                        "measure {}: unknown stream '{s}'; expected one of {}",
+                        m.id,
+                        STREAMS.join(", ")
+                    ));
                 }
             }
             for b in m.breakdowns.iter().flatten() {
                 if !BREAKDOWNS.contains(&b.as_str()) {
-                    return Err(format!("measure {}: unknown breakdown '{b}'; expected one of {}", m.id, BREAKDOWNS.join(", ")));
+                    return Err(format!(
+                        "measure {}: unknown breakdown '{b}'; expected one of {}",
+                        m.id,
+                        BREAKDOWNS.join(", ")
+                    ));
                 }
             }
         }
@@ -163,7 +180,11 @@ impl Catalogue {
             Some((n, s)) => (n, Some(s)),
             None => (text, None),
         };
-        let count = self.counts.iter().position(|c| c.id == name).ok_or_else(|| format!("no count named '{name}'"))?;
+        let count = self
+            .counts
+            .iter()
+            .position(|c| c.id == name)
+            .ok_or_else(|| format!("no count named '{name}'"))?;
         if let Some(s) = stream {
             if !STREAMS.contains(&s) {
                 return Err(format!("unknown stream '{s}' in '{text}'"));
@@ -231,8 +252,9 @@ fn stream_expr() -> Expr {
 }
 
 fn month_expr(date: &str) -> Expr {
-    (col(date).dt().year().cast(DataType::Int32) * lit(12) + col(date).dt().month().cast(DataType::Int32) - lit(1))
-        .alias("month")
+    (col(date).dt().year().cast(DataType::Int32) * lit(12) + col(date).dt().month().cast(DataType::Int32)
+        - lit(1))
+    .alias("month")
 }
 
 impl Cube {
@@ -246,7 +268,8 @@ impl Cube {
             .collect();
         let base = cases.clone().lazy().with_column(stream_expr().alias("stream"));
         for basis in [PeriodBy::ReceivedDate, PeriodBy::RespondedDate] {
-            let members: Vec<usize> = (0..n_counts).filter(|i| catalogue.counts[*i].period_by == basis).collect();
+            let members: Vec<usize> =
+                (0..n_counts).filter(|i| catalogue.counts[*i].period_by == basis).collect();
             if members.is_empty() {
                 continue;
             }
@@ -256,7 +279,10 @@ impl Cube {
                 let condition = polars::sql::sql_expr(&c.condition)?;
                 // Name the count whose condition refers to a column that does not exist.
                 base.clone().limit(0).select([condition.clone()]).collect().map_err(|e| {
-                    Error::config("queries/metrics.toml", format!("count {}: where = \"{}\": {e}", c.id, c.condition))
+                    Error::config(
+                        "queries/metrics.toml",
+                        format!("count {}: where = \"{}\": {e}", c.id, c.condition),
+                    )
                 })?;
                 let value = match &c.sum {
                     Some(column) => col(column.as_str()).cast(DataType::Float64),
@@ -274,8 +300,10 @@ impl Cube {
                 .collect()?;
             let month = grouped.column("month")?.i32()?;
             let stream = grouped.column("stream")?.str()?;
-            let groups: Vec<&StringChunked> =
-                BREAKDOWN_COLUMNS.iter().map(|c| grouped.column(c).and_then(|s| s.str())).collect::<PolarsResult<_>>()?;
+            let groups: Vec<&StringChunked> = BREAKDOWN_COLUMNS
+                .iter()
+                .map(|c| grouped.column(c).and_then(|s| s.str()))
+                .collect::<PolarsResult<_>>()?;
             let values: Vec<&Float64Chunked> = members
                 .iter()
                 .map(|i| grouped.column(&format!("c{i}")).and_then(|s| s.f64()))
@@ -289,7 +317,9 @@ impl Cube {
                 let streams: &[&str] = if s.starts_with("stage") { &[s, "complaints"] } else { &[s] };
                 for st in streams {
                     for (b, g) in &targets {
-                        let cell = cells.entry((m, st.to_string(), b, g.clone())).or_insert_with(|| vec![0.0; n_counts]);
+                        let cell = cells
+                            .entry((m, st.to_string(), b, g.clone()))
+                            .or_insert_with(|| vec![0.0; n_counts]);
                         for (k, &i) in members.iter().enumerate() {
                             cell[i] += values[k].get(row).unwrap_or(0.0);
                         }
@@ -301,7 +331,13 @@ impl Cube {
     }
 
     /// Counts for a stream and group over a date range of whole months.
-    fn counts(&self, months: std::ops::RangeInclusive<i32>, stream: &str, breakdown: &'static str, group: &str) -> Vec<f64> {
+    fn counts(
+        &self,
+        months: std::ops::RangeInclusive<i32>,
+        stream: &str,
+        breakdown: &'static str,
+        group: &str,
+    ) -> Vec<f64> {
         let mut total = vec![0.0; self.n_counts];
         for m in months {
             if let Some(cell) = self.cells.get(&(m, stream.to_string(), breakdown, group.to_string())) {
@@ -357,7 +393,12 @@ fn months_of(period: &Period) -> std::ops::RangeInclusive<i32> {
 }
 
 /// Homes owned for a breakdown group in a financial year.
-fn homes(config: &Config, year: FinancialYear, breakdown: &str, group: &str) -> std::result::Result<f64, String> {
+fn homes(
+    config: &Config,
+    year: FinancialYear,
+    breakdown: &str,
+    group: &str,
+) -> std::result::Result<f64, String> {
     let Some((_, h)) = config.homes_for(year) else {
         return Err(format!("no homes-owned figure for {year} or earlier in [homes]"));
     };
@@ -375,7 +416,14 @@ pub struct FigureMaker<'a> {
 }
 
 impl FigureMaker<'_> {
-    fn count(&self, reference: &str, months: &std::ops::RangeInclusive<i32>, stream: &str, breakdown: &'static str, group: &str) -> f64 {
+    fn count(
+        &self,
+        reference: &str,
+        months: &std::ops::RangeInclusive<i32>,
+        stream: &str,
+        breakdown: &'static str,
+        group: &str,
+    ) -> f64 {
         let r = self.catalogue.count_ref(reference).expect("checked");
         self.cube.counts(months.clone(), r.stream.unwrap_or(stream), breakdown, group)[r.count]
     }
@@ -438,7 +486,8 @@ impl FigureMaker<'_> {
             if all_only && breakdown != "all" {
                 continue;
             }
-            let groups = if breakdown == "all" { vec![ALL.to_string()] } else { self.cube.groups(&months, breakdown) };
+            let groups =
+                if breakdown == "all" { vec![ALL.to_string()] } else { self.cube.groups(&months, breakdown) };
             for m in self.catalogue.measures.iter().filter(|m| m.has_breakdown(breakdown)) {
                 for stream in &m.streams {
                     for g in &groups {

@@ -23,7 +23,8 @@ pub fn write_all(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let err = |source| Error::Write { path: path.to_path_buf(), source };
-    let mut tmp = tempfile::Builder::new().prefix(".redress-").suffix(".tmp").tempfile_in(dir).map_err(err)?;
+    let mut tmp =
+        tempfile::Builder::new().prefix(".redress-").suffix(".tmp").tempfile_in(dir).map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
@@ -75,7 +76,8 @@ mod tests {
 
     #[test]
     fn formula_cells_are_defused() {
-        let bytes = csv_bytes(&["a", "b"], vec![vec!["=HYPERLINK(\"x\")".to_string(), "-50".to_string()]]).unwrap();
+        let bytes =
+            csv_bytes(&["a", "b"], vec![vec!["=HYPERLINK(\"x\")".to_string(), "-50".to_string()]]).unwrap();
         let text = String::from_utf8(bytes).unwrap();
         assert_eq!(text, "a,b\r\n\"'=HYPERLINK(\"\"x\"\")\",'-50\r\n");
     }
@@ -87,7 +89,11 @@ mod tests {
         write_atomic(&path, b"old contents that are longer").unwrap();
         write_atomic(&path, b"new").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"new");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
         assert!(leftovers.is_empty());
     }
 }

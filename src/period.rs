@@ -42,7 +42,10 @@ impl FromStr for FinancialYear {
         let start: i32 = start.parse().map_err(|_| bad())?;
         let end: i32 = end.parse().map_err(|_| bad())?;
         if (start + 1).rem_euclid(100) != end {
-            return Err(format!("'{s}' is not a financial year: {start} is followed by {:02}", (start + 1) % 100));
+            return Err(format!(
+                "'{s}' is not a financial year: {start} is followed by {:02}",
+                (start + 1) % 100
+            ));
         }
         Ok(FinancialYear(start))
     }
@@ -81,8 +84,18 @@ pub enum Period {
 }
 
 const MONTH_NAMES: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 impl Period {
@@ -193,7 +206,9 @@ impl Period {
         };
         let parts: Vec<&str> = t.split('-').collect();
         match parts.as_slice() {
-            [y, q] if q.len() == 2 && y.len() == 4 && t.chars().nth(5).is_some_and(|c| c.is_ascii_digit()) => {
+            [y, q]
+                if q.len() == 2 && y.len() == 4 && t.chars().nth(5).is_some_and(|c| c.is_ascii_digit()) =>
+            {
                 let year: i32 = y.parse().map_err(|_| bad())?;
                 let n: u32 = q.parse().map_err(|_| bad())?;
                 // "2025-26" is a financial year; "2025-09" a month. A month

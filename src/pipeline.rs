@@ -132,12 +132,12 @@ pub fn prepare(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<Prepared> {
     let scheduled = timescales::schedule(validated.cases, &loaded.config.timescales, &calendar, as_of)?;
     timings.calendar_ms = ms(t);
 
-    let issues = concat(
-        [validated.issues.lazy(), scheduled.warnings.lazy()],
-        UnionArgs::default(),
-    )?
-    .sort([ingest::FILE_COLUMN, ingest::ROW_COLUMN], SortMultipleOptions::default().with_maintain_order(true))
-    .collect()?;
+    let issues = concat([validated.issues.lazy(), scheduled.warnings.lazy()], UnionArgs::default())?
+        .sort(
+            [ingest::FILE_COLUMN, ingest::ROW_COLUMN],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .collect()?;
     let quality = summarise_quality(&issues, validated.rows_read, validated.rows_excluded)?;
     timings.total_ms = ms(started);
     Ok(Prepared { loaded, calendar, as_of, inputs: files, cases: scheduled.cases, issues, quality, timings })
@@ -147,13 +147,20 @@ fn summarise_quality(issues: &DataFrame, rows_read: usize, rows_excluded: usize)
     let counts = issues
         .clone()
         .lazy()
-        .group_by([col("severity"), col("column"), col("problem")])
+        .group_by([col("severity"), col("column"), col("kind")])
         .agg([len().alias("rows")])
-        .sort(["severity", "rows", "column", "problem"], SortMultipleOptions::default().with_order_descending_multi([false, true, false, false]))
+        .sort(
+            ["severity", "rows", "column", "kind"],
+            SortMultipleOptions::default().with_order_descending_multi([false, true, false, false]),
+        )
         .collect()?;
     let mut problems = Vec::new();
-    let (sev, colm, prob, rows) =
-        (counts.column("severity")?.str()?, counts.column("column")?.str()?, counts.column("problem")?.str()?, counts.column("rows")?.cast(&DataType::UInt64)?);
+    let (sev, colm, prob, rows) = (
+        counts.column("severity")?.str()?,
+        counts.column("column")?.str()?,
+        counts.column("kind")?.str()?,
+        counts.column("rows")?.cast(&DataType::UInt64)?,
+    );
     let rows = rows.u64()?;
     for i in 0..counts.height() {
         problems.push(ProblemCount {
@@ -174,7 +181,13 @@ fn summarise_quality(issues: &DataFrame, rows_read: usize, rows_excluded: usize)
         .u64()?
         .get(0)
         .unwrap_or(0) as usize;
-    Ok(DataQuality { rows_read, rows_used: rows_read - rows_excluded, rows_excluded, rows_with_warnings, problems })
+    Ok(DataQuality {
+        rows_read,
+        rows_used: rows_read - rows_excluded,
+        rows_excluded,
+        rows_with_warnings,
+        problems,
+    })
 }
 
 /// `data-quality.csv`: one line per problem found, in file and row order.
@@ -186,7 +199,10 @@ pub fn data_quality_csv(issues: &DataFrame, inputs: &[InputFile]) -> Result<Vec<
         (text("case_ref")?, text("column")?, text("value")?, text("problem")?, text("severity")?);
     let rows = (0..issues.height()).map(|i| {
         vec![
-            file.get(i).and_then(|f| inputs.get(f as usize)).map(|f| f.path.display().to_string()).unwrap_or_default(),
+            file.get(i)
+                .and_then(|f| inputs.get(f as usize))
+                .map(|f| f.path.display().to_string())
+                .unwrap_or_default(),
             row.get(i).map(|r| r.to_string()).unwrap_or_default(),
             case_ref.get(i).unwrap_or("").to_string(),
             column.get(i).unwrap_or("").to_string(),
@@ -204,7 +220,10 @@ pub fn validate_only(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSu
     let bytes = data_quality_csv(&prepared.issues, &prepared.inputs)?;
     let files = output::write_all(&opts.out, &[Output { name: "data-quality.csv".into(), bytes }])?;
     if opts.strict && prepared.quality.rows_excluded > 0 {
-        return Err(Error::StrictDataErrors { rows: prepared.quality.rows_excluded, report: opts.out.join("data-quality.csv") });
+        return Err(Error::StrictDataErrors {
+            rows: prepared.quality.rows_excluded,
+            report: opts.out.join("data-quality.csv"),
+        });
     }
     Ok(RunSummary {
         landlord: prepared.loaded.config.landlord.clone(),
@@ -320,7 +339,10 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     if opts.strict && prepared.quality.rows_excluded > 0 {
         // Strict: publish nothing but the list of what must be fixed.
         output::write_all(&out_dir, &[Output { name: "data-quality.csv".into(), bytes: quality_csv }])?;
-        return Err(Error::StrictDataErrors { rows: prepared.quality.rows_excluded, report: out_dir.join("data-quality.csv") });
+        return Err(Error::StrictDataErrors {
+            rows: prepared.quality.rows_excluded,
+            report: out_dir.join("data-quality.csv"),
+        });
     }
     let mut outputs = vec![
         Output { name: "metrics.json".into(), bytes: pretty(&metrics_json)? },
@@ -345,7 +367,8 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
 }
 
 fn pretty(value: &serde_json::Value) -> Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| Error::Write { path: "metrics.json".into(), source: e.into() })?;
+    let mut bytes = serde_json::to_vec_pretty(value)
+        .map_err(|e| Error::Write { path: "metrics.json".into(), source: e.into() })?;
     bytes.push(b'\n');
     Ok(bytes)
 }
@@ -396,13 +419,19 @@ fn open_cases(cases: &DataFrame) -> Result<serde_json::Value> {
             col("age_working_days"),
             col("is_overdue").alias("overdue"),
         ])
-        .sort(["age_working_days", "case_ref"], SortMultipleOptions::default().with_order_descending_multi([true, false]))
+        .sort(
+            ["age_working_days", "case_ref"],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
         .collect()?;
     let counts = open
         .clone()
         .lazy()
         .group_by([col("stream")])
-        .agg([len().cast(DataType::UInt32).alias("open"), col("overdue").sum().cast(DataType::UInt32).alias("overdue")])
+        .agg([
+            len().cast(DataType::UInt32).alias("open"),
+            col("overdue").sum().cast(DataType::UInt32).alias("overdue"),
+        ])
         .sort(["stream"], Default::default())
         .collect()?;
     Ok(json!({ "counts": frame_records(&counts)?, "cases": frame_records(&open)? }))
@@ -433,7 +462,12 @@ fn frame_records(frame: &DataFrame) -> Result<Vec<serde_json::Value>> {
     Ok(rows.into_iter().map(serde_json::Value::Object).collect())
 }
 
-fn manifest(opts: &RunOptions, prepared: &Prepared, period: &Period, timings: &Timings) -> Result<serde_json::Value> {
+fn manifest(
+    opts: &RunOptions,
+    prepared: &Prepared,
+    period: &Period,
+    timings: &Timings,
+) -> Result<serde_json::Value> {
     let config_bytes = std::fs::read(&opts.config).map_err(|e| Error::config(&opts.config, e.to_string()))?;
     let config_sha: String = Sha256::digest(&config_bytes).iter().map(|b| format!("{b:02x}")).collect();
     Ok(json!({

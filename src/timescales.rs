@@ -40,7 +40,12 @@ pub struct Scheduled {
     pub warnings: DataFrame,
 }
 
-pub fn schedule(cases: DataFrame, timescales: &Timescales, calendar: &Calendar, as_of: NaiveDate) -> Result<Scheduled> {
+pub fn schedule(
+    cases: DataFrame,
+    timescales: &Timescales,
+    calendar: &Calendar,
+    as_of: NaiveDate,
+) -> Result<Scheduled> {
     let streams = streams(timescales);
     let ack_days = parameter(&streams, |t| Some(t.acknowledge as i32));
     let respond_days = parameter(&streams, |t| t.respond.map(|r| r as i32));
@@ -79,8 +84,11 @@ pub fn schedule(cases: DataFrame, timescales: &Timescales, calendar: &Calendar, 
         .then(col("day_zero"))
         .when(col("acknowledged_date").is_not_null())
         .then(
-            dsl::min_horizontal([calendar.day_zero_ordinal_expr(col("acknowledged_date")), ack_ordinal.clone()])
-                .expect("two inputs"),
+            dsl::min_horizontal([
+                calendar.day_zero_ordinal_expr(col("acknowledged_date")),
+                ack_ordinal.clone(),
+            ])
+            .expect("two inputs"),
         )
         .otherwise(ack_ordinal);
     let lf = lf.with_columns([
@@ -94,9 +102,14 @@ pub fn schedule(cases: DataFrame, timescales: &Timescales, calendar: &Calendar, 
     ]);
     let lf = lf.with_columns([
         calendar.nth_expr(col("clock_start") + col("respond_days")).alias("original_due_date"),
-        calendar.nth_expr(col("clock_start") + col("respond_days") + col("max_extension")).alias("max_due_date"),
+        calendar
+            .nth_expr(col("clock_start") + col("respond_days") + col("max_extension"))
+            .alias("max_due_date"),
     ]);
-    let lf = lf.with_columns([col("extended_due_date").gt(col("original_due_date")).fill_null(false).alias("extended")]);
+    let lf = lf.with_columns([col("extended_due_date")
+        .gt(col("original_due_date"))
+        .fill_null(false)
+        .alias("extended")]);
     let lf = lf.with_columns([
         when(col("extended"))
             .then(dsl::min_horizontal([col("extended_due_date"), col("max_due_date")]).expect("two inputs"))
@@ -104,10 +117,8 @@ pub fn schedule(cases: DataFrame, timescales: &Timescales, calendar: &Calendar, 
             .alias("due_date"),
         col("extended").and(col("extended_due_date").gt(col("max_due_date"))).alias("extension_beyond_max"),
     ]);
-    let is_open = col("is_responded")
-        .not()
-        .and(closed_without_response.not())
-        .and(col("respond_days").is_not_null());
+    let is_open =
+        col("is_responded").not().and(closed_without_response.not()).and(col("respond_days").is_not_null());
     let lf = lf.with_columns([
         col("ack_decided").and(col("ack_on_time").fill_null(false)).alias("ack_on_time"),
         col("responded_date").lt_eq(col("due_date")).alias("responded_on_time"),
@@ -118,7 +129,10 @@ pub fn schedule(cases: DataFrame, timescales: &Timescales, calendar: &Calendar, 
     ]);
     let as_of_through = lit(calendar.working_days_through(as_of)? as i32);
     let lf = lf.with_columns([
-        when(col("is_open")).then(as_of_through - col("day_zero")).otherwise(lit(NULL).cast(DataType::Int32)).alias("age_working_days"),
+        when(col("is_open"))
+            .then(as_of_through - col("day_zero"))
+            .otherwise(lit(NULL).cast(DataType::Int32))
+            .alias("age_working_days"),
         col("is_open").and(col("due_date").lt(lit(as_of))).alias("is_overdue"),
     ]);
     let cases = lf.drop(cols(["ack_effective", "from_receipt"])).collect()?;
@@ -145,6 +159,7 @@ pub fn schedule(cases: DataFrame, timescales: &Timescales, calendar: &Calendar, 
             )
             .alias("problem"),
             lit(WARNING).alias("severity"),
+            lit("extension beyond the stage's maximum: counted only up to the maximum").alias("kind"),
         ])
         .collect()?;
     Ok(Scheduled { cases, warnings })

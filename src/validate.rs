@@ -28,7 +28,10 @@ pub const RECORD_TYPE_SPELLINGS: &[(&str, &[&str])] = &[
 
 pub const OUTCOME_SPELLINGS: &[(&str, &[&str])] = &[
     ("upheld", &["upheld", "fullyupheld", "uphold"]),
-    ("partially_upheld", &["partiallyupheld", "partlyupheld", "partupheld", "upheldinpart", "partiallyuphold"]),
+    (
+        "partially_upheld",
+        &["partiallyupheld", "partlyupheld", "partupheld", "upheldinpart", "partiallyuphold"],
+    ),
     ("not_upheld", &["notupheld", "notuphold", "notupheldnofault"]),
     ("withdrawn", &["withdrawn", "complaintwithdrawn", "withdrawnbyresident", "withdrawnbycustomer"]),
     ("refused", &["refused", "notaccepted", "declined", "complaintrefused", "excluded"]),
@@ -38,8 +41,16 @@ pub const STOCK_TYPE_SPELLINGS: &[(&str, &[&str])] = &[
     (
         "LCRA",
         &[
-            "lcra", "lowcostrentalaccommodation", "lowcostrental", "generalneeds", "supported",
-            "supportedhousing", "housingforolderpeople", "intermediaterent", "socialrent", "affordablerent",
+            "lcra",
+            "lowcostrentalaccommodation",
+            "lowcostrental",
+            "generalneeds",
+            "supported",
+            "supportedhousing",
+            "housingforolderpeople",
+            "intermediaterent",
+            "socialrent",
+            "affordablerent",
         ],
     ),
     ("LCHO", &["lcho", "lowcosthomeownership", "sharedownership", "homeownership", "leasehold"]),
@@ -62,14 +73,31 @@ pub struct Validated {
 struct Check {
     column: &'static str,
     severity: &'static str,
+    /// The problem in general terms, for the run summary.
+    kind: String,
+    /// The problem as written for this row (may name other rows or dates).
     problem: Expr,
     when: Expr,
     value: Expr,
 }
 
 impl Check {
-    fn new(column: &'static str, severity: &'static str, problem: impl Into<String>, when: Expr, value: Expr) -> Self {
-        Check { column, severity, problem: lit(problem.into()), when: when.fill_null(false), value }
+    fn new(
+        column: &'static str,
+        severity: &'static str,
+        problem: impl Into<String>,
+        when: Expr,
+        value: Expr,
+    ) -> Self {
+        let problem = problem.into();
+        Check {
+            column,
+            severity,
+            kind: problem.clone(),
+            problem: lit(problem),
+            when: when.fill_null(false),
+            value,
+        }
     }
 }
 
@@ -120,7 +148,8 @@ fn date_hint(format: DateFormat) -> &'static str {
     }
 }
 
-pub const DATE_COLUMNS: [&str; 4] = ["received_date", "acknowledged_date", "extended_due_date", "responded_date"];
+pub const DATE_COLUMNS: [&str; 4] =
+    ["received_date", "acknowledged_date", "extended_due_date", "responded_date"];
 
 /// Parse every column; keep the trimmed text as `raw_<column>` for reporting.
 fn parse(raw_frame: LazyFrame, config: &Config) -> LazyFrame {
@@ -168,7 +197,13 @@ fn checks(config: &Config, calendar: &Calendar, as_of: NaiveDate) -> Vec<Check> 
             col(raw("record_type")).is_not_null().and(col("record_type").is_null()),
             col(raw("record_type")),
         ),
-        Check::new("received_date", ERROR, "missing received date", col(raw("received_date")).is_null(), lit("")),
+        Check::new(
+            "received_date",
+            ERROR,
+            "missing received date",
+            col(raw("received_date")).is_null(),
+            lit(""),
+        ),
     ];
     for c in DATE_COLUMNS {
         checks.push(Check::new(
@@ -270,7 +305,8 @@ fn checks(config: &Config, calendar: &Calendar, as_of: NaiveDate) -> Vec<Check> 
 /// Problems that leave the row in use. Evaluated on usable rows only.
 fn warnings() -> Result<Vec<Check>> {
     let is_complaint = col("record_type").eq(lit("complaint"));
-    let closed_without_response = col("outcome").is_in(lit(Series::new("o".into(), ["withdrawn", "refused"])).implode(false), false);
+    let closed_without_response =
+        col("outcome").is_in(lit(Series::new("o".into(), ["withdrawn", "refused"])).implode(false), false);
     Ok(vec![
         Check::new(
             "acknowledged_date",
@@ -290,7 +326,11 @@ fn warnings() -> Result<Vec<Check>> {
             "responded_date",
             WARNING,
             "outcome recorded but no response date: counted as open",
-            is_complaint.clone().and(col("outcome").is_not_null()).and(col("responded_date").is_null()).and(closed_without_response.not()),
+            is_complaint
+                .clone()
+                .and(col("outcome").is_not_null())
+                .and(col("responded_date").is_null())
+                .and(closed_without_response.not()),
             col(raw("outcome")),
         ),
         Check::new(
@@ -340,13 +380,20 @@ fn issue_rows(lf: &LazyFrame, checks: &[Check], order_offset: usize) -> Vec<Lazy
                 c.value.clone().cast(DataType::String).fill_null(lit("")).alias("value"),
                 c.problem.clone().alias("problem"),
                 lit(c.severity).alias("severity"),
+                lit(c.kind.clone()).alias("kind"),
                 lit((order_offset + i) as u32).alias("check"),
             ])
         })
         .collect()
 }
 
-pub fn validate(raw_frame: DataFrame, file_names: &[String], config: &Config, calendar: &Calendar, as_of: NaiveDate) -> Result<Validated> {
+pub fn validate(
+    raw_frame: DataFrame,
+    file_names: &[String],
+    config: &Config,
+    calendar: &Calendar,
+    as_of: NaiveDate,
+) -> Result<Validated> {
     let rows_read = raw_frame.height();
     let parsed = parse(raw_frame.lazy(), config).with_row_index("row_global", None);
     let error_checks = checks(config, calendar, as_of);
@@ -382,6 +429,7 @@ pub fn validate(raw_frame: DataFrame, file_names: &[String], config: &Config, ca
     let duplicate = Check {
         column: "case_ref",
         severity: ERROR,
+        kind: "duplicate of an earlier row for the same case and stage".into(),
         problem: duplicate_problem,
         when: col("is_duplicate"),
         value: concat_str([col("case_ref"), lit(" / "), duplicate_key()], "", false),
@@ -409,7 +457,10 @@ pub fn validate(raw_frame: DataFrame, file_names: &[String], config: &Config, ca
             col(ROW_COLUMN),
             col("case_ref"),
             col("record_type"),
-            when(col("record_type").eq(lit("complaint"))).then(col("stage")).otherwise(lit(NULL).cast(DataType::Int32)).alias("stage"),
+            when(col("record_type").eq(lit("complaint")))
+                .then(col("stage"))
+                .otherwise(lit(NULL).cast(DataType::Int32))
+                .alias("stage"),
             col("received_date"),
             col("acknowledged_date"),
             col("extended_due_date"),

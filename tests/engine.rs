@@ -38,7 +38,8 @@ fn tsm_matches_the_hand_worked_answer() {
     // from the rows of cases.csv (see tests/fixtures/handchecked/README.md).
     let wd = Workdir::new();
     run_handchecked(&wd, "handchecked");
-    let expected = std::fs::read_to_string(project().join("tests/fixtures/handchecked/expected/tsm.csv")).unwrap();
+    let expected =
+        std::fs::read_to_string(project().join("tests/fixtures/handchecked/expected/tsm.csv")).unwrap();
     assert_eq!(wd.read("out/2024-25/tsm.csv"), expected);
 }
 
@@ -88,7 +89,9 @@ fn breakdowns_add_up_to_the_whole() {
     for breakdown in ["stock_type", "service_area", "category", "channel"] {
         let parts: f64 = figures
             .iter()
-            .filter(|f| f["id"] == "stage1_responded" && f["period"] == "2024-25" && f["breakdown"] == breakdown)
+            .filter(|f| {
+                f["id"] == "stage1_responded" && f["period"] == "2024-25" && f["breakdown"] == breakdown
+            })
             .map(|f| f["numerator"].as_f64().unwrap())
             .sum();
         assert_eq!(parts, 7.0, "stage1_responded by {breakdown}");
@@ -102,12 +105,17 @@ fn vendor_shaped_export_gives_the_same_figures_as_its_canonical_twin() {
     let vendor = Workdir::new();
     run_handchecked(&vendor, "handchecked/vendor");
     assert_eq!(vendor.read("out/2024-25/tsm.csv"), canonical.read("out/2024-25/tsm.csv"));
-    let (a, b) = (metrics(&canonical, "out/2024-25/metrics.json"), metrics(&vendor, "out/2024-25/metrics.json"));
+    let (a, b) =
+        (metrics(&canonical, "out/2024-25/metrics.json"), metrics(&vendor, "out/2024-25/metrics.json"));
     assert_eq!(a["figures"], b["figures"]);
     assert_eq!(a["open_cases"], b["open_cases"]);
     // Same problems found, on the same rows.
     let rows = |wd: &Workdir| -> Vec<String> {
-        wd.read("out/2024-25/data-quality.csv").lines().skip(1).map(|l| l.split(',').skip(1).take(3).collect::<Vec<_>>().join(",")).collect()
+        wd.read("out/2024-25/data-quality.csv")
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').skip(1).take(3).collect::<Vec<_>>().join(","))
+            .collect()
     };
     assert_eq!(rows(&vendor), rows(&canonical));
 }
@@ -121,8 +129,16 @@ fn every_faulty_row_is_listed_and_the_run_goes_on() {
     assert_eq!(lines[0], "file,row,case_ref,column,value,problem,severity");
     let errors: Vec<&str> = lines.iter().copied().filter(|l| l.ends_with(",error")).collect();
     assert_eq!(errors.len(), 3, "{dq}");
-    assert!(errors[0].starts_with("in/cases.csv,16,E1,received_date,2024-02-30,not a valid date"), "{}", errors[0]);
-    assert!(errors[1].starts_with("in/cases.csv,17,A1,case_ref,A1 / 1,\"duplicate of an earlier row"), "{}", errors[1]);
+    assert!(
+        errors[0].starts_with("in/cases.csv,16,E1,received_date,2024-02-30,not a valid date"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].starts_with("in/cases.csv,17,A1,case_ref,A1 / 1,\"duplicate of an earlier row"),
+        "{}",
+        errors[1]
+    );
     assert!(errors[1].contains("row 1 of in/cases.csv"), "{}", errors[1]);
     assert_eq!(errors[2], "in/cases.csv,18,E3,responded_date,2024-07-30,response before receipt,error");
     let warnings = lines.iter().filter(|l| l.ends_with(",warning")).count();
@@ -138,7 +154,10 @@ fn every_faulty_row_is_listed_and_the_run_goes_on() {
 fn strict_mode_fails_with_exit_3_and_lists_the_problems() {
     let wd = Workdir::new();
     wd.fixture("handchecked", "in");
-    let stderr = wd.run_fails(&["run", "--config", "in/landlord.toml", "--period", "2024-25", "--out", "out", "--strict"], 3);
+    let stderr = wd.run_fails(
+        &["run", "--config", "in/landlord.toml", "--period", "2024-25", "--out", "out", "--strict"],
+        3,
+    );
     assert!(stderr.contains("3 row(s) have data errors"), "{stderr}");
     assert!(wd.exists("out/2024-25/data-quality.csv"));
     assert!(!wd.exists("out/2024-25/metrics.json"), "strict mode must not publish figures");
@@ -165,8 +184,21 @@ fn several_exports_are_read_as_one() {
     let (header, body) = (lines[0], &lines[1..]);
     wd.create("in/part1.csv", format!("{header}\n{}\n", body[..9].join("\n")));
     wd.create("in/part2.csv", format!("{header}\n{}\n", body[9..].join("\n")));
-    wd.run(&["run", "--config", "in/landlord.toml", "--cases", "in/part1.csv", "--cases", "in/part2.csv", "--period", "2024-25", "--out", "out"]);
-    let expected = std::fs::read_to_string(project().join("tests/fixtures/handchecked/expected/tsm.csv")).unwrap();
+    wd.run(&[
+        "run",
+        "--config",
+        "in/landlord.toml",
+        "--cases",
+        "in/part1.csv",
+        "--cases",
+        "in/part2.csv",
+        "--period",
+        "2024-25",
+        "--out",
+        "out",
+    ]);
+    let expected =
+        std::fs::read_to_string(project().join("tests/fixtures/handchecked/expected/tsm.csv")).unwrap();
     assert_eq!(wd.read("out/2024-25/tsm.csv"), expected);
     // The duplicate of A1 (file 1, row 1) now sits in file 2, row 8.
     assert!(wd.read("out/2024-25/data-quality.csv").contains("in/part2.csv,8,A1,case_ref"));
@@ -190,7 +222,12 @@ fn excel_workbook_gives_the_same_figures() {
             let is_date = r > 0 && (3..=6).contains(&c) && !cell.is_empty();
             match chrono::NaiveDate::parse_from_str(cell, "%Y-%m-%d") {
                 Ok(d) if is_date => {
-                    let dt = rust_xlsxwriter::ExcelDateTime::from_ymd(d.format("%Y").to_string().parse().unwrap(), d.format("%m").to_string().parse().unwrap(), d.format("%d").to_string().parse().unwrap()).unwrap();
+                    let dt = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                        d.format("%Y").to_string().parse().unwrap(),
+                        d.format("%m").to_string().parse().unwrap(),
+                        d.format("%d").to_string().parse().unwrap(),
+                    )
+                    .unwrap();
                     sheet.write_datetime_with_format(r, c, &dt, &date_format).unwrap();
                 }
                 _ if r > 0 && c == 13 && !cell.is_empty() => {
@@ -204,9 +241,14 @@ fn excel_workbook_gives_the_same_figures() {
         }
     }
     book.save(wd.path("in/cases.xlsx")).unwrap();
-    wd.create("in/book.toml", wd.read("in/landlord.toml").replace("cases = [\"cases.csv\"]", "cases = [\"cases.xlsx\"]\nsheet = \"Cases\""));
+    wd.create(
+        "in/book.toml",
+        wd.read("in/landlord.toml")
+            .replace("cases = [\"cases.csv\"]", "cases = [\"cases.xlsx\"]\nsheet = \"Cases\""),
+    );
     wd.run(&["run", "--config", "in/book.toml", "--period", "2024-25", "--out", "out"]);
-    let expected = std::fs::read_to_string(project().join("tests/fixtures/handchecked/expected/tsm.csv")).unwrap();
+    let expected =
+        std::fs::read_to_string(project().join("tests/fixtures/handchecked/expected/tsm.csv")).unwrap();
     assert_eq!(wd.read("out/2024-25/tsm.csv"), expected);
     // 2024-02-30 cannot be an Excel date: it arrives as text and is reported.
     assert!(wd.read("out/2024-25/data-quality.csv").contains("in/cases.xlsx,16,E1,received_date,2024-02-30"));
@@ -227,7 +269,18 @@ fn same_inputs_give_byte_identical_outputs() {
 fn personal_data_columns_never_reach_any_output() {
     let wd = Workdir::new();
     run_handchecked(&wd, "handchecked/vendor");
-    let values = ["Margaret Okafor", "Okafor", "m.okafor@example.com", "07700 900461", "14 Larch Close", "WV3 7QJ", "Dylan Price", "dylanp@example.org", "01632 960218", "Mill Lane"];
+    let values = [
+        "Margaret Okafor",
+        "Okafor",
+        "m.okafor@example.com",
+        "07700 900461",
+        "14 Larch Close",
+        "WV3 7QJ",
+        "Dylan Price",
+        "dylanp@example.org",
+        "01632 960218",
+        "Mill Lane",
+    ];
     for file in files_below(&wd.path("out")) {
         let text = std::fs::read_to_string(&file).unwrap();
         for v in values {
@@ -257,15 +310,23 @@ fn run_manifest_records_inputs_and_how_to_reproduce() {
 fn missing_inputs_and_columns_are_input_errors_naming_them() {
     let wd = Workdir::new();
     wd.fixture("handchecked", "in");
-    let stderr = wd.run_fails(&["run", "--config", "in/landlord.toml", "--cases", "in/nope.csv", "--out", "out"], 2);
+    let stderr =
+        wd.run_fails(&["run", "--config", "in/landlord.toml", "--cases", "in/nope.csv", "--out", "out"], 2);
     assert!(stderr.contains("in/nope.csv") && stderr.contains("cannot read"), "{stderr}");
 
     wd.create("in/nostage.csv", "case_ref,received_date\nX1,2024-05-01\n");
-    let stderr = wd.run_fails(&["run", "--config", "in/landlord.toml", "--cases", "in/nostage.csv", "--out", "out"], 2);
-    assert!(stderr.contains("in/nostage.csv") && stderr.contains("missing required column(s): stage"), "{stderr}");
+    let stderr = wd
+        .run_fails(&["run", "--config", "in/landlord.toml", "--cases", "in/nostage.csv", "--out", "out"], 2);
+    assert!(
+        stderr.contains("in/nostage.csv") && stderr.contains("missing required column(s): stage"),
+        "{stderr}"
+    );
 
     wd.create("in/semicolon.csv", "case_ref;stage;received_date\nX1;1;2024-05-01\n");
-    let stderr = wd.run_fails(&["run", "--config", "in/landlord.toml", "--cases", "in/semicolon.csv", "--out", "out"], 2);
+    let stderr = wd.run_fails(
+        &["run", "--config", "in/landlord.toml", "--cases", "in/semicolon.csv", "--out", "out"],
+        2,
+    );
     assert!(stderr.contains("input.delimiter = \";\""), "{stderr}");
 
     let stderr = wd.run_fails(&["run", "--config", "in/missing.toml", "--out", "out"], 1);
@@ -279,7 +340,8 @@ fn config_errors_name_the_key_and_exit_1() {
     wd.create("in/typo.toml", "landlord = \"T\"\n[timescales.complaint.stage1]\nrespnd = 10\n");
     let stderr = wd.run_fails(&["run", "--config", "in/typo.toml", "--out", "out"], 1);
     assert!(stderr.contains("respnd") && stderr.contains("in/typo.toml"), "{stderr}");
-    let stderr = wd.run_fails(&["run", "--config", "in/landlord.toml", "--period", "2025-Q7", "--out", "out"], 1);
+    let stderr =
+        wd.run_fails(&["run", "--config", "in/landlord.toml", "--period", "2025-Q7", "--out", "out"], 1);
     assert!(stderr.contains("2025-Q7"), "{stderr}");
 }
 
@@ -287,7 +349,17 @@ fn config_errors_name_the_key_and_exit_1() {
 fn latest_quarter_is_the_last_complete_one_before_as_of() {
     let wd = Workdir::new();
     wd.fixture("handchecked", "in");
-    wd.run(&["run", "--config", "in/landlord.toml", "--period", "latest-quarter", "--as-of", "2025-04-01", "--out", "out"]);
+    wd.run(&[
+        "run",
+        "--config",
+        "in/landlord.toml",
+        "--period",
+        "latest-quarter",
+        "--as-of",
+        "2025-04-01",
+        "--out",
+        "out",
+    ]);
     let m = metrics(&wd, "out/2024-25-Q4/metrics.json");
     assert_eq!(m["period"]["start"], "2025-01-01");
     assert_eq!(m["comparisons"]["previous"], "2024-25-Q3");
@@ -305,7 +377,11 @@ fn one_stage_landlord_rejects_stage_2_rows() {
     wd.create("in/one.toml", config);
     wd.run(&["run", "--config", "in/one.toml", "--period", "2024-25", "--out", "out"]);
     let dq = wd.read("out/2024-25/data-quality.csv");
-    assert_eq!(dq.matches("unknown stage (this landlord has a one-stage process: expected 1)").count(), 3, "{dq}");
+    assert_eq!(
+        dq.matches("unknown stage (this landlord has a one-stage process: expected 1)").count(),
+        3,
+        "{dq}"
+    );
     // From receipt: A4 received Mon 3 June 2024 is due 17 June without its
     // extension; with it (28 June, within 10 more days) it is on time.
     let m = metrics(&wd, "out/2024-25/metrics.json");

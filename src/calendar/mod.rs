@@ -85,8 +85,9 @@ impl Calendar {
 
     /// The calendar from a gov.uk `bank-holidays.json` file the landlord supplies.
     pub fn from_file(path: &Path, division: Division, closure_days: &[NaiveDate]) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Calendar(format!("cannot read bank holidays file {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::Calendar(format!("cannot read bank holidays file {}: {e}", path.display()))
+        })?;
         Self::from_gov_uk_json(&text, &path.display().to_string(), division, closure_days)
     }
 

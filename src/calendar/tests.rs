@@ -24,10 +24,7 @@ const DOMAIN_TABLE: &[(i32, &str)] = &[
 ];
 
 fn domain_holidays() -> BTreeSet<NaiveDate> {
-    DOMAIN_TABLE
-        .iter()
-        .flat_map(|(y, days)| days.split(' ').map(move |md| d(&format!("{y}-{md}"))))
-        .collect()
+    DOMAIN_TABLE.iter().flat_map(|(y, days)| days.split(' ').map(move |md| d(&format!("{y}-{md}")))).collect()
 }
 
 /// The slow reference: walk day by day, straight from the wording of the rules.

@@ -49,11 +49,7 @@ pub struct SampleOptions {
 
 impl Default for SampleOptions {
     fn default() -> Self {
-        SampleOptions {
-            rows: 5000,
-            seed: 2026,
-            faulty_rate: 0.004,
-        }
+        SampleOptions { rows: 5000, seed: 2026, faulty_rate: 0.004 }
     }
 }
 
@@ -66,56 +62,33 @@ pub struct SampleSummary {
 
 /// Writes `out_dir/cases.csv` and `out_dir/landlord.toml`, creating `out_dir`.
 pub fn generate(opts: &SampleOptions, out_dir: &Path) -> Result<SampleSummary> {
-    std::fs::create_dir_all(out_dir).map_err(|source| Error::Write {
-        path: out_dir.to_path_buf(),
-        source,
-    })?;
+    std::fs::create_dir_all(out_dir)
+        .map_err(|source| Error::Write { path: out_dir.to_path_buf(), source })?;
     let cases_path = out_dir.join("cases.csv");
     let toml_path = out_dir.join("landlord.toml");
 
     let calendar = Calendar::embedded(Division::EnglandAndWales, &closure_days())?;
-    let file = File::create(&cases_path).map_err(|source| Error::Write {
-        path: cases_path.clone(),
-        source,
-    })?;
+    let file =
+        File::create(&cases_path).map_err(|source| Error::Write { path: cases_path.clone(), source })?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
-    out.write_all(b"\xEF\xBB\xBF")
-        .map_err(|source| Error::Write {
-            path: cases_path.clone(),
-            source,
-        })?;
-    let mut csv = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out);
+    out.write_all(b"\xEF\xBB\xBF").map_err(|source| Error::Write { path: cases_path.clone(), source })?;
+    let mut csv = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
 
     let mut gen = Generator::new(opts, &calendar);
     let counts = gen.run(&mut csv).map_err(|e| match e {
-        GenError::Csv(e) => Error::Write {
-            path: cases_path.clone(),
-            source: e.into(),
-        },
+        GenError::Csv(e) => Error::Write { path: cases_path.clone(), source: e.into() },
         GenError::Lib(e) => e,
     })?;
     let out = csv.into_inner().map_err(|e| Error::Write {
         path: cases_path.clone(),
         source: std::io::Error::other(e.to_string()),
     })?;
-    out.into_inner().map_err(|e| Error::Write {
-        path: cases_path.clone(),
-        source: e.into_error(),
-    })?;
+    out.into_inner().map_err(|e| Error::Write { path: cases_path.clone(), source: e.into_error() })?;
 
-    std::fs::write(&toml_path, landlord_toml(counts.complaint_rows)).map_err(|source| {
-        Error::Write {
-            path: toml_path.clone(),
-            source,
-        }
-    })?;
+    std::fs::write(&toml_path, landlord_toml(counts.complaint_rows))
+        .map_err(|source| Error::Write { path: toml_path.clone(), source })?;
 
-    Ok(SampleSummary {
-        rows: counts.rows,
-        files: vec![cases_path, toml_path],
-    })
+    Ok(SampleSummary { rows: counts.rows, files: vec![cases_path, toml_path] })
 }
 
 // ---- fixed dates ----------------------------------------------------------
@@ -158,11 +131,7 @@ fn landlord_toml(complaint_rows: usize) -> String {
     let homes_mid = (per_year * 1000.0 / COMPLAINTS_PER_1000_HOMES).max(20.0);
     let mut text = LANDLORD_TEMPLATE.to_string();
     // Stock grows slightly; the LCHO share grows a little faster.
-    for (year, growth, lcho_share) in [
-        (2024, 1.0 / 1.015, 0.068),
-        (2025, 1.0, 0.070),
-        (2026, 1.015, 0.072),
-    ] {
+    for (year, growth, lcho_share) in [(2024, 1.0 / 1.015, 0.068), (2025, 1.0, 0.070), (2026, 1.015, 0.072)] {
         let total = (homes_mid * growth).round() as u64;
         let lcho = ((total as f64 * lcho_share).round() as u64).max(1);
         let lcra = total.saturating_sub(lcho).max(1);
@@ -304,14 +273,8 @@ const CATEGORIES: [&[(&str, u32, f64)]; 9] = [
     ],
 ];
 
-const CHANNELS: [(&str, u32); 6] = [
-    ("Phone", 32),
-    ("Email", 24),
-    ("Web form", 24),
-    ("Letter", 5),
-    ("In person", 5),
-    ("Representative", 10),
-];
+const CHANNELS: [(&str, u32); 6] =
+    [("Phone", 32), ("Email", 24), ("Web form", 24), ("Letter", 5), ("In person", 5), ("Representative", 10)];
 
 const REFUSAL_REASONS: [(&str, u32); 4] = [
     ("Outside 12-month window", 35),
@@ -670,9 +633,8 @@ const STREETS: [&str; 40] = [
     "Furnace",
 ];
 
-const SUFFIXES: [&str; 9] = [
-    "Road", "Street", "Avenue", "Close", "Lane", "Drive", "Way", "Crescent", "Court",
-];
+const SUFFIXES: [&str; 9] =
+    ["Road", "Street", "Avenue", "Close", "Lane", "Drive", "Way", "Crescent", "Court"];
 
 /// Towns with their postcode areas and district ranges.
 const TOWNS: [(&str, &str, u8); 15] = [
@@ -730,10 +692,7 @@ enum Warning {
     ExtensionBeyondMaximum,
 }
 
-const WARNINGS: [Warning; 2] = [
-    Warning::RespondedWithoutAck,
-    Warning::ExtensionBeyondMaximum,
-];
+const WARNINGS: [Warning; 2] = [Warning::RespondedWithoutAck, Warning::ExtensionBeyondMaximum];
 
 // ---- the simulation -----------------------------------------------------------
 
@@ -863,11 +822,7 @@ impl DateText {
             uk.push(format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year()));
             iso.push(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()));
         }
-        DateText {
-            base: first.num_days_from_ce(),
-            uk,
-            iso,
-        }
+        DateText { base: first.num_days_from_ce(), uk, iso }
     }
 
     fn push(&self, out: &mut String, d: NaiveDate, iso: bool) {
@@ -898,19 +853,14 @@ impl DaySchedule {
             } else {
                 1.0
             };
-            let seasonal = [
-                1.12, 1.08, 1.0, 0.95, 0.95, 0.95, 0.93, 0.88, 1.0, 1.05, 1.10, 0.97,
-            ][d.month0() as usize];
+            let seasonal =
+                [1.12, 1.08, 1.0, 0.95, 0.95, 0.95, 0.93, 0.88, 1.0, 1.05, 1.10, 0.97][d.month0() as usize];
             let years = (d - START).num_days() as f64 / 365.25;
             total += base * seasonal * (1.0 + 0.08 * years);
             days.push(d);
             cumulative.push(total);
         }
-        Ok(DaySchedule {
-            days,
-            cumulative,
-            pos: 0,
-        })
+        Ok(DaySchedule { days, cumulative, pos: 0 })
     }
 
     /// The receipt date of row `slot` of `rows`; `slot` must not decrease.
@@ -987,11 +937,7 @@ struct Generator<'a> {
 
 impl<'a> Generator<'a> {
     fn new(opts: &SampleOptions, cal: &'a Calendar) -> Self {
-        let faulty_rate = if opts.faulty_rate.is_finite() {
-            opts.faulty_rate.clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
+        let faulty_rate = if opts.faulty_rate.is_finite() { opts.faulty_rate.clamp(0.0, 1.0) } else { 0.0 };
         Generator {
             rng: ChaCha8Rng::seed_from_u64(opts.seed),
             cal,
@@ -1021,13 +967,11 @@ impl<'a> Generator<'a> {
             let day = schedule.day(slot, self.rows);
             if self.faulty_rate > 0.0 {
                 if self.rng.random::<f64>() < self.faulty_rate {
-                    self.pending_faults
-                        .push_back(FAULTS[self.fault_turn % FAULTS.len()]);
+                    self.pending_faults.push_back(FAULTS[self.fault_turn % FAULTS.len()]);
                     self.fault_turn += 1;
                 }
                 if self.rng.random::<f64>() < self.faulty_rate {
-                    self.pending_warnings
-                        .push_back(WARNINGS[self.warning_turn % WARNINGS.len()]);
+                    self.pending_warnings.push_back(WARNINGS[self.warning_turn % WARNINGS.len()]);
                     self.warning_turn += 1;
                 }
             }
@@ -1035,11 +979,7 @@ impl<'a> Generator<'a> {
                 let (_, row) = self.duplicates.pop_front().expect("checked");
                 csv.write_record(&row)?;
                 self.counts.complaint_rows += 1;
-            } else if self
-                .escalations
-                .peek()
-                .is_some_and(|Reverse(e)| e.received <= day)
-            {
+            } else if self.escalations.peek().is_some_and(|Reverse(e)| e.received <= day) {
                 let Reverse(e) = self.escalations.pop().expect("checked");
                 self.stage_two(e)?;
                 csv.write_record(&self.fields)?;
@@ -1091,11 +1031,7 @@ impl<'a> Generator<'a> {
         let cats = CATEGORIES[area];
         let mut cat_weights = [(0u8, 0u32); 8];
         for (i, c) in cats.iter().enumerate() {
-            let w = if is_winter(day) {
-                (c.1 as f64 * c.2).round() as u32
-            } else {
-                c.1
-            };
+            let w = if is_winter(day) { (c.1 as f64 * c.2).round() as u32 } else { c.1 };
             cat_weights[i] = (i as u8, w.max(1));
         }
         let category = pick(rng, &cat_weights[..cats.len()]);
@@ -1144,11 +1080,7 @@ impl<'a> Generator<'a> {
         Person {
             first: rng.random_range(0..FIRST_NAMES.len()) as u8,
             last: rng.random_range(0..LAST_NAMES.len()) as u8,
-            flat: if rng.random::<f64>() < 0.18 {
-                rng.random_range(1..40u8)
-            } else {
-                0
-            },
+            flat: if rng.random::<f64>() < 0.18 { rng.random_range(1..40u8) } else { 0 },
             house: if rng.random::<f64>() < 0.8 {
                 rng.random_range(1..120u16)
             } else {
@@ -1163,11 +1095,7 @@ impl<'a> Generator<'a> {
                 POSTCODE_UNIT_LETTERS[rng.random_range(0..POSTCODE_UNIT_LETTERS.len())],
                 POSTCODE_UNIT_LETTERS[rng.random_range(0..POSTCODE_UNIT_LETTERS.len())],
             ],
-            email_style: if rng.random::<f64>() < 0.25 {
-                0
-            } else {
-                rng.random_range(1..5u8)
-            },
+            email_style: if rng.random::<f64>() < 0.25 { 0 } else { rng.random_range(1..5u8) },
             email_num: rng.random_range(1..99u8),
             phone_kind: if rng.random::<f64>() < 0.08 {
                 0
@@ -1188,11 +1116,8 @@ impl<'a> Generator<'a> {
     ) -> Result<StageSim> {
         let cal = self.cal;
         let p = pressure(area, received);
-        let (respond_days, max_ext, ack_late_base, late_base, ext_rate) = if stage == 1 {
-            (10, 10, 0.06, 0.20, 0.08)
-        } else {
-            (20, 20, 0.06, 0.25, 0.10)
-        };
+        let (respond_days, max_ext, ack_late_base, late_base, ext_rate) =
+            if stage == 1 { (10, 10, 0.06, 0.20, 0.08) } else { (20, 20, 0.06, 0.25, 0.10) };
 
         // Acknowledgement.
         let ack_due = cal.add_working_days(received, 5)?;
@@ -1207,23 +1132,11 @@ impl<'a> Generator<'a> {
 
         // Outcome.
         let outcome = if stage == 1 {
-            [
-                Outcome::Upheld,
-                Outcome::Partial,
-                Outcome::NotUpheld,
-                Outcome::Withdrawn,
-                Outcome::Refused,
-            ][pick(
-                &mut self.rng,
-                &[((), 350), ((), 250), ((), 350), ((), 40), ((), 15)],
-            )]
+            [Outcome::Upheld, Outcome::Partial, Outcome::NotUpheld, Outcome::Withdrawn, Outcome::Refused]
+                [pick(&mut self.rng, &[((), 350), ((), 250), ((), 350), ((), 40), ((), 15)])]
         } else {
-            [
-                Outcome::Upheld,
-                Outcome::Partial,
-                Outcome::NotUpheld,
-                Outcome::Withdrawn,
-            ][pick(&mut self.rng, &[((), 280), ((), 270), ((), 410), ((), 40)])]
+            [Outcome::Upheld, Outcome::Partial, Outcome::NotUpheld, Outcome::Withdrawn]
+                [pick(&mut self.rng, &[((), 280), ((), 270), ((), 410), ((), 40)])]
         };
 
         // Extension.
@@ -1233,11 +1146,7 @@ impl<'a> Generator<'a> {
         } else if matches!(outcome, Outcome::Refused) {
             None
         } else if self.rng.random::<f64>() < ext_rate * (0.6 + 0.4 * p) {
-            Some(if self.rng.random::<f64>() < 0.5 {
-                max_ext
-            } else {
-                self.rng.random_range(3..=max_ext)
-            })
+            Some(if self.rng.random::<f64>() < 0.5 { max_ext } else { self.rng.random_range(3..=max_ext) })
         } else {
             None
         };
@@ -1251,11 +1160,7 @@ impl<'a> Generator<'a> {
         };
 
         // Response (or withdrawal).
-        let on_time_p = if extension.is_some() {
-            0.88
-        } else {
-            1.0 - (late_base * p).min(0.7)
-        };
+        let on_time_p = if extension.is_some() { 0.88 } else { 1.0 - (late_base * p).min(0.7) };
         let (mut responded, closed) = match outcome {
             Outcome::Refused => {
                 let r = cal.add_working_days(ack, self.rng.random_range(0..=3))?;
@@ -1263,14 +1168,7 @@ impl<'a> Generator<'a> {
             }
             Outcome::Withdrawn => {
                 let r = cal.add_working_days(ack, self.rng.random_range(1..=8))?;
-                (
-                    if self.rng.random::<f64>() < 0.55 {
-                        None
-                    } else {
-                        Some(r)
-                    },
-                    r,
-                )
+                (if self.rng.random::<f64>() < 0.55 { None } else { Some(r) }, r)
             }
             _ => {
                 let r = if self.rng.random::<f64>() < on_time_p {
@@ -1296,11 +1194,7 @@ impl<'a> Generator<'a> {
         let ack = (ack <= AS_OF).then_some(ack);
         let revised = revised.filter(|d| *d <= AS_OF);
         let open = closed > AS_OF || responded.is_some_and(|r| r > AS_OF);
-        let (responded, outcome) = if open {
-            (None, None)
-        } else {
-            (responded, Some(outcome))
-        };
+        let (responded, outcome) = if open { (None, None) } else { (responded, Some(outcome)) };
 
         let mut sim = StageSim {
             ack,
@@ -1398,8 +1292,7 @@ impl<'a> Generator<'a> {
             return [T_RECORDS, T_POLICY, T_STAFF][self.rng.random_range(0..3usize)];
         }
         match area {
-            REPAIRS => [T_REPAIRS, T_REPAIRS, T_DAMP, T_MISSED, T_QUALITY]
-                [self.rng.random_range(0..5usize)],
+            REPAIRS => [T_REPAIRS, T_REPAIRS, T_DAMP, T_MISSED, T_QUALITY][self.rng.random_range(0..5usize)],
             GAS => [T_REPAIRS, T_MISSED, T_POLICY][self.rng.random_range(0..3usize)],
             2 => T_ASB,
             1 => [T_STAFF, T_POLICY, T_ASB, T_RECORDS][self.rng.random_range(0..4usize)],
@@ -1470,11 +1363,7 @@ impl<'a> Generator<'a> {
                     f[F_RECEIVED].clear();
                     f[F_RECEIVED].push_str("31/02/2025");
                 } else {
-                    let col = if sim.responded.is_some() {
-                        F_RESPONDED
-                    } else {
-                        F_RECEIVED
-                    };
+                    let col = if sim.responded.is_some() { F_RESPONDED } else { F_RECEIVED };
                     f[col].clear();
                     f[col].push_str("29/02/2025");
                 }
@@ -1672,11 +1561,7 @@ impl<'a> Generator<'a> {
         if let Some((a, follow)) = sim.action {
             f[F_ACTION].push_str(ACTIONS[sim.theme.expect("an action has a theme")][a]);
             if let Some(i) = follow {
-                f[F_ACTION].push_str(if rng.random::<f64>() < 0.6 {
-                    "\r\n"
-                } else {
-                    "\n"
-                });
+                f[F_ACTION].push_str(if rng.random::<f64>() < 0.6 { "\r\n" } else { "\n" });
                 f[F_ACTION].push_str(ACTION_FOLLOW_UPS[i]);
             }
             // About 1% of actions leak personal data a later screen must catch.
@@ -1686,10 +1571,7 @@ impl<'a> Generator<'a> {
                 let last = LAST_NAMES[p.last as usize];
                 match rng.random_range(0..3u8) {
                     0 => {
-                        let _ = write!(
-                            f[F_ACTION],
-                            " Agreed with {name} {last} at the review meeting."
-                        );
+                        let _ = write!(f[F_ACTION], " Agreed with {name} {last} at the review meeting.");
                     }
                     1 => {
                         f[F_ACTION].push_str(" Resident to be called back on ");
@@ -1721,21 +1603,14 @@ impl<'a> Generator<'a> {
             Tenure::Blank => "",
         });
         let p = &case.person;
-        let _ = write!(
-            f[F_NAME],
-            "{} {}",
-            FIRST_NAMES[p.first as usize], LAST_NAMES[p.last as usize]
-        );
+        let _ = write!(f[F_NAME], "{} {}", FIRST_NAMES[p.first as usize], LAST_NAMES[p.last as usize]);
         if p.flat > 0 {
             let _ = write!(f[F_ADDRESS], "Flat {}, ", p.flat);
         }
         let _ = write!(
             f[F_ADDRESS],
             "{} {} {}, {}",
-            p.house,
-            STREETS[p.street as usize],
-            SUFFIXES[p.suffix as usize],
-            TOWNS[p.town as usize].0
+            p.house, STREETS[p.street as usize], SUFFIXES[p.suffix as usize], TOWNS[p.town as usize].0
         );
         let _ = write!(
             f[F_POSTCODE],
@@ -1756,32 +1631,26 @@ impl<'a> Generator<'a> {
         let p = &case.person;
         let first = FIRST_NAMES[p.first as usize];
         let last = LAST_NAMES[p.last as usize];
-        let category = CATEGORIES[case.area as usize][case.category as usize]
-            .0
-            .to_lowercase();
+        let category = CATEGORIES[case.area as usize][case.category as usize].0.to_lowercase();
         let area = AREAS[case.area as usize].0;
         let n = &mut self.fields[F_NOTES];
         let t = rng.random_range(0..6u8);
         let _ = if kind == 1 {
             match t % 3 {
-                0 => write!(n, "{first} {last} rang to thank the operative, \"couldn't have been more helpful\"."),
+                0 => write!(
+                    n,
+                    "{first} {last} rang to thank the operative, \"couldn't have been more helpful\"."
+                ),
                 1 => write!(n, "Card received from {first} {last}; passed to the {area} team, with thanks."),
-                _ => write!(n, "{first} said the new kitchen is \"brilliant\", and asked us to pass this on."),
+                _ => {
+                    write!(n, "{first} said the new kitchen is \"brilliant\", and asked us to pass this on.")
+                }
             }
         } else if kind != 0 {
             match t % 3 {
-                0 => write!(
-                    n,
-                    "{first} {last} suggested a change to how we handle {category}."
-                ),
-                1 => write!(
-                    n,
-                    "Contact from {first} {last} about {category}, logged for the {area} team."
-                ),
-                _ => write!(
-                    n,
-                    "{first} asked for an update on {category}; details passed on."
-                ),
+                0 => write!(n, "{first} {last} suggested a change to how we handle {category}."),
+                1 => write!(n, "Contact from {first} {last} about {category}, logged for the {area} team."),
+                _ => write!(n, "{first} asked for an update on {category}; details passed on."),
             }
         } else {
             match t {
@@ -1794,47 +1663,26 @@ impl<'a> Generator<'a> {
             }
         };
         if rng.random::<f64>() < 0.2 {
-            n.push_str(if rng.random::<f64>() < 0.6 {
-                "\r\n"
-            } else {
-                "\n"
-            });
+            n.push_str(if rng.random::<f64>() < 0.6 { "\r\n" } else { "\n" });
             let _ = match rng.random_range(0..4u8) {
                 0 => write!(n, "Follow-up: left voicemail for {first}, no answer."),
-                1 => write!(
-                    n,
-                    "Update: {first} confirmed by email, \"happy for you to come on Thursday\"."
-                ),
-                2 => write!(
-                    n,
-                    "Note: preferred contact is {first}'s daughter, after 4pm."
-                ),
-                _ => write!(
-                    n,
-                    "Escalated to team leader, {first} {last} to be kept informed weekly."
-                ),
+                1 => write!(n, "Update: {first} confirmed by email, \"happy for you to come on Thursday\"."),
+                2 => write!(n, "Note: preferred contact is {first}'s daughter, after 4pm."),
+                _ => write!(n, "Escalated to team leader, {first} {last} to be kept informed weekly."),
             };
         }
     }
 }
 
 fn push_email(out: &mut String, p: &Person, always: bool) {
-    let style = if p.email_style == 0 && always {
-        1
-    } else {
-        p.email_style
-    };
+    let style = if p.email_style == 0 && always { 1 } else { p.email_style };
     if style == 0 {
         return;
     }
     let first = FIRST_NAMES[p.first as usize];
     let last = LAST_NAMES[p.last as usize];
     let lower = |out: &mut String, s: &str| {
-        out.extend(
-            s.chars()
-                .filter(|c| c.is_ascii_alphabetic())
-                .map(|c| c.to_ascii_lowercase()),
-        )
+        out.extend(s.chars().filter(|c| c.is_ascii_alphabetic()).map(|c| c.to_ascii_lowercase()))
     };
     match style {
         1 => {
@@ -1863,11 +1711,7 @@ fn push_email(out: &mut String, p: &Person, always: bool) {
 
 /// UK numbers from Ofcom's drama ranges.
 fn push_phone(out: &mut String, p: &Person, always: bool) {
-    let kind = if p.phone_kind == 0 && always {
-        1
-    } else {
-        p.phone_kind
-    };
+    let kind = if p.phone_kind == 0 && always { 1 } else { p.phone_kind };
     let _ = match kind {
         0 => Ok(()),
         1 => write!(out, "07700 900{:03}", p.phone_num),
@@ -1884,38 +1728,20 @@ mod tests {
 
     fn gen(rows: usize, seed: u64, faulty_rate: f64) -> (tempfile::TempDir, SampleSummary) {
         let dir = tempfile::tempdir().unwrap();
-        let summary = generate(
-            &SampleOptions {
-                rows,
-                seed,
-                faulty_rate,
-            },
-            dir.path(),
-        )
-        .unwrap();
+        let summary = generate(&SampleOptions { rows, seed, faulty_rate }, dir.path()).unwrap();
         (dir, summary)
     }
 
     fn records(dir: &Path) -> Vec<Vec<String>> {
         let bytes = std::fs::read(dir.join("cases.csv")).unwrap();
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).expect("BOM");
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(body);
-        assert_eq!(
-            reader.headers().unwrap().iter().collect::<Vec<_>>(),
-            HEADER.to_vec()
-        );
-        reader
-            .records()
-            .map(|r| r.unwrap().iter().map(str::to_string).collect())
-            .collect()
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(body);
+        assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), HEADER.to_vec());
+        reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect()
     }
 
     fn date(s: &str) -> Option<NaiveDate> {
-        NaiveDate::parse_from_str(s, "%d/%m/%Y")
-            .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
-            .ok()
+        NaiveDate::parse_from_str(s, "%d/%m/%Y").or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d")).ok()
     }
 
     const OUTCOMES: [&str; 10] = [
@@ -2019,13 +1845,7 @@ mod tests {
     fn bom_header_crlf_and_multiline_fields() {
         let (dir, summary) = gen(20_000, 1, 0.004);
         assert_eq!(summary.rows, 20_000);
-        assert_eq!(
-            summary.files,
-            vec![
-                dir.path().join("cases.csv"),
-                dir.path().join("landlord.toml")
-            ]
-        );
+        assert_eq!(summary.files, vec![dir.path().join("cases.csv"), dir.path().join("landlord.toml")]);
         let bytes = std::fs::read(dir.path().join("cases.csv")).unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
         let header = format!("{}\r\n", HEADER.join(","));
@@ -2037,9 +1857,7 @@ mod tests {
         let crlf_notes = recs.iter().filter(|r| r[F_NOTES].contains("\r\n")).count();
         let multiline_actions = recs.iter().filter(|r| r[F_ACTION].contains('\n')).count();
         assert!(multiline_notes > 1000 && crlf_notes > 500 && multiline_actions > 20);
-        assert!(recs
-            .iter()
-            .any(|r| r[F_ACTION].contains(',') && r[F_ACTION].contains('"')));
+        assert!(recs.iter().any(|r| r[F_ACTION].contains(',') && r[F_ACTION].contains('"')));
         // Personal data is present and looks real.
         let with = |col: usize| recs.iter().filter(|r| !r[col].is_empty()).count();
         assert_eq!(with(F_NAME), recs.len());
@@ -2057,8 +1875,7 @@ mod tests {
                 && out.chars().next().unwrap().is_ascii_uppercase()
         }));
         // ~1% ISO rows.
-        let iso =
-            recs.iter().filter(|r| r[F_RECEIVED].contains('-')).count() as f64 / recs.len() as f64;
+        let iso = recs.iter().filter(|r| r[F_RECEIVED].contains('-')).count() as f64 / recs.len() as f64;
         assert!((0.005..0.02).contains(&iso), "ISO share {iso}");
     }
 
@@ -2070,10 +1887,7 @@ mod tests {
         let share = |t: &str| recs.iter().filter(|r| r[F_TYPE] == t).count() as f64 / n;
         let complaints = recs.iter().filter(|r| is_complaint(r)).count() as f64 / n;
         let blank = recs.iter().filter(|r| r[F_TYPE].is_empty()).count() as f64 / n;
-        assert!(
-            (0.675..0.725).contains(&complaints),
-            "complaints {complaints}"
-        );
+        assert!((0.675..0.725).contains(&complaints), "complaints {complaints}");
         assert!((0.012..0.035).contains(&blank), "blank {blank}");
         for (t, want, tol) in [
             ("Compliment", 0.17, 0.015),
@@ -2086,27 +1900,13 @@ mod tests {
         }
         // Non-complaints have no stage or outcome and FBK references.
         for r in recs.iter().filter(|r| !is_complaint(r)) {
-            assert!(
-                r[F_STAGE].is_empty() && r[F_OUTCOME].is_empty() && r[F_REF].starts_with("FBK-")
-            );
+            assert!(r[F_STAGE].is_empty() && r[F_OUTCOME].is_empty() && r[F_REF].starts_with("FBK-"));
         }
         // Tenure: ~90% LCRA, ~7% LCHO, ~3% blank.
         let tenure = |t: &str| recs.iter().filter(|r| r[F_TENURE] == t).count() as f64 / n;
-        assert!(
-            (tenure("LCRA") - 0.90).abs() < 0.02,
-            "LCRA {}",
-            tenure("LCRA")
-        );
-        assert!(
-            (tenure("LCHO") - 0.07).abs() < 0.015,
-            "LCHO {}",
-            tenure("LCHO")
-        );
-        assert!(
-            (tenure("") - 0.03).abs() < 0.01,
-            "blank tenure {}",
-            tenure("")
-        );
+        assert!((tenure("LCRA") - 0.90).abs() < 0.02, "LCRA {}", tenure("LCRA"));
+        assert!((tenure("LCHO") - 0.07).abs() < 0.015, "LCHO {}", tenure("LCHO"));
+        assert!((tenure("") - 0.03).abs() < 0.01, "blank tenure {}", tenure(""));
     }
 
     #[test]
@@ -2144,9 +1944,7 @@ mod tests {
             }
         }
         // Some cases are still open at the run date.
-        assert!(recs
-            .iter()
-            .any(|r| is_complaint(r) && r[F_RESPONDED].is_empty() && r[F_OUTCOME].is_empty()));
+        assert!(recs.iter().any(|r| is_complaint(r) && r[F_RESPONDED].is_empty() && r[F_OUTCOME].is_empty()));
     }
 
     #[test]
@@ -2154,23 +1952,15 @@ mod tests {
         let (dir, _) = gen(30_000, 4, 0.01);
         let recs = records(dir.path());
         let mut s1: HashMap<&str, &Vec<String>> = HashMap::new();
-        for r in recs
-            .iter()
-            .filter(|r| is_complaint(r) && stage(r) == Some(1))
-        {
+        for r in recs.iter().filter(|r| is_complaint(r) && stage(r) == Some(1)) {
             s1.insert(&r[F_REF], r);
         }
         let mut s2 = 0;
         let mut refs = HashSet::new();
-        for r in recs
-            .iter()
-            .filter(|r| is_complaint(r) && stage(r) == Some(2))
-        {
+        for r in recs.iter().filter(|r| is_complaint(r) && stage(r) == Some(2)) {
             s2 += 1;
             refs.insert(r[F_REF].clone());
-            let one = s1
-                .get(r[F_REF].as_str())
-                .unwrap_or_else(|| panic!("no stage 1 for {r:?}"));
+            let one = s1.get(r[F_REF].as_str()).unwrap_or_else(|| panic!("no stage 1 for {r:?}"));
             let responded = date(&one[F_RESPONDED]).expect("stage 1 responded");
             let received = date(&r[F_RECEIVED]).unwrap();
             assert!(responded < received, "{one:?} / {r:?}");
@@ -2182,10 +1972,7 @@ mod tests {
         // 15-18% of stage 1 complaints with a response escalate.
         let responded = s1.values().filter(|r| !r[F_RESPONDED].is_empty()).count();
         let rate = refs.len() as f64 / responded as f64;
-        assert!(
-            (0.14..0.19).contains(&rate),
-            "escalation rate {rate} ({s2} stage 2 rows)"
-        );
+        assert!((0.14..0.19).contains(&rate), "escalation rate {rate} ({s2} stage 2 rows)");
     }
 
     #[test]
@@ -2195,10 +1982,7 @@ mod tests {
         let counts = faults(&records(dir.path()));
         let total: usize = counts.values().sum();
         let rate = total as f64 / rows as f64;
-        assert!(
-            (0.008..0.012).contains(&rate),
-            "fault rate {rate}: {counts:?}"
-        );
+        assert!((0.008..0.012).contains(&rate), "fault rate {rate}: {counts:?}");
         for kind in [
             "missing ref",
             "impossible date",
@@ -2225,8 +2009,7 @@ mod tests {
         let cal = Calendar::embedded(Division::EnglandAndWales, &closure_days()).unwrap();
         let mut by_stage = [(0, 0, 0, 0, 0, 0, 0); 3]; // acked, ack on time, responded, on time, extended, rows, beyond max
         let mut outcomes: HashMap<&str, usize> = HashMap::new();
-        let (mut decided, mut compensated, mut upheld_or_partial, mut themed, mut closed) =
-            (0, 0, 0, 0, 0);
+        let (mut decided, mut compensated, mut upheld_or_partial, mut themed, mut closed) = (0, 0, 0, 0, 0);
         for r in recs.iter().filter(|r| is_complaint(r)) {
             let s = stage(r).unwrap() as usize;
             let (respond, max_ext) = if s == 1 { (10, 10) } else { (20, 20) };
@@ -2252,10 +2035,7 @@ mod tests {
                 }
             }
             if s == 1 && !r[F_OUTCOME].is_empty() {
-                let o = r[F_OUTCOME]
-                    .to_lowercase()
-                    .replace(['_', '-'], " ")
-                    .replace("partly", "partially");
+                let o = r[F_OUTCOME].to_lowercase().replace(['_', '-'], " ").replace("partly", "partially");
                 *outcomes
                     .entry(match o.as_str() {
                         "upheld" => "upheld",
@@ -2285,27 +2065,11 @@ mod tests {
         let s2 = by_stage[2];
         let report = format!("stage 1 {s1:?}, stage 2 {s2:?}, outcomes {outcomes:?}");
         assert!((0.90..0.96).contains(&pct(s1.1, s1.0)), "s1 ack {report}");
-        assert!(
-            (0.76..0.84).contains(&pct(s1.3, s1.2)),
-            "s1 on time {report}"
-        );
-        assert!(
-            (0.70..0.80).contains(&pct(s2.3, s2.2)),
-            "s2 on time {report}"
-        );
-        assert!(
-            (0.06..0.10).contains(&pct(s1.4, s1.5)),
-            "s1 extended {report}"
-        );
-        assert!(
-            (0.075..0.125).contains(&pct(s2.4, s2.5)),
-            "s2 extended {report}"
-        );
-        assert_eq!(
-            s1.6 + s2.6,
-            0,
-            "no extension beyond the maximum without faults: {report}"
-        );
+        assert!((0.76..0.84).contains(&pct(s1.3, s1.2)), "s1 on time {report}");
+        assert!((0.70..0.80).contains(&pct(s2.3, s2.2)), "s2 on time {report}");
+        assert!((0.06..0.10).contains(&pct(s1.4, s1.5)), "s1 extended {report}");
+        assert!((0.075..0.125).contains(&pct(s2.4, s2.5)), "s2 extended {report}");
+        assert_eq!(s1.6 + s2.6, 0, "no extension beyond the maximum without faults: {report}");
         for (o, want, tol) in [
             ("upheld", 0.35, 0.02),
             ("partial", 0.25, 0.02),
@@ -2319,10 +2083,7 @@ mod tests {
         let comp = pct(compensated, upheld_or_partial);
         assert!((0.17..0.26).contains(&comp), "compensation share {comp}");
         let themes = pct(themed, closed);
-        assert!(
-            (0.70..0.80).contains(&themes),
-            "learning theme share {themes}"
-        );
+        assert!((0.70..0.80).contains(&themes), "learning theme share {themes}");
     }
 
     fn o_is_upheld_or_partial(o: &str) -> bool {
@@ -2334,22 +2095,13 @@ mod tests {
     fn compensation_formats_vary() {
         let (dir, _) = gen(40_000, 9, 0.0);
         let recs = records(dir.path());
-        let comps: Vec<&str> = recs
-            .iter()
-            .map(|r| r[F_COMP].as_str())
-            .filter(|c| !c.is_empty())
-            .collect();
+        let comps: Vec<&str> = recs.iter().map(|r| r[F_COMP].as_str()).filter(|c| !c.is_empty()).collect();
         assert!(comps.iter().all(|c| amount_ok(c)));
-        assert!(comps
-            .iter()
-            .any(|c| c.starts_with('£') && c.ends_with(".00")));
+        assert!(comps.iter().any(|c| c.starts_with('£') && c.ends_with(".00")));
         assert!(comps.iter().any(|c| c.starts_with('£') && c.contains(',')));
         assert!(comps.iter().any(|c| !c.starts_with('£')));
         let upheld = recs.iter().filter(|r| r[F_OUTCOME] == "UPHELD").count();
-        let partly = recs
-            .iter()
-            .filter(|r| r[F_OUTCOME] == "partly_upheld")
-            .count();
+        let partly = recs.iter().filter(|r| r[F_OUTCOME] == "partly_upheld").count();
         let hyphen = recs.iter().filter(|r| r[F_OUTCOME] == "Not-Upheld").count();
         assert!(upheld > 0 && partly > 0 && hyphen > 0);
     }
@@ -2362,10 +2114,7 @@ mod tests {
         let cal = Calendar::embedded(Division::EnglandAndWales, &closure_days()).unwrap();
         let mut no_ack = 0;
         let mut beyond = 0;
-        for r in recs
-            .iter()
-            .filter(|r| is_complaint(r) && fault_of(r).is_none())
-        {
+        for r in recs.iter().filter(|r| is_complaint(r) && fault_of(r).is_none()) {
             let Some(received) = date(&r[F_RECEIVED]) else {
                 continue;
             };
@@ -2382,16 +2131,8 @@ mod tests {
             }
         }
         let per = |n: usize| n as f64 / rows as f64;
-        assert!(
-            (0.003..0.007).contains(&per(no_ack)),
-            "responded without ack {}",
-            per(no_ack)
-        );
-        assert!(
-            (0.003..0.007).contains(&per(beyond)),
-            "extension beyond maximum {}",
-            per(beyond)
-        );
+        assert!((0.003..0.007).contains(&per(no_ack)), "responded without ack {}", per(no_ack));
+        assert!((0.003..0.007).contains(&per(beyond)), "extension beyond maximum {}", per(beyond));
     }
 
     #[test]
@@ -2415,17 +2156,10 @@ mod tests {
         let template_lines: Vec<&str> = LANDLORD_TEMPLATE.lines().collect();
         let lines: Vec<&str> = toml.lines().collect();
         assert_eq!(template_lines.len(), lines.len());
-        let changed: Vec<_> = template_lines
-            .iter()
-            .zip(&lines)
-            .filter(|(a, b)| a != b)
-            .collect();
+        let changed: Vec<_> = template_lines.iter().zip(&lines).filter(|(a, b)| a != b).collect();
         assert_eq!(changed.len(), 3);
         let homes = |fy: &str| -> (f64, f64) {
-            let line = lines
-                .iter()
-                .find(|l| l.starts_with(&format!("\"{fy}\"")))
-                .unwrap();
+            let line = lines.iter().find(|l| l.starts_with(&format!("\"{fy}\""))).unwrap();
             let num = |key: &str| -> f64 {
                 let rest = &line[line.find(key).unwrap() + key.len()..];
                 rest.trim_start_matches([' ', '='])
@@ -2439,10 +2173,9 @@ mod tests {
         };
         let mut previous_total = 0.0;
         let mut previous_share = 0.0;
-        for (fy, from, to) in [
-            ("2024-25", ymd(2024, 4, 1), ymd(2025, 3, 31)),
-            ("2025-26", ymd(2025, 4, 1), ymd(2026, 3, 31)),
-        ] {
+        for (fy, from, to) in
+            [("2024-25", ymd(2024, 4, 1), ymd(2025, 3, 31)), ("2025-26", ymd(2025, 4, 1), ymd(2026, 3, 31))]
+        {
             let (lcra, lcho) = homes(fy);
             let total = lcra + lcho;
             assert!(total > previous_total && lcho / total > previous_share);
@@ -2451,15 +2184,10 @@ mod tests {
             previous_share = lcho / total;
             let complaints = recs
                 .iter()
-                .filter(|r| {
-                    is_complaint(r) && date(&r[F_RECEIVED]).is_some_and(|d| d >= from && d <= to)
-                })
+                .filter(|r| is_complaint(r) && date(&r[F_RECEIVED]).is_some_and(|d| d >= from && d <= to))
                 .count() as f64;
             let per_1000 = complaints / total * 1000.0;
-            assert!(
-                (34.0..46.0).contains(&per_1000),
-                "{fy}: {per_1000} per 1,000 homes"
-            );
+            assert!((34.0..46.0).contains(&per_1000), "{fy}: {per_1000} per 1,000 homes");
         }
     }
 }

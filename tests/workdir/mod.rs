@@ -71,7 +71,11 @@ impl Workdir {
     pub fn run_fails(&self, args: &[&str], code: i32) -> String {
         let out = self.output(args);
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(code), "redress {args:?}: expected exit {code}; stderr:\n{stderr}");
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "redress {args:?}: expected exit {code}; stderr:\n{stderr}"
+        );
         assert!(!stderr.contains("panicked"), "redress {args:?} panicked:\n{stderr}");
         stderr
     }

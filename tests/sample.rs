@@ -1,0 +1,101 @@
+//! The bundled sample and its generator: the README's main command works with
+//! no arguments, the committed sample is exactly what the generator makes, and
+//! no personal data from the export reaches any output.
+
+mod workdir;
+
+use workdir::{files_below, project, Workdir};
+
+fn copy_sample(wd: &Workdir) {
+    for name in ["landlord.toml", "cases.csv"] {
+        wd.create(
+            &format!("sample-data/{name}"),
+            std::fs::read(project().join("sample-data").join(name)).unwrap(),
+        );
+    }
+}
+
+#[test]
+fn run_with_no_arguments_reports_the_sample_landlords_latest_quarter() {
+    let wd = Workdir::new();
+    copy_sample(&wd);
+    let stderr = wd.run(&["run"]);
+    assert!(
+        stderr.contains("Northbrook Homes (sample data) 2026-27-Q2 as of 2026-10-09: 5000 rows read"),
+        "{stderr}"
+    );
+    for file in ["metrics.json", "tsm.csv", "data-quality.csv", "run.json"] {
+        assert!(wd.exists(&format!("reports/2026-27-Q2/{file}")), "{file}");
+    }
+    let tsm = wd.read("reports/2026-27-Q2/tsm.csv");
+    assert_eq!(tsm.lines().count(), 13, "{tsm}");
+    // Not a terminal: one summary line and nothing else.
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    // Every deliberate fault of the generator is caught.
+    let dq = wd.read("reports/2026-27-Q2/data-quality.csv");
+    for problem in [
+        "missing case reference",
+        "not a valid date",
+        "response before receipt",
+        "unknown outcome",
+        "unknown stage",
+        "negative amount",
+        "not an amount of money",
+        "duplicate of an earlier row",
+        "extension beyond the maximum",
+        "responded but no acknowledgement recorded",
+    ] {
+        assert!(dq.contains(problem), "data-quality.csv lacks {problem:?}");
+    }
+}
+
+#[test]
+fn committed_sample_is_what_the_generator_makes() {
+    let wd = Workdir::new();
+    wd.run(&["sample", "--rows", "5000", "--seed", "2026", "--out", "made"]);
+    for name in ["landlord.toml", "cases.csv"] {
+        let made = std::fs::read(wd.path(&format!("made/{name}"))).unwrap();
+        let committed = std::fs::read(project().join("sample-data").join(name)).unwrap();
+        assert!(
+            made == committed,
+            "sample-data/{name} differs from `redress sample --rows 5000 --seed 2026`"
+        );
+    }
+}
+
+#[test]
+fn no_personal_data_from_the_export_reaches_any_output() {
+    let wd = Workdir::new();
+    wd.run(&["sample", "--rows", "3000", "--seed", "99", "--out", "s"]);
+    wd.run(&["run", "--config", "s/landlord.toml", "--period", "2025-26", "--out", "out"]);
+    wd.run(&["run", "--config", "s/landlord.toml", "--period", "latest-month", "--out", "out"]);
+    wd.run(&["validate", "--config", "s/landlord.toml", "--out", "out/dq"]);
+
+    let mut reader = csv::Reader::from_path(wd.path("s/cases.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let personal = ["Customer Name", "Address", "Postcode", "Email", "Phone", "Case Notes"];
+    let idx: Vec<usize> = personal
+        .iter()
+        .map(|p| headers.iter().position(|h| h.trim_start_matches('\u{feff}') == *p).unwrap())
+        .collect();
+    let mut values = std::collections::BTreeSet::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        for &i in &idx {
+            let v = record.get(i).unwrap_or("").trim();
+            if v.len() >= 6 {
+                values.insert(v.to_string());
+            }
+        }
+    }
+    assert!(values.len() > 1000, "expected many personal values, got {}", values.len());
+    let outputs = files_below(&wd.path("out"));
+    assert!(outputs.len() >= 9, "{outputs:?}");
+    let finder = aho_corasick::AhoCorasick::new(&values).unwrap();
+    for file in outputs {
+        let text = std::fs::read_to_string(&file).unwrap();
+        if let Some(m) = finder.find(&text) {
+            panic!("{} contains personal data {:?}", file.display(), &text[m.start()..m.end()]);
+        }
+    }
+}
