@@ -403,3 +403,63 @@ fn calendar_calculator_gives_the_worked_examples() {
     let stderr = wd.run_fails(&["calendar", "add", "--from", "2031-01-01", "--days", "5"], 1);
     assert!(stderr.contains("outside the working-day calendar"), "{stderr}");
 }
+
+#[test]
+fn windows_1252_exports_are_refused_by_default_and_decoded_when_configured() {
+    let wd = Workdir::new();
+    wd.fixture("handchecked", "in");
+    // "£" in Windows-1252 is the single byte 0xA3.
+    let mut bytes = b"case_ref,stage,received_date,responded_date,outcome,compensation\r\n".to_vec();
+    bytes.extend_from_slice(b"W1,1,2024-06-03,2024-06-10,upheld,\xa325.00\r\n");
+    wd.create("in/ansi.csv", &bytes);
+    let stderr =
+        wd.run_fails(&["run", "--config", "in/landlord.toml", "--cases", "in/ansi.csv", "--out", "out"], 2);
+    assert!(
+        stderr.contains("in/ansi.csv") && stderr.contains("not valid UTF-8 (byte 0xA3 at line 2)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("encoding = \"windows-1252\""), "{stderr}");
+
+    let config = wd.read("in/landlord.toml").replace("[input]", "[input]\nencoding = \"windows-1252\"");
+    wd.create("in/ansi.toml", config);
+    wd.run(&[
+        "run",
+        "--config",
+        "in/ansi.toml",
+        "--cases",
+        "in/ansi.csv",
+        "--period",
+        "2024-25",
+        "--out",
+        "out",
+    ]);
+    let m = metrics(&wd, "out/2024-25/metrics.json");
+    assert_figure(&m, "stage1_compensation_gbp", "2024-25", 25.0, 25.0, None);
+}
+
+#[test]
+fn a_newer_gov_uk_bank_holidays_file_extends_the_calendar() {
+    let wd = Workdir::new();
+    wd.create(
+        "bh.json",
+        r#"{"england-and-wales": {"division": "england-and-wales", "events": [
+            {"title": "New Year’s Day", "date": "2029-01-01", "notes": "", "bunting": true},
+            {"title": "Good Friday", "date": "2029-03-30", "notes": "", "bunting": false},
+            {"title": "Easter Monday", "date": "2029-04-02", "notes": "", "bunting": true}]}}"#,
+    );
+    wd.create(
+        "l.toml",
+        "landlord = \"T\"\n[calendar]\nbank_holidays_file = \"bh.json\"\nclosure_days = [\"2029-03-29\"]\n",
+    );
+    // Wed 28 March 2029 + 2 working days: Thu 29 closed, Fri 30 and Mon 2 holidays.
+    let out = wd.output(&["calendar", "--config", "l.toml", "add", "--from", "2029-03-28", "--days", "2"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "2029-04-04\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr =
+        wd.run_fails(&["calendar", "--config", "l.toml", "add", "--from", "2028-12-01", "--days", "2"], 1);
+    assert!(stderr.contains("outside the working-day calendar (2029-2029)"), "{stderr}");
+}
