@@ -21,8 +21,13 @@ pub const EMBEDDED_QUERIES: &str = include_str!("../queries/metrics.toml");
 pub const STREAMS: [&str; 7] =
     ["stage1", "stage2", "complaints", "compliment", "suggestion", "enquiry", "feedback"];
 /// The columns figures are broken down by; `all` is the whole landlord.
-pub const BREAKDOWNS: [&str; 5] = ["all", "stock_type", "service_area", "category", "channel"];
-const BREAKDOWN_COLUMNS: [&str; 4] = ["stock_type", "service_area", "category", "channel"];
+pub const BREAKDOWNS: [&str; 6] =
+    ["all", "stock_type", "service_area", "category", "channel", "learning_theme"];
+/// The breakdowns a measure gets when it lists none.
+pub const DEFAULT_BREAKDOWNS: [&str; 5] = ["all", "stock_type", "service_area", "category", "channel"];
+/// Breakdowns counted together in one fine group-by; learning themes are
+/// counted apart so the fine cube stays small.
+const FINE_COLUMNS: [&str; 4] = ["stock_type", "service_area", "category", "channel"];
 pub const ALL: &str = "All";
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
@@ -91,7 +96,10 @@ pub struct MeasureDef {
 
 impl MeasureDef {
     pub fn has_breakdown(&self, breakdown: &str) -> bool {
-        self.breakdowns.as_ref().is_none_or(|b| b.iter().any(|x| x == breakdown))
+        match &self.breakdowns {
+            Some(b) => b.iter().any(|x| x == breakdown),
+            None => DEFAULT_BREAKDOWNS.contains(&breakdown),
+        }
     }
 }
 
@@ -258,14 +266,11 @@ fn month_expr(date: &str) -> Expr {
 }
 
 impl Cube {
-    /// Count every row once per period-defining date, for dates in `window`.
+    /// Count every row once per period-defining date, for dates in `window`:
+    /// one fine group-by per date, rolled up to each breakdown in polars.
     pub fn build(cases: &DataFrame, catalogue: &Catalogue, window: (NaiveDate, NaiveDate)) -> Result<Cube> {
         let n_counts = catalogue.counts.len();
-        let mut cells: HashMap<(i32, String, &'static str, String), Vec<f64>> = HashMap::new();
-        let keys: Vec<Expr> = std::iter::once(col("month"))
-            .chain(std::iter::once(col("stream")))
-            .chain(BREAKDOWN_COLUMNS.iter().map(|c| col(*c)))
-            .collect();
+        let mut cube = Cube { cells: HashMap::new(), n_counts };
         let base = cases.clone().lazy().with_column(stream_expr().alias("stream"));
         for basis in [PeriodBy::ReceivedDate, PeriodBy::RespondedDate] {
             let members: Vec<usize> =
@@ -291,43 +296,63 @@ impl Cube {
                 aggs.push(when(condition).then(value).otherwise(lit(0.0)).sum().alias(format!("c{i}")));
             }
             let date = basis.column();
-            let grouped = base
+            let in_window = base
                 .clone()
                 .filter(col(date).gt_eq(lit(window.0)).and(col(date).lt_eq(lit(window.1))))
-                .with_column(month_expr(date))
-                .group_by(keys.clone())
+                .with_column(month_expr(date));
+            let fine_keys: Vec<Expr> =
+                ["month", "stream"].iter().chain(FINE_COLUMNS.iter()).map(|c| col(*c)).collect();
+            let fine = in_window.clone().group_by(fine_keys).agg(aggs.clone()).collect()?;
+            let theme = in_window
+                .group_by([col("month"), col("stream"), col("learning_theme")])
                 .agg(aggs)
                 .collect()?;
-            let month = grouped.column("month")?.i32()?;
-            let stream = grouped.column("stream")?.str()?;
-            let groups: Vec<&StringChunked> = BREAKDOWN_COLUMNS
-                .iter()
-                .map(|c| grouped.column(c).and_then(|s| s.str()))
-                .collect::<PolarsResult<_>>()?;
-            let values: Vec<&Float64Chunked> = members
-                .iter()
-                .map(|i| grouped.column(&format!("c{i}")).and_then(|s| s.f64()))
-                .collect::<PolarsResult<_>>()?;
-            for row in 0..grouped.height() {
-                let (Some(m), Some(s)) = (month.get(row), stream.get(row)) else { continue };
-                let mut targets: Vec<(&'static str, String)> = vec![("all", ALL.to_string())];
-                for (b, g) in BREAKDOWN_COLUMNS.iter().zip(&groups) {
-                    targets.push((b, g.get(row).unwrap_or(crate::validate::NOT_RECORDED).to_string()));
-                }
-                let streams: &[&str] = if s.starts_with("stage") { &[s, "complaints"] } else { &[s] };
-                for st in streams {
-                    for (b, g) in &targets {
-                        let cell = cells
-                            .entry((m, st.to_string(), b, g.clone()))
-                            .or_insert_with(|| vec![0.0; n_counts]);
-                        for (k, &i) in members.iter().enumerate() {
-                            cell[i] += values[k].get(row).unwrap_or(0.0);
-                        }
-                    }
+            let resum: Vec<Expr> = members.iter().map(|i| col(format!("c{i}")).sum()).collect();
+            for breakdown in BREAKDOWNS {
+                let source = if breakdown == "learning_theme" { &theme } else { &fine };
+                let group = if breakdown == "all" { lit(ALL) } else { col(breakdown) };
+                let rolled = source
+                    .clone()
+                    .lazy()
+                    .group_by([
+                        col("month"),
+                        col("stream"),
+                        group.fill_null(lit(crate::validate::NOT_RECORDED)).alias("group"),
+                    ])
+                    .agg(resum.clone())
+                    .collect()?;
+                cube.add(&rolled, breakdown, &members)?;
+            }
+        }
+        Ok(cube)
+    }
+
+    /// Add rolled-up rows (month, stream, group, counts) to the cells; stage 1
+    /// and 2 rows also count towards `complaints`.
+    fn add(&mut self, rolled: &DataFrame, breakdown: &'static str, members: &[usize]) -> Result<()> {
+        let month = rolled.column("month")?.i32()?;
+        let stream = rolled.column("stream")?.str()?;
+        let group = rolled.column("group")?.str()?;
+        let values: Vec<&Float64Chunked> = members
+            .iter()
+            .map(|i| rolled.column(&format!("c{i}")).and_then(|s| s.f64()))
+            .collect::<PolarsResult<_>>()?;
+        for row in 0..rolled.height() {
+            let (Some(m), Some(s), Some(g)) = (month.get(row), stream.get(row), group.get(row)) else {
+                continue;
+            };
+            let streams: &[&str] = if s.starts_with("stage") { &[s, "complaints"] } else { &[s] };
+            for st in streams {
+                let cell = self
+                    .cells
+                    .entry((m, st.to_string(), breakdown, g.to_string()))
+                    .or_insert_with(|| vec![0.0; self.n_counts]);
+                for (k, &i) in members.iter().enumerate() {
+                    cell[i] += values[k].get(row).unwrap_or(0.0);
                 }
             }
         }
-        Ok(Cube { cells, n_counts })
+        Ok(())
     }
 
     /// Counts for a stream and group over a date range of whole months.
