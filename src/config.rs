@@ -41,6 +41,32 @@ pub struct Config {
     /// `stage1_on_time_pct = 95`.
     #[serde(default)]
     pub targets: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub reports: ReportsConfig,
+}
+
+/// How reports are presented.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportsConfig {
+    /// A target missed by no more than this (in the measure's own units:
+    /// percentage points, working days) is amber rather than red.
+    #[serde(default = "default_amber_margin")]
+    pub amber_margin: f64,
+    /// A folder of templates that replace the bundled ones of the same name
+    /// (relative to the config file). `--templates` overrides it.
+    #[serde(default)]
+    pub templates_dir: Option<PathBuf>,
+}
+
+fn default_amber_margin() -> f64 {
+    5.0
+}
+
+impl Default for ReportsConfig {
+    fn default() -> Self {
+        ReportsConfig { amber_margin: default_amber_margin(), templates_dir: None }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]

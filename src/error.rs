@@ -41,6 +41,10 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A report could not be rendered (a template error, a chart error).
+    #[error("rendering {what}: {message}")]
+    Render { what: String, message: String },
+
     #[error("data engine: {0}")]
     Polars(#[from] polars::error::PolarsError),
 }
@@ -60,7 +64,9 @@ impl Error {
             Error::Usage(_) | Error::Config { .. } | Error::Calendar(_) => exit::USAGE_OR_CONFIG,
             Error::Input { .. } => exit::INPUT,
             Error::StrictDataErrors { .. } => exit::STRICT_DATA_ERRORS,
-            Error::Output { .. } | Error::Write { .. } | Error::Polars(_) => exit::OUTPUT_OR_INTERNAL,
+            Error::Output { .. } | Error::Write { .. } | Error::Render { .. } | Error::Polars(_) => {
+                exit::OUTPUT_OR_INTERNAL
+            }
         }
     }
 

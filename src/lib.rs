@@ -4,7 +4,7 @@
 //! The pipeline reads in stage order:
 //! [`ingest`] (load) → [`validate`] → [`timescales`] (the working-day
 //! [`calendar`] applied) → [`metrics`] (definitions in `queries/`) → outputs
-//! ([`output`]), orchestrated by [`pipeline`].
+//! → [`render`] (reports, written by [`output`]), orchestrated by [`pipeline`].
 
 pub mod calendar;
 pub mod config;
@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod output;
 pub mod period;
 pub mod pipeline;
+pub mod render;
 pub mod sample;
 pub mod timescales;
 pub mod validate;

@@ -55,6 +55,9 @@ enum Command {
         /// Metric definitions to use instead of the bundled queries/metrics.toml.
         #[arg(long)]
         queries: Option<PathBuf>,
+        /// A folder of report templates replacing the bundled ones of the same name.
+        #[arg(long)]
+        templates: Option<PathBuf>,
     },
     /// Check the exports and write OUT/data-quality.csv only.
     Validate {
@@ -140,7 +143,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn options(common: &Common, period: String, queries: Option<PathBuf>) -> RunOptions {
+fn options(
+    common: &Common,
+    period: String,
+    queries: Option<PathBuf>,
+    templates: Option<PathBuf>,
+) -> RunOptions {
     RunOptions {
         config: common.config.clone(),
         cases: common.cases.clone(),
@@ -149,20 +157,23 @@ fn options(common: &Common, period: String, queries: Option<PathBuf>) -> RunOpti
         out: common.out.clone(),
         strict: common.strict,
         queries,
+        templates,
     }
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Run { common, period, queries } => {
+        Command::Run { common, period, queries, templates } => {
             let reporter = Reporter { terminal: std::io::stderr().is_terminal(), verbose: common.verbose };
-            let summary = pipeline::run(&options(&common, period, queries), &|m| reporter.progress(m))?;
+            let summary =
+                pipeline::run(&options(&common, period, queries, templates), &|m| reporter.progress(m))?;
             report(&summary, &reporter);
         }
         Command::Validate { common } => {
             let reporter = Reporter { terminal: std::io::stderr().is_terminal(), verbose: common.verbose };
-            let summary =
-                pipeline::validate_only(&options(&common, String::new(), None), &|m| reporter.progress(m))?;
+            let summary = pipeline::validate_only(&options(&common, String::new(), None, None), &|m| {
+                reporter.progress(m)
+            })?;
             report(&summary, &reporter);
         }
         Command::Calendar { action, config } => {

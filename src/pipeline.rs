@@ -15,14 +15,13 @@ use crate::calendar::Calendar;
 use crate::config::LoadedConfig;
 use crate::error::{Error, Result};
 use crate::ingest::{self, InputFile};
-use crate::metrics::{self, Catalogue, Cube, FigureMaker};
+use crate::metrics::{self, Catalogue, Cube, FigureMaker, Results};
 use crate::output::{self, Output};
+use crate::period::Granularity;
 use crate::period::Period;
+use crate::render::{self, RenderInput};
 use crate::timescales;
 use crate::validate::{self, WARNING};
-
-/// How many periods the trend covers, ending with the report period.
-pub const TREND_PERIODS: i32 = 8;
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -35,6 +34,8 @@ pub struct RunOptions {
     pub strict: bool,
     /// Replaces the bundled `queries/metrics.toml`.
     pub queries: Option<PathBuf>,
+    /// Templates that replace the bundled ones of the same name.
+    pub templates: Option<PathBuf>,
 }
 
 /// Stage timings in milliseconds, in pipeline order.
@@ -250,91 +251,42 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         }
         None => Catalogue::embedded(),
     };
+    let config = &prepared.loaded.config;
     let out_dir = opts.out.join(period.to_string());
     let mut timings = prepared.timings.clone();
 
     let t = Instant::now();
     progress(&format!("computing figures for {}", period.label()));
-    let trend_start = period.back(TREND_PERIODS - 1).start().min(period.same_period_last_year().start());
-    let window = (trend_start.min(period.financial_year().start()), period.end());
+    // The monthly pack: the month itself, or a quarter's last month.
+    let month = match period.granularity() {
+        Granularity::Month => Some(period),
+        Granularity::Quarter => Some(Period::of(Granularity::Month, period.end())),
+        Granularity::Year => None,
+    };
+    let quarters: Vec<Period> = match period.granularity() {
+        Granularity::Quarter => vec![period],
+        Granularity::Year => {
+            (0..4).rev().map(|n| Period::of(Granularity::Quarter, period.end()).back(n)).collect()
+        }
+        Granularity::Month => Vec::new(),
+    };
+    let window = window(&period, month.as_ref());
     let cube = Cube::build(&prepared.cases, catalogue, window)?;
-    let maker = FigureMaker { cube: &cube, catalogue, config: &prepared.loaded.config };
-    let mut figures = maker.period_figures(&period, false);
-    let comparisons = [period.previous(), period.same_period_last_year()];
-    let trend: Vec<Period> = (0..TREND_PERIODS).rev().map(|n| period.back(n)).collect();
-    let mut others: Vec<Period> = trend.iter().copied().filter(|p| *p != period).collect();
-    others.extend(comparisons.iter().filter(|p| !trend.contains(p)));
-    for p in &others {
-        figures.extend(maker.period_figures(p, true));
-    }
-    let (tsm_year, tsm_rows) = metrics::tsm(&maker, &period);
-    let open = open_cases(&prepared.cases)?;
+    let maker = FigureMaker { cube: &cube, catalogue, config };
+    let results = Results::compute(&maker, period);
+    let monthly = match month {
+        Some(m) if m == period => None,
+        Some(m) => Some(Results::compute(&maker, m)),
+        None => None,
+    };
+    let quarter_figures: Vec<metrics::Figure> =
+        quarters.iter().flat_map(|q| maker.period_figures(q, true)).collect();
+    let open =
+        metrics::results::open_cases(&prepared.cases, prepared.as_of, timescales::DUE_SOON_WORKING_DAYS)?;
     timings.metrics_ms = ms(t);
 
     let t = Instant::now();
-    progress("writing outputs");
-    let config = &prepared.loaded.config;
-    let targets: Vec<serde_json::Value> = config
-        .targets
-        .iter()
-        .filter_map(|(id, target)| {
-            let f = figures.iter().find(|f| &f.id == id && f.breakdown == "all" && f.period == period.to_string())?;
-            let better = catalogue.measure(&f.measure)?.better?;
-            let met = f.value.map(|v| match better {
-                metrics::Better::Higher => v >= *target,
-                metrics::Better::Lower => v <= *target,
-            });
-            Some(json!({"id": id, "target": target, "better": better, "value": f.value, "numerator": f.numerator, "denominator": f.denominator, "met": met}))
-        })
-        .collect();
-    let tsm_to = period.end();
-    let metrics_json = json!({
-        "redress_version": env!("CARGO_PKG_VERSION"),
-        "landlord": config.landlord,
-        "period": {
-            "id": period.to_string(),
-            "label": period.label(),
-            "granularity": period.granularity(),
-            "start": period.start(),
-            "end": period.end(),
-        },
-        "as_of": prepared.as_of,
-        "comparisons": {
-            "previous": comparisons[0].to_string(),
-            "same_period_last_year": comparisons[1].to_string(),
-        },
-        "trend_periods": trend.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
-        "rules": rules(&prepared),
-        "definitions": metrics::definitions(catalogue),
-        "figures": figures,
-        "targets": targets,
-        "tsm": {
-            "year": tsm_year.to_string(),
-            "from": tsm_year.start(),
-            "to": tsm_to,
-            "year_to_date": tsm_to < tsm_year.end(),
-            "rules": {
-                "CH01": "complaints received in the year (to date) at the stage ÷ homes owned of the stock type (latest [homes] entry at or before the year) × 1,000, to 1 decimal place; withdrawn complaints count, refused complaints do not; a complaint escalated to stage 2 counts once at each stage",
-                "CH02": "complaints responded to in the year (to date) at the stage within the timescale ÷ complaints responded to in the year at the stage × 100, to 1 decimal place; the timescale is the landlord's, by the working-day rules; withdrawn complaints without a response are not counted",
-            },
-            "rows": tsm_rows,
-        },
-        "open_cases": open,
-        "data_quality": prepared.quality,
-    });
-    let tsm_csv = output::csv_bytes(
-        &["measure", "stock_type", "stage", "numerator", "denominator", "value"],
-        tsm_rows.iter().map(|r| {
-            vec![
-                r.measure.to_string(),
-                r.stock_type.clone(),
-                r.stage.to_string(),
-                output::number(r.numerator),
-                output::number(r.denominator),
-                r.value.map(|v| output::fixed(v, 1)).unwrap_or_default(),
-            ]
-        }),
-    )?;
+    progress("rendering reports");
     let quality_csv = data_quality_csv(&prepared.issues, &prepared.inputs)?;
     if opts.strict && prepared.quality.rows_excluded > 0 {
         // Strict: publish nothing but the list of what must be fixed.
@@ -344,15 +296,30 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
             report: out_dir.join("data-quality.csv"),
         });
     }
-    let mut outputs = vec![
-        Output { name: "metrics.json".into(), bytes: pretty(&metrics_json)? },
-        Output { name: "tsm.csv".into(), bytes: tsm_csv },
-        Output { name: "data-quality.csv".into(), bytes: quality_csv },
-    ];
+    let templates_dir = opts
+        .templates
+        .clone()
+        .or_else(|| config.reports.templates_dir.as_ref().map(|d| prepared.loaded.resolve(d)));
+    let input = RenderInput {
+        landlord: &config.landlord,
+        as_of: prepared.as_of,
+        results: &results,
+        monthly: monthly.as_ref().or(if month == Some(period) { Some(&results) } else { None }),
+        quarter_figures: &quarter_figures,
+        quarters: &quarters,
+        open: &open,
+        quality: &prepared.quality,
+        catalogue,
+        rules: rules(&prepared),
+        templates_dir,
+        quality_csv,
+    };
+    let mut outputs = render::render(&input)?;
     timings.render_ms = ms(t);
     timings.total_ms = ms(started);
     let manifest = manifest(opts, &prepared, &period, &timings)?;
     outputs.push(Output { name: "run.json".into(), bytes: pretty(&manifest)? });
+    progress("writing outputs");
     let files = output::write_all(&out_dir, &outputs)?;
     Ok(RunSummary {
         landlord: config.landlord.clone(),
@@ -366,9 +333,25 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     })
 }
 
+/// The dates whose rows the figures need: the trend, the comparisons, the
+/// financial year to date, and the monthly pack's own trend.
+fn window(period: &Period, month: Option<&Period>) -> (NaiveDate, NaiveDate) {
+    let mut start = period
+        .back(metrics::results::TREND_PERIODS - 1)
+        .start()
+        .min(period.same_period_last_year().start())
+        .min(period.financial_year().start());
+    if let Some(m) = month {
+        start = start
+            .min(m.back(metrics::results::TREND_PERIODS - 1).start())
+            .min(m.same_period_last_year().start());
+    }
+    (start, period.end())
+}
+
 fn pretty(value: &serde_json::Value) -> Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(value)
-        .map_err(|e| Error::Write { path: "metrics.json".into(), source: e.into() })?;
+        .map_err(|e| Error::Write { path: "run.json".into(), source: e.into() })?;
     bytes.push(b'\n');
     Ok(bytes)
 }
@@ -398,68 +381,6 @@ fn rules(prepared: &Prepared) -> serde_json::Value {
         "timescales": streams,
         "calendar": prepared.calendar.source(),
     })
-}
-
-/// Open cases at the run date: counts per stream and the case list (case
-/// reference, stream, service area, dates and age only).
-fn open_cases(cases: &DataFrame) -> Result<serde_json::Value> {
-    let stream = when(col("record_type").eq(lit("complaint")))
-        .then(concat_str([lit("stage"), col("stage").cast(DataType::String)], "", false))
-        .otherwise(col("record_type"));
-    let open = cases
-        .clone()
-        .lazy()
-        .filter(col("is_open"))
-        .select([
-            col("case_ref"),
-            stream.alias("stream"),
-            col("service_area"),
-            col("received_date").dt().strftime("%Y-%m-%d").alias("received_date"),
-            col("due_date").dt().strftime("%Y-%m-%d").alias("due_date"),
-            col("age_working_days"),
-            col("is_overdue").alias("overdue"),
-        ])
-        .sort(
-            ["age_working_days", "case_ref"],
-            SortMultipleOptions::default().with_order_descending_multi([true, false]),
-        )
-        .collect()?;
-    let counts = open
-        .clone()
-        .lazy()
-        .group_by([col("stream")])
-        .agg([
-            len().cast(DataType::UInt32).alias("open"),
-            col("overdue").sum().cast(DataType::UInt32).alias("overdue"),
-        ])
-        .sort(["stream"], Default::default())
-        .collect()?;
-    Ok(json!({ "counts": frame_records(&counts)?, "cases": frame_records(&open)? }))
-}
-
-/// A small frame as a list of JSON objects.
-fn frame_records(frame: &DataFrame) -> Result<Vec<serde_json::Value>> {
-    let mut rows = vec![serde_json::Map::new(); frame.height()];
-    for column in frame.columns() {
-        let name = column.name().to_string();
-        let series = column.as_materialized_series();
-        for (i, row) in rows.iter_mut().enumerate() {
-            let value = match series.get(i)? {
-                AnyValue::Null => serde_json::Value::Null,
-                AnyValue::Boolean(b) => b.into(),
-                AnyValue::String(s) => s.into(),
-                AnyValue::StringOwned(s) => s.to_string().into(),
-                AnyValue::UInt32(v) => v.into(),
-                AnyValue::Int32(v) => v.into(),
-                AnyValue::UInt64(v) => v.into(),
-                AnyValue::Int64(v) => v.into(),
-                AnyValue::Float64(v) => v.into(),
-                other => other.to_string().into(),
-            };
-            row.insert(name.clone(), value);
-        }
-    }
-    Ok(rows.into_iter().map(serde_json::Value::Object).collect())
 }
 
 fn manifest(

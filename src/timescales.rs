@@ -35,6 +35,10 @@ fn parameter(streams: &[(Expr, StageTimescale)], value: impl Fn(&StageTimescale)
     })
 }
 
+/// "Due soon": an open case due between the run date and this many working
+/// days after it.
+pub const DUE_SOON_WORKING_DAYS: u32 = 5;
+
 pub struct Scheduled {
     pub cases: DataFrame,
     pub warnings: DataFrame,
@@ -128,12 +132,17 @@ pub fn schedule(
         is_open.clone().alias("is_open"),
     ]);
     let as_of_through = lit(calendar.working_days_through(as_of)? as i32);
+    let due_soon_until = calendar.add_working_days(as_of, DUE_SOON_WORKING_DAYS)?;
     let lf = lf.with_columns([
         when(col("is_open"))
             .then(as_of_through - col("day_zero"))
             .otherwise(lit(NULL).cast(DataType::Int32))
             .alias("age_working_days"),
         col("is_open").and(col("due_date").lt(lit(as_of))).alias("is_overdue"),
+        col("is_open")
+            .and(col("due_date").gt_eq(lit(as_of)))
+            .and(col("due_date").lt_eq(lit(due_soon_until)))
+            .alias("is_due_soon"),
     ]);
     let cases = lf.drop(cols(["ack_effective", "from_receipt"])).collect()?;
 

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::period::{month_index, FinancialYear, Period};
 
-pub const EMBEDDED_QUERIES: &str = include_str!("../queries/metrics.toml");
+pub const EMBEDDED_QUERIES: &str = include_str!("../../queries/metrics.toml");
 
 /// The streams of work figures are made for. `complaints` is stage 1 + 2.
 pub const STREAMS: [&str; 7] =
@@ -375,7 +375,7 @@ impl Cube {
     }
 
     /// The groups seen for a breakdown in a month range, sorted.
-    fn groups(&self, months: &std::ops::RangeInclusive<i32>, breakdown: &str) -> Vec<String> {
+    pub(crate) fn groups(&self, months: &std::ops::RangeInclusive<i32>, breakdown: &str) -> Vec<String> {
         let mut g: Vec<String> = self
             .cells
             .keys()
@@ -616,3 +616,6 @@ mod tests {
         assert_eq!(round(80.0 / 3.0, 1), 26.7);
     }
 }
+
+pub mod results;
+pub use results::{OpenCase, OpenCases, OpenCount, Rag, Results, Target, ThemeRow};

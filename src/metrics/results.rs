@@ -1,0 +1,300 @@
+//! The figures of one run, assembled from the cube: the report period with
+//! its comparisons and trend, targets with their red/amber/green status,
+//! learning themes, the TSM rows and the open cases at the run date. Reports
+//! are rendered from this and nothing else.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::{tsm, Better, Catalogue, Figure, FigureMaker, TsmRow, ALL};
+use crate::config::Config;
+use crate::error::Result;
+use crate::period::{month_index, Period};
+
+/// How many periods a trend covers, ending with the report period.
+pub const TREND_PERIODS: i32 = 8;
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Rag {
+    Green,
+    Amber,
+    Red,
+    /// No figure this period (nothing to measure).
+    None,
+}
+
+/// A configured target and how the period measured up.
+#[derive(Debug, Clone, Serialize)]
+pub struct Target {
+    pub id: String,
+    pub measure: String,
+    pub stream: String,
+    pub target: f64,
+    pub better: Better,
+    pub value: Option<f64>,
+    pub numerator: f64,
+    pub denominator: Option<f64>,
+    pub met: Option<bool>,
+    pub status: Rag,
+}
+
+/// Red/amber/green: green when the target is met; amber when missed by no
+/// more than `margin` (in the measure's own units); red when missed by more.
+pub fn rag(value: Option<f64>, target: f64, better: Better, margin: f64) -> Rag {
+    let Some(v) = value else { return Rag::None };
+    let shortfall = match better {
+        Better::Higher => target - v,
+        Better::Lower => v - target,
+    };
+    if shortfall <= 0.0 {
+        Rag::Green
+    } else if shortfall <= margin {
+        Rag::Amber
+    } else {
+        Rag::Red
+    }
+}
+
+/// Complaints responded to in the period by the learning theme recorded at
+/// closure, against the previous period.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThemeRow {
+    pub theme: String,
+    pub count: f64,
+    pub previous: f64,
+    pub change: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenCase {
+    pub case_ref: String,
+    pub stream: String,
+    pub service_area: String,
+    pub received_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub age_working_days: i32,
+    pub overdue: bool,
+    pub due_soon: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenCount {
+    pub service_area: String,
+    pub open: u32,
+    pub overdue: u32,
+    pub due_soon: u32,
+}
+
+/// Cases open at the run date (case references and ages only).
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenCases {
+    pub as_of: NaiveDate,
+    pub due_soon_working_days: u32,
+    pub by_service_area: Vec<OpenCount>,
+    pub total: OpenCount,
+    pub cases: Vec<OpenCase>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub period: Period,
+    pub previous: Period,
+    pub same_period_last_year: Period,
+    pub trend: Vec<Period>,
+    pub figures: Vec<Figure>,
+    pub targets: Vec<Target>,
+    pub amber_margin: f64,
+    pub themes: Vec<ThemeRow>,
+    pub tsm_year: Period,
+    pub tsm_to: NaiveDate,
+    pub tsm: Vec<TsmRow>,
+}
+
+impl Results {
+    /// Every figure a report of `period` shows.
+    pub fn compute(maker: &FigureMaker, period: Period) -> Results {
+        let previous = period.previous();
+        let same_period_last_year = period.same_period_last_year();
+        let trend: Vec<Period> = (0..TREND_PERIODS).rev().map(|n| period.back(n)).collect();
+        let mut figures = maker.period_figures(&period, false);
+        let mut others: Vec<Period> = trend.iter().copied().filter(|p| *p != period).collect();
+        others.extend([previous, same_period_last_year].into_iter().filter(|p| !trend.contains(p)));
+        for p in &others {
+            figures.extend(maker.period_figures(p, true));
+        }
+        let targets = targets(maker.config, maker.catalogue, &figures, &period);
+        let themes = themes(maker, &period, &previous);
+        let (tsm_year, tsm) = tsm(maker, &period);
+        Results {
+            period,
+            previous,
+            same_period_last_year,
+            trend,
+            figures,
+            targets,
+            amber_margin: maker.config.reports.amber_margin,
+            themes,
+            tsm_year,
+            tsm_to: period.end(),
+            tsm,
+        }
+    }
+
+    /// A whole-landlord figure by id (`stage1_on_time_pct`) and period.
+    pub fn figure(&self, id: &str, period: &Period) -> Option<&Figure> {
+        let p = period.to_string();
+        self.figures.iter().find(|f| f.id == id && f.period == p && f.breakdown == "all")
+    }
+
+    /// The report period's figures for one measure and stream, by group of a breakdown.
+    pub fn by_group(&self, id: &str, breakdown: &str) -> Vec<&Figure> {
+        let p = self.period.to_string();
+        self.figures.iter().filter(|f| f.id == id && f.period == p && f.breakdown == breakdown).collect()
+    }
+}
+
+fn targets(config: &Config, catalogue: &Catalogue, figures: &[Figure], period: &Period) -> Vec<Target> {
+    let p = period.to_string();
+    config
+        .targets
+        .iter()
+        .filter_map(|(id, target)| {
+            let f = figures.iter().find(|f| &f.id == id && f.breakdown == "all" && f.period == p)?;
+            let better = catalogue.measure(&f.measure)?.better?;
+            let status = rag(f.value, *target, better, config.reports.amber_margin);
+            Some(Target {
+                id: id.clone(),
+                measure: f.measure.clone(),
+                stream: f.stream.clone(),
+                target: *target,
+                better,
+                value: f.value,
+                numerator: f.numerator,
+                denominator: f.denominator,
+                met: (status != Rag::None).then_some(status == Rag::Green),
+                status,
+            })
+        })
+        .collect()
+}
+
+fn themes(maker: &FigureMaker, period: &Period, previous: &Period) -> Vec<ThemeRow> {
+    let Some(m) = maker.catalogue.measure("responded") else { return Vec::new() };
+    let months = |p: &Period| month_index(p.start())..=month_index(p.end());
+    let (now, before) = (months(period), months(previous));
+    let mut groups = maker.cube.groups(&now, "learning_theme");
+    groups.extend(maker.cube.groups(&before, "learning_theme"));
+    groups.sort();
+    groups.dedup();
+    let mut rows: Vec<ThemeRow> = groups
+        .into_iter()
+        .filter(|g| g != crate::validate::NOT_RECORDED && g != ALL)
+        .map(|g| {
+            let count = maker
+                .figure(m, "complaints", &now, "", period.financial_year(), "learning_theme", &g)
+                .numerator;
+            let previous = maker
+                .figure(m, "complaints", &before, "", previous.financial_year(), "learning_theme", &g)
+                .numerator;
+            ThemeRow { theme: g, count, previous, change: count - previous }
+        })
+        .filter(|r| r.count > 0.0 || r.previous > 0.0)
+        .collect();
+    rows.sort_by(|a, b| b.count.total_cmp(&a.count).then(a.theme.cmp(&b.theme)));
+    rows
+}
+
+/// Cases open at the run date, by service area, and the list itself.
+pub fn open_cases(cases: &DataFrame, as_of: NaiveDate, due_soon_working_days: u32) -> Result<OpenCases> {
+    let stream = when(col("record_type").eq(lit("complaint")))
+        .then(concat_str([lit("stage"), col("stage").cast(DataType::String)], "", false))
+        .otherwise(col("record_type"));
+    let open = cases
+        .clone()
+        .lazy()
+        .filter(col("is_open"))
+        .select([
+            col("case_ref"),
+            stream.alias("stream"),
+            col("service_area"),
+            col("received_date"),
+            col("due_date"),
+            col("age_working_days"),
+            col("is_overdue"),
+            col("is_due_soon"),
+        ])
+        .sort(
+            ["age_working_days", "case_ref"],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
+        .collect()?;
+    let counts = open
+        .clone()
+        .lazy()
+        .group_by([col("service_area")])
+        .agg([
+            len().cast(DataType::UInt32).alias("open"),
+            col("is_overdue").sum().cast(DataType::UInt32).alias("overdue"),
+            col("is_due_soon").sum().cast(DataType::UInt32).alias("due_soon"),
+        ])
+        .sort(["service_area"], Default::default())
+        .collect()?;
+    let area = counts.column("service_area")?.str()?;
+    let (o, od, ds) =
+        (counts.column("open")?.u32()?, counts.column("overdue")?.u32()?, counts.column("due_soon")?.u32()?);
+    let by_service_area: Vec<OpenCount> = (0..counts.height())
+        .map(|i| OpenCount {
+            service_area: area.get(i).unwrap_or_default().to_string(),
+            open: o.get(i).unwrap_or(0),
+            overdue: od.get(i).unwrap_or(0),
+            due_soon: ds.get(i).unwrap_or(0),
+        })
+        .collect();
+    let total = OpenCount {
+        service_area: ALL.to_string(),
+        open: by_service_area.iter().map(|c| c.open).sum(),
+        overdue: by_service_area.iter().map(|c| c.overdue).sum(),
+        due_soon: by_service_area.iter().map(|c| c.due_soon).sum(),
+    };
+    let (r, s, a) =
+        (open.column("case_ref")?.str()?, open.column("stream")?.str()?, open.column("service_area")?.str()?);
+    let rd: Vec<Option<NaiveDate>> = open.column("received_date")?.date()?.as_date_iter().collect();
+    let dd: Vec<Option<NaiveDate>> = open.column("due_date")?.date()?.as_date_iter().collect();
+    let (age, od, ds) = (
+        open.column("age_working_days")?.i32()?,
+        open.column("is_overdue")?.bool()?,
+        open.column("is_due_soon")?.bool()?,
+    );
+    let cases = (0..open.height())
+        .filter_map(|i| {
+            Some(OpenCase {
+                case_ref: r.get(i)?.to_string(),
+                stream: s.get(i)?.to_string(),
+                service_area: a.get(i)?.to_string(),
+                received_date: rd[i]?,
+                due_date: dd[i],
+                age_working_days: age.get(i).unwrap_or(0),
+                overdue: od.get(i).unwrap_or(false),
+                due_soon: ds.get(i).unwrap_or(false),
+            })
+        })
+        .collect();
+    Ok(OpenCases { as_of, due_soon_working_days, by_service_area, total, cases })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rag_status_follows_the_stated_rule() {
+        assert_eq!(rag(Some(90.0), 90.0, Better::Higher, 5.0), Rag::Green);
+        assert_eq!(rag(Some(85.0), 90.0, Better::Higher, 5.0), Rag::Amber);
+        assert_eq!(rag(Some(84.9), 90.0, Better::Higher, 5.0), Rag::Red);
+        assert_eq!(rag(Some(12.0), 10.0, Better::Lower, 5.0), Rag::Amber);
+        assert_eq!(rag(Some(9.0), 10.0, Better::Lower, 5.0), Rag::Green);
+        assert_eq!(rag(None, 10.0, Better::Lower, 5.0), Rag::None);
+    }
+}

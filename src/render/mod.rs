@@ -1,0 +1,498 @@
+//! Stage 5, render: turn the computed results into files — `metrics.json`,
+//! `tsm.csv`, `housemark.csv`, the HTML reports and `index.html`. Reports are
+//! minijinja templates (bundled, or a landlord's own folder) filled with view
+//! models that arrive fully computed; charts are inline SVG, so every report
+//! is one self-contained file that opens offline.
+
+pub mod charts;
+pub mod format;
+pub mod views;
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use minijinja::{context, Environment, UndefinedBehavior};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::error::{Error, Result};
+use crate::metrics::{Catalogue, Figure, OpenCases, Results, Unit};
+use crate::output::{self, Output};
+use crate::period::{Granularity, Period};
+use crate::pipeline::DataQuality;
+use views::{Cell, Table, TrendSpec};
+
+pub const EMBEDDED_HOUSEMARK: &str = include_str!("../../queries/housemark.toml");
+
+/// The bundled templates, by file name.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../report-templates/base.html")),
+    ("macros.html", include_str!("../../report-templates/macros.html")),
+    ("style.css", include_str!("../../report-templates/style.css")),
+    ("smt-report.html", include_str!("../../report-templates/smt-report.html")),
+    ("monthly-pack.html", include_str!("../../report-templates/monthly-pack.html")),
+    ("index.html", include_str!("../../report-templates/index.html")),
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub id: String,
+    pub figure: String,
+    pub definition: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndicatorFile {
+    indicator: Vec<Indicator>,
+}
+
+pub fn housemark_indicators() -> &'static [Indicator] {
+    static INDICATORS: OnceLock<Vec<Indicator>> = OnceLock::new();
+    INDICATORS.get_or_init(|| {
+        toml::from_str::<IndicatorFile>(EMBEDDED_HOUSEMARK)
+            .expect("queries/housemark.toml is valid (unit test)")
+            .indicator
+    })
+}
+
+/// Everything the render stage needs, already computed.
+pub struct RenderInput<'a> {
+    pub landlord: &'a str,
+    pub as_of: NaiveDate,
+    pub results: &'a Results,
+    /// The monthly pack's results (the month itself, or a quarter's last month).
+    pub monthly: Option<&'a Results>,
+    /// Whole-landlord figures of each quarter the period covers, for HouseMark.
+    pub quarter_figures: &'a [Figure],
+    pub quarters: &'a [Period],
+    pub open: &'a OpenCases,
+    pub quality: &'a DataQuality,
+    pub catalogue: &'a Catalogue,
+    pub rules: serde_json::Value,
+    pub templates_dir: Option<PathBuf>,
+    pub quality_csv: Vec<u8>,
+}
+
+fn environment(dir: Option<PathBuf>) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_loader(move |name| {
+        if let Some(dir) = &dir {
+            let path = dir.join(name);
+            if path.is_file() {
+                return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+                    minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("{}: {e}", path.display()),
+                    )
+                });
+            }
+        }
+        Ok(TEMPLATES.iter().find(|(n, _)| *n == name).map(|(_, t)| t.to_string()))
+    });
+    env
+}
+
+fn render_page(env: &Environment, name: &str, ctx: minijinja::Value) -> Result<Vec<u8>> {
+    let template =
+        env.get_template(name).map_err(|e| Error::Render { what: name.into(), message: format!("{e:#}") })?;
+    let html =
+        template.render(ctx).map_err(|e| Error::Render { what: name.into(), message: format!("{e:#}") })?;
+    Ok(html.into_bytes())
+}
+
+/// Every output file of a run, in memory.
+pub fn render(input: &RenderInput) -> Result<Vec<Output>> {
+    let r = input.results;
+    let mut outputs = vec![
+        Output { name: "metrics.json".into(), bytes: metrics_json(input)? },
+        Output { name: "tsm.csv".into(), bytes: tsm_csv(r)? },
+        Output { name: "data-quality.csv".into(), bytes: input.quality_csv.clone() },
+    ];
+    if !input.quarters.is_empty() {
+        outputs.push(Output {
+            name: "housemark.csv".into(),
+            bytes: housemark_csv(input.quarter_figures, input.quarters)?,
+        });
+    }
+    let env = environment(input.templates_dir.clone());
+    let mut links = vec![];
+    if r.period.granularity() == Granularity::Quarter {
+        outputs.push(Output {
+            name: "smt-report.html".into(),
+            bytes: render_page(&env, "smt-report.html", smt_context(input)?)?,
+        });
+        links.push((
+            "smt-report.html",
+            format!("Senior Management Team report, {}", r.period.label()),
+            "Quarterly complaints performance against targets, with trends, breakdowns and learning.",
+        ));
+    }
+    if let Some(m) = input.monthly {
+        outputs.push(Output {
+            name: "monthly-pack.html".into(),
+            bytes: render_page(&env, "monthly-pack.html", monthly_context(input, m)?)?,
+        });
+        links.push((
+            "monthly-pack.html",
+            format!("Monthly performance pack, {}", m.period.label()),
+            "Overdue and due-soon cases by service area, and month-on-month timeliness.",
+        ));
+    }
+    links.extend([
+        (
+            "metrics.json",
+            "Every figure, with numerator, denominator and rule".to_string(),
+            "For programs and analysts.",
+        ),
+        (
+            "tsm.csv",
+            format!(
+                "Tenant Satisfaction Measures CH01 and CH02, {}",
+                if r.tsm_to < r.tsm_year.end() {
+                    format!("{} to date", r.tsm_year)
+                } else {
+                    r.tsm_year.to_string()
+                }
+            ),
+            "Regulator of Social Housing return figures.",
+        ),
+    ]);
+    if !input.quarters.is_empty() {
+        links.push((
+            "housemark.csv",
+            "HouseMark benchmarking indicators".to_string(),
+            "One row per indicator and quarter.",
+        ));
+    }
+    links.extend([
+        (
+            "data-quality.csv",
+            "Data-quality report".to_string(),
+            "Every row excluded or warned about, with the reason.",
+        ),
+        (
+            "run.json",
+            "Run manifest".to_string(),
+            "Inputs, their checksums, the run date and how to reproduce the run.",
+        ),
+    ]);
+    let link_values: Vec<serde_json::Value> = links
+        .iter()
+        .map(|(href, title, about)| json!({"href": href, "title": title, "about": about}))
+        .collect();
+    outputs.push(Output {
+        name: "index.html".into(),
+        bytes: render_page(
+            &env,
+            "index.html",
+            context! { page => page(input, &r.period, "Reports"), links => link_values },
+        )?,
+    });
+    Ok(outputs)
+}
+
+fn page(input: &RenderInput, period: &Period, title: &str) -> serde_json::Value {
+    json!({
+        "title": title,
+        "landlord": input.landlord,
+        "period": period.label(),
+        "period_id": period.to_string(),
+        "from": format::uk_date(period.start()),
+        "to": format::uk_date(period.end()),
+        "as_of": format::uk_date(input.as_of),
+        "version": env!("CARGO_PKG_VERSION"),
+    })
+}
+
+fn metrics_json(input: &RenderInput) -> Result<Vec<u8>> {
+    let r = input.results;
+    let value = json!({
+        "redress_version": env!("CARGO_PKG_VERSION"),
+        "landlord": input.landlord,
+        "period": {
+            "id": r.period.to_string(),
+            "label": r.period.label(),
+            "granularity": r.period.granularity(),
+            "start": r.period.start(),
+            "end": r.period.end(),
+        },
+        "as_of": input.as_of,
+        "comparisons": {
+            "previous": r.previous.to_string(),
+            "same_period_last_year": r.same_period_last_year.to_string(),
+        },
+        "trend_periods": r.trend.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+        "rules": input.rules,
+        "definitions": crate::metrics::definitions(input.catalogue),
+        "figures": r.figures,
+        "targets": r.targets,
+        "rag_rule": rag_rule(r.amber_margin),
+        "learning_themes": r.themes,
+        "tsm": {
+            "year": r.tsm_year.to_string(),
+            "from": r.tsm_year.start(),
+            "to": r.tsm_to,
+            "year_to_date": r.tsm_to < r.tsm_year.end(),
+            "rules": {
+                "CH01": "complaints received in the year (to date) at the stage ÷ homes owned of the stock type (latest [homes] entry at or before the year) × 1,000, to 1 decimal place; withdrawn complaints count, refused complaints do not; a complaint escalated to stage 2 counts once at each stage",
+                "CH02": "complaints responded to in the year (to date) at the stage within the timescale ÷ complaints responded to in the year at the stage × 100, to 1 decimal place; the timescale is the landlord's, by the working-day rules; withdrawn complaints without a response are not counted",
+            },
+            "rows": r.tsm,
+        },
+        "open_cases": input.open,
+        "data_quality": input.quality,
+    });
+    let mut bytes = serde_json::to_vec_pretty(&value)
+        .map_err(|e| Error::Render { what: "metrics.json".into(), message: e.to_string() })?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+pub fn rag_rule(margin: f64) -> String {
+    format!(
+        "Green: the target is met. Amber: missed by {m} or less (percentage points for percentages, working days for averages). Red: missed by more than {m}. Grey: no figure for the period.",
+        m = format::one_place(margin).trim_end_matches(".0")
+    )
+}
+
+fn tsm_csv(r: &Results) -> Result<Vec<u8>> {
+    output::csv_bytes(
+        &["measure", "stock_type", "stage", "numerator", "denominator", "value"],
+        r.tsm.iter().map(|row| {
+            vec![
+                row.measure.to_string(),
+                row.stock_type.clone(),
+                row.stage.to_string(),
+                output::number(row.numerator),
+                output::number(row.denominator),
+                row.value.map(|v| output::fixed(v, 1)).unwrap_or_default(),
+            ]
+        }),
+    )
+}
+
+fn plain_value(f: &Figure) -> String {
+    match (f.unit, f.value) {
+        (_, None) => String::new(),
+        (Unit::Count, Some(v)) => output::number(v),
+        (Unit::Gbp, Some(v)) => output::fixed(v, 2),
+        (_, Some(v)) => output::fixed(v, 1),
+    }
+}
+
+fn housemark_csv(figures: &[Figure], quarters: &[Period]) -> Result<Vec<u8>> {
+    let mut rows = Vec::new();
+    for q in quarters {
+        let p = q.to_string();
+        for ind in housemark_indicators() {
+            let f = figures.iter().find(|f| f.id == ind.figure && f.period == p && f.breakdown == "all");
+            rows.push(vec![
+                ind.id.clone(),
+                p.clone(),
+                f.map(plain_value).unwrap_or_default(),
+                f.map(|f| output::number(f.numerator)).unwrap_or_default(),
+                f.and_then(|f| f.denominator).map(output::number).unwrap_or_default(),
+            ]);
+        }
+    }
+    output::csv_bytes(&["indicator", "period", "value", "numerator", "denominator"], rows)
+}
+
+fn housemark_table(r: &Results) -> Table {
+    let mut t = Table::new(
+        format!("HouseMark indicators, {}", r.period.label()),
+        "Indicator",
+        &[("Value", true), ("Numerator", true), ("Denominator", true), ("Definition", false)],
+    );
+    for ind in housemark_indicators() {
+        let f = r.figure(&ind.figure, &r.period);
+        t.row(
+            ind.id.clone(),
+            vec![
+                Cell::figure(f),
+                Cell::number(f.map(|f| format::count(f.numerator)).unwrap_or_default()),
+                Cell::number(f.and_then(|f| f.denominator).map(format::count).unwrap_or_default()),
+                Cell::text(ind.definition.clone()),
+            ],
+        );
+    }
+    t
+}
+
+const KEY_FIGURES: [&str; 17] = [
+    "stage1_received",
+    "stage2_received",
+    "complaints_per_1000_homes",
+    "stage1_ack_on_time_pct",
+    "stage2_ack_on_time_pct",
+    "stage1_on_time_pct",
+    "stage2_on_time_pct",
+    "stage1_avg_working_days",
+    "stage2_avg_working_days",
+    "stage1_upheld_pct",
+    "stage1_partially_upheld_pct",
+    "stage2_upheld_pct",
+    "complaints_escalation_rate_pct",
+    "stage1_extended_pct",
+    "complaints_withdrawn",
+    "complaints_refused",
+    "complaints_compensation_gbp",
+];
+
+const FALLBACK_TILES: [&str; 4] =
+    ["stage1_received", "stage1_on_time_pct", "stage2_on_time_pct", "complaints_escalation_rate_pct"];
+
+fn smt_context(input: &RenderInput) -> Result<minijinja::Value> {
+    let r = input.results;
+    let charts = vec![
+        views::trend_chart(
+            r,
+            &TrendSpec {
+                id: "volumes",
+                title: "Complaints received by stage",
+                y_title: "Complaints received",
+                series: &[("Stage 1", "stage1_received"), ("Stage 2", "stage2_received")],
+                bars: true,
+                target: None,
+            },
+            "Quarter",
+        )?,
+        views::trend_chart(
+            r,
+            &TrendSpec {
+                id: "on-time",
+                title: "Complaints responded to on time by stage",
+                y_title: "% on time",
+                series: &[("Stage 1", "stage1_on_time_pct"), ("Stage 2", "stage2_on_time_pct")],
+                bars: false,
+                target: Some("stage1_on_time_pct"),
+            },
+            "Quarter",
+        )?,
+        views::trend_chart(
+            r,
+            &TrendSpec {
+                id: "upheld",
+                title: "Complaints upheld",
+                y_title: "% of complaints decided",
+                series: &[
+                    ("Upheld", "complaints_upheld_pct"),
+                    ("Partially upheld", "complaints_partially_upheld_pct"),
+                ],
+                bars: false,
+                target: None,
+            },
+            "Quarter",
+        )?,
+    ];
+    let extensions = views::by_stream(
+        r,
+        "Extensions agreed on responses in the period",
+        &["stage1", "stage2", "complaints"],
+        &[
+            ("Responded to", "responded"),
+            ("Extended", "extended_pct"),
+            ("Beyond the maximum extension", "extension_beyond_max"),
+        ],
+    );
+    let compensation = views::by_stream(
+        r,
+        "Compensation on complaints responded to in the period",
+        &["stage1", "stage2", "complaints"],
+        &[("Compensation", "compensation_gbp"), ("Cases with compensation", "compensation_cases")],
+    );
+    let feedback = views::by_stream(
+        r,
+        "Compliments, suggestions and other feedback received",
+        &["compliment", "suggestion", "enquiry", "feedback"],
+        &[("Received", "received"), ("Acknowledged on time", "ack_on_time_pct")],
+    );
+    Ok(context! {
+        page => page(input, &r.period, "Complaints performance: Senior Management Team report"),
+        tiles => views::tiles(r, input.catalogue, &FALLBACK_TILES),
+        rag_rule => rag_rule(r.amber_margin),
+        comparison => views::comparison(r, input.catalogue, &KEY_FIGURES),
+        charts => charts,
+        by_service_area => views::breakdown(r, "service_area", &format!("Complaints by service area, {}", r.period.label()), "Service area"),
+        by_category => views::breakdown(r, "category", &format!("Complaints by category, {}", r.period.label()), "Category"),
+        open_summary => views::open_summary(input.open),
+        overdue => views::overdue_cases(input.open, 50),
+        extensions => extensions,
+        themes => views::themes(r),
+        compensation => compensation,
+        feedback => feedback,
+        housemark => housemark_table(r),
+        quality => input.quality,
+        quality_table => views::quality(input.quality),
+        definitions => views::definitions(input.catalogue),
+        working_day_rules => input.rules["working_days"].clone(),
+    })
+}
+
+fn monthly_context(input: &RenderInput, m: &Results) -> Result<minijinja::Value> {
+    let chart = views::trend_chart(
+        m,
+        &TrendSpec {
+            id: "monthly-on-time",
+            title: "Complaints responded to on time, month by month",
+            y_title: "% on time",
+            series: &[("Stage 1", "stage1_on_time_pct"), ("Stage 2", "stage2_on_time_pct")],
+            bars: false,
+            target: Some("stage1_on_time_pct"),
+        },
+        "Month",
+    )?;
+    let volumes = views::trend_chart(
+        m,
+        &TrendSpec {
+            id: "monthly-volumes",
+            title: "Complaints received, month by month",
+            y_title: "Complaints received",
+            series: &[("Stage 1", "stage1_received"), ("Stage 2", "stage2_received")],
+            bars: true,
+            target: None,
+        },
+        "Month",
+    )?;
+    Ok(context! {
+        page => page(input, &m.period, "Complaints performance: monthly pack"),
+        tiles => views::tiles(m, input.catalogue, &FALLBACK_TILES),
+        rag_rule => rag_rule(m.amber_margin),
+        open_summary => views::open_summary(input.open),
+        overdue => views::overdue_cases(input.open, 100),
+        due_soon => views::due_soon_cases(input.open, 100),
+        charts => vec![chart, volumes],
+        comparison => views::comparison(m, input.catalogue, &KEY_FIGURES),
+        by_service_area => views::breakdown(m, "service_area", &format!("Complaints by service area, {}", m.period.label()), "Service area"),
+        quality => input.quality,
+        quality_table => views::quality(input.quality),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn housemark_indicators_name_real_figures() {
+        let catalogue = Catalogue::embedded();
+        for ind in housemark_indicators() {
+            let (stream, measure) = ind.figure.split_once('_').unwrap();
+            let m = catalogue.measure(measure).unwrap_or_else(|| panic!("{}: no measure {measure}", ind.id));
+            assert!(m.streams.iter().any(|s| s == stream), "{}: {measure} is not made for {stream}", ind.id);
+        }
+        assert_eq!(housemark_indicators().len(), 20);
+    }
+
+    #[test]
+    fn every_bundled_template_compiles() {
+        let env = environment(None);
+        for (name, _) in TEMPLATES.iter().filter(|(n, _)| n.ends_with(".html")) {
+            env.get_template(name).unwrap_or_else(|e| panic!("{name}: {e:#}"));
+        }
+    }
+}

@@ -1,0 +1,458 @@
+//! View models: everything a template shows, already computed and formatted.
+//! Templates only lay these out; they do no arithmetic.
+
+use serde::Serialize;
+
+use super::format;
+use crate::metrics::{Catalogue, Figure, OpenCases, Rag, Results, Unit};
+use crate::period::Period;
+use crate::pipeline::DataQuality;
+
+/// One table cell: the text shown and, for derived figures, how it was made.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cell {
+    pub text: String,
+    pub working: Option<String>,
+    pub numeric: bool,
+}
+
+impl Cell {
+    pub fn text(text: impl Into<String>) -> Cell {
+        Cell { text: text.into(), working: None, numeric: false }
+    }
+    pub fn number(text: impl Into<String>) -> Cell {
+        Cell { text: text.into(), working: None, numeric: true }
+    }
+    pub fn figure(f: Option<&Figure>) -> Cell {
+        match f {
+            Some(f) => Cell { text: format::value(f), working: format::working(f), numeric: true },
+            None => {
+                Cell { text: "–".into(), working: Some("no figure for this period".into()), numeric: true }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub header: String,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Table {
+    pub caption: String,
+    /// The heading of the row-header column, then one per cell column.
+    pub columns: Vec<String>,
+    pub numeric: Vec<bool>,
+    pub rows: Vec<Row>,
+    pub empty: String,
+    pub note: Option<String>,
+}
+
+impl Table {
+    pub fn new(caption: impl Into<String>, header: &str, columns: &[(&str, bool)]) -> Table {
+        let mut cols = vec![header.to_string()];
+        cols.extend(columns.iter().map(|(c, _)| c.to_string()));
+        Table {
+            caption: caption.into(),
+            columns: cols,
+            numeric: columns.iter().map(|(_, n)| *n).collect(),
+            rows: Vec::new(),
+            empty: "None in this period.".into(),
+            note: None,
+        }
+    }
+    pub fn row(&mut self, header: impl Into<String>, cells: Vec<Cell>) {
+        self.rows.push(Row { header: header.into(), cells });
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tile {
+    pub label: String,
+    pub value: Cell,
+    pub target: Option<String>,
+    pub status: Rag,
+    pub status_label: String,
+    pub previous: String,
+    pub last_year: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    pub id: String,
+    pub title: String,
+    pub svg: String,
+    pub summary: String,
+    pub table: Table,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Definition {
+    pub label: String,
+    pub rule: String,
+}
+
+pub fn stream_label(stream: &str) -> &'static str {
+    match stream {
+        "stage1" => "Stage 1",
+        "stage2" => "Stage 2",
+        "complaints" => "All complaints",
+        "compliment" => "Compliments",
+        "suggestion" => "Suggestions",
+        "enquiry" => "Enquiries",
+        "feedback" => "Other feedback",
+        _ => "Other",
+    }
+}
+
+pub fn status_label(status: Rag) -> &'static str {
+    match status {
+        Rag::Green => "On target",
+        Rag::Amber => "Close to target",
+        Rag::Red => "Off target",
+        Rag::None => "No figure",
+    }
+}
+
+/// The label of a figure id such as `stage1_on_time_pct`.
+pub fn figure_label(catalogue: &Catalogue, id: &str) -> String {
+    let (stream, measure) = id.split_once('_').unwrap_or(("", id));
+    let label = catalogue.measure(measure).map(|m| m.label.as_str()).unwrap_or(measure);
+    format!("{}: {}", stream_label(stream), label.to_lowercase())
+}
+
+/// A short period label for chart axes: "Q3 24-25", "Sep 25", "2025-26".
+pub fn short_label(p: &Period) -> String {
+    match p {
+        Period::Quarter { year, quarter } => {
+            format!("Q{quarter} {:02}-{:02}", year.0 % 100, (year.0 + 1) % 100)
+        }
+        Period::Month { .. } => p.start().format("%b %y").to_string(),
+        Period::Year(fy) => fy.to_string(),
+    }
+}
+
+pub fn tiles(results: &Results, catalogue: &Catalogue, fallback: &[&str]) -> Vec<Tile> {
+    let mut tiles: Vec<Tile> = results
+        .targets
+        .iter()
+        .map(|t| {
+            let f = results.figure(&t.id, &results.period);
+            let unit = f.map(|f| f.unit).unwrap_or(Unit::Percent);
+            let target = match unit {
+                Unit::Percent => format!("{}%", format::one_place(t.target)),
+                _ => format::one_place(t.target),
+            };
+            let better = match t.better {
+                crate::metrics::Better::Higher => "at least",
+                crate::metrics::Better::Lower => "at most",
+            };
+            Tile {
+                label: figure_label(catalogue, &t.id),
+                value: Cell::figure(f),
+                target: Some(format!("Target: {better} {target}")),
+                status: t.status,
+                status_label: status_label(t.status).into(),
+                previous: Cell::figure(results.figure(&t.id, &results.previous)).text,
+                last_year: Cell::figure(results.figure(&t.id, &results.same_period_last_year)).text,
+            }
+        })
+        .collect();
+    if tiles.is_empty() {
+        tiles = fallback
+            .iter()
+            .map(|id| Tile {
+                label: figure_label(catalogue, id),
+                value: Cell::figure(results.figure(id, &results.period)),
+                target: None,
+                status: Rag::None,
+                status_label: "No target set".into(),
+                previous: Cell::figure(results.figure(id, &results.previous)).text,
+                last_year: Cell::figure(results.figure(id, &results.same_period_last_year)).text,
+            })
+            .collect();
+    }
+    tiles
+}
+
+/// This period beside the previous one and the same period last year.
+pub fn comparison(results: &Results, catalogue: &Catalogue, ids: &[&str]) -> Table {
+    let mut t = Table::new(
+        format!(
+            "{} compared with {} and {}",
+            results.period.label(),
+            results.previous.label(),
+            results.same_period_last_year.label()
+        ),
+        "Measure",
+        &[
+            (&results.period.label(), true),
+            (&results.previous.label(), true),
+            (&results.same_period_last_year.label(), true),
+        ],
+    );
+    for id in ids {
+        t.row(
+            figure_label(catalogue, id),
+            [results.period, results.previous, results.same_period_last_year]
+                .iter()
+                .map(|p| Cell::figure(results.figure(id, p)))
+                .collect(),
+        );
+    }
+    t
+}
+
+pub struct TrendSpec<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub y_title: &'a str,
+    pub series: &'a [(&'a str, &'a str)],
+    pub bars: bool,
+    pub target: Option<&'a str>,
+}
+
+/// A trend chart over the results' trend periods, with its data table and a
+/// text summary of first and last values.
+pub fn trend_chart(results: &Results, spec: &TrendSpec, x_title: &str) -> crate::error::Result<Chart> {
+    let labels: Vec<String> = results.trend.iter().map(short_label).collect();
+    let series: Vec<super::charts::Series> = spec
+        .series
+        .iter()
+        .map(|(label, id)| super::charts::Series {
+            label: label.to_string(),
+            values: results.trend.iter().map(|p| results.figure(id, p).and_then(|f| f.value)).collect(),
+        })
+        .collect();
+    let percent = spec.series.iter().all(|(_, id)| id.ends_with("_pct"));
+    let target = spec.target.and_then(|id| results.targets.iter().find(|t| t.id == id)).map(|t| {
+        (t.target, format!("Target {}{}", format::one_place(t.target), if percent { "%" } else { "" }))
+    });
+    let first = results.trend.first().expect("trend has periods");
+    let last = results.trend.last().expect("trend has periods");
+    let shown = |id: &str, p: &Period| match results.figure(id, p) {
+        Some(f) if f.value.is_some() => format::value(f),
+        _ => "no figure".to_string(),
+    };
+    let summary = spec
+        .series
+        .iter()
+        .map(|(label, id)| {
+            format!(
+                "{label}: {} in {}, {} in {}",
+                shown(id, first),
+                first.label(),
+                shown(id, last),
+                last.label()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let kind = if spec.bars { "Bar chart" } else { "Line chart" };
+    let description =
+        format!("{kind} of {} over {} periods. {summary}.", spec.title.to_lowercase(), labels.len());
+    let chart_spec = super::charts::ChartSpec {
+        id: spec.id,
+        title: spec.title,
+        description: &description,
+        x_labels: &labels,
+        x_title,
+        y_title: spec.y_title,
+        series: &series,
+        y_max: percent.then_some(100.0),
+        target,
+    };
+    let svg = if spec.bars {
+        super::charts::bar_chart(&chart_spec)?
+    } else {
+        super::charts::line_chart(&chart_spec)?
+    };
+    let columns: Vec<(&str, bool)> = spec.series.iter().map(|(l, _)| (*l, true)).collect();
+    let mut table = Table::new(format!("{} (data)", spec.title), x_title, &columns);
+    for p in &results.trend {
+        table.row(p.label(), spec.series.iter().map(|(_, id)| Cell::figure(results.figure(id, p))).collect());
+    }
+    Ok(Chart { id: spec.id.into(), title: spec.title.into(), svg, summary: description, table })
+}
+
+/// The report period broken down by a column's groups.
+pub fn breakdown(results: &Results, breakdown: &str, caption: &str, header: &str) -> Table {
+    let columns: [(&str, &str); 6] = [
+        ("Received", "complaints_received"),
+        ("Responded to", "complaints_responded"),
+        ("On time", "complaints_on_time_pct"),
+        ("Upheld", "complaints_upheld_pct"),
+        ("Average working days", "complaints_avg_working_days"),
+        ("Compensation", "complaints_compensation_gbp"),
+    ];
+    let cols: Vec<(&str, bool)> = columns.iter().map(|(l, _)| (*l, true)).collect();
+    let mut t = Table::new(caption, header, &cols);
+    let groups: Vec<String> =
+        results.by_group("complaints_received", breakdown).iter().map(|f| f.group.clone()).collect();
+    for g in groups {
+        let cells = columns
+            .iter()
+            .map(|(_, id)| Cell::figure(results.by_group(id, breakdown).into_iter().find(|f| f.group == g)))
+            .collect();
+        t.row(g, cells);
+    }
+    t.note = Some("Received counts complaints received in the period; the other columns count complaints responded to in the period.".into());
+    t
+}
+
+pub fn themes(results: &Results) -> Table {
+    let mut t = Table::new(
+        format!("Learning themes of complaints closed in {} (top 10)", results.period.label()),
+        "Theme",
+        &[(&results.period.label(), true), (&results.previous.label(), true), ("Change", true)],
+    );
+    for r in results.themes.iter().take(10) {
+        let change =
+            if r.change > 0.0 { format!("+{}", format::count(r.change)) } else { format::count(r.change) };
+        t.row(
+            r.theme.clone(),
+            vec![
+                Cell::number(format::count(r.count)),
+                Cell::number(format::count(r.previous)),
+                Cell::number(change),
+            ],
+        );
+    }
+    t.empty = "No learning themes were recorded.".into();
+    t
+}
+
+pub fn open_summary(open: &OpenCases) -> Table {
+    let soon = format!("Due in the next {} working days", open.due_soon_working_days);
+    let mut t = Table::new(
+        format!("Cases open on {} by service area", format::uk_date(open.as_of)),
+        "Service area",
+        &[("Open", true), ("Overdue", true), (&soon, true)],
+    );
+    for c in open.by_service_area.iter().chain(std::iter::once(&open.total)) {
+        t.row(
+            c.service_area.clone(),
+            vec![
+                Cell::number(format::count(c.open.into())),
+                Cell::number(format::count(c.overdue.into())),
+                Cell::number(format::count(c.due_soon.into())),
+            ],
+        );
+    }
+    t.empty = "No cases were open.".into();
+    t
+}
+
+/// Overdue cases, oldest first: case references and ages only.
+pub fn overdue_cases(open: &OpenCases, limit: usize) -> Table {
+    let mut t = Table::new(
+        format!("Overdue cases on {} (oldest first)", format::uk_date(open.as_of)),
+        "Case reference",
+        &[
+            ("Stage", false),
+            ("Service area", false),
+            ("Received", false),
+            ("Due", false),
+            ("Age (working days)", true),
+        ],
+    );
+    let overdue: Vec<_> = open.cases.iter().filter(|c| c.overdue).collect();
+    for c in overdue.iter().take(limit) {
+        t.row(
+            c.case_ref.clone(),
+            vec![
+                Cell::text(stream_label(&c.stream)),
+                Cell::text(c.service_area.clone()),
+                Cell::text(format::uk_date(c.received_date)),
+                Cell::text(c.due_date.map(format::uk_date).unwrap_or_default()),
+                Cell::number(c.age_working_days.to_string()),
+            ],
+        );
+    }
+    if overdue.len() > limit {
+        t.note = Some(format!(
+            "The {limit} oldest of {} overdue cases; metrics.json lists them all.",
+            overdue.len()
+        ));
+    }
+    t.empty = "No cases were overdue.".into();
+    t
+}
+
+pub fn due_soon_cases(open: &OpenCases, limit: usize) -> Table {
+    let mut t = Table::new(
+        format!(
+            "Cases due in the next {} working days from {}",
+            open.due_soon_working_days,
+            format::uk_date(open.as_of)
+        ),
+        "Case reference",
+        &[("Stage", false), ("Service area", false), ("Due", false), ("Age (working days)", true)],
+    );
+    let mut soon: Vec<_> = open.cases.iter().filter(|c| c.due_soon).collect();
+    soon.sort_by_key(|c| (c.due_date, c.case_ref.clone()));
+    for c in soon.iter().take(limit) {
+        t.row(
+            c.case_ref.clone(),
+            vec![
+                Cell::text(stream_label(&c.stream)),
+                Cell::text(c.service_area.clone()),
+                Cell::text(c.due_date.map(format::uk_date).unwrap_or_default()),
+                Cell::number(c.age_working_days.to_string()),
+            ],
+        );
+    }
+    if soon.len() > limit {
+        t.note =
+            Some(format!("The first {limit} of {} cases due soon; metrics.json lists them all.", soon.len()));
+    }
+    t.empty = "No cases fall due in the next few days.".into();
+    t
+}
+
+/// Rows: streams; columns: figure ids by measure.
+pub fn by_stream(results: &Results, caption: &str, streams: &[&str], measures: &[(&str, &str)]) -> Table {
+    let cols: Vec<(&str, bool)> = measures.iter().map(|(l, _)| (*l, true)).collect();
+    let mut t = Table::new(caption, "", &cols);
+    for s in streams {
+        t.row(
+            stream_label(s),
+            measures
+                .iter()
+                .map(|(_, m)| Cell::figure(results.figure(&format!("{s}_{m}"), &results.period)))
+                .collect(),
+        );
+    }
+    t
+}
+
+pub fn quality(q: &DataQuality) -> Table {
+    let mut t = Table::new(
+        "Problems found in the exports",
+        "Problem",
+        &[("Column", false), ("Rows", true), ("Effect", false)],
+    );
+    for p in &q.problems {
+        let effect = if p.severity == crate::validate::ERROR { "row excluded" } else { "row used (warning)" };
+        t.row(
+            p.problem.clone(),
+            vec![
+                Cell::text(p.column.clone()),
+                Cell::number(format::count(p.rows as f64)),
+                Cell::text(effect),
+            ],
+        );
+    }
+    t.empty = "No problems were found.".into();
+    t
+}
+
+pub fn definitions(catalogue: &Catalogue) -> Vec<Definition> {
+    catalogue
+        .measures
+        .iter()
+        .map(|m| Definition { label: m.label.clone(), rule: catalogue.rule(m) })
+        .collect()
+}
