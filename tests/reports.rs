@@ -252,7 +252,7 @@ fn monthly_pack_lists_what_needs_action_now() {
     let doc = Html::parse_document(&html);
     let overdue = doc
         .select(&sel("#action table"))
-        .find(|t| t.text().collect::<String>().contains("Overdue cases"))
+        .find(|t| t.text().collect::<String>().contains("Overdue complaints"))
         .expect("overdue table");
     let row: String = overdue.select(&sel("tbody tr")).next().unwrap().text().collect::<Vec<_>>().join("|");
     assert_eq!(row, "O1|Stage 1|Repairs|20 May 2025|11 Jun 2025|16");

@@ -81,19 +81,23 @@ pub struct OpenCase {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OpenCount {
-    pub service_area: String,
+    /// A service area, or a stream for feedback other than complaints.
+    pub group: String,
     pub open: u32,
     pub overdue: u32,
     pub due_soon: u32,
 }
 
-/// Cases open at the run date (case references and ages only).
+/// Cases open at the run date (case references and ages only). Counts by
+/// service area are of complaints; other feedback awaiting a reply is counted
+/// by stream.
 #[derive(Debug, Clone, Serialize)]
 pub struct OpenCases {
     pub as_of: NaiveDate,
     pub due_soon_working_days: u32,
     pub by_service_area: Vec<OpenCount>,
     pub total: OpenCount,
+    pub other_feedback: Vec<OpenCount>,
     pub cases: Vec<OpenCase>,
 }
 
@@ -230,30 +234,11 @@ pub fn open_cases(cases: &DataFrame, as_of: NaiveDate, due_soon_working_days: u3
             SortMultipleOptions::default().with_order_descending_multi([true, false]),
         )
         .collect()?;
-    let counts = open
-        .clone()
-        .lazy()
-        .group_by([col("service_area")])
-        .agg([
-            len().cast(DataType::UInt32).alias("open"),
-            col("is_overdue").sum().cast(DataType::UInt32).alias("overdue"),
-            col("is_due_soon").sum().cast(DataType::UInt32).alias("due_soon"),
-        ])
-        .sort(["service_area"], Default::default())
-        .collect()?;
-    let area = counts.column("service_area")?.str()?;
-    let (o, od, ds) =
-        (counts.column("open")?.u32()?, counts.column("overdue")?.u32()?, counts.column("due_soon")?.u32()?);
-    let by_service_area: Vec<OpenCount> = (0..counts.height())
-        .map(|i| OpenCount {
-            service_area: area.get(i).unwrap_or_default().to_string(),
-            open: o.get(i).unwrap_or(0),
-            overdue: od.get(i).unwrap_or(0),
-            due_soon: ds.get(i).unwrap_or(0),
-        })
-        .collect();
+    let complaint = col("stream").str().starts_with(lit("stage"));
+    let by_service_area = open_counts(&open, complaint.clone(), "service_area")?;
+    let other_feedback = open_counts(&open, complaint.not(), "stream")?;
     let total = OpenCount {
-        service_area: ALL.to_string(),
+        group: ALL.to_string(),
         open: by_service_area.iter().map(|c| c.open).sum(),
         overdue: by_service_area.iter().map(|c| c.overdue).sum(),
         due_soon: by_service_area.iter().map(|c| c.due_soon).sum(),
@@ -281,7 +266,33 @@ pub fn open_cases(cases: &DataFrame, as_of: NaiveDate, due_soon_working_days: u3
             })
         })
         .collect();
-    Ok(OpenCases { as_of, due_soon_working_days, by_service_area, total, cases })
+    Ok(OpenCases { as_of, due_soon_working_days, by_service_area, total, other_feedback, cases })
+}
+
+fn open_counts(open: &DataFrame, filter: Expr, by: &str) -> Result<Vec<OpenCount>> {
+    let counts = open
+        .clone()
+        .lazy()
+        .filter(filter)
+        .group_by([col(by).alias("group")])
+        .agg([
+            len().cast(DataType::UInt32).alias("open"),
+            col("is_overdue").sum().cast(DataType::UInt32).alias("overdue"),
+            col("is_due_soon").sum().cast(DataType::UInt32).alias("due_soon"),
+        ])
+        .sort(["group"], Default::default())
+        .collect()?;
+    let group = counts.column("group")?.str()?;
+    let (o, od, ds) =
+        (counts.column("open")?.u32()?, counts.column("overdue")?.u32()?, counts.column("due_soon")?.u32()?);
+    Ok((0..counts.height())
+        .map(|i| OpenCount {
+            group: group.get(i).unwrap_or_default().to_string(),
+            open: o.get(i).unwrap_or(0),
+            overdue: od.get(i).unwrap_or(0),
+            due_soon: ds.get(i).unwrap_or(0),
+        })
+        .collect())
 }
 
 #[cfg(test)]

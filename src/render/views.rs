@@ -327,13 +327,13 @@ pub fn themes(results: &Results) -> Table {
 pub fn open_summary(open: &OpenCases) -> Table {
     let soon = format!("Due in the next {} working days", open.due_soon_working_days);
     let mut t = Table::new(
-        format!("Cases open on {} by service area", format::uk_date(open.as_of)),
+        format!("Complaints open on {} by service area", format::uk_date(open.as_of)),
         "Service area",
         &[("Open", true), ("Overdue", true), (&soon, true)],
     );
     for c in open.by_service_area.iter().chain(std::iter::once(&open.total)) {
         t.row(
-            c.service_area.clone(),
+            c.group.clone(),
             vec![
                 Cell::number(format::count(c.open.into())),
                 Cell::number(format::count(c.overdue.into())),
@@ -341,14 +341,30 @@ pub fn open_summary(open: &OpenCases) -> Table {
             ],
         );
     }
-    t.empty = "No cases were open.".into();
+    t.empty = "No complaints were open.".into();
+    let others: Vec<String> = open
+        .other_feedback
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} ({} overdue)",
+                format::count(c.open.into()),
+                stream_label(&c.group).to_lowercase(),
+                format::count(c.overdue.into())
+            )
+        })
+        .collect();
+    if !others.is_empty() {
+        t.note =
+            Some(format!("Also awaiting a reply: {}. They are listed in metrics.json.", others.join(", ")));
+    }
     t
 }
 
 /// Overdue cases, oldest first: case references and ages only.
 pub fn overdue_cases(open: &OpenCases, limit: usize) -> Table {
     let mut t = Table::new(
-        format!("Overdue cases on {} (oldest first)", format::uk_date(open.as_of)),
+        format!("Overdue complaints on {} (oldest first)", format::uk_date(open.as_of)),
         "Case reference",
         &[
             ("Stage", false),
@@ -358,7 +374,7 @@ pub fn overdue_cases(open: &OpenCases, limit: usize) -> Table {
             ("Age (working days)", true),
         ],
     );
-    let overdue: Vec<_> = open.cases.iter().filter(|c| c.overdue).collect();
+    let overdue: Vec<_> = open.cases.iter().filter(|c| c.overdue && c.stream.starts_with("stage")).collect();
     for c in overdue.iter().take(limit) {
         t.row(
             c.case_ref.clone(),
@@ -373,11 +389,11 @@ pub fn overdue_cases(open: &OpenCases, limit: usize) -> Table {
     }
     if overdue.len() > limit {
         t.note = Some(format!(
-            "The {limit} oldest of {} overdue cases; metrics.json lists them all.",
+            "The {limit} oldest of {} overdue complaints; metrics.json lists them all.",
             overdue.len()
         ));
     }
-    t.empty = "No cases were overdue.".into();
+    t.empty = "No complaints were overdue.".into();
     t
 }
 
@@ -391,7 +407,8 @@ pub fn due_soon_cases(open: &OpenCases, limit: usize) -> Table {
         "Case reference",
         &[("Stage", false), ("Service area", false), ("Due", false), ("Age (working days)", true)],
     );
-    let mut soon: Vec<_> = open.cases.iter().filter(|c| c.due_soon).collect();
+    let mut soon: Vec<_> =
+        open.cases.iter().filter(|c| c.due_soon && c.stream.starts_with("stage")).collect();
     soon.sort_by_key(|c| (c.due_date, c.case_ref.clone()));
     for c in soon.iter().take(limit) {
         t.row(
@@ -405,10 +422,12 @@ pub fn due_soon_cases(open: &OpenCases, limit: usize) -> Table {
         );
     }
     if soon.len() > limit {
-        t.note =
-            Some(format!("The first {limit} of {} cases due soon; metrics.json lists them all.", soon.len()));
+        t.note = Some(format!(
+            "The first {limit} of {} complaints due soon; metrics.json lists them all.",
+            soon.len()
+        ));
     }
-    t.empty = "No cases fall due in the next few days.".into();
+    t.empty = "No complaints fall due in the next few days.".into();
     t
 }
 
