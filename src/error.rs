@@ -34,6 +34,10 @@ pub enum Error {
     #[error("output {path}: {message}")]
     Output { path: PathBuf, message: String },
 
+    /// Another run holds the lock on the output directory.
+    #[error("output {path}: another redress run is writing here; try again when it has finished")]
+    Locked { path: PathBuf },
+
     #[error("writing {path}: {source}")]
     Write {
         path: PathBuf,
@@ -56,6 +60,7 @@ pub mod exit {
     pub const INPUT: i32 = 2;
     pub const STRICT_DATA_ERRORS: i32 = 3;
     pub const OUTPUT_OR_INTERNAL: i32 = 4;
+    pub const LOCKED: i32 = 5;
 }
 
 impl Error {
@@ -64,6 +69,7 @@ impl Error {
             Error::Usage(_) | Error::Config { .. } | Error::Calendar(_) => exit::USAGE_OR_CONFIG,
             Error::Input { .. } => exit::INPUT,
             Error::StrictDataErrors { .. } => exit::STRICT_DATA_ERRORS,
+            Error::Locked { .. } => exit::LOCKED,
             Error::Output { .. } | Error::Write { .. } | Error::Render { .. } | Error::Polars(_) => {
                 exit::OUTPUT_OR_INTERNAL
             }

@@ -244,10 +244,42 @@ fn read_csv(path: &Path, bytes: Vec<u8>, input: &InputConfig) -> Result<(DataFra
                 .with_missing_is_null(true)
                 .with_truncate_ragged_lines(true)
         })
-        .into_reader_with_file_handle(Cursor::new(bytes))
+        .into_reader_with_file_handle(Cursor::new(&bytes))
         .finish()
-        .map_err(|e| Error::input(path, format!("cannot be read as CSV: {e}")))?;
+        .map_err(|e| Error::input(path, csv_problem(&bytes, &e.to_string())))?;
     Ok((canonical_frame(frame, &chosen)?, file))
+}
+
+/// Say where a CSV the parser refused goes wrong, without quoting its
+/// contents (they may be personal data).
+fn csv_problem(bytes: &[u8], parser_message: &str) -> String {
+    // Doubled quotes toggle twice, so they never leave the state changed; a
+    // file that ends inside quotes has a field that was never closed.
+    let (mut line, mut open_at, mut quoted) = (1usize, 0usize, false);
+    for &b in bytes {
+        match b {
+            b'"' => {
+                quoted = !quoted;
+                if quoted {
+                    open_at = line;
+                }
+            }
+            b'\n' => line += 1,
+            _ => {}
+        }
+    }
+    if quoted {
+        return format!(
+            "is not valid CSV: the quoted field starting on line {open_at} is never closed (a missing closing quote, or a quote inside a field that is not doubled)"
+        );
+    }
+    let near = parser_message
+        .split("current offset in the file is ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .map(|n| format!(" near byte {n}"))
+        .unwrap_or_default();
+    format!("is not valid CSV{near}: check its quoting and delimiter")
 }
 
 /// The header row, parsed with the same quoting rules as the body.

@@ -213,7 +213,7 @@ fn report(summary: &RunSummary, reporter: &Reporter) {
     eprintln!(
         "redress: {} {} as of {}: {} rows read from {} file(s), {} used, {} excluded, {} with warnings; wrote {}",
         summary.landlord,
-        summary.period,
+        summary.period.map_or("data quality".to_string(), |p| p.to_string()),
         summary.as_of,
         q.rows_read,
         summary.inputs.len(),

@@ -8,6 +8,30 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// Held while a run writes into an output directory, so two runs (say, a
+/// cron job and an analyst) never interleave their files. Released on drop.
+pub struct OutputLock {
+    _file: std::fs::File,
+}
+
+pub const LOCK_FILE: &str = ".redress.lock";
+
+pub fn lock(dir: &Path) -> Result<OutputLock> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+    let path = dir.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| Error::Write { path: path.clone(), source })?;
+    match file.try_lock() {
+        Ok(()) => Ok(OutputLock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Locked { path: dir.to_path_buf() }),
+        Err(std::fs::TryLockError::Error(source)) => Err(Error::Write { path, source }),
+    }
+}
+
 /// A rendered output file, not yet written.
 pub struct Output {
     pub name: String,
@@ -80,6 +104,15 @@ mod tests {
             csv_bytes(&["a", "b"], vec![vec!["=HYPERLINK(\"x\")".to_string(), "-50".to_string()]]).unwrap();
         let text = String::from_utf8(bytes).unwrap();
         assert_eq!(text, "a,b\r\n\"'=HYPERLINK(\"\"x\"\")\",'-50\r\n");
+    }
+
+    #[test]
+    fn a_second_lock_on_the_same_directory_is_refused_until_the_first_is_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = lock(dir.path()).unwrap();
+        assert!(matches!(lock(dir.path()), Err(Error::Locked { .. })));
+        drop(first);
+        assert!(lock(dir.path()).is_ok());
     }
 
     #[test]

@@ -68,7 +68,8 @@ pub struct DataQuality {
 
 pub struct RunSummary {
     pub landlord: String,
-    pub period: Period,
+    /// None for `validate`, which reports no period.
+    pub period: Option<Period>,
     pub as_of: NaiveDate,
     pub out_dir: PathBuf,
     pub files: Vec<PathBuf>,
@@ -217,6 +218,7 @@ pub fn data_quality_csv(issues: &DataFrame, inputs: &[InputFile]) -> Result<Vec<
 
 /// `redress validate`: data quality only, into `out/data-quality.csv`.
 pub fn validate_only(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
+    let _lock = output::lock(&opts.out)?;
     let prepared = prepare(opts, progress)?;
     let bytes = data_quality_csv(&prepared.issues, &prepared.inputs)?;
     let files = output::write_all(&opts.out, &[Output { name: "data-quality.csv".into(), bytes }])?;
@@ -228,7 +230,7 @@ pub fn validate_only(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSu
     }
     Ok(RunSummary {
         landlord: prepared.loaded.config.landlord.clone(),
-        period: Period::latest_complete(crate::period::Granularity::Month, prepared.as_of),
+        period: None,
         as_of: prepared.as_of,
         out_dir: opts.out.clone(),
         files,
@@ -241,6 +243,7 @@ pub fn validate_only(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSu
 /// `redress run`: every output for a period into `out/<period>/`.
 pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     let started = Instant::now();
+    let _lock = output::lock(&opts.out)?;
     let prepared = prepare(opts, progress)?;
     let period = Period::parse(&opts.period, prepared.as_of)?;
     let catalogue_owned;
@@ -323,7 +326,7 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     let files = output::write_all(&out_dir, &outputs)?;
     Ok(RunSummary {
         landlord: config.landlord.clone(),
-        period,
+        period: Some(period),
         as_of: prepared.as_of,
         out_dir,
         files,

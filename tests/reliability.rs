@@ -1,0 +1,228 @@
+//! Unattended operation on bad files: each shape of bad input gives its
+//! documented outcome (a clear error naming the file, or rows excluded and
+//! listed), never a panic; runs never interleave or half-publish.
+
+mod workdir;
+
+use workdir::Workdir;
+
+const CONFIG: &str = "landlord = \"Bad Inputs Housing\"\nas_of = \"2025-06-01\"\n[homes]\n\"2024-25\" = { lcra = 1000, lcho = 100 }\n";
+const HEADER: &str =
+    "case_ref,stage,received_date,acknowledged_date,responded_date,outcome,compensation,learning_action";
+
+fn setup(csv: impl AsRef<[u8]>) -> Workdir {
+    let wd = Workdir::new();
+    wd.create("landlord.toml", CONFIG);
+    wd.create("cases.csv", csv);
+    wd
+}
+
+fn validate(wd: &Workdir) -> (String, String) {
+    let stderr = wd.run(&["validate", "--config", "landlord.toml", "--cases", "cases.csv", "--out", "dq"]);
+    (stderr, wd.read("dq/data-quality.csv"))
+}
+
+fn fails(wd: &Workdir, code: i32) -> String {
+    wd.run_fails(&["validate", "--config", "landlord.toml", "--cases", "cases.csv", "--out", "dq"], code)
+}
+
+#[test]
+fn empty_file_is_an_input_error() {
+    let stderr = fails(&setup(""), 2);
+    assert!(stderr.contains("cases.csv: is empty"), "{stderr}");
+    let stderr = fails(&setup("\u{feff}\r\n"), 2);
+    assert!(stderr.contains("is empty"), "{stderr}");
+}
+
+#[test]
+fn header_only_file_runs_with_no_rows() {
+    let wd = setup(format!("{HEADER}\r\n"));
+    let (stderr, dq) = validate(&wd);
+    assert!(stderr.contains("0 rows read"), "{stderr}");
+    assert_eq!(dq.lines().count(), 1);
+    wd.run(&[
+        "run",
+        "--config",
+        "landlord.toml",
+        "--cases",
+        "cases.csv",
+        "--period",
+        "2024-25",
+        "--out",
+        "out",
+    ]);
+    assert!(wd.read("out/2024-25/tsm.csv").contains("CH01,all,1,0,1100,0.0"));
+}
+
+#[test]
+fn wrong_delimiter_and_missing_columns_name_the_fix() {
+    let stderr = fails(&setup("case_ref;stage;received_date\nA;1;2024-05-01\n"), 2);
+    assert!(stderr.contains("set input.delimiter = \";\""), "{stderr}");
+    let stderr = fails(&setup("case_ref\tstage\treceived_date\nA\t1\t2024-05-01\n"), 2);
+    assert!(stderr.contains("set input.delimiter = \"\\t\""), "{stderr}");
+    let stderr = fails(&setup("reference,stage\nA,1\n"), 2);
+    assert!(stderr.contains("missing required column(s): case_ref, received_date"), "{stderr}");
+}
+
+#[test]
+fn windows_1252_is_refused_with_the_line_never_mojibake() {
+    let stderr =
+        fails(&setup(b"case_ref,stage,received_date,compensation\nA,1,2024-05-01,\xa310\n".to_vec()), 2);
+    assert!(stderr.contains("byte 0xA3 at line 2"), "{stderr}");
+    assert!(!stderr.contains('\u{fffd}'), "{stderr}");
+}
+
+#[test]
+fn truncated_files_are_handled() {
+    // The last line cut short: its received date is incomplete, so the row is
+    // excluded and listed.
+    let (_, dq) = validate(&setup(format!("{HEADER}\nA1,1,2024-05-01,,,,,\nA2,1,2024-0")));
+    assert!(dq.contains("cases.csv,2,A2,received_date,2024-0,not a valid date"), "{dq}");
+    // Cut inside a quoted field: the file cannot be parsed; say where, without
+    // echoing the field (it may hold personal data).
+    let stderr =
+        fails(&setup(format!("{HEADER}\nA1,1,2024-05-01,,,,,\"Spoke to Mrs Jane Doe at 12 High Street")), 2);
+    assert!(stderr.contains("quoted field starting on line 2 is never closed"), "{stderr}");
+    assert!(!stderr.contains("Jane Doe"), "{stderr}");
+}
+
+#[test]
+fn a_one_megabyte_field_is_read() {
+    let big = "x".repeat(1 << 20);
+    let (stderr, dq) =
+        validate(&setup(format!("{HEADER}\nA1,1,2024-05-01,2024-05-02,2024-05-10,upheld,,\"{big}\"\n")));
+    assert!(stderr.contains("1 rows read from 1 file(s), 1 used"), "{stderr}");
+    assert_eq!(dq.lines().count(), 1);
+}
+
+#[test]
+fn duplicate_headers() {
+    // Two columns that both mean case_ref: refuse, naming both.
+    let stderr = fails(&setup("case_ref,Case Ref,stage,received_date\nA,B,1,2024-05-01\n"), 2);
+    assert!(
+        stderr.contains("columns 1 (\"case_ref\") and 2 (\"Case Ref\") both map to case_ref"),
+        "{stderr}"
+    );
+    // Duplicated columns that are not read do not matter.
+    let (stderr, _) = validate(&setup("case_ref,Notes,stage,received_date,Notes\nA,x,1,2024-05-01,y\n"));
+    assert!(stderr.contains("1 used"), "{stderr}");
+}
+
+#[test]
+fn impossible_and_out_of_range_dates_are_excluded_and_listed() {
+    let csv = format!(
+        "{HEADER}\nF1,1,2025-07-01,,,,,\nO1,1,1999-12-31,,,,,\nL1,1,29/02/2025,,,,,\nL2,1,29/02/2024,,,,,\n"
+    );
+    let (stderr, dq) = validate(&setup(csv));
+    assert!(stderr.contains("4 rows read from 1 file(s), 1 used, 3 excluded"), "{stderr}");
+    assert!(dq.contains("cases.csv,1,F1,received_date,2025-07-01,date in the future (after the run date 01/06/2025),error"), "{dq}");
+    assert!(
+        dq.contains(
+            "cases.csv,2,O1,received_date,1999-12-31,date outside the working-day calendar (2019 to 2028)"
+        ),
+        "{dq}"
+    );
+    assert!(dq.contains("cases.csv,3,L1,received_date,29/02/2025,not a valid date"), "{dq}");
+    assert!(!dq.contains(",L2,"), "29 February 2024 is a real date: {dq}");
+}
+
+#[test]
+fn stage_2_without_stage_1_and_negative_compensation() {
+    let csv = format!("{HEADER}\nS2,2,2024-05-01,,,,,\nN1,1,2024-05-01,,2024-05-09,upheld,-£25.00,\n");
+    let (_, dq) = validate(&setup(csv));
+    assert!(
+        dq.contains(
+            "cases.csv,1,S2,stage,2,stage 2 with no stage 1 row for the same case in the export,warning"
+        ),
+        "{dq}"
+    );
+    assert!(dq.contains("cases.csv,2,N1,compensation,'-£25.00,negative amount,error"), "{dq}");
+}
+
+#[test]
+fn formula_looking_cells_never_become_live_formulas_in_csv_outputs() {
+    let csv = format!("{HEADER}\n\"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",1,,,,,,\n+SUM(A1),1,2024-05-01,,,Resolved,,\n@cmd,7,2024-05-01,,,,,\n");
+    let (_, dq) = validate(&setup(csv));
+    let mut reader = csv::Reader::from_reader(dq.as_bytes());
+    let mut seen = 0;
+    for record in reader.records() {
+        let record = record.unwrap();
+        for field in record.iter() {
+            assert!(!field.starts_with(['=', '+', '-', '@']), "live formula cell {field:?} in\n{dq}");
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, 3, "{dq}");
+    assert!(dq.contains("'=HYPERLINK"), "{dq}");
+}
+
+#[test]
+fn a_second_run_into_the_same_directory_waits_its_turn() {
+    let wd = setup(format!("{HEADER}\nA1,1,2024-05-01,,,,,\n"));
+    std::fs::create_dir_all(wd.path("dq")).unwrap();
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(wd.path("dq/.redress.lock"))
+        .unwrap();
+    held.lock().unwrap();
+    let stderr = fails(&wd, 5);
+    assert!(stderr.contains("another redress run is writing here"), "{stderr}");
+    assert!(!wd.exists("dq/data-quality.csv"));
+    drop(held);
+    validate(&wd);
+}
+
+#[test]
+fn a_failed_run_leaves_the_previous_reports_untouched() {
+    let wd = Workdir::new();
+    wd.fixture("handchecked", "in");
+    wd.run(&["run", "--config", "in/landlord.toml", "--period", "2024-25-Q4", "--out", "out"]);
+    let before: Vec<(std::path::PathBuf, Vec<u8>)> = workdir::files_below(&wd.path("out"))
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+        .collect();
+    // A newer export with a fault the run cannot get past (a broken template).
+    wd.create(
+        "bad/smt-report.html",
+        "{% extends \"base.html\" %}{% block content %}{{ missing.value }}{% endblock %}",
+    );
+    wd.run_fails(
+        &[
+            "run",
+            "--config",
+            "in/landlord.toml",
+            "--period",
+            "2024-25-Q4",
+            "--out",
+            "out",
+            "--templates",
+            "bad",
+        ],
+        4,
+    );
+    // And an unreadable export.
+    wd.run_fails(
+        &[
+            "run",
+            "--config",
+            "in/landlord.toml",
+            "--period",
+            "2024-25-Q4",
+            "--out",
+            "out",
+            "--cases",
+            "in/gone.csv",
+        ],
+        2,
+    );
+    for (path, bytes) in before {
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "{} changed", path.display());
+    }
+    let leftovers: Vec<_> = workdir::files_below(&wd.path("out"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
