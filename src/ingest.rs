@@ -94,6 +94,12 @@ pub fn load(paths: &[PathBuf], input: &InputConfig) -> Result<Loaded> {
 
 fn load_one(path: &Path, input: &InputConfig) -> Result<(DataFrame, InputFile)> {
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
+    load_bytes(path, bytes, input)
+}
+
+/// Read one export already in memory; `path` names it (and its extension
+/// says whether it is a workbook). The fuzz tests enter here.
+pub fn load_bytes(path: &Path, bytes: Vec<u8>, input: &InputConfig) -> Result<(DataFrame, InputFile)> {
     let sha256 = hex(&Sha256::digest(&bytes));
     let is_workbook = matches!(
         path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref(),
