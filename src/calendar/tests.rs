@@ -185,3 +185,33 @@ fn vectorised_forms_match_scalar_forms() {
         assert_eq!(i64::from(got), cal.working_days_between(*day, *day).unwrap(), "{day}");
     }
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn day(offset: u32) -> NaiveDate {
+        d("2019-01-01") + chrono::Days::new(u64::from(offset))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// With any closure days: N working days on, then counted back, is N;
+        /// the due date is a working day; and the slow reference agrees.
+        #[test]
+        fn add_then_count_back(start in 0u32..3560, n in 0u32..60, closures in prop::collection::vec(0u32..3650, 0..25)) {
+            let closure_days: Vec<NaiveDate> = closures.iter().map(|c| day(*c)).collect();
+            let cal = Calendar::embedded(Division::EnglandAndWales, &closure_days).unwrap();
+            let mut holidays = domain_holidays();
+            holidays.extend(closure_days.iter().copied());
+            let reference = Reference { holidays };
+            let from = day(start);
+            let due = cal.add_working_days(from, n).unwrap();
+            prop_assert_eq!(due, reference.add(from, n));
+            prop_assert!(reference.working(due));
+            prop_assert_eq!(cal.working_days_between(from, due).unwrap(), i64::from(n));
+            prop_assert!(due >= from);
+        }
+    }
+}
