@@ -46,6 +46,12 @@ pub const REQUIRED_COLUMNS: [&str; 3] = ["case_ref", "received_date", "stage"];
 /// 1-based data row within that file (row 1 is the first row under the header).
 pub const FILE_COLUMN: &str = "file_id";
 pub const ROW_COLUMN: &str = "row";
+/// For a CSV row whose field count differs from the header's: how many fields
+/// it has, and how many the header has (null for well-formed rows). Such a row
+/// cannot be trusted column by column (an unquoted comma shifts every value
+/// after it), so validation excludes it without reading its values.
+pub const FIELDS_FOUND: &str = "fields_found";
+pub const FIELDS_EXPECTED: &str = "fields_expected";
 
 /// What was read from one export, for the run manifest.
 #[derive(Debug, Clone, Serialize)]
@@ -81,7 +87,7 @@ pub fn load(paths: &[PathBuf], input: &InputConfig) -> Result<Loaded> {
         let frame =
             frame.lazy().with_column(lit(file_id as u32).cast(DataType::UInt32).alias(FILE_COLUMN)).select(
                 std::iter::once(col(FILE_COLUMN))
-                    .chain(std::iter::once(col(ROW_COLUMN)))
+                    .chain([col(ROW_COLUMN), col(FIELDS_FOUND), col(FIELDS_EXPECTED)])
                     .chain(CANONICAL_COLUMNS.iter().map(|c| col(*c)))
                     .collect::<Vec<_>>(),
             );
@@ -239,6 +245,7 @@ fn read_csv(path: &Path, bytes: Vec<u8>, input: &InputConfig) -> Result<(DataFra
         .enumerate()
         .map(|(i, _)| Field::new(format!("c{i}").into(), DataType::String))
         .collect();
+    let ragged = ragged_rows(&bytes, delimiter, headers.len());
     let frame = CsvReadOptions::default()
         .with_has_header(true)
         .with_schema(Some(Arc::new(schema)))
@@ -253,7 +260,40 @@ fn read_csv(path: &Path, bytes: Vec<u8>, input: &InputConfig) -> Result<(DataFra
         .into_reader_with_file_handle(Cursor::new(&bytes))
         .finish()
         .map_err(|e| Error::input(path, csv_problem(&bytes, &e.to_string())))?;
-    Ok((canonical_frame(frame, &chosen)?, file))
+    if frame.height() != ragged.records {
+        return Err(Error::input(
+            path,
+            format!(
+                "reading gave {} rows where the file has {} records; check its quoting",
+                frame.height(),
+                ragged.records
+            ),
+        ));
+    }
+    Ok((canonical_frame(frame, &chosen, &ragged.rows, headers.len() as u32)?, file))
+}
+
+struct Ragged {
+    /// (1-based data row, fields found) for rows whose field count differs
+    /// from the header's.
+    rows: Vec<(u32, u32)>,
+    records: usize,
+}
+
+/// One pass over the records counting fields, to find rows that do not have
+/// as many fields as the header (the fast reader pads or truncates them).
+fn ragged_rows(bytes: &[u8], delimiter: u8, expected: usize) -> Ragged {
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(true).flexible(true).from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    let (mut rows, mut records) = (Vec::new(), 0usize);
+    while let Ok(true) = reader.read_byte_record(&mut record) {
+        records += 1;
+        if record.len() != expected {
+            rows.push((records as u32, record.len() as u32));
+        }
+    }
+    Ragged { rows, records }
 }
 
 /// Say where a CSV the parser refused goes wrong, without quoting its
@@ -302,17 +342,40 @@ fn read_header(path: &Path, bytes: &[u8], delimiter: u8) -> Result<Vec<String>> 
 
 /// Rename the read columns to canonical names and add the canonical columns
 /// the export lacks, as nulls.
-fn canonical_frame(frame: DataFrame, chosen: &[(usize, &'static str)]) -> Result<DataFrame> {
-    let read: Vec<&str> = frame
+fn canonical_frame(
+    frame: DataFrame,
+    chosen: &[(usize, &'static str)],
+    ragged: &[(u32, u32)],
+    expected: u32,
+) -> Result<DataFrame> {
+    let read: Vec<String> = frame
         .get_column_names()
         .into_iter()
         .map(|s| s.as_str())
         .filter(|n| *n != ROW_COLUMN)
+        .map(str::to_string)
         .collect::<Vec<_>>();
-    let mut exprs = vec![col(ROW_COLUMN).cast(DataType::UInt32)];
+    let height = frame.height();
+    let mut found: Vec<Option<u32>> = vec![None; height];
+    for &(row, fields) in ragged {
+        if let Some(slot) = found.get_mut(row as usize - 1) {
+            *slot = Some(fields);
+        }
+    }
+    let frame = frame
+        .lazy()
+        .with_column(lit(Series::new(FIELDS_FOUND.into(), found)).alias(FIELDS_FOUND))
+        .with_column(
+            when(col(FIELDS_FOUND).is_not_null())
+                .then(lit(expected).cast(DataType::UInt32))
+                .otherwise(lit(NULL).cast(DataType::UInt32))
+                .alias(FIELDS_EXPECTED),
+        )
+        .collect()?;
+    let mut exprs = vec![col(ROW_COLUMN).cast(DataType::UInt32), col(FIELDS_FOUND), col(FIELDS_EXPECTED)];
     for canonical in CANONICAL_COLUMNS {
         let expr = match chosen.iter().position(|(_, c)| *c == canonical) {
-            Some(k) => col(read[k]),
+            Some(k) => col(read[k].as_str()),
             None => lit(NULL).cast(DataType::String),
         };
         exprs.push(expr.alias(canonical));
@@ -361,7 +424,7 @@ fn read_workbook(path: &Path, bytes: Vec<u8>, input: &InputConfig) -> Result<(Da
         series.push(Column::new(format!("c{k}").into(), values));
     }
     let frame = DataFrame::new_infer_height(series)?;
-    Ok((canonical_frame(frame, &chosen)?, file))
+    Ok((canonical_frame(frame, &chosen, &[], headers.len() as u32)?, file))
 }
 
 /// A workbook cell as the text a CSV export would hold. Dates become ISO

@@ -193,7 +193,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                     );
                 }
                 CalendarAction::Between { a, b } => {
-                    println!("{}", calendar.working_days_between(a, b)?);
+                    // A reply before day 0 (on the weekend it arrived) took none.
+                    println!("{}", calendar.working_days_between(a, b)?.max(0));
                 }
             }
         }

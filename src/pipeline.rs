@@ -140,7 +140,8 @@ pub fn prepare(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<Prepared> {
             SortMultipleOptions::default().with_maintain_order(true),
         )
         .collect()?;
-    let quality = summarise_quality(&issues, validated.rows_read, validated.rows_excluded)?;
+    let quality =
+        summarise_quality(&issues, validated.rows_read, validated.rows_excluded + scheduled.excluded)?;
     timings.total_ms = ms(started);
     Ok(Prepared { loaded, calendar, as_of, inputs: files, cases: scheduled.cases, issues, quality, timings })
 }

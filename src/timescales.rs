@@ -7,11 +7,11 @@ use chrono::NaiveDate;
 use polars::lazy::dsl;
 use polars::prelude::*;
 
-use crate::calendar::Calendar;
+use crate::calendar::{date_lit, Calendar};
 use crate::config::{ClockStart, StageTimescale, Timescales, RECORD_TYPES};
 use crate::error::Result;
 use crate::ingest::{FILE_COLUMN, ROW_COLUMN};
-use crate::validate::WARNING;
+use crate::validate::{ERROR, WARNING};
 
 /// Which timescale applies to a row: complaint stage 1 or 2, or the record
 /// type's own.
@@ -41,7 +41,10 @@ pub const DUE_SOON_WORKING_DAYS: u32 = 5;
 
 pub struct Scheduled {
     pub cases: DataFrame,
+    /// Problems found here: errors (rows excluded) and warnings.
     pub warnings: DataFrame,
+    /// Rows excluded because their due dates fall beyond the calendar.
+    pub excluded: usize,
 }
 
 pub fn schedule(
@@ -100,7 +103,7 @@ pub fn schedule(
         // Decided: acknowledged (or answered), or the due date has passed.
         col("ack_effective")
             .is_not_null()
-            .or(col("ack_due_date").lt(lit(as_of)).and(closed_without_response.clone().not()))
+            .or(col("ack_due_date").lt(date_lit(as_of)).and(closed_without_response.clone().not()))
             .alias("ack_decided"),
         clock_start.alias("clock_start"),
     ]);
@@ -119,7 +122,16 @@ pub fn schedule(
             .then(dsl::min_horizontal([col("extended_due_date"), col("max_due_date")]).expect("two inputs"))
             .otherwise(col("original_due_date"))
             .alias("due_date"),
-        col("extended").and(col("extended_due_date").gt(col("max_due_date"))).alias("extension_beyond_max"),
+        // Beyond the maximum only if it adds a working day: an agreed date on
+        // the weekend after the maximum due date adds none.
+        col("extended")
+            .and(
+                calendar
+                    .through_expr(col("extended_due_date"))
+                    .gt(calendar.through_expr(col("max_due_date"))),
+            )
+            .fill_null(false)
+            .alias("extension_beyond_max"),
     ]);
     let is_open =
         col("is_responded").not().and(closed_without_response.not()).and(col("respond_days").is_not_null());
@@ -132,19 +144,48 @@ pub fn schedule(
         is_open.clone().alias("is_open"),
     ]);
     let as_of_through = lit(calendar.working_days_through(as_of)? as i32);
-    let due_soon_until = calendar.add_working_days(as_of, DUE_SOON_WORKING_DAYS)?;
+    // Near the calendar's end, "due soon" runs to its last day.
+    let due_soon_until =
+        calendar.add_working_days(as_of, DUE_SOON_WORKING_DAYS).unwrap_or(calendar.last_day());
     let lf = lf.with_columns([
         when(col("is_open"))
-            .then(as_of_through - col("day_zero"))
+            .then(dsl::max_horizontal([as_of_through - col("day_zero"), lit(0)]).expect("two inputs"))
             .otherwise(lit(NULL).cast(DataType::Int32))
             .alias("age_working_days"),
-        col("is_open").and(col("due_date").lt(lit(as_of))).alias("is_overdue"),
+        col("is_open").and(col("due_date").lt(date_lit(as_of))).alias("is_overdue"),
         col("is_open")
-            .and(col("due_date").gt_eq(lit(as_of)))
-            .and(col("due_date").lt_eq(lit(due_soon_until)))
+            .and(col("due_date").gt_eq(date_lit(as_of)))
+            .and(col("due_date").lt_eq(date_lit(due_soon_until)))
             .alias("is_due_soon"),
     ]);
-    let cases = lf.drop(cols(["ack_effective", "from_receipt"])).collect()?;
+    // A due date the calendar cannot reach is an error, never a guess.
+    let beyond = col("ack_due_date")
+        .is_null()
+        .or(col("respond_days").is_not_null().and(col("original_due_date").is_null()))
+        .or(col("extended_due_date").is_not_null().and(col("max_due_date").is_null()));
+    let lf = lf.with_column(beyond.alias("beyond_calendar"));
+    let all = lf.drop(cols(["ack_effective", "from_receipt"])).collect()?;
+    let last = calendar.last_day().format("%d/%m/%Y").to_string();
+    let beyond_rows = all
+        .clone()
+        .lazy()
+        .filter(col("beyond_calendar"))
+        .select([
+            col(FILE_COLUMN),
+            col(ROW_COLUMN),
+            col("case_ref"),
+            lit("received_date").alias("column"),
+            col("received_date").dt().strftime("%d/%m/%Y").alias("value"),
+            lit(format!(
+                "its due dates fall after the working-day calendar ends ({last}): supply a newer gov.uk bank-holidays file"
+            ))
+            .alias("problem"),
+            lit(ERROR).alias("severity"),
+            lit("due dates fall after the working-day calendar ends").alias("kind"),
+        ])
+        .collect()?;
+    let excluded = beyond_rows.height();
+    let cases = all.lazy().filter(col("beyond_calendar").not()).drop(cols(["beyond_calendar"])).collect()?;
 
     let warnings = cases
         .clone()
@@ -171,5 +212,6 @@ pub fn schedule(
             lit("extension beyond the stage's maximum: counted only up to the maximum").alias("kind"),
         ])
         .collect()?;
-    Ok(Scheduled { cases, warnings })
+    let warnings = concat([beyond_rows.lazy(), warnings.lazy()], UnionArgs::default())?.collect()?;
+    Ok(Scheduled { cases, warnings, excluded })
 }

@@ -7,10 +7,10 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use crate::calendar::Calendar;
+use crate::calendar::{date_lit, Calendar};
 use crate::config::{Config, DateFormat};
 use crate::error::Result;
-use crate::ingest::{FILE_COLUMN, ROW_COLUMN};
+use crate::ingest::{FIELDS_EXPECTED, FIELDS_FOUND, FILE_COLUMN, ROW_COLUMN};
 
 pub const ERROR: &str = "error";
 pub const WARNING: &str = "warning";
@@ -53,7 +53,9 @@ pub const STOCK_TYPE_SPELLINGS: &[(&str, &[&str])] = &[
             "affordablerent",
         ],
     ),
-    ("LCHO", &["lcho", "lowcosthomeownership", "sharedownership", "homeownership", "leasehold"]),
+    // Not "leasehold": right-to-buy leaseholders are not low cost home
+    // ownership under the Regulator's definitions.
+    ("LCHO", &["lcho", "lowcosthomeownership", "sharedownership", "homeownership"]),
 ];
 
 /// What "not recorded" looks like in breakdowns.
@@ -131,8 +133,16 @@ fn strptime(format: &str) -> StrptimeOptions {
 /// A time part ("14:32", "T09:00:00") is ignored: only the day matters.
 fn parse_date(e: Expr, format: DateFormat) -> Expr {
     let day = e.str().replace(lit(r"[T ].*$"), lit(""), false);
-    let iso = day.clone().str().to_date(strptime("%Y-%m-%d"));
-    let uk = day.str().replace_all(lit(r"[.\-]"), lit("/"), false).str().to_date(strptime("%d/%m/%Y"));
+    // The year must have four digits: "06/01/25" is refused, never read as
+    // the year 25.
+    let null = || lit(NULL).cast(DataType::Date);
+    let iso = when(day.clone().str().contains(lit(r"^\d{4}-\d{1,2}-\d{1,2}$"), true))
+        .then(day.clone().str().to_date(strptime("%Y-%m-%d")))
+        .otherwise(null());
+    let uk_text = day.str().replace_all(lit(r"[.\-]"), lit("/"), false);
+    let uk = when(uk_text.clone().str().contains(lit(r"^\d{1,2}/\d{1,2}/\d{4}$"), true))
+        .then(uk_text.str().to_date(strptime("%d/%m/%Y")))
+        .otherwise(null());
     match format {
         DateFormat::Auto => coalesce(&[iso, uk]),
         DateFormat::Uk => uk,
@@ -162,7 +172,13 @@ fn parse(raw_frame: LazyFrame, config: &Config) -> LazyFrame {
     let stock_type = when(col(raw("stock_type")).is_null())
         .then(lit("LCRA"))
         .otherwise(canonical(col(raw("stock_type")), STOCK_TYPE_SPELLINGS));
-    let amount = col(raw("compensation")).str().replace_all(lit(r"[£,\s]|GBP|gbp"), lit(""), false);
+    // Pounds as exports write them: "£1,250.00", "1250", "75", "-£50.00".
+    // Anything else ("1.250,00", "1e3", "NaN") is not an amount.
+    let stripped = col(raw("compensation")).str().replace_all(lit(r"\s|GBP|gbp"), lit(""), false);
+    let well_formed = stripped.clone().str().contains(lit(r"^-?£?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$"), true);
+    let amount = when(well_formed)
+        .then(stripped.str().replace_all(lit(r"[£,]"), lit(""), false))
+        .otherwise(lit(NULL).cast(DataType::String));
     let mut parsed = vec![
         record_type.alias("record_type"),
         col(raw("stage")).str().extract(lit(r"(\d+)"), 1).cast(DataType::Int32).alias("stage"),
@@ -221,7 +237,7 @@ fn checks(config: &Config, calendar: &Calendar, as_of: NaiveDate) -> Vec<Check> 
                 calendar.first_day().format("%Y"),
                 calendar.last_day().format("%Y")
             ),
-            col(c).lt(lit(calendar.first_day())).or(col(c).gt(lit(calendar.last_day()))),
+            col(c).lt(date_lit(calendar.first_day())).or(col(c).gt(date_lit(calendar.last_day()))),
             col(raw(c)),
         ));
     }
@@ -230,7 +246,7 @@ fn checks(config: &Config, calendar: &Calendar, as_of: NaiveDate) -> Vec<Check> 
             c,
             ERROR,
             format!("date in the future (after the run date {})", as_of.format("%d/%m/%Y")),
-            col(c).gt(lit(as_of)).and(col(c).lt_eq(lit(calendar.last_day()))),
+            col(c).gt(date_lit(as_of)).and(col(c).lt_eq(date_lit(calendar.last_day()))),
             col(raw(c)),
         ));
     }
@@ -375,7 +391,11 @@ fn issue_rows(lf: &LazyFrame, checks: &[Check], order_offset: usize) -> Vec<Lazy
             lf.clone().filter(c.when.clone()).select([
                 col(FILE_COLUMN),
                 col(ROW_COLUMN),
-                col(raw("case_ref")).fill_null(lit("")).alias("case_ref"),
+                when(col(FIELDS_FOUND).is_null())
+                    .then(col(raw("case_ref")))
+                    .otherwise(lit(""))
+                    .fill_null(lit(""))
+                    .alias("case_ref"),
                 lit(c.column).alias("column"),
                 c.value.clone().cast(DataType::String).fill_null(lit("")).alias("value"),
                 c.problem.clone().alias("problem"),
@@ -396,7 +416,38 @@ pub fn validate(
 ) -> Result<Validated> {
     let rows_read = raw_frame.height();
     let parsed = parse(raw_frame.lazy(), config).with_row_index("row_global", None);
-    let error_checks = checks(config, calendar, as_of);
+    // A row of the wrong shape, or a blank one, is reported once, and none of
+    // its values is checked or echoed: in a shifted row they may belong to a
+    // personal-data column.
+    let blank =
+        crate::ingest::CANONICAL_COLUMNS.iter().fold(lit(true), |acc, c| acc.and(col(raw(c)).is_null()));
+    let well_shaped = col(FIELDS_FOUND).is_null();
+    let mut error_checks = vec![
+        Check {
+            column: "(row)",
+            severity: ERROR,
+            kind: "wrong number of fields (an unquoted comma or line break?): row not read".into(),
+            problem: concat_str(
+                [
+                    lit("has "),
+                    col(FIELDS_FOUND).cast(DataType::String),
+                    lit(" fields where the header has "),
+                    col(FIELDS_EXPECTED).cast(DataType::String),
+                    lit(" (an unquoted comma or line break?): row not read"),
+                ],
+                "",
+                false,
+            ),
+            when: well_shaped.clone().not(),
+            value: lit(""),
+        },
+        Check::new("(row)", ERROR, "blank row", well_shaped.clone().and(blank.clone()), lit("")),
+    ];
+    let gate = well_shaped.and(blank.not());
+    error_checks.extend(checks(config, calendar, as_of).into_iter().map(|mut c| {
+        c.when = c.when.and(gate.clone());
+        c
+    }));
     let has_error = error_checks.iter().fold(lit(false), |acc, c| acc.or(c.when.clone()));
     let parsed = parsed.with_column(has_error.alias("has_error")).collect()?.lazy();
 

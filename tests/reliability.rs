@@ -74,10 +74,9 @@ fn windows_1252_is_refused_with_the_line_never_mojibake() {
 
 #[test]
 fn truncated_files_are_handled() {
-    // The last line cut short: its received date is incomplete, so the row is
-    // excluded and listed.
+    // The last line cut short: it has too few fields, so it is excluded and listed.
     let (_, dq) = validate(&setup(format!("{HEADER}\nA1,1,2024-05-01,,,,,\nA2,1,2024-0")));
-    assert!(dq.contains("cases.csv,2,A2,received_date,2024-0,not a valid date"), "{dq}");
+    assert!(dq.contains("cases.csv,2,,(row),,has 3 fields where the header has 8"), "{dq}");
     // Cut inside a quoted field: the file cannot be parsed; say where, without
     // echoing the field (it may hold personal data).
     let stderr =
@@ -225,4 +224,117 @@ fn a_failed_run_leaves_the_previous_reports_untouched() {
         .filter(|p| p.to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn two_digit_years_and_far_years_are_refused_not_guessed() {
+    let csv = format!("{HEADER}\nY1,1,06/01/25,07/01/25,20/01/25,upheld,,\nY2,1,2024-05-01,,01/02/2525,upheld,,\nY3,1,0025-01-06,,,,,\n");
+    let (stderr, dq) = validate(&setup(csv));
+    assert!(stderr.contains("3 rows read from 1 file(s), 0 used, 3 excluded"), "{stderr}\n{dq}");
+    assert!(dq.contains("cases.csv,1,Y1,received_date,06/01/25,not a valid date"), "{dq}");
+    assert!(
+        dq.contains("cases.csv,2,Y2,responded_date,01/02/2525,date outside the working-day calendar"),
+        "{dq}"
+    );
+    assert!(
+        dq.contains("cases.csv,3,Y3,received_date,0025-01-06,date outside the working-day calendar"),
+        "{dq}"
+    );
+}
+
+#[test]
+fn rows_with_the_wrong_number_of_fields_are_excluded_without_echoing_them() {
+    // An unquoted "£1,250.00" and an unquoted comma in a name shift every
+    // later value; a short row has lost its end.
+    let csv = "Case Ref,Tenant Name,Stage,Received Date,Outcome,Responded Date,Compensation\n\
+               P1,Jane Doe,1,06/01/2025,upheld,20/01/2025,£1,250.00\n\
+               P2,Smith, John,1,06/01/2025,upheld,20/01/2025,\n\
+               P3,Ann Lee,1,06/01/2025,upheld\n\
+               P4,Raj Patel,1,06/01/2025,upheld,20/01/2025,£50.00\n";
+    let wd = setup(csv);
+    wd.create(
+        "landlord.toml",
+        format!("{CONFIG}[input.columns]\nreceived_date = \"Received Date\"\nresponded_date = \"Responded Date\"\n"),
+    );
+    let (stderr, dq) = validate(&wd);
+    assert!(stderr.contains("4 rows read from 1 file(s), 1 used, 3 excluded"), "{stderr}\n{dq}");
+    assert!(dq.contains("cases.csv,1,,(row),,has 8 fields where the header has 7"), "{dq}");
+    assert!(dq.contains("cases.csv,2,,(row),,has 8 fields where the header has 7"), "{dq}");
+    assert!(dq.contains("cases.csv,3,,(row),,has 5 fields where the header has 7"), "{dq}");
+    for name in ["Jane", "John", "Smith", "Ann Lee", "Raj"] {
+        assert!(!dq.contains(name), "{name} in {dq}");
+    }
+}
+
+#[test]
+fn blank_rows_are_listed_once() {
+    let (stderr, dq) = validate(&setup(format!("{HEADER}\nA1,1,2024-05-01,,,,,\n,,,,,,,\n")));
+    assert!(stderr.contains("2 rows read from 1 file(s), 1 used, 1 excluded"), "{stderr}");
+    assert_eq!(
+        dq.lines().filter(|l| l.contains(",2,")).collect::<Vec<_>>(),
+        vec!["cases.csv,2,,(row),,blank row,error"]
+    );
+}
+
+#[test]
+fn only_well_formed_amounts_are_money() {
+    let csv = format!(
+        "{HEADER}\nM1,1,2024-05-01,,2024-05-09,upheld,NaN,\nM2,1,2024-05-01,,2024-05-09,upheld,\"1.250,00\",\nM3,1,2024-05-01,,2024-05-09,upheld,1e3,\nM4,1,2024-05-01,,2024-05-09,upheld,\"£1,250.00\",\nM5,1,2024-05-01,,2024-05-09,upheld,GBP 75,\n"
+    );
+    let (_, dq) = validate(&setup(csv));
+    for m in ["M1", "M2", "M3"] {
+        assert!(
+            dq.contains(&format!(",{m},compensation,")) && dq.contains("not an amount of money"),
+            "{m}: {dq}"
+        );
+    }
+    assert!(!dq.contains(",M4,compensation") && !dq.contains(",M5,compensation"), "{dq}");
+}
+
+#[test]
+fn due_dates_beyond_the_calendar_are_errors() {
+    let wd = setup(format!("{HEADER}\nZ1,1,15/12/2028,18/12/2028,20/12/2028,upheld,,\nZ2,1,01/12/2028,04/12/2028,08/12/2028,upheld,,\n"));
+    let stderr = wd.run(&[
+        "validate",
+        "--config",
+        "landlord.toml",
+        "--cases",
+        "cases.csv",
+        "--out",
+        "dq",
+        "--as-of",
+        "2028-12-20",
+    ]);
+    let dq = wd.read("dq/data-quality.csv");
+    // Z1's response is due in January 2029; Z2's (8 December) is not.
+    assert!(stderr.contains("2 rows read from 1 file(s), 1 used, 1 excluded"), "{stderr}\n{dq}");
+    assert!(dq.contains("cases.csv,1,Z1,received_date,15/12/2028,its due dates fall after the working-day calendar ends (31/12/2028)"), "{dq}");
+}
+
+#[test]
+fn open_case_ages_and_weekend_extensions() {
+    // Received Saturday 4 January 2025, run on Sunday 5 January: 0 working days old.
+    let wd = setup(format!("{HEADER}\nW1,1,04/01/2025,,,,,\n"));
+    wd.run(&[
+        "run",
+        "--config",
+        "landlord.toml",
+        "--cases",
+        "cases.csv",
+        "--as-of",
+        "2025-01-05",
+        "--period",
+        "2024-25-Q3",
+        "--out",
+        "out",
+    ]);
+    let m: serde_json::Value = serde_json::from_str(&wd.read("out/2024-25-Q3/metrics.json")).unwrap();
+    assert_eq!(m["open_cases"]["cases"][0]["age_working_days"], 0);
+
+    // Received and acknowledged Friday 10 January 2025: the maximum extended
+    // due date is Friday 7 February; an agreed Sunday 9 February adds no
+    // working day, so it is not beyond the maximum.
+    let wd = setup("case_ref,stage,received_date,acknowledged_date,extended_due_date,responded_date,outcome\nX1,1,10/01/2025,10/01/2025,09/02/2025,07/02/2025,upheld\n");
+    let (_, dq) = validate(&wd);
+    assert!(!dq.contains("extension beyond"), "{dq}");
 }

@@ -153,14 +153,36 @@ fn free_text_in_the_export_and_config_is_never_markup() {
         .read("in/cases.csv")
         .replace("Repairs delays", &format!("\"{}\"", img.replace('"', "\"\"")))
         .replace(",Repairs,", &format!(",{evil},"))
-        .replace(",Service charges,", ",javascript:alert(3),");
+        .replace(",Service charges,", ",javascript:alert(3),")
+        .replace("O1,", "<svg onload=alert(5)>,")
+        .replace("Outside 12-month window", "<iframe src=javascript:alert(6)>")
+        .replace(",Phone,", ",<style>body{display:none}</style>,");
     wd.create("in/cases.csv", cases);
     let config =
         wd.read("in/landlord.toml").replace("Hand-checked Housing", "<b onmouseover=alert(4)>Housing</b>");
     wd.create("in/landlord.toml", config);
-    wd.run(&["run", "--config", "in/landlord.toml", "--period", "2024-25-Q4", "--out", "out"]);
+    // Run on 12 June 2025, when the case with the hostile reference is overdue
+    // and listed by reference in the monthly pack.
+    wd.run(&[
+        "run",
+        "--config",
+        "in/landlord.toml",
+        "--period",
+        "2024-25-Q4",
+        "--out",
+        "out",
+        "--as-of",
+        "2025-06-12",
+    ]);
+    let pack: String =
+        Html::parse_document(&wd.read("out/2024-25-Q4/monthly-pack.html")).root_element().text().collect();
+    assert!(pack.contains("<svg onload=alert(5)>"), "the hostile case reference is listed, as text");
     for name in ["smt-report.html", "monthly-pack.html", "index.html"] {
         let html = wd.read(&format!("out/2024-25-Q4/{name}"));
+        assert!(
+            !html.contains("<svg onload") && !html.contains("<iframe") && !html.contains("<style>body"),
+            "{name}"
+        );
         assert!(!html.contains("<script"), "{name}: script tag");
         assert!(!html.contains("<img"), "{name}: img tag");
         assert!(!html.contains("<b onmouseover"), "{name}: markup from config");

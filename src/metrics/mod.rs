@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::date_lit;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::period::{month_index, FinancialYear, Period};
@@ -298,7 +299,7 @@ impl Cube {
             let date = basis.column();
             let in_window = base
                 .clone()
-                .filter(col(date).gt_eq(lit(window.0)).and(col(date).lt_eq(lit(window.1))))
+                .filter(col(date).gt_eq(date_lit(window.0)).and(col(date).lt_eq(date_lit(window.1))))
                 .with_column(month_expr(date));
             let fine_keys: Vec<Expr> =
                 ["month", "stream"].iter().chain(FINE_COLUMNS.iter()).map(|c| col(*c)).collect();
@@ -413,6 +414,14 @@ pub fn round(value: f64, places: i32) -> f64 {
     (value * f).round() / f
 }
 
+/// `numerator ÷ denominator` rounded half away from zero. Scaling the
+/// numerator first keeps whole-number ratios exact: 23 of 80 is 28.75 and
+/// publishes as 28.8, where 23 / 80 × 100 would be 28.749… and round down.
+pub fn round_ratio(numerator: f64, denominator: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (numerator * f / denominator).round() / f
+}
+
 fn months_of(period: &Period) -> std::ops::RangeInclusive<i32> {
     month_index(period.start())..=month_index(period.end())
 }
@@ -473,12 +482,15 @@ impl FigureMaker<'_> {
             Unit::Percent | Unit::Mean => {
                 let d = denominator.expect("checked");
                 let scale = if m.unit == Unit::Percent { 100.0 } else { 1.0 };
-                (d > 0.0).then(|| round(numerator / d * scale, 1))
+                (d > 0.0).then(|| round_ratio(numerator * scale, d, 1))
             }
             Unit::Per1000Homes => match homes(self.config, year, breakdown, group) {
                 Ok(h) => {
                     denominator = Some(h);
-                    (h > 0.0).then(|| round(numerator / h * 1000.0, 1))
+                    if h == 0.0 {
+                        note = Some(format!("no homes of this stock type in [homes] for {year}"));
+                    }
+                    (h > 0.0).then(|| round_ratio(numerator * 1000.0, h, 1))
                 }
                 Err(why) => {
                     note = Some(why);
@@ -613,7 +625,21 @@ mod tests {
     #[test]
     fn rounding_is_half_away_from_zero_at_one_place() {
         assert_eq!(round(12.25, 1), 12.3);
-        assert_eq!(round(80.0 / 3.0, 1), 26.7);
+        assert_eq!(round_ratio(80.0, 3.0, 1), 26.7);
+        // 23 of 80 is exactly 28.75%: 28.8, not the 28.7 that 23 / 80 * 100 gives.
+        assert_eq!(round_ratio(23.0 * 100.0, 80.0, 1), 28.8);
+        for d in 1..=1000u32 {
+            for n in 0..=d {
+                let exact_tenths_x2 = 2000 * u64::from(n) / u64::from(d); // twice the value in tenths, floored
+                let r = round_ratio(f64::from(n) * 100.0, f64::from(d), 1);
+                // Half away from zero: the result is within half a tenth, ties upward.
+                let tenths = (r * 10.0).round() as u64;
+                assert!(exact_tenths_x2 / 2 <= tenths && tenths <= exact_tenths_x2 / 2 + 1, "{n}/{d} -> {r}");
+                if 2000 * u64::from(n) % u64::from(d) == 0 && exact_tenths_x2 % 2 == 1 {
+                    assert_eq!(tenths, exact_tenths_x2 / 2 + 1, "tie {n}/{d} must round up");
+                }
+            }
+        }
     }
 }
 

@@ -17,6 +17,14 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// The text with its working in brackets, for running prose.
+    pub fn inline(&self) -> String {
+        match &self.working {
+            Some(w) if self.text != "–" => format!("{} ({w})", self.text),
+            _ => self.text.clone(),
+        }
+    }
+
     pub fn text(text: impl Into<String>) -> Cell {
         Cell { text: text.into(), working: None, numeric: false }
     }
@@ -155,8 +163,8 @@ pub fn tiles(results: &Results, catalogue: &Catalogue, fallback: &[&str]) -> Vec
                 target: Some(format!("Target: {better} {target}")),
                 status: t.status,
                 status_label: status_label(t.status).into(),
-                previous: Cell::figure(results.figure(&t.id, &results.previous)).text,
-                last_year: Cell::figure(results.figure(&t.id, &results.same_period_last_year)).text,
+                previous: Cell::figure(results.figure(&t.id, &results.previous)).inline(),
+                last_year: Cell::figure(results.figure(&t.id, &results.same_period_last_year)).inline(),
             }
         })
         .collect();
@@ -169,8 +177,8 @@ pub fn tiles(results: &Results, catalogue: &Catalogue, fallback: &[&str]) -> Vec
                 target: None,
                 status: Rag::None,
                 status_label: "No target set".into(),
-                previous: Cell::figure(results.figure(id, &results.previous)).text,
-                last_year: Cell::figure(results.figure(id, &results.same_period_last_year)).text,
+                previous: Cell::figure(results.figure(id, &results.previous)).inline(),
+                last_year: Cell::figure(results.figure(id, &results.same_period_last_year)).inline(),
             })
             .collect();
     }
@@ -233,7 +241,7 @@ pub fn trend_chart(results: &Results, spec: &TrendSpec, x_title: &str) -> crate:
     let first = results.trend.first().expect("trend has periods");
     let last = results.trend.last().expect("trend has periods");
     let shown = |id: &str, p: &Period| match results.figure(id, p) {
-        Some(f) if f.value.is_some() => format::value(f),
+        Some(f) if f.value.is_some() => Cell::figure(Some(f)).inline(),
         _ => "no figure".to_string(),
     };
     let summary = spec

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Benchmark redress end to end and write BENCHMARKS.md.
+#
+#   benches/run.sh                    # 100k, 1M and 10M rows, 5 runs each
+#   SIZES="100000 1000000" RUNS=3 benches/run.sh
+#
+# Inputs are generated with `redress sample` (the generator's realistic, messy
+# shape). Each size is run RUNS times with the release binary under
+# /usr/bin/time -v; the median wall time, the peak resident memory and the
+# median time of each stage (from run.json) are written to BENCHMARKS.md with
+# the machine they ran on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZES=${SIZES:-"100000 1000000 10000000"}
+RUNS=${RUNS:-5}
+WORK=${WORK:-$(mktemp -d -t redress-bench-XXXXXX)}
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/redress/target}"
+
+cargo build --release --locked >&2
+BIN="$CARGO_TARGET_DIR/release/redress"
+RESULTS="$WORK/results.tsv"
+: > "$RESULTS"
+
+measure() { # label, then the command
+  local label=$1; shift
+  /usr/bin/time -v "$@" 2> "$WORK/time.txt" > /dev/null || { cat "$WORK/time.txt" >&2; exit 1; }
+  local wall rss
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$WORK/time.txt")
+  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
+  printf '%s\t%s\t%s\n' "$label" "$wall" "$rss"
+}
+
+# The bundled sample, as `redress run` with no arguments runs it.
+for i in $(seq "$RUNS"); do
+  measure "sample" "$BIN" run --out "$WORK/out-sample" | while IFS=$'\t' read -r l w r; do
+    t=$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["timings"]))' "$WORK/out-sample/2026-27-Q2/run.json")
+    printf '%s\t5000\t%s\t%s\t%s\n' "$l" "$w" "$r" "$t" >> "$RESULTS"
+  done
+done
+
+for n in $SIZES; do
+  dir="$WORK/in-$n"
+  echo "generating $n rows" >&2
+  gen=$(measure "generate" "$BIN" sample --rows "$n" --seed 7 --out "$dir")
+  printf 'generate\t%s\t%s\t%s\t{}\n' "$n" "$(cut -f2 <<<"$gen")" "$(cut -f3 <<<"$gen")" >> "$RESULTS"
+  for i in $(seq "$RUNS"); do
+    echo "run $i of $RUNS at $n rows" >&2
+    rm -rf "$WORK/out-$n"
+    line=$(measure "run" "$BIN" run --config "$dir/landlord.toml" --period 2026-27-Q2 --out "$WORK/out-$n")
+    t=$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["timings"]))' "$WORK/out-$n/2026-27-Q2/run.json")
+    printf 'run\t%s\t%s\t%s\t%s\n' "$n" "$(cut -f2 <<<"$line")" "$(cut -f3 <<<"$line")" "$t" >> "$RESULTS"
+  done
+  size=$(du -b "$dir/cases.csv" | cut -f1)
+  printf 'size\t%s\t%s\t0\t{}\n' "$n" "$size" >> "$RESULTS"
+  rm -rf "$dir" "$WORK/out-$n"
+done
+
+python3 - "$RESULTS" "$RUNS" <<'PY' > BENCHMARKS.md
+import json, statistics, subprocess, sys, platform, datetime
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+runs = int(sys.argv[2])
+def secs(w):
+    parts = [float(p) for p in w.split(":")]
+    s = 0.0
+    for p in parts:
+        s = s * 60 + p
+    return s
+def cpu():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "0")
+rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+print("# Benchmarks\n")
+print(f"Written by `benches/run.sh` on {datetime.date.today()} at commit `{rev}`: release build, median of {runs} runs.")
+print(f"Machine: {cpu()}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, {int(mem)//1024//1024} GiB memory, {platform.system()} {platform.release()}.\n")
+print("Each run: read, validate, calendar, metrics and render for a quarter (2026-27 Q2) with its")
+print("eight-quarter trend, comparisons, financial year to date (TSM), the monthly pack and every report.\n")
+print("| rows | CSV size | median wall | peak memory | rows/s | read | validate | calendar | metrics | render |")
+print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+sizes = {r[1]: int(r[2]) for r in rows if r[0] == "size"}
+for n in sorted({r[1] for r in rows if r[0] in ("run", "sample")}, key=int):
+    rs = [r for r in rows if r[0] in ("run", "sample") and r[1] == n]
+    wall = statistics.median(secs(r[2]) for r in rs)
+    rss = max(int(r[3]) for r in rs) / 1024
+    t = [json.loads(r[4]) for r in rs]
+    med = {k: statistics.median(x[k] for x in t) for k in ("read_ms", "validate_ms", "calendar_ms", "metrics_ms", "render_ms")}
+    size = f"{sizes[n]/1e6:.0f} MB" if n in sizes else "sample"
+    rate = int(n) / wall if wall else 0
+    label = f"{int(n):,}" + (" (bundled sample)" if n == "5000" else "")
+    print(f"| {label} | {size} | {wall:.2f} s | {rss:,.0f} MiB | {rate:,.0f} | " + " | ".join(f"{med[k]:.0f} ms" for k in med) + " |")
+gens = [r for r in rows if r[0] == "generate"]
+if gens:
+    print("\nGenerating the inputs with `redress sample`:\n")
+    print("| rows | wall | peak memory |")
+    print("|---:|---:|---:|")
+    for r in gens:
+        print(f"| {int(r[1]):,} | {secs(r[2]):.1f} s | {int(r[3])/1024:,.0f} MiB |")
+print("\nStage times are from `run.json` (`timings`); wall time includes process start and writing the files.")
+PY
+echo "wrote BENCHMARKS.md (inputs and outputs in $WORK)" >&2
