@@ -15,6 +15,7 @@ cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"100000 1000000 10000000"}
 RUNS=${RUNS:-5}
 WORK=${WORK:-$(mktemp -d -t redress-bench-XXXXXX)}
+mkdir -p "$WORK"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/redress/target}"
 
 cargo build --release --locked >&2

@@ -10,8 +10,7 @@ use polars::prelude::*;
 use crate::calendar::{date_lit, Calendar};
 use crate::config::{ClockStart, StageTimescale, Timescales, RECORD_TYPES};
 use crate::error::Result;
-use crate::ingest::{FILE_COLUMN, ROW_COLUMN};
-use crate::validate::{ERROR, WARNING};
+use crate::validate::{issue_rows, Check, ERROR, WARNING};
 
 /// Which timescale applies to a row: complaint stage 1 or 2, or the record
 /// type's own.
@@ -166,52 +165,36 @@ pub fn schedule(
     let lf = lf.with_column(beyond.alias("beyond_calendar"));
     let all = lf.drop(cols(["ack_effective", "from_receipt"])).collect()?;
     let last = calendar.last_day().format("%d/%m/%Y").to_string();
-    let beyond_rows = all
-        .clone()
-        .lazy()
-        .filter(col("beyond_calendar"))
-        .select([
-            col(FILE_COLUMN),
-            col(ROW_COLUMN),
-            col("case_ref"),
-            lit("received_date").alias("column"),
-            col("received_date").dt().strftime("%d/%m/%Y").alias("value"),
-            lit(format!(
-                "its due dates fall after the working-day calendar ends ({last}): supply a newer gov.uk bank-holidays file"
-            ))
-            .alias("problem"),
-            lit(ERROR).alias("severity"),
-            lit("due dates fall after the working-day calendar ends").alias("kind"),
-        ])
-        .collect()?;
-    let excluded = beyond_rows.height();
+    let beyond = Check {
+        column: "received_date",
+        severity: ERROR,
+        kind: "due dates fall after the working-day calendar ends".into(),
+        problem: lit(format!(
+            "its due dates fall after the working-day calendar ends ({last}): supply a newer gov.uk bank-holidays file"
+        )),
+        when: col("beyond_calendar"),
+        value: col("received_date").dt().strftime("%d/%m/%Y"),
+    };
+    let extension = Check {
+        column: "extended_due_date",
+        severity: WARNING,
+        kind: "extension beyond the stage's maximum: counted only up to the maximum".into(),
+        problem: concat_str(
+            [
+                lit("extension beyond the maximum of "),
+                col("max_extension").cast(DataType::String),
+                lit(" working days: counted only up to "),
+                col("max_due_date").dt().strftime("%d/%m/%Y"),
+            ],
+            "",
+            false,
+        ),
+        when: col("extension_beyond_max").and(col("beyond_calendar").not()),
+        value: col("extended_due_date").dt().strftime("%d/%m/%Y"),
+    };
+    let frames = issue_rows(&all.clone().lazy(), &[beyond, extension], 0, col("case_ref"));
+    let warnings = concat(frames, UnionArgs::default())?.drop(cols(["check"])).collect()?;
+    let excluded = warnings.column("severity")?.str()?.equal(ERROR).sum().unwrap_or(0) as usize;
     let cases = all.lazy().filter(col("beyond_calendar").not()).drop(cols(["beyond_calendar"])).collect()?;
-
-    let warnings = cases
-        .clone()
-        .lazy()
-        .filter(col("extension_beyond_max"))
-        .select([
-            col(FILE_COLUMN),
-            col(ROW_COLUMN),
-            col("case_ref"),
-            lit("extended_due_date").alias("column"),
-            col("extended_due_date").dt().strftime("%d/%m/%Y").alias("value"),
-            concat_str(
-                [
-                    lit("extension beyond the maximum of "),
-                    col("max_extension").cast(DataType::String),
-                    lit(" working days: counted only up to "),
-                    col("max_due_date").dt().strftime("%d/%m/%Y"),
-                ],
-                "",
-                false,
-            )
-            .alias("problem"),
-            lit(WARNING).alias("severity"),
-            lit("extension beyond the stage's maximum: counted only up to the maximum").alias("kind"),
-        ])
-        .collect()?;
-    let warnings = concat([beyond_rows.lazy(), warnings.lazy()], UnionArgs::default())?.collect()?;
     Ok(Scheduled { cases, warnings, excluded })
 }

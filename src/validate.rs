@@ -72,15 +72,15 @@ pub struct Validated {
 }
 
 /// One rule a row can break.
-struct Check {
-    column: &'static str,
-    severity: &'static str,
+pub(crate) struct Check {
+    pub(crate) column: &'static str,
+    pub(crate) severity: &'static str,
     /// The problem in general terms, for the run summary.
-    kind: String,
+    pub(crate) kind: String,
     /// The problem as written for this row (may name other rows or dates).
-    problem: Expr,
-    when: Expr,
-    value: Expr,
+    pub(crate) problem: Expr,
+    pub(crate) when: Expr,
+    pub(crate) value: Expr,
 }
 
 impl Check {
@@ -383,7 +383,15 @@ fn duplicate_key() -> Expr {
         .otherwise(col("record_type"))
 }
 
-fn issue_rows(lf: &LazyFrame, checks: &[Check], order_offset: usize) -> Vec<LazyFrame> {
+/// The data-quality rows of the rows each check catches: one frame per check,
+/// in the shape of `Validated::issues` plus a `check` column giving the order
+/// of problems within a row.
+pub(crate) fn issue_rows(
+    lf: &LazyFrame,
+    checks: &[Check],
+    order_offset: usize,
+    case_ref: Expr,
+) -> Vec<LazyFrame> {
     checks
         .iter()
         .enumerate()
@@ -391,11 +399,7 @@ fn issue_rows(lf: &LazyFrame, checks: &[Check], order_offset: usize) -> Vec<Lazy
             lf.clone().filter(c.when.clone()).select([
                 col(FILE_COLUMN),
                 col(ROW_COLUMN),
-                when(col(FIELDS_FOUND).is_null())
-                    .then(col(raw("case_ref")))
-                    .otherwise(lit(""))
-                    .fill_null(lit(""))
-                    .alias("case_ref"),
+                case_ref.clone().fill_null(lit("")).alias("case_ref"),
                 lit(c.column).alias("column"),
                 c.value.clone().cast(DataType::String).fill_null(lit("")).alias("value"),
                 c.problem.clone().alias("problem"),
@@ -487,9 +491,16 @@ pub fn validate(
     };
 
     let cases = usable.clone().filter(col("is_duplicate").not());
-    let mut issues = issue_rows(&parsed, &error_checks, 0);
-    issues.extend(issue_rows(&usable, std::slice::from_ref(&duplicate), error_checks.len()));
-    issues.extend(issue_rows(&cases, &warnings()?, error_checks.len() + 1));
+    // A shifted row's case_ref column may hold another column's value.
+    let case_ref = when(col(FIELDS_FOUND).is_null()).then(col(raw("case_ref"))).otherwise(lit(""));
+    let mut issues = issue_rows(&parsed, &error_checks, 0, case_ref.clone());
+    issues.extend(issue_rows(
+        &usable,
+        std::slice::from_ref(&duplicate),
+        error_checks.len(),
+        case_ref.clone(),
+    ));
+    issues.extend(issue_rows(&cases, &warnings()?, error_checks.len() + 1, case_ref));
     let issues = concat(issues, UnionArgs::default())?
         .sort([FILE_COLUMN, ROW_COLUMN, "check"], SortMultipleOptions::default())
         .drop(cols(["check"]))
