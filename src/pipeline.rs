@@ -387,6 +387,25 @@ fn rules(prepared: &Prepared) -> serde_json::Value {
     })
 }
 
+/// The command line that reproduces a run: every option that changes an
+/// output, with the run date pinned.
+fn reproduce_command(opts: &RunOptions, period: &Period, as_of: NaiveDate) -> String {
+    let mut command = format!("redress run --config {} --period {period} --as-of {as_of}", opts.config.display());
+    for case in &opts.cases {
+        command.push_str(&format!(" --cases {}", case.display()));
+    }
+    if let Some(q) = &opts.queries {
+        command.push_str(&format!(" --queries {}", q.display()));
+    }
+    if let Some(t) = &opts.templates {
+        command.push_str(&format!(" --templates {}", t.display()));
+    }
+    if opts.strict {
+        command.push_str(" --strict");
+    }
+    command
+}
+
 fn manifest(
     opts: &RunOptions,
     prepared: &Prepared,
@@ -403,10 +422,7 @@ fn manifest(
         "period": period.to_string(),
         "as_of": prepared.as_of,
         "strict": opts.strict,
-        "reproduce": format!(
-            "redress run --config {} --period {} --as-of {}{}",
-            opts.config.display(), period, prepared.as_of, if opts.strict { " --strict" } else { "" }
-        ),
+        "reproduce": reproduce_command(opts, period, prepared.as_of),
         "inputs": prepared.inputs,
         "rows": {
             "read": prepared.quality.rows_read,
