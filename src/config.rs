@@ -43,6 +43,47 @@ pub struct Config {
     pub targets: BTreeMap<String, f64>,
     #[serde(default)]
     pub reports: ReportsConfig,
+    #[serde(default)]
+    pub customer_assembly: CustomerAssemblyConfig,
+}
+
+/// The report for the tenants' panel (Customer Assembly).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerAssemblyConfig {
+    /// Counts below this are shown as "fewer than N", so no resident can be
+    /// picked out.
+    #[serde(default = "default_small_number")]
+    pub small_number_threshold: u32,
+    /// Whether learning actions recorded at closure may be quoted ("you said,
+    /// we did"). Each is screened for personal data first.
+    #[serde(default)]
+    pub free_text: bool,
+    /// Names of people (staff, residents) the screen looks for in free text.
+    #[serde(default)]
+    pub people_names: Vec<String>,
+    /// How to complain, in the landlord's words. The template has a default.
+    #[serde(default)]
+    pub how_to_complain: Option<String>,
+    /// How to contact the Housing Ombudsman. The template has a default.
+    #[serde(default)]
+    pub ombudsman: Option<String>,
+}
+
+fn default_small_number() -> u32 {
+    5
+}
+
+impl Default for CustomerAssemblyConfig {
+    fn default() -> Self {
+        CustomerAssemblyConfig {
+            small_number_threshold: default_small_number(),
+            free_text: false,
+            people_names: Vec::new(),
+            how_to_complain: None,
+            ombudsman: None,
+        }
+    }
 }
 
 /// How reports are presented.

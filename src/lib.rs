@@ -16,6 +16,7 @@ pub mod period;
 pub mod pipeline;
 pub mod render;
 pub mod sample;
+pub mod screen;
 pub mod timescales;
 pub mod validate;
 

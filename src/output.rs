@@ -41,7 +41,17 @@ pub struct Output {
 /// Write files atomically into `dir` (created if needed).
 pub fn write_all(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
-    outputs.iter().map(|o| write_atomic(&dir.join(&o.name), &o.bytes)).collect()
+    outputs
+        .iter()
+        .map(|o| {
+            let path = dir.join(&o.name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|source| Error::Write { path: parent.to_path_buf(), source })?;
+            }
+            write_atomic(&path, &o.bytes)
+        })
+        .collect()
 }
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {

@@ -287,6 +287,7 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         quarters.iter().flat_map(|q| maker.period_figures(q, true)).collect();
     let open =
         metrics::results::open_cases(&prepared.cases, prepared.as_of, timescales::DUE_SOON_WORKING_DAYS)?;
+    let actions = metrics::results::learning_actions(&prepared.cases, &period)?;
     timings.metrics_ms = ms(t);
 
     let t = Instant::now();
@@ -317,6 +318,8 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         rules: rules(&prepared),
         templates_dir,
         quality_csv,
+        actions: &actions,
+        assembly: &config.customer_assembly,
     };
     let mut outputs = render::render(&input)?;
     timings.render_ms = ms(t);
@@ -390,7 +393,8 @@ fn rules(prepared: &Prepared) -> serde_json::Value {
 /// The command line that reproduces a run: every option that changes an
 /// output, with the run date pinned.
 fn reproduce_command(opts: &RunOptions, period: &Period, as_of: NaiveDate) -> String {
-    let mut command = format!("redress run --config {} --period {period} --as-of {as_of}", opts.config.display());
+    let mut command =
+        format!("redress run --config {} --period {period} --as-of {as_of}", opts.config.display());
     for case in &opts.cases {
         command.push_str(&format!(" --cases {}", case.display()));
     }

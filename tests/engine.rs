@@ -274,7 +274,11 @@ fn same_inputs_give_byte_identical_outputs() {
         "monthly-pack.html",
         "index.html",
     ] {
-        assert_eq!(wd.read(&format!("a/2024-25-Q4/{file}")), wd.read(&format!("b/2024-25-Q4/{file}")), "{file}");
+        assert_eq!(
+            wd.read(&format!("a/2024-25-Q4/{file}")),
+            wd.read(&format!("b/2024-25-Q4/{file}")),
+            "{file}"
+        );
     }
     // run.json differs only in its timings.
     let strip = |wd: &Workdir, p: &str| {

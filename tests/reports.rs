@@ -28,6 +28,8 @@ fn quarter_run_produces_the_smt_report_monthly_pack_housemark_and_index() {
     assert_eq!(
         produced,
         [
+            "customer-assembly-review.csv",
+            "customer-assembly.html",
             "data-quality.csv",
             "housemark.csv",
             "index.html",
@@ -42,7 +44,10 @@ fn quarter_run_produces_the_smt_report_monthly_pack_housemark_and_index() {
     let index = Html::parse_document(&wd.read("out/2024-25-Q4/index.html"));
     let hrefs: Vec<String> =
         index.select(&sel("main a")).map(|a| a.value().attr("href").unwrap().to_string()).collect();
-    for name in produced.iter().filter(|n| *n != "index.html") {
+    // The analyst's review file (held-back personal data) is deliberately not linked.
+    assert!(wd.exists("out/2024-25-Q4/review/customer-assembly-review.csv"));
+    assert!(!hrefs.iter().any(|h| h.contains("review")), "{hrefs:?}");
+    for name in produced.iter().filter(|n| *n != "index.html" && *n != "customer-assembly-review.csv") {
         assert!(hrefs.contains(name), "index.html does not link {name}");
     }
     for href in &hrefs {

@@ -644,4 +644,4 @@ mod tests {
 }
 
 pub mod results;
-pub use results::{OpenCase, OpenCases, OpenCount, Rag, Results, Target, ThemeRow};
+pub use results::{LearningAction, OpenCase, OpenCases, OpenCount, Rag, Results, Target, ThemeRow};

@@ -309,3 +309,45 @@ mod tests {
         assert_eq!(rag(None, 10.0, Better::Lower, 5.0), Rag::None);
     }
 }
+
+/// A learning action recorded at the closure of a complaint.
+#[derive(Debug, Clone, Serialize)]
+pub struct LearningAction {
+    pub case_ref: String,
+    pub theme: String,
+    pub action: String,
+}
+
+/// The learning actions of complaints responded to in a period, by theme.
+pub fn learning_actions(cases: &DataFrame, period: &Period) -> Result<Vec<LearningAction>> {
+    let rows = cases
+        .clone()
+        .lazy()
+        .filter(
+            col("is_complaint")
+                .and(col("responded_date").gt_eq(crate::calendar::date_lit(period.start())))
+                .and(col("responded_date").lt_eq(crate::calendar::date_lit(period.end())))
+                .and(col("learning_action").is_not_null()),
+        )
+        .select([
+            col("case_ref"),
+            col("learning_theme").fill_null(lit(crate::validate::NOT_RECORDED)).alias("theme"),
+            col("learning_action"),
+        ])
+        .sort(["theme", "case_ref"], Default::default())
+        .collect()?;
+    let (r, t, a) = (
+        rows.column("case_ref")?.str()?,
+        rows.column("theme")?.str()?,
+        rows.column("learning_action")?.str()?,
+    );
+    Ok((0..rows.height())
+        .filter_map(|i| {
+            Some(LearningAction {
+                case_ref: r.get(i)?.to_string(),
+                theme: t.get(i)?.to_string(),
+                action: a.get(i)?.trim().to_string(),
+            })
+        })
+        .collect())
+}

@@ -4,6 +4,7 @@
 //! models that arrive fully computed; charts are inline SVG, so every report
 //! is one self-contained file that opens offline.
 
+pub mod assembly;
 pub mod charts;
 pub mod format;
 pub mod views;
@@ -33,6 +34,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("smt-report.html", include_str!("../../report-templates/smt-report.html")),
     ("monthly-pack.html", include_str!("../../report-templates/monthly-pack.html")),
     ("index.html", include_str!("../../report-templates/index.html")),
+    ("customer-assembly.html", include_str!("../../report-templates/customer-assembly.html")),
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -74,7 +76,14 @@ pub struct RenderInput<'a> {
     pub rules: serde_json::Value,
     pub templates_dir: Option<PathBuf>,
     pub quality_csv: Vec<u8>,
+    /// Learning actions of complaints closed in the period.
+    pub actions: &'a [crate::metrics::LearningAction],
+    pub assembly: &'a crate::config::CustomerAssemblyConfig,
 }
+
+/// Where the analyst's review of what the Customer Assembly screen held back
+/// is written: beside the reports, but never linked or published.
+pub const ASSEMBLY_REVIEW: &str = "review/customer-assembly-review.csv";
 
 fn environment(dir: Option<PathBuf>) -> Environment<'static> {
     let mut env = Environment::new();
@@ -129,6 +138,27 @@ pub fn render(input: &RenderInput) -> Result<Vec<Output>> {
             "smt-report.html",
             format!("Senior Management Team report, {}", r.period.label()),
             "Quarterly complaints performance against targets, with trends, breakdowns and learning.",
+        ));
+        let (assembly, held) = assembly::assemble(r, input.actions, input.assembly);
+        outputs.push(Output {
+            name: "customer-assembly.html".into(),
+            bytes: render_page(
+                &env,
+                "customer-assembly.html",
+                context! { page => page(input, &r.period, "How we handled complaints"), a => assembly },
+            )?,
+        });
+        outputs.push(Output {
+            name: ASSEMBLY_REVIEW.into(),
+            bytes: output::csv_bytes(
+                &["case_ref", "theme", "reason", "text"],
+                held.into_iter().map(|h| vec![h.case_ref, h.theme, h.reasons, h.text]),
+            )?,
+        });
+        links.push((
+            "customer-assembly.html",
+            format!("Customer Assembly report, {}", r.period.label()),
+            "The quarter in plain English for the tenants' panel, with no personal data.",
         ));
     }
     if let Some(m) = input.monthly {

@@ -139,7 +139,9 @@ fn landlord_toml(complaint_rows: usize) -> String {
             .replace(&format!("{{{{LCRA_{year}}}}}"), &lcra.to_string())
             .replace(&format!("{{{{LCHO_{year}}}}}"), &lcho.to_string());
     }
-    text
+    // The residents in the export are the people the screen must not publish.
+    let surnames: Vec<String> = LAST_NAMES.iter().map(|n| format!("\"{n}\"")).collect();
+    text.replace("{{PEOPLE_NAMES}}", &surnames.join(", "))
 }
 
 // ---- vocabulary -------------------------------------------------------------
@@ -2157,7 +2159,8 @@ mod tests {
         let lines: Vec<&str> = toml.lines().collect();
         assert_eq!(template_lines.len(), lines.len());
         let changed: Vec<_> = template_lines.iter().zip(&lines).filter(|(a, b)| a != b).collect();
-        assert_eq!(changed.len(), 3);
+        // The three homes lines and the people_names line.
+        assert_eq!(changed.len(), 4);
         let homes = |fy: &str| -> (f64, f64) {
             let line = lines.iter().find(|l| l.starts_with(&format!("\"{fy}\""))).unwrap();
             let num = |key: &str| -> f64 {

@@ -1,0 +1,104 @@
+//! The Customer Assembly report: plain English, no personal data, no small
+//! numbers.
+
+mod workdir;
+
+use scraper::Html;
+use workdir::Workdir;
+
+/// The text a reader sees: the body (not the stylesheet in the head).
+fn text_of(html: &str) -> String {
+    let doc = Html::parse_document(html);
+    let body = doc.select(&scraper::Selector::parse("body").unwrap()).next().expect("a body");
+    body.text().collect::<Vec<_>>().join(" ")
+}
+
+fn setup(extra_config: &str) -> Workdir {
+    let wd = Workdir::new();
+    wd.fixture("handchecked", "in");
+    // Learning notes as officers really write them, personal data and all.
+    let cases = wd
+        .read("in/cases.csv")
+        .replace(
+            "Added a weekly check on overdue repairs.",
+            "\"Added a weekly check on overdue repairs. Agreed with Priya Shah, who asked to be called on 07700 900461.\"",
+        )
+        .replace("Rewrote the service charge letter.", "Rewrote the service charge letter and sent it to m.okafor@example.com.")
+        .replace("Second-visit inspections for disputed work.", "Second-visit inspections for disputed work.");
+    wd.create("in/cases.csv", cases);
+    let config = wd.read("in/landlord.toml") + "\n[customer_assembly]\n" + extra_config;
+    wd.create("in/landlord.toml", config);
+    wd.run(&["run", "--config", "in/landlord.toml", "--period", "2024-25-Q4", "--out", "out"]);
+    wd
+}
+
+#[test]
+fn screened_learning_is_published_and_personal_data_goes_to_review_only() {
+    let wd = setup("small_number_threshold = 1\nfree_text = true\npeople_names = [\"Priya Shah\"]\n");
+    let html = wd.read("out/2024-25-Q4/customer-assembly.html");
+    for leak in ["Priya", "Shah", "07700", "900461", "okafor", "example.com"] {
+        assert!(!html.contains(leak), "the published report contains {leak:?}");
+    }
+    // The clean note is quoted under its theme.
+    assert!(text_of(&html).contains("Second-visit inspections for disputed work."), "{html}");
+    // The held-back notes are listed for the analyst, with why.
+    let review = wd.read("out/2024-25-Q4/review/customer-assembly-review.csv");
+    let lines: Vec<&str> = review.lines().collect();
+    assert_eq!(lines[0], "case_ref,theme,reason,text");
+    assert!(review.contains("A1,Repairs delays,phone number; listed name,"), "{review}");
+    assert!(review.contains("A3,Communication,email address,"), "{review}");
+    assert_eq!(lines.len(), 3, "{review}");
+    // The review file is not part of the published set.
+    assert!(!wd.read("out/2024-25-Q4/index.html").contains("review"), "index links the review file");
+}
+
+#[test]
+fn without_free_text_no_note_is_quoted() {
+    let wd = setup("small_number_threshold = 1\n");
+    let text = text_of(&wd.read("out/2024-25-Q4/customer-assembly.html"));
+    assert!(!text.contains("Second-visit inspections"), "{text}");
+    assert!(text.contains("Repairs delays"), "themes are still named: {text}");
+}
+
+#[test]
+fn counts_below_the_threshold_never_appear_as_numbers() {
+    // With a threshold of 1,000 every count in this small quarter is small.
+    let wd = setup("small_number_threshold = 1000\nfree_text = true\n");
+    let text = text_of(&wd.read("out/2024-25-Q4/customer-assembly.html"));
+    assert!(text.contains("We received fewer than 1000 complaints this quarter."), "{text}");
+    assert!(text.contains("Fewer than 1000 people asked us to look again"), "{text}");
+    // Remove the numbers that are not counts: dates, the quarter, the
+    // Ombudsman's phone number, "stage 2", "in every 10" shares and the
+    // threshold itself. No other digit may remain.
+    let mut rest = text.clone();
+    for allowed in [
+        "1 Jan 2025",
+        "31 Mar 2025",
+        "1 Jun 2025",
+        "Q4 2024-25",
+        "0300 111 3000",
+        "stage 2",
+        "in every 10",
+        "fewer than 1000",
+        "Fewer than 1000",
+        "redress 0.1.0",
+    ] {
+        rest = rest.replace(allowed, "");
+    }
+    let rest = regex::Regex::new(r"We answered \d+").unwrap().replace_all(&rest, "").into_owned();
+    let rest = regex::Regex::new(r"when it was \d+").unwrap().replace_all(&rest, "").into_owned();
+    assert!(!rest.chars().any(|c| c.is_ascii_digit()), "a count appears as a number:\n{rest}");
+    // And money is not given where so few were paid.
+    assert!(!text.contains('£'), "{text}");
+}
+
+#[test]
+fn plain_english_summary_with_counts_at_the_default_threshold() {
+    let wd = setup("");
+    let text = text_of(&wd.read("out/2024-25-Q4/customer-assembly.html"));
+    // Q4 2024-25: stage 1 received A2, A3, A9 and stage 2 A2: 4 complaints,
+    // fewer than 5. Three responses is too few to say "N in every 10".
+    assert!(text.contains("We received fewer than 5 complaints this quarter."), "{text}");
+    assert!(!text.contains("in every 10"), "{text}");
+    assert!(text.contains("Housing Ombudsman"), "{text}");
+}
