@@ -145,7 +145,7 @@ pub fn render(input: &RenderInput) -> Result<Vec<Output>> {
             bytes: render_page(
                 &env,
                 "customer-assembly.html",
-                context! { page => page(input, &r.period, "How we handled complaints"), a => assembly },
+                context! { page => page(input, &r.period, ""), a => assembly },
             )?,
         });
         outputs.push(Output {
