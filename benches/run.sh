@@ -3,6 +3,7 @@
 #
 #   benches/run.sh                    # 100k, 1M and 10M rows, 5 runs each
 #   SIZES="100000 1000000" RUNS=3 benches/run.sh
+#   REPORT_ONLY=1 WORK=dir benches/run.sh   # rewrite BENCHMARKS.md from dir/results.tsv
 #
 # Inputs are generated with `redress sample` (the generator's realistic, messy
 # shape). Each size is run RUNS times with the release binary under
@@ -18,9 +19,10 @@ WORK=${WORK:-$(mktemp -d -t redress-bench-XXXXXX)}
 mkdir -p "$WORK"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/redress/target}"
 
+RESULTS="$WORK/results.tsv"
+if [ -z "${REPORT_ONLY:-}" ]; then
 cargo build --release --locked >&2
 BIN="$CARGO_TARGET_DIR/release/redress"
-RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
 
 measure() { # label, then the command
@@ -56,6 +58,7 @@ for n in $SIZES; do
   printf 'size\t%s\t%s\t0\t{}\n' "$n" "$size" >> "$RESULTS"
   rm -rf "$dir" "$WORK/out-$n"
 done
+fi
 
 python3 - "$RESULTS" "$RUNS" <<'PY' > BENCHMARKS.md
 import json, statistics, subprocess, sys, platform, datetime
@@ -103,5 +106,31 @@ if gens:
     for r in gens:
         print(f"| {int(r[1]):,} | {secs(r[2]):.1f} s | {int(r[3])/1024:,.0f} MiB |")
 print("\nStage times are from `run.json` (`timings`); wall time includes process start and writing the files.")
+
+# The targets of issue 7, met or not, and by how much.
+def row(n):
+    rs = [r for r in rows if r[0] in ("run", "sample") and r[1] == n]
+    if not rs:
+        return None
+    return statistics.median(secs(r[2]) for r in rs), max(int(r[3]) for r in rs) / 1024
+targets = [
+    ("bundled sample under 0.3 s", "5000", lambda w, m: (w, 0.3, "s")),
+    ("1M rows under 1.0 s", "1000000", lambda w, m: (w, 1.0, "s")),
+    ("1M rows under 1 GiB", "1000000", lambda w, m: (m / 1024, 1.0, "GiB")),
+    ("10M rows under 4 GiB", "10000000", lambda w, m: (m / 1024, 4.0, "GiB")),
+]
+print("\n## Against the targets\n")
+print("| target | measured | met |")
+print("|---|---:|---|")
+for label, n, pick in targets:
+    got = row(n)
+    if got is None:
+        print(f"| {label} | not run | - |")
+        continue
+    value, limit, unit = pick(*got)
+    verdict = "yes" if value <= limit else f"no: {value / limit:.1f} times the target"
+    print(f"| {label} | {value:.2f} {unit} | {verdict} |")
 PY
+printf '\n' >> BENCHMARKS.md
+cat benches/analysis.md >> BENCHMARKS.md
 echo "wrote BENCHMARKS.md (inputs and outputs in $WORK)" >&2
