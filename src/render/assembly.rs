@@ -57,6 +57,7 @@ pub struct Theme {
 pub struct Area {
     pub area: String,
     pub count: Count,
+    pub other: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -68,6 +69,9 @@ pub struct Assembly {
     pub themes: Vec<Theme>,
     pub free_text: bool,
     pub areas: Vec<Area>,
+    /// Complaints about services not named in the table (each fewer than
+    /// the threshold, or beyond the top five).
+    pub other_services: Option<Count>,
     pub compensation: Option<String>,
     pub compensation_cases: Count,
     pub how_to_complain: Option<String>,
@@ -83,13 +87,26 @@ pub struct Held {
     pub text: String,
 }
 
-/// "N in every 10" for a share, when at least `threshold` responses.
-fn in_ten(r: &Results, period: &crate::period::Period, threshold: u32) -> Option<i64> {
+/// The on-time percentage, when at least `threshold` responses stand behind it.
+fn on_time(r: &Results, period: &crate::period::Period, threshold: u32) -> Option<f64> {
     let f = r.figure("complaints_on_time_pct", period)?;
     if f.denominator.unwrap_or(0.0) < f64::from(threshold) {
         return None;
     }
-    f.value.map(|v| (v / 10.0).round() as i64)
+    f.value
+}
+
+/// A percentage as "N in every 10": never "10" unless all were, never "0"
+/// unless none were.
+fn in_ten(pct: f64) -> i64 {
+    let n = (pct / 10.0).round() as i64;
+    if pct >= 100.0 {
+        10
+    } else if pct <= 0.0 {
+        0
+    } else {
+        n.clamp(1, 9)
+    }
 }
 
 pub fn assemble(
@@ -99,14 +116,16 @@ pub fn assemble(
 ) -> (Assembly, Vec<Held>) {
     let t = config.small_number_threshold;
     let n = |id: &str| r.figure(id, &r.period).map(|f| f.numerator).unwrap_or(0.0);
-    let now = in_ten(r, &r.period, t);
-    let before = in_ten(r, &r.previous, t);
+    let (now, before) = (on_time(r, &r.period, t), on_time(r, &r.previous, t));
+    // Judged on the percentages, not the rounded "in every 10": a change of
+    // under 2 points is "about the same".
     let trend = match (now, before) {
-        (Some(a), Some(b)) if a > b => "better",
-        (Some(a), Some(b)) if a < b => "worse",
+        (Some(a), Some(b)) if a - b >= 2.0 => "better",
+        (Some(a), Some(b)) if b - a >= 2.0 => "worse",
         (Some(_), Some(_)) => "same",
         _ => "unknown",
     };
+    let (now, before) = (now.map(in_ten), before.map(in_ten));
     let (went_well, needs_work): (Vec<Status>, Vec<Status>) = r
         .targets
         .iter()
@@ -116,12 +135,27 @@ pub fn assemble(
 
     let screen = Screen::new(&config.people_names);
     let mut held = Vec::new();
-    let themes = r
-        .themes
-        .iter()
-        .filter(|th| th.count > 0.0)
+    // A theme name is free text too: a theme whose name fails the screen is
+    // not published, and goes to the review file.
+    let mut publishable = Vec::new();
+    for th in r.themes.iter().filter(|th| th.count > 0.0) {
+        let reasons = screen.check(&th.theme);
+        if reasons.is_empty() {
+            publishable.push(th);
+        } else {
+            held.push(Held {
+                case_ref: String::new(),
+                theme: th.theme.clone(),
+                reasons: reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("; "),
+                text: format!("(the learning theme's name) {}", th.theme),
+            });
+        }
+    }
+    let themes = publishable
+        .into_iter()
         .map(|th| {
             let mut quoted: Vec<String> = Vec::new();
+            let mut seen: Vec<String> = Vec::new();
             // Only themes big enough that no single case stands out are quoted.
             let quotable = config.free_text && th.count >= f64::from(t);
             for a in actions.iter().filter(|a| a.theme == th.theme) {
@@ -133,33 +167,48 @@ pub fn assemble(
                         reasons: reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("; "),
                         text: a.action.clone(),
                     });
-                } else if quotable && quoted.len() < 3 && !quoted.contains(&a.action) {
-                    quoted.push(a.action.clone());
+                } else if quotable && quoted.len() < 3 {
+                    // The first line says what changed; later lines are
+                    // follow-ups. Quote each change once.
+                    let first = a.action.lines().next().unwrap_or_default().trim().to_string();
+                    if !first.is_empty() && !seen.contains(&first) {
+                        seen.push(first.clone());
+                        quoted.push(first);
+                    }
                 }
             }
             Theme { theme: th.theme.clone(), count: count(th.count, t), actions: quoted }
         })
         .collect();
 
+    // Services with fewer complaints than the threshold are not named one
+    // by one (their counts could then be worked out from the others): they
+    // are counted together as "other services".
     let mut areas: Vec<(String, f64)> = r
-        .by_group("complaints_received", "service_area")
+        .by_group("stage1_received", "service_area")
         .iter()
+        .filter(|f| f.numerator > 0.0)
         .map(|f| (f.group.clone(), f.numerator))
         .collect();
     areas.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let areas = areas
+    let (named, small): (Vec<_>, Vec<_>) =
+        areas.into_iter().partition(|(name, c)| *c >= f64::from(t) && screen.check(name).is_empty());
+    let shown = named.len().min(5);
+    let other: f64 = named.iter().skip(shown).chain(small.iter()).map(|(_, c)| c).sum();
+    let areas: Vec<Area> = named
         .into_iter()
-        .take(5)
-        .filter(|(_, c)| *c > 0.0)
-        .map(|(a, c)| Area { area: a, count: count(c, t) })
+        .take(shown)
+        .map(|(a, c)| Area { area: a, count: count(c, t), other: false })
         .collect();
+    let other_services = (other > 0.0).then(|| count(other, t));
 
     let comp_cases = n("complaints_compensation_cases");
     let compensation = (comp_cases >= f64::from(t)).then(|| format::gbp(n("complaints_compensation_gbp")));
     let assembly = Assembly {
         threshold: t,
         summary: Summary {
-            received: count(n("complaints_received"), t),
+            // New complaints: stage 2 requests are the same complaints again.
+            received: count(n("stage1_received"), t),
             stage2: count(n("stage2_received"), t),
             responded: count(n("complaints_responded"), t),
             on_time_in_ten: now,
@@ -171,6 +220,7 @@ pub fn assemble(
         themes,
         free_text: config.free_text,
         areas,
+        other_services,
         compensation,
         compensation_cases: count(comp_cases, t),
         how_to_complain: config.how_to_complain.clone(),

@@ -88,6 +88,8 @@ pub const ASSEMBLY_REVIEW: &str = "review/customer-assembly-review.csv";
 fn environment(dir: Option<PathBuf>) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // Formatting, not arithmetic: "5000" is written "5,000".
+    env.add_filter("thousands", |n: i64| format::count(n as f64));
     env.set_loader(move |name| {
         if let Some(dir) = &dir {
             let path = dir.join(name);
@@ -258,7 +260,7 @@ fn metrics_json(input: &RenderInput) -> Result<Vec<u8>> {
         "trend_periods": r.trend.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
         "rules": input.rules,
         "definitions": crate::metrics::definitions(input.catalogue),
-        "figures": r.figures,
+        "figures": all_figures(input),
         "targets": r.targets,
         "rag_rule": rag_rule(r.amber_margin),
         "learning_themes": r.themes,
@@ -280,6 +282,21 @@ fn metrics_json(input: &RenderInput) -> Result<Vec<u8>> {
         .map_err(|e| Error::Render { what: "metrics.json".into(), message: e.to_string() })?;
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+/// Every figure any output of the run shows: the period's, the monthly
+/// pack's and each quarter's behind housemark.csv, once each.
+fn all_figures<'a>(input: &'a RenderInput) -> Vec<&'a Figure> {
+    let mut seen = std::collections::HashSet::new();
+    let monthly = input.monthly.map(|m| m.figures.as_slice()).unwrap_or_default();
+    input
+        .results
+        .figures
+        .iter()
+        .chain(monthly)
+        .chain(input.quarter_figures)
+        .filter(|f| seen.insert((f.id.as_str(), f.period.as_str(), f.breakdown.as_str(), f.group.as_str())))
+        .collect()
 }
 
 pub fn rag_rule(margin: f64) -> String {

@@ -297,16 +297,23 @@ pub fn breakdown(results: &Results, breakdown: &str, caption: &str, header: &str
     ];
     let cols: Vec<(&str, bool)> = columns.iter().map(|(l, _)| (*l, true)).collect();
     let mut t = Table::new(caption, header, &cols);
-    let groups: Vec<String> =
-        results.by_group("complaints_received", breakdown).iter().map(|f| f.group.clone()).collect();
-    for g in groups {
+    // Largest first, so the groups that matter most lead; the whole landlord
+    // last, as the total.
+    let mut groups: Vec<(String, f64)> = results
+        .by_group("complaints_received", breakdown)
+        .iter()
+        .map(|f| (f.group.clone(), f.numerator))
+        .collect();
+    groups.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    for (g, _) in groups {
         let cells = columns
             .iter()
             .map(|(_, id)| Cell::figure(results.by_group(id, breakdown).into_iter().find(|f| f.group == g)))
             .collect();
         t.row(g, cells);
     }
-    t.note = Some("Received counts complaints received in the period; the other columns count complaints responded to in the period.".into());
+    t.row("All", columns.iter().map(|(_, id)| Cell::figure(results.figure(id, &results.period))).collect());
+    t.note = Some("Both stages together. Received counts complaints received in the period; the other columns count complaints responded to in the period.".into());
     t
 }
 

@@ -140,8 +140,9 @@ fn landlord_toml(complaint_rows: usize) -> String {
             .replace(&format!("{{{{LCHO_{year}}}}}"), &lcho.to_string());
     }
     // The residents in the export are the people the screen must not publish.
-    let surnames: Vec<String> = LAST_NAMES.iter().map(|n| format!("\"{n}\"")).collect();
-    text.replace("{{PEOPLE_NAMES}}", &surnames.join(", "))
+    let names: Vec<String> =
+        FIRST_NAMES.iter().chain(LAST_NAMES.iter()).map(|n| format!("\"{n}\"")).collect();
+    text.replace("{{PEOPLE_NAMES}}", &names.join(", "))
 }
 
 // ---- vocabulary -------------------------------------------------------------
