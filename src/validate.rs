@@ -493,9 +493,10 @@ pub fn validate(
     let cases = usable.clone().filter(col("is_duplicate").not());
     // A shifted row's case_ref column may hold another column's value.
     let case_ref = when(col(FIELDS_FOUND).is_null()).then(col(raw("case_ref"))).otherwise(lit(""));
-    let mut issues = issue_rows(&parsed, &error_checks, 0, case_ref.clone());
+    // Each check runs over the rows flagged by some check, not the whole frame.
+    let mut issues = issue_rows(&parsed.clone().filter(col("has_error")), &error_checks, 0, case_ref.clone());
     issues.extend(issue_rows(
-        &usable,
+        &usable.clone().filter(col("is_duplicate")),
         std::slice::from_ref(&duplicate),
         error_checks.len(),
         case_ref.clone(),
