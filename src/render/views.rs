@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::format;
-use crate::metrics::{Catalogue, Figure, OpenCases, Rag, Results, Unit};
+use crate::metrics::{Catalogue, Figure, OpenCase, OpenCases, Rag, Results, Unit};
 use crate::period::Period;
 use crate::pipeline::DataQuality;
 
@@ -376,10 +376,11 @@ pub fn open_summary(open: &OpenCases) -> Table {
     t
 }
 
-/// Overdue cases, oldest first: case references and ages only.
-pub fn overdue_cases(open: &OpenCases, limit: usize) -> Table {
+/// A list of open complaints: case references, dates and ages only (never
+/// anything that names a resident), at most `limit` rows.
+fn case_table(caption: String, cases: &[&OpenCase], limit: usize, what: &str, empty: &str) -> Table {
     let mut t = Table::new(
-        format!("Overdue complaints on {} (oldest first)", format::uk_date(open.as_of)),
+        caption,
         "Case reference",
         &[
             ("Stage", false),
@@ -389,8 +390,7 @@ pub fn overdue_cases(open: &OpenCases, limit: usize) -> Table {
             ("Age (working days)", true),
         ],
     );
-    let overdue: Vec<_> = open.cases.iter().filter(|c| c.overdue && c.stream.starts_with("stage")).collect();
-    for c in overdue.iter().take(limit) {
+    for c in cases.iter().take(limit) {
         t.row(
             c.case_ref.clone(),
             vec![
@@ -402,48 +402,42 @@ pub fn overdue_cases(open: &OpenCases, limit: usize) -> Table {
             ],
         );
     }
-    if overdue.len() > limit {
-        t.note = Some(format!(
-            "The {limit} oldest of {} overdue complaints; metrics.json lists them all.",
-            overdue.len()
-        ));
+    if cases.len() > limit {
+        t.note = Some(format!("The first {limit} of {} {what}; metrics.json lists them all.", cases.len()));
     }
-    t.empty = "No complaints were overdue.".into();
+    t.empty = empty.into();
     t
 }
 
+/// Overdue complaints, oldest first.
+pub fn overdue_cases(open: &OpenCases, limit: usize) -> Table {
+    let overdue: Vec<&OpenCase> =
+        open.cases.iter().filter(|c| c.overdue && c.stream.starts_with("stage")).collect();
+    case_table(
+        format!("Overdue complaints on {} (oldest first)", format::uk_date(open.as_of)),
+        &overdue,
+        limit,
+        "overdue complaints",
+        "No complaints were overdue.",
+    )
+}
+
+/// Complaints falling due soon, soonest first.
 pub fn due_soon_cases(open: &OpenCases, limit: usize) -> Table {
-    let mut t = Table::new(
+    let mut soon: Vec<&OpenCase> =
+        open.cases.iter().filter(|c| c.due_soon && c.stream.starts_with("stage")).collect();
+    soon.sort_by_key(|c| (c.due_date, c.case_ref.clone()));
+    case_table(
         format!(
-            "Cases due in the next {} working days from {}",
+            "Complaints due in the next {} working days from {} (soonest first)",
             open.due_soon_working_days,
             format::uk_date(open.as_of)
         ),
-        "Case reference",
-        &[("Stage", false), ("Service area", false), ("Due", false), ("Age (working days)", true)],
-    );
-    let mut soon: Vec<_> =
-        open.cases.iter().filter(|c| c.due_soon && c.stream.starts_with("stage")).collect();
-    soon.sort_by_key(|c| (c.due_date, c.case_ref.clone()));
-    for c in soon.iter().take(limit) {
-        t.row(
-            c.case_ref.clone(),
-            vec![
-                Cell::text(stream_label(&c.stream)),
-                Cell::text(c.service_area.clone()),
-                Cell::text(c.due_date.map(format::uk_date).unwrap_or_default()),
-                Cell::number(c.age_working_days.to_string()),
-            ],
-        );
-    }
-    if soon.len() > limit {
-        t.note = Some(format!(
-            "The first {limit} of {} complaints due soon; metrics.json lists them all.",
-            soon.len()
-        ));
-    }
-    t.empty = "No complaints fall due in the next few days.".into();
-    t
+        &soon,
+        limit,
+        "complaints due soon",
+        "No complaints fall due in the next few days.",
+    )
 }
 
 /// Rows: streams; columns: figure ids by measure.
