@@ -333,6 +333,8 @@ pub struct CalendarConfig {
 pub struct LoadedConfig {
     pub config: Config,
     pub path: PathBuf,
+    /// Of the file as read, for the run manifest.
+    pub sha256: String,
 }
 
 impl LoadedConfig {
@@ -340,7 +342,11 @@ impl LoadedConfig {
         let text =
             std::fs::read_to_string(path).map_err(|e| Error::config(path, format!("cannot read: {e}")))?;
         let config = Config::parse(&text).map_err(|message| Error::config(path, message))?;
-        Ok(LoadedConfig { config, path: path.to_path_buf() })
+        Ok(LoadedConfig {
+            config,
+            path: path.to_path_buf(),
+            sha256: crate::output::sha256_hex(text.as_bytes()),
+        })
     }
 
     /// A path from the config, taken relative to the config file's folder.

@@ -31,10 +31,6 @@ pub enum Error {
     StrictDataErrors { rows: usize, report: PathBuf },
 
     /// Another run holds the lock on the output directory.
-    #[error("output {path}: {message}")]
-    Output { path: PathBuf, message: String },
-
-    /// Another run holds the lock on the output directory.
     #[error("output {path}: another redress run is writing here; try again when it has finished")]
     Locked { path: PathBuf },
 
@@ -70,9 +66,7 @@ impl Error {
             Error::Input { .. } => exit::INPUT,
             Error::StrictDataErrors { .. } => exit::STRICT_DATA_ERRORS,
             Error::Locked { .. } => exit::LOCKED,
-            Error::Output { .. } | Error::Write { .. } | Error::Render { .. } | Error::Polars(_) => {
-                exit::OUTPUT_OR_INTERNAL
-            }
+            Error::Write { .. } | Error::Render { .. } | Error::Polars(_) => exit::OUTPUT_OR_INTERNAL,
         }
     }
 

@@ -65,6 +65,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
     Ok(path.to_path_buf())
 }
 
+/// Pretty JSON with a final newline, as every JSON output is written.
+pub fn json_bytes(value: &impl serde::Serialize, name: &str) -> Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(value)
+        .map_err(|e| Error::Render { what: name.to_string(), message: e.to_string() })?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// The SHA-256 of some bytes, in hex, as run.json records inputs and config.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A CSV cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
 /// tab, carriage return) is prefixed with an apostrophe so it stays text.
 pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {

@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use crate::calendar::Calendar;
 use crate::config::LoadedConfig;
@@ -325,7 +324,7 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     timings.render_ms = ms(t);
     timings.total_ms = ms(started);
     let manifest = manifest(opts, &prepared, &period, &timings)?;
-    outputs.push(Output { name: "run.json".into(), bytes: pretty(&manifest)? });
+    outputs.push(Output { name: "run.json".into(), bytes: output::json_bytes(&manifest, "run.json")? });
     progress("writing outputs");
     let files = output::write_all(&out_dir, &outputs)?;
     Ok(RunSummary {
@@ -354,13 +353,6 @@ fn window(period: &Period, month: Option<&Period>) -> (NaiveDate, NaiveDate) {
             .min(m.same_period_last_year().start());
     }
     (start, period.end())
-}
-
-fn pretty(value: &serde_json::Value) -> Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(value)
-        .map_err(|e| Error::Write { path: "run.json".into(), source: e.into() })?;
-    bytes.push(b'\n');
-    Ok(bytes)
 }
 
 fn rules(prepared: &Prepared) -> serde_json::Value {
@@ -416,12 +408,10 @@ fn manifest(
     period: &Period,
     timings: &Timings,
 ) -> Result<serde_json::Value> {
-    let config_bytes = std::fs::read(&opts.config).map_err(|e| Error::config(&opts.config, e.to_string()))?;
-    let config_sha: String = Sha256::digest(&config_bytes).iter().map(|b| format!("{b:02x}")).collect();
     Ok(json!({
         "redress_version": env!("CARGO_PKG_VERSION"),
         "command": "run",
-        "config": { "path": opts.config, "sha256": config_sha },
+        "config": { "path": opts.config, "sha256": prepared.loaded.sha256 },
         "queries": opts.queries.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "embedded queries/metrics.toml".into()),
         "period": period.to_string(),
         "as_of": prepared.as_of,

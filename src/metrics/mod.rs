@@ -254,7 +254,7 @@ pub struct Cube {
 }
 
 /// The stream of a row: `stage1`, `stage2` or the record type.
-fn stream_expr() -> Expr {
+pub(crate) fn stream_expr() -> Expr {
     when(col("record_type").eq(lit("complaint")))
         .then(concat_str([lit("stage"), col("stage").cast(DataType::String)], "", false))
         .otherwise(col("record_type"))

@@ -212,9 +212,7 @@ fn themes(maker: &FigureMaker, period: &Period, previous: &Period) -> Vec<ThemeR
 
 /// Cases open at the run date, by service area, and the list itself.
 pub fn open_cases(cases: &DataFrame, as_of: NaiveDate, due_soon_working_days: u32) -> Result<OpenCases> {
-    let stream = when(col("record_type").eq(lit("complaint")))
-        .then(concat_str([lit("stage"), col("stage").cast(DataType::String)], "", false))
-        .otherwise(col("record_type"));
+    let stream = super::stream_expr();
     let open = cases
         .clone()
         .lazy()

@@ -278,10 +278,7 @@ fn metrics_json(input: &RenderInput) -> Result<Vec<u8>> {
         "open_cases": input.open,
         "data_quality": input.quality,
     });
-    let mut bytes = serde_json::to_vec_pretty(&value)
-        .map_err(|e| Error::Render { what: "metrics.json".into(), message: e.to_string() })?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    output::json_bytes(&value, "metrics.json")
 }
 
 /// Every figure any output of the run shows: the period's, the monthly
