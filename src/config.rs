@@ -45,6 +45,227 @@ pub struct Config {
     pub reports: ReportsConfig,
     #[serde(default)]
     pub customer_assembly: CustomerAssemblyConfig,
+    /// Post-complaint satisfaction survey exports (optional).
+    #[serde(default)]
+    pub surveys: OtherExport,
+    /// Housing Ombudsman determination exports (optional).
+    #[serde(default)]
+    pub ombudsman: OtherExport,
+    #[serde(default)]
+    pub themes: ThemesConfig,
+    #[serde(default)]
+    pub repeats: RepeatsConfig,
+    /// TP09 from the annual perception survey, by financial year.
+    #[serde(default)]
+    pub tp09: BTreeMap<FinancialYear, Tp09Year>,
+    #[serde(default)]
+    pub annual_report: AnnualReportConfig,
+}
+
+/// An export other than the case export: its files and its own headers. Date
+/// format, encoding, delimiter and sheet are those of `[input]` unless given.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherExport {
+    #[serde(default)]
+    pub files: Vec<PathBuf>,
+    #[serde(default)]
+    pub sheet: Option<String>,
+    #[serde(default)]
+    pub date_format: Option<DateFormat>,
+    #[serde(default)]
+    pub encoding: Option<Encoding>,
+    #[serde(default)]
+    pub delimiter: Option<char>,
+    /// Canonical column name -> the header the export uses for it.
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+}
+
+impl OtherExport {
+    /// The reader options for this export: its own, else `[input]`'s.
+    pub fn input(&self, base: &InputConfig) -> InputConfig {
+        InputConfig {
+            cases: Vec::new(),
+            sheet: self.sheet.clone().or_else(|| base.sheet.clone()),
+            date_format: self.date_format.unwrap_or(base.date_format),
+            encoding: self.encoding.unwrap_or(base.encoding),
+            delimiter: self.delimiter.unwrap_or(base.delimiter),
+            columns: self.columns.clone(),
+        }
+    }
+}
+
+/// Learning themes: the taxonomy that tags complaints whose theme was not
+/// recorded, and when a theme counts as emerging.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemesConfig {
+    /// Theme -> words and phrases. A complaint with no recorded theme takes
+    /// the first theme (in this order) with a phrase in its category, then its
+    /// description, then its learning action. Replaces the default taxonomy.
+    #[serde(default = "default_taxonomy")]
+    pub taxonomy: indexmap::IndexMap<String, Vec<String>>,
+    /// A theme is emerging when its count is at least this many times the
+    /// average of the previous `emerging_lookback` periods...
+    #[serde(default = "default_emerging_ratio")]
+    pub emerging_ratio: f64,
+    /// ...and at least this many complaints.
+    #[serde(default = "default_emerging_min_count")]
+    pub emerging_min_count: u32,
+    #[serde(default = "default_emerging_lookback")]
+    pub emerging_lookback: u32,
+}
+
+fn default_emerging_ratio() -> f64 {
+    1.5
+}
+fn default_emerging_min_count() -> u32 {
+    5
+}
+fn default_emerging_lookback() -> u32 {
+    3
+}
+
+/// The default taxonomy: the themes social landlords' complaints most often
+/// fall under, with the words residents and officers use for them.
+pub fn default_taxonomy() -> indexmap::IndexMap<String, Vec<String>> {
+    let themes: [(&str, &[&str]); 8] = [
+        ("Damp and mould", &["damp", "mould", "mold", "condensation", "black spots", "leak"]),
+        (
+            "Missed appointments",
+            &[
+                "missed appointment",
+                "no show",
+                "did not turn up",
+                "didn't turn up",
+                "no one came",
+                "nobody came",
+                "appointment",
+            ],
+        ),
+        (
+            "Repairs delays",
+            &[
+                "repair delay",
+                "repairs delay",
+                "waiting for repair",
+                "still not fixed",
+                "not been fixed",
+                "outstanding repair",
+                "delay",
+            ],
+        ),
+        ("Staff conduct", &["rude", "attitude", "conduct", "unprofessional", "staff behaviour"]),
+        ("Anti-social behaviour handling", &["anti-social", "antisocial", "asb", "noise", "neighbour"]),
+        (
+            "Communication",
+            &[
+                "no reply",
+                "no response",
+                "not kept informed",
+                "no update",
+                "communication",
+                "call back",
+                "callback",
+                "chased",
+            ],
+        ),
+        ("Record keeping", &["record", "wrong address", "incorrect details", "data"]),
+        ("Service charges and rent", &["service charge", "rent", "charge", "arrears"]),
+    ];
+    themes.iter().map(|(t, words)| (t.to_string(), words.iter().map(|w| w.to_string()).collect())).collect()
+}
+
+impl Default for ThemesConfig {
+    fn default() -> Self {
+        ThemesConfig {
+            taxonomy: default_taxonomy(),
+            emerging_ratio: default_emerging_ratio(),
+            emerging_min_count: default_emerging_min_count(),
+            emerging_lookback: default_emerging_lookback(),
+        }
+    }
+}
+
+/// Repeat complainants: the same household complaining again.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepeatsConfig {
+    /// A stage 1 complaint is a repeat when the household made another in
+    /// this many days before it.
+    #[serde(default = "default_repeat_window")]
+    pub window_days: u32,
+}
+
+fn default_repeat_window() -> u32 {
+    365
+}
+
+impl Default for RepeatsConfig {
+    fn default() -> Self {
+        RepeatsConfig { window_days: default_repeat_window() }
+    }
+}
+
+/// TP09 perception-survey answers for one financial year, by stock type.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Tp09Year {
+    #[serde(default)]
+    pub lcra: Option<Tp09Answers>,
+    #[serde(default)]
+    pub lcho: Option<Tp09Answers>,
+}
+
+/// Respondents who said they complained in the last 12 months, and how many
+/// of them were very or fairly satisfied with the approach to complaints.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Tp09Answers {
+    pub satisfied: u32,
+    pub respondents: u32,
+}
+
+/// The annual complaints performance report and Code self-assessment.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnualReportConfig {
+    /// The Code edition self-assessed against: `queries/code/<edition>.toml`.
+    #[serde(default = "default_code_edition")]
+    pub code_edition: String,
+    /// The complaints officer's evidence file (relative to the config file).
+    #[serde(default)]
+    pub self_assessment: Option<PathBuf>,
+    /// The governing body's response, as plain text paragraphs.
+    #[serde(default)]
+    pub governing_body_response: Option<PathBuf>,
+    /// The Member Responsible for Complaints (a public role on the board).
+    #[serde(default)]
+    pub member_responsible_for_complaints: Option<String>,
+    /// A finding is a contradiction when the officer answers "yes" and the
+    /// year's figure falls short of this percentage.
+    #[serde(default = "default_compliance_threshold")]
+    pub compliance_threshold_pct: f64,
+}
+
+fn default_code_edition() -> String {
+    "2024".into()
+}
+fn default_compliance_threshold() -> f64 {
+    95.0
+}
+
+impl Default for AnnualReportConfig {
+    fn default() -> Self {
+        AnnualReportConfig {
+            code_edition: default_code_edition(),
+            self_assessment: None,
+            governing_body_response: None,
+            member_responsible_for_complaints: None,
+            compliance_threshold_pct: default_compliance_threshold(),
+        }
+    }
 }
 
 /// The report for the tenants' panel (Customer Assembly).
@@ -360,6 +581,10 @@ impl LoadedConfig {
     pub fn case_files(&self) -> Vec<PathBuf> {
         self.config.input.cases.iter().map(|p| self.resolve(p)).collect()
     }
+
+    pub fn files_of(&self, export: &OtherExport) -> Vec<PathBuf> {
+        export.files.iter().map(|p| self.resolve(p)).collect()
+    }
 }
 
 impl Config {
@@ -383,6 +608,40 @@ impl Config {
                     "input.columns: '{canonical}' (mapped from \"{header}\") is not a canonical column; expected one of {}",
                     crate::ingest::CANONICAL_COLUMNS.join(", ")
                 ));
+            }
+        }
+        for (section, export, schema) in [
+            ("surveys", &self.surveys, &crate::ingest::SURVEYS),
+            ("ombudsman", &self.ombudsman, &crate::ingest::DETERMINATIONS),
+        ] {
+            for (canonical, header) in &export.columns {
+                if !schema.columns.contains(&canonical.as_str()) {
+                    return Err(format!(
+                        "{section}.columns: '{canonical}' (mapped from \"{header}\") is not a column of the {}; expected one of {}",
+                        schema.name,
+                        schema.columns.join(", ")
+                    ));
+                }
+            }
+        }
+        for (theme, phrases) in &self.themes.taxonomy {
+            if phrases.iter().all(|p| p.trim().is_empty()) {
+                return Err(format!("themes.taxonomy: theme '{theme}' has no words or phrases"));
+            }
+        }
+        if self.themes.emerging_ratio <= 1.0 || self.themes.emerging_lookback == 0 {
+            return Err("themes: emerging_ratio must be above 1 and emerging_lookback at least 1".into());
+        }
+        for (year, answers) in &self.tp09 {
+            for (stock, a) in [("lcra", answers.lcra), ("lcho", answers.lcho)] {
+                if let Some(a) = a {
+                    if a.satisfied > a.respondents {
+                        return Err(format!(
+                            "tp09.\"{year}\".{stock}: satisfied ({}) is more than respondents ({})",
+                            a.satisfied, a.respondents
+                        ));
+                    }
+                }
             }
         }
         for (measure, _) in &self.targets {

@@ -18,8 +18,12 @@ use serde::Serialize;
 use crate::config::{Encoding, InputConfig};
 use crate::error::{Error, Result};
 
-/// The canonical columns of a case export (domain.md section 7), in order.
-pub const CANONICAL_COLUMNS: [&str; 16] = [
+/// The canonical columns of a case export (domain.md section 7), in order,
+/// then two optional ones: `household_ref` (a tenancy, customer or property
+/// reference, replaced by a keyed hash as it is read, see [`HOUSEHOLD`]) and
+/// `description` (the complaint in the resident's words, read only to infer
+/// a theme and never written anywhere).
+pub const CANONICAL_COLUMNS: [&str; 18] = [
     "case_ref",
     "record_type",
     "stage",
@@ -36,10 +40,57 @@ pub const CANONICAL_COLUMNS: [&str; 16] = [
     "compensation",
     "learning_theme",
     "learning_action",
+    "household_ref",
+    "description",
 ];
 
 /// Columns without which no row can be used.
 pub const REQUIRED_COLUMNS: [&str; 3] = ["case_ref", "received_date", "stage"];
+
+/// The column that replaces `household_ref`: a 64-bit keyed hash (SipHash
+/// with a key drawn at random for each run and never stored), so households
+/// can be compared within a run while no output can be traced back to the
+/// reference, nor linked across runs.
+pub const HOUSEHOLD: &str = "household";
+
+/// The shape of one kind of export: its canonical columns and those it cannot
+/// do without. Every export is read by the same code, so an export's quirks
+/// (BOM, encoding, headers, workbooks) are handled once.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportSchema {
+    /// What the export is, for messages ("case export").
+    pub name: &'static str,
+    pub columns: &'static [&'static str],
+    pub required: &'static [&'static str],
+}
+
+impl ExportSchema {
+    /// The canonical columns as loaded: `household_ref` arrives hashed, as
+    /// [`HOUSEHOLD`].
+    pub fn loaded_columns(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.columns.iter().map(|c| if *c == "household_ref" { HOUSEHOLD } else { *c })
+    }
+}
+
+pub const CASES: ExportSchema =
+    ExportSchema { name: "case export", columns: &CANONICAL_COLUMNS, required: &REQUIRED_COLUMNS };
+
+/// A post-complaint satisfaction survey export (domain.md section 7). `stage`
+/// is optional: without it a survey belongs to the latest stage answered by
+/// its date.
+pub const SURVEYS: ExportSchema = ExportSchema {
+    name: "survey export",
+    columns: &["case_ref", "survey_date", "score", "stage"],
+    required: &["case_ref", "survey_date", "score"],
+};
+
+/// A Housing Ombudsman determinations export (domain.md section 6): one row
+/// per finding.
+pub const DETERMINATIONS: ExportSchema = ExportSchema {
+    name: "Ombudsman export",
+    columns: &["case_ref", "determination_date", "finding", "orders", "compensation_ordered"],
+    required: &["case_ref", "determination_date", "finding"],
+};
 
 /// Which source file a row came from (index into `Loaded::files`) and its
 /// 1-based data row within that file (row 1 is the first row under the header).
@@ -72,9 +123,16 @@ pub struct Loaded {
     pub files: Vec<InputFile>,
 }
 
-/// Read and concatenate the exports.
-pub fn load(paths: &[PathBuf], input: &InputConfig) -> Result<Loaded> {
-    if paths.is_empty() {
+/// Read and concatenate the exports of one schema. `first_file_id` numbers
+/// the files after those of exports already read, so every data-quality row
+/// names its file.
+pub fn load(
+    paths: &[PathBuf],
+    input: &InputConfig,
+    schema: &ExportSchema,
+    first_file_id: usize,
+) -> Result<Loaded> {
+    if paths.is_empty() && schema.name == CASES.name {
         return Err(Error::Usage(
             "no case exports given: set input.cases in the config or pass --cases".into(),
         ));
@@ -82,29 +140,53 @@ pub fn load(paths: &[PathBuf], input: &InputConfig) -> Result<Loaded> {
     let mut frames = Vec::with_capacity(paths.len());
     let mut files = Vec::with_capacity(paths.len());
     for (file_id, path) in paths.iter().enumerate() {
-        let (frame, file) = load_one(path, input)?;
-        let frame =
-            frame.lazy().with_column(lit(file_id as u32).cast(DataType::UInt32).alias(FILE_COLUMN)).select(
-                std::iter::once(col(FILE_COLUMN))
-                    .chain([col(ROW_COLUMN), col(FIELDS_FOUND), col(FIELDS_EXPECTED)])
-                    .chain(CANONICAL_COLUMNS.iter().map(|c| col(*c)))
-                    .collect::<Vec<_>>(),
-            );
+        let (frame, file) = load_one(path, input, schema)?;
+        let file_id = (first_file_id + file_id) as u32;
+        let frame = frame.lazy().with_column(lit(file_id).cast(DataType::UInt32).alias(FILE_COLUMN)).select(
+            std::iter::once(col(FILE_COLUMN))
+                .chain([col(ROW_COLUMN), col(FIELDS_FOUND), col(FIELDS_EXPECTED)])
+                .chain(schema.loaded_columns().map(col))
+                .collect::<Vec<_>>(),
+        );
         frames.push(frame);
         files.push(file);
     }
-    let frame = concat(frames, UnionArgs::default())?.collect()?;
+    let frame = if frames.is_empty() {
+        empty_frame(schema)
+    } else {
+        concat(frames, UnionArgs::default())?.collect()?
+    };
     Ok(Loaded { frame, files })
 }
 
-fn load_one(path: &Path, input: &InputConfig) -> Result<(DataFrame, InputFile)> {
+/// The frame of a schema with no rows, for an export that is not configured.
+fn empty_frame(schema: &ExportSchema) -> DataFrame {
+    let mut columns = vec![
+        Column::new_empty(FILE_COLUMN.into(), &DataType::UInt32),
+        Column::new_empty(ROW_COLUMN.into(), &DataType::UInt32),
+        Column::new_empty(FIELDS_FOUND.into(), &DataType::UInt32),
+        Column::new_empty(FIELDS_EXPECTED.into(), &DataType::UInt32),
+    ];
+    columns.extend(schema.loaded_columns().map(|c| {
+        let dtype = if c == HOUSEHOLD { DataType::UInt64 } else { DataType::String };
+        Column::new_empty(c.into(), &dtype)
+    }));
+    DataFrame::new_infer_height(columns).expect("columns of one length")
+}
+
+fn load_one(path: &Path, input: &InputConfig, schema: &ExportSchema) -> Result<(DataFrame, InputFile)> {
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
-    load_bytes(path, bytes, input)
+    load_bytes(path, bytes, input, schema)
 }
 
 /// Read one export already in memory; `path` names it (and its extension
 /// says whether it is a workbook). The fuzz tests enter here.
-pub fn load_bytes(path: &Path, bytes: Vec<u8>, input: &InputConfig) -> Result<(DataFrame, InputFile)> {
+pub fn load_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    input: &InputConfig,
+    schema: &ExportSchema,
+) -> Result<(DataFrame, InputFile)> {
     let is_workbook = matches!(
         path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref(),
         Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
@@ -113,8 +195,11 @@ pub fn load_bytes(path: &Path, bytes: Vec<u8>, input: &InputConfig) -> Result<(D
     // parsed: it reads the same bytes and costs a fifth of a second per 300 MB.
     let (sha256, read) = std::thread::scope(|scope| {
         let hash = scope.spawn(|| crate::output::sha256_hex(&bytes));
-        let read =
-            if is_workbook { read_workbook(path, &bytes, input) } else { read_csv(path, &bytes, input) };
+        let read = if is_workbook {
+            read_workbook(path, &bytes, input, schema)
+        } else {
+            read_csv(path, &bytes, input, schema)
+        };
         (hash.join().expect("hashing does not panic"), read)
     });
     let (frame, mut file) = read?;
@@ -134,8 +219,10 @@ fn map_headers(
     path: &Path,
     headers: &[String],
     input: &InputConfig,
+    schema: &ExportSchema,
 ) -> Result<(Vec<(usize, &'static str)>, InputFile)> {
-    let wanted: Vec<(&'static str, String)> = CANONICAL_COLUMNS
+    let wanted: Vec<(&'static str, String)> = schema
+        .columns
         .iter()
         .map(|c| (*c, header_key(input.columns.get(*c).map(String::as_str).unwrap_or(c))))
         .collect();
@@ -163,7 +250,8 @@ fn map_headers(
             None => dropped.push(header.clone()),
         }
     }
-    let missing: Vec<String> = REQUIRED_COLUMNS
+    let missing: Vec<String> = schema
+        .required
         .iter()
         .filter(|r| !chosen.iter().any(|(_, c)| c == *r))
         .map(|r| match input.columns.get(*r) {
@@ -173,6 +261,9 @@ fn map_headers(
         .collect();
     if !missing.is_empty() {
         let mut message = format!("missing required column(s): {}", missing.join(", "));
+        if schema.name != CASES.name {
+            message = format!("{message} (this is read as the {})", schema.name);
+        }
         if headers.len() == 1 {
             if let Some(d) = [';', '\t', '|'].into_iter().find(|d| headers[0].contains(*d)) {
                 message.push_str(&format!(
@@ -225,7 +316,12 @@ fn decode<'a>(path: &Path, bytes: &'a [u8], encoding: Encoding) -> Result<std::b
     }
 }
 
-fn read_csv(path: &Path, bytes: &[u8], input: &InputConfig) -> Result<(DataFrame, InputFile)> {
+fn read_csv(
+    path: &Path,
+    bytes: &[u8],
+    input: &InputConfig,
+    schema: &ExportSchema,
+) -> Result<(DataFrame, InputFile)> {
     let bytes = decode(path, bytes, input.encoding)?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::input(path, "is empty: expected a header row and case rows"));
@@ -234,12 +330,12 @@ fn read_csv(path: &Path, bytes: &[u8], input: &InputConfig) -> Result<(DataFrame
         Error::input(path, format!("delimiter '{}' is not a single-byte character", input.delimiter))
     })?;
     let headers = read_header(path, &bytes, delimiter)?;
-    let (chosen, mut file) = map_headers(path, &headers, input)?;
+    let (chosen, mut file) = map_headers(path, &headers, input, schema)?;
     file.format = "csv";
     let projection: Vec<usize> = chosen.iter().map(|(i, _)| *i).collect();
     // Every column is read as text: parsing (dates, amounts, spellings) belongs
     // to validation, which can report each failure by row and column.
-    let schema: Schema = headers
+    let text_schema: Schema = headers
         .iter()
         .enumerate()
         .map(|(i, _)| Field::new(format!("c{i}").into(), DataType::String))
@@ -247,7 +343,7 @@ fn read_csv(path: &Path, bytes: &[u8], input: &InputConfig) -> Result<(DataFrame
     let ragged = ragged_rows(&bytes, delimiter, headers.len());
     let frame = CsvReadOptions::default()
         .with_has_header(true)
-        .with_schema(Some(Arc::new(schema)))
+        .with_schema(Some(Arc::new(text_schema)))
         .with_projection(Some(Arc::new(projection)))
         .with_row_index(Some(RowIndex { name: ROW_COLUMN.into(), offset: 1 }))
         .map_parse_options(|o| {
@@ -269,7 +365,7 @@ fn read_csv(path: &Path, bytes: &[u8], input: &InputConfig) -> Result<(DataFrame
             ),
         ));
     }
-    Ok((canonical_frame(frame, &chosen, &ragged.rows, headers.len() as u32)?, file))
+    Ok((canonical_frame(frame, &chosen, &ragged.rows, headers.len() as u32, schema)?, file))
 }
 
 struct Ragged {
@@ -346,6 +442,7 @@ fn canonical_frame(
     chosen: &[(usize, &'static str)],
     ragged: &[(u32, u32)],
     expected: u32,
+    schema: &ExportSchema,
 ) -> Result<DataFrame> {
     let read: Vec<String> = frame
         .get_column_names()
@@ -372,17 +469,26 @@ fn canonical_frame(
         )
         .collect()?;
     let mut exprs = vec![col(ROW_COLUMN).cast(DataType::UInt32), col(FIELDS_FOUND), col(FIELDS_EXPECTED)];
-    for canonical in CANONICAL_COLUMNS {
+    for &canonical in schema.columns {
         let expr = match chosen.iter().position(|(_, c)| *c == canonical) {
             Some(k) => col(read[k].as_str()),
             None => lit(NULL).cast(DataType::String),
         };
         exprs.push(expr.alias(canonical));
     }
-    Ok(frame.lazy().select(exprs).collect()?)
+    let mut frame = frame.lazy().select(exprs).collect()?;
+    if schema.columns.contains(&"household_ref") {
+        hash_households(&mut frame)?;
+    }
+    Ok(frame)
 }
 
-fn read_workbook(path: &Path, bytes: &[u8], input: &InputConfig) -> Result<(DataFrame, InputFile)> {
+fn read_workbook(
+    path: &Path,
+    bytes: &[u8],
+    input: &InputConfig,
+    schema: &ExportSchema,
+) -> Result<(DataFrame, InputFile)> {
     use calamine::{Data, Reader};
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| Error::input(path, format!("cannot be read as a workbook: {e}")))?;
@@ -405,7 +511,7 @@ fn read_workbook(path: &Path, bytes: &[u8], input: &InputConfig) -> Result<(Data
         .iter()
         .map(|c| cell_text(c).unwrap_or_default().trim().to_string())
         .collect();
-    let (chosen, mut file) = map_headers(path, &headers, input)?;
+    let (chosen, mut file) = map_headers(path, &headers, input, schema)?;
     file.format = "xlsx";
     let mut columns: Vec<Vec<Option<String>>> = vec![Vec::new(); chosen.len()];
     let mut row_numbers: Vec<u32> = Vec::new();
@@ -423,7 +529,38 @@ fn read_workbook(path: &Path, bytes: &[u8], input: &InputConfig) -> Result<(Data
         series.push(Column::new(format!("c{k}").into(), values));
     }
     let frame = DataFrame::new_infer_height(series)?;
-    Ok((canonical_frame(frame, &chosen, &[], headers.len() as u32)?, file))
+    Ok((canonical_frame(frame, &chosen, &[], headers.len() as u32, schema)?, file))
+}
+
+/// The key of the household hash: one per process, drawn at random, never
+/// written anywhere, so a hash means nothing outside the run that made it.
+fn household_hasher() -> &'static std::collections::hash_map::RandomState {
+    static KEY: std::sync::OnceLock<std::collections::hash_map::RandomState> = std::sync::OnceLock::new();
+    KEY.get_or_init(std::collections::hash_map::RandomState::new)
+}
+
+/// Replace `household_ref` by its keyed hash ([`HOUSEHOLD`]): the raw value
+/// goes no further than this function. References are compared trimmed and
+/// without regard to case, so "t-1001 " and "T-1001" are one household (ASCII case only).
+fn hash_households(frame: &mut DataFrame) -> Result<()> {
+    use std::hash::{BuildHasher, Hasher};
+    let key = household_hasher();
+    let refs = frame.column("household_ref")?.str()?;
+    let hashed: UInt64Chunked = refs
+        .iter()
+        .map(|r| {
+            let r = r?.trim();
+            (!r.is_empty()).then(|| {
+                let mut h = key.build_hasher();
+                r.bytes().for_each(|b| h.write_u8(b.to_ascii_lowercase()));
+                h.finish()
+            })
+        })
+        .collect();
+    let hashed = hashed.with_name(HOUSEHOLD.into()).into_column();
+    frame.replace("household_ref", hashed.clone())?;
+    frame.rename("household_ref", HOUSEHOLD.into())?;
+    Ok(())
 }
 
 /// A workbook cell as the text a CSV export would hold. Dates become ISO

@@ -211,8 +211,18 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
 /// quality and timings too.
 fn report(summary: &RunSummary, reporter: &Reporter) {
     let q = &summary.quality;
+    let others: String = q
+        .other_exports
+        .iter()
+        .map(|e| {
+            format!(
+                "; {}: {} rows read, {} used, {} excluded",
+                e.export, e.rows_read, e.rows_used, e.rows_excluded
+            )
+        })
+        .collect();
     eprintln!(
-        "redress: {} {} as of {}: {} rows read from {} file(s), {} used, {} excluded, {} with warnings; wrote {}",
+        "redress: {} {} as of {}: {} rows read from {} file(s), {} used, {} excluded, {} with warnings{others}; wrote {}",
         summary.landlord,
         summary.period.map_or("data quality".to_string(), |p| p.to_string()),
         summary.as_of,

@@ -14,7 +14,8 @@ use crate::calendar::Calendar;
 use crate::config::LoadedConfig;
 use crate::error::{Error, Result};
 use crate::ingest::{self, InputFile};
-use crate::metrics::{self, Catalogue, Cube, FigureMaker, Results};
+use crate::linked::{self, ExportQuality};
+use crate::metrics::{self, Catalogue, Cube, FigureMaker, Results, Sources};
 use crate::output::{self, Output};
 use crate::period::Granularity;
 use crate::period::Period;
@@ -63,6 +64,8 @@ pub struct DataQuality {
     pub rows_excluded: usize,
     pub rows_with_warnings: usize,
     pub problems: Vec<ProblemCount>,
+    /// The survey and Ombudsman exports, when configured.
+    pub other_exports: Vec<ExportQuality>,
 }
 
 pub struct RunSummary {
@@ -88,9 +91,19 @@ pub struct Prepared {
     pub as_of: NaiveDate,
     pub inputs: Vec<InputFile>,
     pub cases: DataFrame,
+    /// Surveys linked to their complaint stage (empty without a survey export).
+    pub surveys: DataFrame,
+    /// Ombudsman findings linked to their case (empty without an export).
+    pub determinations: DataFrame,
     pub issues: DataFrame,
     pub quality: DataQuality,
     pub timings: Timings,
+}
+
+impl Prepared {
+    pub fn sources(&self) -> Sources<'_> {
+        Sources { cases: &self.cases, surveys: &self.surveys, determinations: &self.determinations }
+    }
 }
 
 pub fn calendar_for(loaded: &LoadedConfig) -> Result<Calendar> {
@@ -119,7 +132,16 @@ pub fn prepare(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<Prepared> {
 
     let t = Instant::now();
     progress(&format!("reading {} export(s)", paths.len()));
-    let ingest::Loaded { frame, files } = ingest::load(&paths, &loaded.config.input)?;
+    let ingest::Loaded { frame, mut files } = ingest::load(&paths, &loaded.config.input, &ingest::CASES, 0)?;
+    let config = &loaded.config;
+    let (survey_paths, finding_paths) =
+        (loaded.files_of(&config.surveys), loaded.files_of(&config.ombudsman));
+    let survey_input = config.surveys.input(&config.input);
+    let finding_input = config.ombudsman.input(&config.input);
+    let surveys = ingest::load(&survey_paths, &survey_input, &ingest::SURVEYS, files.len())?;
+    files.extend(surveys.files);
+    let findings = ingest::load(&finding_paths, &finding_input, &ingest::DETERMINATIONS, files.len())?;
+    files.extend(findings.files);
     timings.read_ms = ms(t);
 
     let t = Instant::now();
@@ -133,16 +155,52 @@ pub fn prepare(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<Prepared> {
     let scheduled = timescales::schedule(validated.cases, &loaded.config.timescales, &calendar, as_of)?;
     timings.calendar_ms = ms(t);
 
-    let issues = concat([validated.issues.lazy(), scheduled.warnings.lazy()], UnionArgs::default())?
+    // Themes, repeats and the linked exports are counted with the metrics.
+    let t = Instant::now();
+    let cases = enrich(scheduled.cases, config)?;
+    let mut other_exports = Vec::new();
+    let mut issue_frames = vec![validated.issues.lazy(), scheduled.warnings.lazy()];
+    let surveys = linked::surveys(surveys.frame, &cases, &survey_input)?;
+    let determinations = linked::determinations(findings.frame, &cases, &finding_input)?;
+    if !survey_paths.is_empty() {
+        other_exports.push(surveys.quality.clone());
+    }
+    if !finding_paths.is_empty() {
+        other_exports.push(determinations.quality.clone());
+    }
+    issue_frames.push(surveys.issues.lazy());
+    issue_frames.push(determinations.issues.lazy());
+    timings.metrics_ms = ms(t);
+
+    let issues = concat(issue_frames, UnionArgs::default())?
         .sort(
             [ingest::FILE_COLUMN, ingest::ROW_COLUMN],
             SortMultipleOptions::default().with_maintain_order(true),
         )
         .collect()?;
-    let quality =
+    let mut quality =
         summarise_quality(&issues, validated.rows_read, validated.rows_excluded + scheduled.excluded)?;
+    quality.other_exports = other_exports;
     timings.total_ms = ms(started);
-    Ok(Prepared { loaded, calendar, as_of, inputs: files, cases: scheduled.cases, issues, quality, timings })
+    Ok(Prepared {
+        loaded,
+        calendar,
+        as_of,
+        inputs: files,
+        cases,
+        surveys: surveys.rows,
+        determinations: determinations.rows,
+        issues,
+        quality,
+        timings,
+    })
+}
+
+/// The columns the metrics read beyond the schedule: each case's theme
+/// (recorded or inferred) and whether it repeats a household's complaint.
+pub fn enrich(cases: DataFrame, config: &crate::config::Config) -> Result<DataFrame> {
+    let cases = crate::themes::resolve(cases, &config.themes)?;
+    crate::repeats::flag(cases, &config.repeats)
 }
 
 fn summarise_quality(issues: &DataFrame, rows_read: usize, rows_excluded: usize) -> Result<DataQuality> {
@@ -189,6 +247,7 @@ fn summarise_quality(issues: &DataFrame, rows_read: usize, rows_excluded: usize)
         rows_excluded,
         rows_with_warnings,
         problems,
+        other_exports: Vec::new(),
     })
 }
 
@@ -274,7 +333,7 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         Granularity::Month => Vec::new(),
     };
     let window = window(&period, month.as_ref());
-    let cube = Cube::build(&prepared.cases, catalogue, window)?;
+    let cube = Cube::build(prepared.sources(), catalogue, window)?;
     let maker = FigureMaker { cube: &cube, catalogue, config };
     let results = Results::compute(&maker, period);
     let monthly = match month {
@@ -287,7 +346,11 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     let open =
         metrics::results::open_cases(&prepared.cases, prepared.as_of, timescales::DUE_SOON_WORKING_DAYS)?;
     let actions = metrics::results::learning_actions(&prepared.cases, &period)?;
-    timings.metrics_ms = ms(t);
+    let (households, complaints) =
+        crate::repeats::households_with_repeats(&prepared.cases, period.start(), period.end())?;
+    let repeat_households =
+        render::RepeatHouseholds { households, complaints, window_days: config.repeats.window_days };
+    timings.metrics_ms += ms(t);
 
     let t = Instant::now();
     progress("rendering reports");
@@ -319,6 +382,8 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         quality_csv,
         actions: &actions,
         assembly: &config.customer_assembly,
+        themes: &config.themes,
+        repeat_households,
     };
     let mut outputs = render::render(&input)?;
     timings.render_ms = ms(t);

@@ -84,7 +84,7 @@ pub(crate) struct Check {
 }
 
 impl Check {
-    fn new(
+    pub(crate) fn new(
         column: &'static str,
         severity: &'static str,
         problem: impl Into<String>,
@@ -103,12 +103,12 @@ impl Check {
     }
 }
 
-fn text(column: &str) -> Expr {
+pub(crate) fn text(column: &str) -> Expr {
     let stripped = col(column).str().strip_chars(lit(NULL));
     when(stripped.clone().eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(stripped)
 }
 
-fn raw(column: &str) -> String {
+pub(crate) fn raw(column: &str) -> String {
     format!("raw_{column}")
 }
 
@@ -117,7 +117,7 @@ fn spelling_key(e: Expr) -> Expr {
 }
 
 /// Map spellings to canonical values; unknown spellings become null.
-fn canonical(e: Expr, table: &[(&str, &[&str])]) -> Expr {
+pub(crate) fn canonical(e: Expr, table: &[(&str, &[&str])]) -> Expr {
     let key = spelling_key(e);
     table.iter().rev().fold(lit(NULL).cast(DataType::String), |otherwise, (value, spellings)| {
         let list = Series::new("spellings".into(), spellings.to_vec());
@@ -131,7 +131,7 @@ fn strptime(format: &str) -> StrptimeOptions {
 
 /// Parse a date column written `dd/mm/yyyy` (or with `-` or `.`) or ISO.
 /// A time part ("14:32", "T09:00:00") is ignored: only the day matters.
-fn parse_date(e: Expr, format: DateFormat) -> Expr {
+pub(crate) fn parse_date(e: Expr, format: DateFormat) -> Expr {
     let day = e.str().replace(lit(r"[T ].*$"), lit(""), false);
     // The year must have four digits: "06/01/25" is refused, never read as
     // the year 25.
@@ -150,12 +150,88 @@ fn parse_date(e: Expr, format: DateFormat) -> Expr {
     }
 }
 
-fn date_hint(format: DateFormat) -> &'static str {
+pub(crate) fn date_hint(format: DateFormat) -> &'static str {
     match format {
         DateFormat::Auto => "dd/mm/yyyy or yyyy-mm-dd",
         DateFormat::Uk => "dd/mm/yyyy",
         DateFormat::Iso => "yyyy-mm-dd",
     }
+}
+
+/// Pounds as exports write them: "£1,250.00", "1250", "75", "-£50.00".
+/// Anything else ("1.250,00", "1e3", "NaN") is not an amount: null.
+pub(crate) fn money(text: Expr) -> Expr {
+    let stripped = text.str().replace_all(lit(r"\s|GBP|gbp"), lit(""), false);
+    let well_formed = stripped.clone().str().contains(lit(r"^-?£?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$"), true);
+    when(well_formed)
+        .then(stripped.str().replace_all(lit(r"[£,]"), lit(""), false))
+        .otherwise(lit(NULL).cast(DataType::String))
+        .cast(DataType::Float64)
+}
+
+/// Data-quality rows found by checks written in Rust, for the small exports
+/// (surveys, Ombudsman) whose rules need a look at the case rows. Same shape
+/// as [`Validated::issues`].
+#[derive(Default)]
+pub(crate) struct IssueList {
+    file: Vec<u32>,
+    row: Vec<u32>,
+    case_ref: Vec<String>,
+    column: Vec<&'static str>,
+    value: Vec<String>,
+    problem: Vec<String>,
+    severity: Vec<&'static str>,
+    kind: Vec<&'static str>,
+}
+
+impl IssueList {
+    /// One problem; `kind` is the problem in general terms for the summary,
+    /// `detail` (if any) is appended for this row.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn push(
+        &mut self,
+        (file, row): (u32, u32),
+        case_ref: &str,
+        column: &'static str,
+        value: &str,
+        severity: &'static str,
+        kind: &'static str,
+        detail: Option<String>,
+    ) {
+        self.file.push(file);
+        self.row.push(row);
+        self.case_ref.push(case_ref.to_string());
+        self.column.push(column);
+        self.value.push(value.to_string());
+        self.problem.push(match detail {
+            Some(d) => format!("{kind} {d}"),
+            None => kind.to_string(),
+        });
+        self.severity.push(severity);
+        self.kind.push(kind);
+    }
+
+    pub(crate) fn errors(&self) -> usize {
+        self.severity.iter().filter(|s| **s == ERROR).count()
+    }
+
+    pub(crate) fn frame(self) -> Result<DataFrame> {
+        Ok(DataFrame::new_infer_height(vec![
+            Column::new(FILE_COLUMN.into(), self.file),
+            Column::new(ROW_COLUMN.into(), self.row),
+            Column::new("case_ref".into(), self.case_ref),
+            Column::new("column".into(), self.column),
+            Column::new("value".into(), self.value),
+            Column::new("problem".into(), self.problem),
+            Column::new("severity".into(), self.severity),
+            Column::new("kind".into(), self.kind),
+        ])?)
+    }
+}
+
+/// The case columns read as text (the household arrives already hashed).
+fn text_columns() -> impl Iterator<Item = &'static str> {
+    crate::ingest::CANONICAL_COLUMNS.into_iter().filter(|c| *c != "household_ref")
 }
 
 pub const DATE_COLUMNS: [&str; 4] =
@@ -164,7 +240,7 @@ pub const DATE_COLUMNS: [&str; 4] =
 /// Parse every column; keep the trimmed text as `raw_<column>` for reporting.
 fn parse(raw_frame: LazyFrame, config: &Config) -> LazyFrame {
     let fmt = config.input.date_format;
-    let text_columns = crate::ingest::CANONICAL_COLUMNS.map(|c| text(c).alias(raw(c)));
+    let text_columns: Vec<Expr> = text_columns().map(|c| text(c).alias(raw(c))).collect();
     let mut lf = raw_frame.with_columns(text_columns);
     let record_type = when(col(raw("record_type")).is_null())
         .then(lit("complaint"))
@@ -172,23 +248,17 @@ fn parse(raw_frame: LazyFrame, config: &Config) -> LazyFrame {
     let stock_type = when(col(raw("stock_type")).is_null())
         .then(lit("LCRA"))
         .otherwise(canonical(col(raw("stock_type")), STOCK_TYPE_SPELLINGS));
-    // Pounds as exports write them: "£1,250.00", "1250", "75", "-£50.00".
-    // Anything else ("1.250,00", "1e3", "NaN") is not an amount.
-    let stripped = col(raw("compensation")).str().replace_all(lit(r"\s|GBP|gbp"), lit(""), false);
-    let well_formed = stripped.clone().str().contains(lit(r"^-?£?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$"), true);
-    let amount = when(well_formed)
-        .then(stripped.str().replace_all(lit(r"[£,]"), lit(""), false))
-        .otherwise(lit(NULL).cast(DataType::String));
     let mut parsed = vec![
         record_type.alias("record_type"),
         col(raw("stage")).str().extract(lit(r"(\d+)"), 1).cast(DataType::Int32).alias("stage"),
         canonical(col(raw("outcome")), OUTCOME_SPELLINGS).alias("outcome"),
         stock_type.alias("stock_type"),
-        amount.cast(DataType::Float64).alias("compensation"),
+        money(col(raw("compensation"))).alias("compensation"),
         col(raw("case_ref")).alias("case_ref"),
         col(raw("refusal_reason")).alias("refusal_reason"),
         col(raw("learning_theme")).alias("learning_theme"),
         col(raw("learning_action")).alias("learning_action"),
+        col(raw("description")).alias("description"),
     ];
     for c in ["service_area", "category", "channel"] {
         parsed.push(col(raw(c)).fill_null(lit(NOT_RECORDED)).alias(c));
@@ -424,7 +494,7 @@ pub fn validate(
     // its values is checked or echoed: in a shifted row they may belong to a
     // personal-data column.
     let blank =
-        crate::ingest::CANONICAL_COLUMNS.iter().fold(lit(true), |acc, c| acc.and(col(raw(c)).is_null()));
+        text_columns().fold(col(crate::ingest::HOUSEHOLD).is_null(), |acc, c| acc.and(col(raw(c)).is_null()));
     let well_shaped = col(FIELDS_FOUND).is_null();
     let mut error_checks = vec![
         Check {
@@ -537,6 +607,8 @@ pub fn validate(
             col("compensation").fill_null(lit(0.0)),
             col("learning_theme"),
             col("learning_action"),
+            col(crate::ingest::HOUSEHOLD),
+            col("description"),
         ])
         .collect()?;
     let rows_excluded = rows_read - cases.height();

@@ -53,12 +53,7 @@ fn shots() -> PathBuf {
 #[test]
 fn every_report_passes_axe_at_wcag_2_2_aa_and_reflows() {
     let wd = Workdir::new();
-    for name in ["landlord.toml", "cases.csv"] {
-        wd.create(
-            &format!("sample-data/{name}"),
-            std::fs::read(project().join("sample-data").join(name)).unwrap(),
-        );
-    }
+    wd.sample();
     wd.run(&["run"]);
     let dir = wd.path("reports/2026-27-Q2");
     let files: Vec<PathBuf> =

@@ -115,7 +115,7 @@ fn apply(mut bytes: Vec<u8>, m: &Mutation) -> Vec<u8> {
 fn run_front_half(bytes: Vec<u8>, config: &Config) {
     let calendar = Calendar::embedded(Division::EnglandAndWales, &[]).unwrap();
     let as_of = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
-    match ingest::load_bytes(Path::new("fuzz.csv"), bytes, &config.input) {
+    match ingest::load_bytes(Path::new("fuzz.csv"), bytes.clone(), &config.input, &ingest::CASES) {
         Err(Error::Input { .. }) => {}
         Err(other) => panic!("ingest gave a non-input error: {other}"),
         Ok((frame, file)) => {
@@ -133,8 +133,37 @@ fn run_front_half(bytes: Vec<u8>, config: &Config) {
                 validate::validate(frame, &["fuzz.csv".into()], config, &calendar, as_of).expect("validate");
             assert_eq!(v.rows_read, v.cases.height() + v.rows_excluded);
             let s = timescales::schedule(v.cases, &config.timescales, &calendar, as_of).expect("schedule");
+            let cases = redress::pipeline::enrich(s.cases, config).expect("themes and repeats");
+            // The same bytes as a survey and an Ombudsman export: refused
+            // with an input error, or checked row by row without a panic.
+            let linked = |schema: &ingest::ExportSchema| {
+                let frame =
+                    match ingest::load_bytes(Path::new("fuzz.csv"), bytes.clone(), &config.input, schema) {
+                        Ok((frame, _)) => frame
+                            .lazy()
+                            .with_column(
+                                polars::prelude::lit(0u32)
+                                    .cast(polars::prelude::DataType::UInt32)
+                                    .alias(ingest::FILE_COLUMN),
+                            )
+                            .collect()
+                            .unwrap(),
+                        Err(Error::Input { .. }) => {
+                            ingest::load(&[], &config.input, schema, 0).unwrap().frame
+                        }
+                        Err(other) => panic!("ingest gave a non-input error: {other}"),
+                    };
+                frame
+            };
+            let surveys =
+                redress::linked::surveys(linked(&ingest::SURVEYS), &cases, &config.input).expect("surveys");
+            let findings =
+                redress::linked::determinations(linked(&ingest::DETERMINATIONS), &cases, &config.input)
+                    .expect("determinations");
             let window = (NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(), as_of);
-            metrics::Cube::build(&s.cases, metrics::Catalogue::embedded(), window).expect("cube");
+            let sources =
+                metrics::Sources { cases: &cases, surveys: &surveys.rows, determinations: &findings.rows };
+            metrics::Cube::build(sources, metrics::Catalogue::embedded(), window).expect("cube");
         }
     }
 }

@@ -6,13 +6,21 @@ mod workdir;
 
 use workdir::{files_below, project, Workdir};
 
+/// Every file the generator writes, relative to its output folder.
+const SAMPLE_FILES: [&str; 9] = [
+    "landlord.toml",
+    "cases.csv",
+    "surveys.csv",
+    "ombudsman.csv",
+    "self-assessment.toml",
+    "governing-body-response.md",
+    "evidence/complaints-policy.md",
+    "evidence/board-minutes-2026-06.md",
+    "evidence/staff-training-log.md",
+];
+
 fn copy_sample(wd: &Workdir) {
-    for name in ["landlord.toml", "cases.csv"] {
-        wd.create(
-            &format!("sample-data/{name}"),
-            std::fs::read(project().join("sample-data").join(name)).unwrap(),
-        );
-    }
+    wd.sample();
 }
 
 #[test]
@@ -53,7 +61,8 @@ fn run_with_no_arguments_reports_the_sample_landlords_latest_quarter() {
 fn committed_sample_is_what_the_generator_makes() {
     let wd = Workdir::new();
     wd.run(&["sample", "--rows", "5000", "--seed", "2026", "--out", "made"]);
-    for name in ["landlord.toml", "cases.csv"] {
+    assert_eq!(files_below(&wd.path("made")).len(), SAMPLE_FILES.len());
+    for name in SAMPLE_FILES {
         let made = std::fs::read(wd.path(&format!("made/{name}"))).unwrap();
         let committed = std::fs::read(project().join("sample-data").join(name)).unwrap();
         assert!(
@@ -74,7 +83,16 @@ fn no_personal_data_from_the_export_reaches_any_output() {
 
     let mut reader = csv::Reader::from_path(wd.path("s/cases.csv")).unwrap();
     let headers = reader.headers().unwrap().clone();
-    let personal = ["Customer Name", "Address", "Postcode", "Email", "Phone", "Case Notes"];
+    let personal = [
+        "Customer Name",
+        "Address",
+        "Postcode",
+        "Email",
+        "Phone",
+        "Case Notes",
+        "Tenancy Reference",
+        "Complaint Summary",
+    ];
     let idx: Vec<usize> = personal
         .iter()
         .map(|p| headers.iter().position(|h| h.trim_start_matches('\u{feff}') == *p).unwrap())
@@ -87,6 +105,14 @@ fn no_personal_data_from_the_export_reaches_any_output() {
             if v.len() >= 6 {
                 values.insert(v.to_string());
             }
+        }
+    }
+    // Survey respondents' names.
+    let mut surveys = csv::Reader::from_path(wd.path("s/surveys.csv")).unwrap();
+    for record in surveys.records() {
+        let v = record.unwrap().get(4).unwrap_or("").trim().to_string();
+        if v.len() >= 6 {
+            values.insert(v);
         }
     }
     assert!(values.len() > 1000, "expected many personal values, got {}", values.len());

@@ -22,13 +22,14 @@ pub const EMBEDDED_QUERIES: &str = include_str!("../../queries/metrics.toml");
 pub const STREAMS: [&str; 7] =
     ["stage1", "stage2", "complaints", "compliment", "suggestion", "enquiry", "feedback"];
 /// The columns figures are broken down by; `all` is the whole landlord.
-pub const BREAKDOWNS: [&str; 6] =
-    ["all", "stock_type", "service_area", "category", "channel", "learning_theme"];
+pub const BREAKDOWNS: [&str; 7] =
+    ["all", "stock_type", "service_area", "category", "channel", "learning_theme", "refusal_reason"];
 /// The breakdowns a measure gets when it lists none.
 pub const DEFAULT_BREAKDOWNS: [&str; 5] = ["all", "stock_type", "service_area", "category", "channel"];
-/// Breakdowns counted together in one fine group-by; learning themes are
-/// counted apart so the fine cube stays small.
+/// Breakdowns counted together in one fine group-by; learning themes and
+/// refusal reasons are counted apart so the fine cube stays small.
 const FINE_COLUMNS: [&str; 4] = ["stock_type", "service_area", "category", "channel"];
+const APART_COLUMNS: [&str; 2] = ["learning_theme", "refusal_reason"];
 pub const ALL: &str = "All";
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
@@ -36,13 +37,50 @@ pub const ALL: &str = "All";
 pub enum PeriodBy {
     ReceivedDate,
     RespondedDate,
+    /// Counts over the survey export (linked to its complaints).
+    SurveyDate,
+    /// Counts over the Ombudsman export (linked to its cases).
+    DeterminationDate,
 }
 
 impl PeriodBy {
+    const ALL: [PeriodBy; 4] =
+        [PeriodBy::ReceivedDate, PeriodBy::RespondedDate, PeriodBy::SurveyDate, PeriodBy::DeterminationDate];
+
     fn column(self) -> &'static str {
         match self {
             PeriodBy::ReceivedDate => "received_date",
             PeriodBy::RespondedDate => "responded_date",
+            PeriodBy::SurveyDate => "survey_date",
+            PeriodBy::DeterminationDate => "determination_date",
+        }
+    }
+
+    /// The export whose rows the count reads.
+    fn source(self) -> &'static str {
+        match self {
+            PeriodBy::ReceivedDate | PeriodBy::RespondedDate => "cases",
+            PeriodBy::SurveyDate => "surveys",
+            PeriodBy::DeterminationDate => "ombudsman",
+        }
+    }
+}
+
+/// The frames counts are made from: the prepared cases and the linked survey
+/// and Ombudsman rows (empty when those exports are not configured).
+#[derive(Clone, Copy)]
+pub struct Sources<'a> {
+    pub cases: &'a DataFrame,
+    pub surveys: &'a DataFrame,
+    pub determinations: &'a DataFrame,
+}
+
+impl Sources<'_> {
+    fn of(&self, basis: PeriodBy) -> &DataFrame {
+        match basis.source() {
+            "cases" => self.cases,
+            "surveys" => self.surveys,
+            _ => self.determinations,
         }
     }
 }
@@ -269,16 +307,24 @@ fn month_expr(date: &str) -> Expr {
 impl Cube {
     /// Count every row once per period-defining date, for dates in `window`:
     /// one fine group-by per date, rolled up to each breakdown in polars.
-    pub fn build(cases: &DataFrame, catalogue: &Catalogue, window: (NaiveDate, NaiveDate)) -> Result<Cube> {
+    pub fn build(sources: Sources, catalogue: &Catalogue, window: (NaiveDate, NaiveDate)) -> Result<Cube> {
         let n_counts = catalogue.counts.len();
         let mut cube = Cube { cells: HashMap::new(), n_counts };
-        let base = cases.clone().lazy().with_column(stream_expr().alias("stream"));
-        for basis in [PeriodBy::ReceivedDate, PeriodBy::RespondedDate] {
+        for basis in PeriodBy::ALL {
             let members: Vec<usize> =
                 (0..n_counts).filter(|i| catalogue.counts[*i].period_by == basis).collect();
             if members.is_empty() {
                 continue;
             }
+            let frame = sources.of(basis);
+            // A linked export lacks the case-only breakdowns: they count as not recorded.
+            let missing: Vec<Expr> = FINE_COLUMNS
+                .iter()
+                .chain(APART_COLUMNS.iter())
+                .filter(|c| frame.column(c).is_err())
+                .map(|c| lit(NULL).cast(DataType::String).alias(*c))
+                .collect();
+            let base = frame.clone().lazy().with_columns(missing).with_column(stream_expr().alias("stream"));
             let mut aggs = Vec::with_capacity(members.len());
             for &i in &members {
                 let c = &catalogue.counts[i];
@@ -287,7 +333,12 @@ impl Cube {
                 base.clone().limit(0).select([condition.clone()]).collect().map_err(|e| {
                     Error::config(
                         "queries/metrics.toml",
-                        format!("count {}: where = \"{}\": {e}", c.id, c.condition),
+                        format!(
+                            "count {}: where = \"{}\" (over the {} rows): {e}",
+                            c.id,
+                            c.condition,
+                            basis.source()
+                        ),
                     )
                 })?;
                 let value = match &c.sum {
@@ -304,13 +355,18 @@ impl Cube {
             let fine_keys: Vec<Expr> =
                 ["month", "stream"].iter().chain(FINE_COLUMNS.iter()).map(|c| col(*c)).collect();
             let fine = in_window.clone().group_by(fine_keys).agg(aggs.clone()).collect()?;
-            let theme = in_window
-                .group_by([col("month"), col("stream"), col("learning_theme")])
-                .agg(aggs)
-                .collect()?;
+            let mut apart = HashMap::new();
+            for c in APART_COLUMNS {
+                let counted = in_window
+                    .clone()
+                    .group_by([col("month"), col("stream"), col(c)])
+                    .agg(aggs.clone())
+                    .collect()?;
+                apart.insert(c, counted);
+            }
             let resum: Vec<Expr> = members.iter().map(|i| col(format!("c{i}")).sum()).collect();
             for breakdown in BREAKDOWNS {
-                let source = if breakdown == "learning_theme" { &theme } else { &fine };
+                let source = apart.get(breakdown).unwrap_or(&fine);
                 let group = if breakdown == "all" { lit(ALL) } else { col(breakdown) };
                 let rolled = source
                     .clone()

@@ -57,14 +57,21 @@ pub fn rag(value: Option<f64>, target: f64, better: Better, margin: f64) -> Rag 
     }
 }
 
-/// Complaints responded to in the period by the learning theme recorded at
-/// closure, against the previous period.
+/// Complaints responded to in the period by learning theme (recorded at
+/// closure, or inferred from the taxonomy), against the previous period and
+/// the periods before it (see [`crate::themes::is_emerging`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct ThemeRow {
     pub theme: String,
     pub count: f64,
+    /// Of `count`: themes recorded by the officer, and inferred from the taxonomy.
+    pub recorded: f64,
+    pub inferred: f64,
     pub previous: f64,
     pub change: f64,
+    /// The average count over the `emerging_lookback` periods before.
+    pub average_before: f64,
+    pub emerging: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -186,8 +193,13 @@ fn targets(config: &Config, catalogue: &Catalogue, figures: &[Figure], period: &
 
 fn themes(maker: &FigureMaker, period: &Period, previous: &Period) -> Vec<ThemeRow> {
     let Some(m) = maker.catalogue.measure("responded") else { return Vec::new() };
+    let inferred = maker.catalogue.measure("theme_inferred");
+    let config = &maker.config.themes;
     let months = |p: &Period| month_index(p.start())..=month_index(p.end());
     let (now, before) = (months(period), months(previous));
+    let count = |measure, p: &Period, g: &str| {
+        maker.figure(measure, "complaints", &months(p), "", p.financial_year(), "learning_theme", g).numerator
+    };
     let mut groups = maker.cube.groups(&now, "learning_theme");
     groups.extend(maker.cube.groups(&before, "learning_theme"));
     groups.sort();
@@ -196,13 +208,21 @@ fn themes(maker: &FigureMaker, period: &Period, previous: &Period) -> Vec<ThemeR
         .into_iter()
         .filter(|g| g != crate::validate::NOT_RECORDED && g != ALL)
         .map(|g| {
-            let count = maker
-                .figure(m, "complaints", &now, "", period.financial_year(), "learning_theme", &g)
-                .numerator;
-            let previous = maker
-                .figure(m, "complaints", &before, "", previous.financial_year(), "learning_theme", &g)
-                .numerator;
-            ThemeRow { theme: g, count, previous, change: count - previous }
+            let n = count(m, period, &g);
+            let last = count(m, previous, &g);
+            let history: Vec<f64> =
+                (1..=config.emerging_lookback as i32).map(|k| count(m, &period.back(k), &g)).collect();
+            let inferred = inferred.map(|i| count(i, period, &g)).unwrap_or(0.0);
+            ThemeRow {
+                emerging: crate::themes::is_emerging(n, &history, config),
+                average_before: super::round(history.iter().sum::<f64>() / history.len().max(1) as f64, 1),
+                theme: g,
+                count: n,
+                recorded: n - inferred,
+                inferred,
+                previous: last,
+                change: n - last,
+            }
         })
         .filter(|r| r.count > 0.0 || r.previous > 0.0)
         .collect();

@@ -317,11 +317,19 @@ pub fn breakdown(results: &Results, breakdown: &str, caption: &str, header: &str
     t
 }
 
-pub fn themes(results: &Results) -> Table {
+pub fn themes(results: &Results, lookback: u32) -> Table {
+    let before = format!("Average of the {lookback} before");
     let mut t = Table::new(
         format!("Learning themes of complaints closed in {} (top 10)", results.period.label()),
         "Theme",
-        &[(&results.period.label(), true), (&results.previous.label(), true), ("Change", true)],
+        &[
+            (&results.period.label(), true),
+            ("Of which inferred", true),
+            (&results.previous.label(), true),
+            ("Change", true),
+            (&before, true),
+            ("Emerging", false),
+        ],
     );
     for r in results.themes.iter().take(10) {
         let change =
@@ -330,12 +338,80 @@ pub fn themes(results: &Results) -> Table {
             r.theme.clone(),
             vec![
                 Cell::number(format::count(r.count)),
+                Cell::number(format::count(r.inferred)),
                 Cell::number(format::count(r.previous)),
                 Cell::number(change),
+                Cell::number(format::one_place(r.average_before)),
+                Cell::text(if r.emerging { "Emerging" } else { "" }),
             ],
         );
     }
-    t.empty = "No learning themes were recorded.".into();
+    t.empty = "No learning themes were recorded or inferred.".into();
+    t
+}
+
+/// Each measure of a figure id list as rows, the report period by a
+/// breakdown's groups as columns would be too wide: rows are groups.
+pub fn by_group(
+    results: &Results,
+    breakdown: &str,
+    caption: &str,
+    header: &str,
+    columns: &[(&str, &str)],
+) -> Table {
+    let cols: Vec<(&str, bool)> = columns.iter().map(|(l, _)| (*l, true)).collect();
+    let mut t = Table::new(caption, header, &cols);
+    let (_, first) = columns[0];
+    let mut groups: Vec<(String, f64)> =
+        results.by_group(first, breakdown).iter().map(|f| (f.group.clone(), f.numerator)).collect();
+    groups.retain(|(_, n)| *n > 0.0);
+    groups.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    for (g, _) in groups {
+        let cells = columns
+            .iter()
+            .map(|(_, id)| Cell::figure(results.by_group(id, breakdown).into_iter().find(|f| f.group == g)))
+            .collect();
+        t.row(g, cells);
+    }
+    t.row("All", columns.iter().map(|(_, id)| Cell::figure(results.figure(id, &results.period))).collect());
+    t
+}
+
+/// The Ombudsman's findings in the period, one row per finding.
+pub fn findings(results: &Results) -> Table {
+    let mut t = Table::new(
+        format!("Housing Ombudsman findings determined in {}", results.period.label()),
+        "Finding",
+        &[
+            (&results.period.label(), true),
+            (&results.previous.label(), true),
+            (&results.same_period_last_year.label(), true),
+        ],
+    );
+    for (finding, _) in crate::linked::FINDING_SPELLINGS {
+        let id = format!("complaints_finding_{}", finding.replace(' ', "_"));
+        let mut label = finding.to_string();
+        label[..1].make_ascii_uppercase();
+        t.row(
+            label,
+            [results.period, results.previous, results.same_period_last_year]
+                .iter()
+                .map(|p| Cell::figure(results.figure(&id, p)))
+                .collect(),
+        );
+    }
+    for (label, id) in [
+        ("Maladministration rate", "complaints_maladministration_rate_pct"),
+        ("Compensation ordered", "complaints_ombudsman_compensation_gbp"),
+    ] {
+        t.row(
+            label,
+            [results.period, results.previous, results.same_period_last_year]
+                .iter()
+                .map(|p| Cell::figure(results.figure(id, p)))
+                .collect(),
+        );
+    }
     t
 }
 

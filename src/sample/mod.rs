@@ -60,36 +60,56 @@ pub struct SampleSummary {
     pub files: Vec<PathBuf>,
 }
 
-/// Writes `out_dir/cases.csv` and `out_dir/landlord.toml`, creating `out_dir`.
+/// Writes `out_dir/cases.csv`, `surveys.csv`, `ombudsman.csv`, the
+/// self-assessment files and `landlord.toml`, creating `out_dir`.
 pub fn generate(opts: &SampleOptions, out_dir: &Path) -> Result<SampleSummary> {
-    std::fs::create_dir_all(out_dir)
+    std::fs::create_dir_all(out_dir.join("evidence"))
         .map_err(|source| Error::Write { path: out_dir.to_path_buf(), source })?;
-    let cases_path = out_dir.join("cases.csv");
+    let paths = ["cases.csv", "surveys.csv", "ombudsman.csv"].map(|n| out_dir.join(n));
     let toml_path = out_dir.join("landlord.toml");
 
     let calendar = Calendar::embedded(Division::EnglandAndWales, &closure_days())?;
-    let file =
-        File::create(&cases_path).map_err(|source| Error::Write { path: cases_path.clone(), source })?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
-    out.write_all(b"\xEF\xBB\xBF").map_err(|source| Error::Write { path: cases_path.clone(), source })?;
-    let mut csv = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
+    let open = |path: &PathBuf| -> Result<csv::Writer<BufWriter<File>>> {
+        let file = File::create(path).map_err(|source| Error::Write { path: path.clone(), source })?;
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        out.write_all(b"\xEF\xBB\xBF").map_err(|source| Error::Write { path: path.clone(), source })?;
+        Ok(csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out))
+    };
+    let (mut cases, mut surveys, mut findings) = (open(&paths[0])?, open(&paths[1])?, open(&paths[2])?);
 
     let mut gen = Generator::new(opts, &calendar);
-    let counts = gen.run(&mut csv).map_err(|e| match e {
-        GenError::Csv(e) => Error::Write { path: cases_path.clone(), source: e.into() },
+    let counts = gen.run(&mut cases, &mut surveys, &mut findings).map_err(|e| match e {
+        GenError::Csv(e) => Error::Write { path: out_dir.to_path_buf(), source: e.into() },
         GenError::Lib(e) => e,
     })?;
-    let out = csv.into_inner().map_err(|e| Error::Write {
-        path: cases_path.clone(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
-    out.into_inner().map_err(|e| Error::Write { path: cases_path.clone(), source: e.into_error() })?;
+    for (writer, path) in [cases, surveys, findings].into_iter().zip(&paths) {
+        let out = writer
+            .into_inner()
+            .map_err(|e| Error::Write { path: path.clone(), source: std::io::Error::other(e.to_string()) })?;
+        out.into_inner().map_err(|e| Error::Write { path: path.clone(), source: e.into_error() })?;
+    }
 
     std::fs::write(&toml_path, landlord_toml(counts.complaint_rows))
         .map_err(|source| Error::Write { path: toml_path.clone(), source })?;
-
-    Ok(SampleSummary { rows: counts.rows, files: vec![cases_path, toml_path] })
+    let mut files: Vec<PathBuf> = paths.to_vec();
+    files.push(toml_path);
+    for (name, text) in SELF_ASSESSMENT_FILES {
+        let path = out_dir.join(name);
+        std::fs::write(&path, text).map_err(|source| Error::Write { path: path.clone(), source })?;
+        files.push(path);
+    }
+    Ok(SampleSummary { rows: counts.rows, files })
 }
+
+/// The sample landlord's Code self-assessment, the board's response and the
+/// evidence documents the self-assessment links to.
+const SELF_ASSESSMENT_FILES: [(&str, &str); 5] = [
+    ("self-assessment.toml", include_str!("self-assessment.toml")),
+    ("governing-body-response.md", include_str!("governing-body-response.md")),
+    ("evidence/complaints-policy.md", include_str!("evidence/complaints-policy.md")),
+    ("evidence/board-minutes-2026-06.md", include_str!("evidence/board-minutes-2026-06.md")),
+    ("evidence/staff-training-log.md", include_str!("evidence/staff-training-log.md")),
+];
 
 // ---- fixed dates ----------------------------------------------------------
 
@@ -147,7 +167,74 @@ fn landlord_toml(complaint_rows: usize) -> String {
 
 // ---- vocabulary -------------------------------------------------------------
 
-pub(crate) const HEADER: [&str; 22] = [
+/// How many recent complainants a repeat complaint is drawn from.
+const RECENT_COMPLAINANTS: usize = 600;
+
+/// How residents describe what went wrong, by service area (Repairs first);
+/// the theme taxonomy reads these where no learning theme was recorded.
+const SUMMARIES: [&[&str]; 9] = [
+    &[
+        "repair still not fixed after two visits",
+        "nobody turned up for the appointment",
+        "black mould coming back in the bedroom",
+        "waiting for repair to the roof since winter",
+        "leak from the flat above",
+    ],
+    &[
+        "no reply to emails about the tenancy",
+        "not kept informed about the transfer",
+        "officer was rude on the phone",
+    ],
+    &[
+        "noise from neighbours late at night",
+        "anti-social behaviour reported many times",
+        "no update on the ASB case",
+    ],
+    &["rent account shows the wrong balance", "arrears letter sent in error"],
+    &["grounds not maintained", "communal area not cleaned for weeks"],
+    &["adaptation delayed", "no update on the adaptation request"],
+    &["contractor left the site unsafe", "damp patches after the works"],
+    &["boiler still not fixed", "gas engineer did not turn up"],
+    &["service charge seems wrong", "no reply about the service charge breakdown"],
+];
+
+/// Post-complaint survey scores (1-5) by outcome: upheld, partial, not upheld.
+const SCORE_WEIGHTS: [[(u8, u32); 5]; 3] = [
+    [(1, 6), (2, 6), (3, 10), (4, 34), (5, 44)],
+    [(1, 12), (2, 12), (3, 20), (4, 32), (5, 24)],
+    [(1, 30), (2, 22), (3, 20), (4, 18), (5, 10)],
+];
+
+/// Ombudsman findings as the Ombudsman's casework export spells them.
+const FINDINGS: [(&str, u32); 8] = [
+    ("Severe maladministration", 3),
+    ("Maladministration", 26),
+    ("Service Failure", 12),
+    ("Partial maladministration", 2),
+    ("Reasonable Redress", 16),
+    ("No maladministration", 28),
+    ("Outside Jurisdiction", 10),
+    ("Withdrawn", 3),
+];
+
+pub(crate) const SURVEY_HEADER: [&str; 5] = [
+    "Case Reference",
+    "Survey Date",
+    "Complaint Stage",
+    "How satisfied were you with how we handled your complaint? (1-5)",
+    "Respondent",
+];
+
+pub(crate) const OMBUDSMAN_HEADER: [&str; 6] = [
+    "HOS Reference",
+    "Landlord Reference",
+    "Determination Date",
+    "Finding",
+    "Orders",
+    "Compensation Ordered (£)",
+];
+
+pub(crate) const HEADER: [&str; 24] = [
     "Case Reference",
     "Record Type",
     "Complaint Stage",
@@ -170,6 +257,8 @@ pub(crate) const HEADER: [&str; 22] = [
     "Email",
     "Phone",
     "Case Notes",
+    "Tenancy Reference",
+    "Complaint Summary",
 ];
 
 const F_REF: usize = 0;
@@ -194,6 +283,8 @@ const F_POSTCODE: usize = 18;
 const F_EMAIL: usize = 19;
 const F_PHONE: usize = 20;
 const F_NOTES: usize = 21;
+const F_TENANCY: usize = 22;
+const F_SUMMARY: usize = 23;
 
 const REPAIRS: usize = 0;
 const GAS: usize = 7;
@@ -719,6 +810,8 @@ enum Tenure {
 /// The resident behind a case, kept compact so stage 2 rows repeat it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Person {
+    /// The tenancy: `TEN-000123` in the export.
+    household: u32,
     first: u8,
     last: u8,
     flat: u8,
@@ -922,7 +1015,14 @@ struct Generator<'a> {
     rows: usize,
     faulty_rate: f64,
     dates: DateText,
-    fields: [String; 22],
+    fields: [String; 24],
+    /// Survey and Ombudsman rows made as complaints close, written after
+    /// the case row that caused them.
+    pending_surveys: Vec<[String; 5]>,
+    pending_findings: Vec<[String; 6]>,
+    /// Recent complainants, some of whom complain again.
+    recent: VecDeque<Person>,
+    households: u32,
     pending_faults: VecDeque<Fault>,
     pending_warnings: VecDeque<Warning>,
     fault_turn: usize,
@@ -948,6 +1048,10 @@ impl<'a> Generator<'a> {
             faulty_rate,
             dates: DateText::new(),
             fields: Default::default(),
+            pending_surveys: Vec::new(),
+            pending_findings: Vec::new(),
+            recent: VecDeque::new(),
+            households: 0,
             pending_faults: VecDeque::new(),
             pending_warnings: VecDeque::new(),
             fault_turn: 0,
@@ -963,8 +1067,15 @@ impl<'a> Generator<'a> {
         }
     }
 
-    fn run<W: Write>(&mut self, csv: &mut csv::Writer<W>) -> std::result::Result<Counts, GenError> {
+    fn run<W: Write>(
+        &mut self,
+        csv: &mut csv::Writer<W>,
+        surveys: &mut csv::Writer<W>,
+        findings: &mut csv::Writer<W>,
+    ) -> std::result::Result<Counts, GenError> {
         csv.write_record(HEADER)?;
+        surveys.write_record(SURVEY_HEADER)?;
+        findings.write_record(OMBUDSMAN_HEADER)?;
         let mut schedule = DaySchedule::new(self.cal)?;
         for slot in 0..self.rows {
             let day = schedule.day(slot, self.rows);
@@ -1000,6 +1111,12 @@ impl<'a> Generator<'a> {
                 csv.write_record(&self.fields)?;
             }
             self.counts.rows += 1;
+            for row in self.pending_surveys.drain(..) {
+                surveys.write_record(&row)?;
+            }
+            for row in self.pending_findings.drain(..) {
+                findings.write_record(&row)?;
+            }
         }
         Ok(self.counts)
     }
@@ -1058,7 +1175,23 @@ impl<'a> Generator<'a> {
         } else {
             pick(rng, &CHANNELS)
         };
-        let person = self.new_person();
+        // About one complaint in eight comes from a household that
+        // complained in the last year or so.
+        let person = match self.recent.len() {
+            n if complaint && n > 20 && self.rng.random::<f64>() < 0.125 => {
+                self.recent[self.rng.random_range(0..n)]
+            }
+            _ => {
+                let p = self.new_person();
+                if complaint {
+                    self.recent.push_back(p);
+                    if self.recent.len() > RECENT_COMPLAINANTS {
+                        self.recent.pop_front();
+                    }
+                }
+                p
+            }
+        };
         let (ref_year, ref_seq) = if complaint {
             Self::next_ref(&mut self.complaint_seq, day.year())
         } else {
@@ -1078,9 +1211,12 @@ impl<'a> Generator<'a> {
     }
 
     fn new_person(&mut self) -> Person {
+        self.households += 1;
+        let household = self.households;
         let rng = &mut self.rng;
         let town = rng.random_range(0..TOWNS.len());
         Person {
+            household,
             first: rng.random_range(0..FIRST_NAMES.len()) as u8,
             last: rng.random_range(0..LAST_NAMES.len()) as u8,
             flat: if rng.random::<f64>() < 0.18 { rng.random_range(1..40u8) } else { 0 },
@@ -1591,6 +1727,8 @@ impl<'a> Generator<'a> {
         }
         self.write_case_columns(case);
         self.write_notes(case, 0);
+        self.write_summary(case);
+        self.follow_up(case, stage, sim);
     }
 
     /// Area, category, channel, tenure and the personal-data columns.
@@ -1622,6 +1760,103 @@ impl<'a> Generator<'a> {
         );
         push_email(&mut f[F_EMAIL], p, false);
         push_phone(&mut f[F_PHONE], p, false);
+        // A few rows (mostly contacts from non-tenants) carry no tenancy.
+        if p.household % 23 != 0 {
+            let _ = write!(f[F_TENANCY], "TEN-{:06}", p.household);
+        }
+    }
+
+    /// The resident's own account of the complaint, sometimes naming them.
+    fn write_summary(&mut self, case: &Case) {
+        let rng = &mut self.rng;
+        if rng.random::<f64>() < 0.15 {
+            return;
+        }
+        let options = SUMMARIES[case.area as usize];
+        let text = options[rng.random_range(0..options.len())];
+        let s = &mut self.fields[F_SUMMARY];
+        if rng.random::<f64>() < 0.3 {
+            let _ = write!(s, "{} says the ", FIRST_NAMES[case.person.first as usize]);
+        } else {
+            s.push_str("The ");
+        }
+        s.push_str(text);
+    }
+
+    /// A closed complaint may bring a satisfaction survey and, at stage 2,
+    /// an Ombudsman determination months later (dated no later than the run
+    /// date, as a real export would be).
+    fn follow_up(&mut self, case: &Case, stage: u8, sim: &StageSim) {
+        let (Some(responded), Some(outcome)) = (sim.responded, sim.outcome) else { return };
+        let decided = match outcome {
+            Outcome::Upheld => 0,
+            Outcome::Partial => 1,
+            Outcome::NotUpheld => 2,
+            _ => return,
+        };
+        let reference = format!("CMP-{}-{:06}", case.ref_year, case.ref_seq);
+        let rng = &mut self.rng;
+        if rng.random::<f64>() < 0.3 {
+            let day = responded + chrono::Days::new(rng.random_range(2..30u64));
+            if day <= AS_OF {
+                let score = SCORE_WEIGHTS[decided][pick(rng, &SCORE_WEIGHTS[decided])].0;
+                let r = rng.random::<f64>();
+                let score_text = match (score, r) {
+                    (_, r) if r < 0.004 => "N/A".to_string(),
+                    (5, r) if r < 0.2 => "5 - Very satisfied".to_string(),
+                    (1, r) if r < 0.2 => "1 - Very dissatisfied".to_string(),
+                    (s, _) => s.to_string(),
+                };
+                let reference = if rng.random::<f64>() < 0.003 {
+                    format!("CMP-{}-{:06}", case.ref_year, 900_000 + case.ref_seq)
+                } else {
+                    reference.clone()
+                };
+                let stage_text =
+                    if rng.random::<f64>() < 0.3 { String::new() } else { format!("Stage {stage}") };
+                let p = &case.person;
+                let name = format!("{} {}", FIRST_NAMES[p.first as usize], LAST_NAMES[p.last as usize]);
+                self.pending_surveys.push([
+                    reference.clone(),
+                    day.format("%d/%m/%Y").to_string(),
+                    stage_text,
+                    score_text,
+                    name,
+                ]);
+            }
+        }
+        let rng = &mut self.rng;
+        if stage == 2 && rng.random::<f64>() < 0.06 {
+            let day = responded + chrono::Days::new(rng.random_range(120..330u64));
+            if day <= AS_OF {
+                let hos = format!("2{:08}", rng.random_range(0..100_000_000u32));
+                for _ in 0..if rng.random::<f64>() < 0.3 { 2 } else { 1 } {
+                    let finding = FINDINGS[pick(rng, &FINDINGS)].0;
+                    let adverse = matches!(
+                        finding,
+                        "Severe maladministration" | "Maladministration" | "Service Failure"
+                    );
+                    let (orders, amount) = if adverse {
+                        let pounds = rng.random_range(1..30u32) * 50;
+                        (
+                            "Apology from a senior manager; compensation; review of case handling"
+                                .to_string(),
+                            format!("£{pounds}.00"),
+                        )
+                    } else {
+                        (String::new(), String::new())
+                    };
+                    self.pending_findings.push([
+                        hos.clone(),
+                        reference.clone(),
+                        day.format("%d/%m/%Y").to_string(),
+                        finding.to_string(),
+                        orders,
+                        amount,
+                    ]);
+                }
+            }
+        }
     }
 
     /// Free-text notes mentioning the resident. `kind` is the record type
@@ -1848,7 +2083,11 @@ mod tests {
     fn bom_header_crlf_and_multiline_fields() {
         let (dir, summary) = gen(20_000, 1, 0.004);
         assert_eq!(summary.rows, 20_000);
-        assert_eq!(summary.files, vec![dir.path().join("cases.csv"), dir.path().join("landlord.toml")]);
+        let names: Vec<&str> = ["cases.csv", "surveys.csv", "ombudsman.csv", "landlord.toml"]
+            .into_iter()
+            .chain(SELF_ASSESSMENT_FILES.iter().map(|(n, _)| *n))
+            .collect();
+        assert_eq!(summary.files, names.iter().map(|n| dir.path().join(n)).collect::<Vec<_>>());
         let bytes = std::fs::read(dir.path().join("cases.csv")).unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
         let header = format!("{}\r\n", HEADER.join(","));

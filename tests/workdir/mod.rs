@@ -30,6 +30,16 @@ impl Workdir {
         path
     }
 
+    /// Copy the bundled sample (every file `redress sample` writes) into
+    /// `sample-data/`, where `redress run` with no arguments looks.
+    pub fn sample(&self) {
+        let from = project().join("sample-data");
+        for path in files_below(&from) {
+            let relative = path.strip_prefix(&from).unwrap().to_str().unwrap().to_string();
+            self.create(&format!("sample-data/{relative}"), std::fs::read(&path).unwrap());
+        }
+    }
+
     /// Copy every file of `tests/fixtures/<name>` (not sub-folders) into `<into>`.
     pub fn fixture(&self, name: &str, into: &str) -> PathBuf {
         let from = project().join("tests/fixtures").join(name);

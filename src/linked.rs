@@ -1,0 +1,410 @@
+//! The exports that refer to cases: post-complaint satisfaction surveys and
+//! Housing Ombudsman determinations. Each row is checked, then linked to its
+//! complaint so it can be counted by stage, service area and stock type like
+//! any case. These exports are small (one row per survey or finding), so
+//! their rules are written row by row.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::config::InputConfig;
+use crate::error::Result;
+use crate::ingest::{FIELDS_EXPECTED, FIELDS_FOUND, FILE_COLUMN, ROW_COLUMN};
+use crate::validate::{
+    canonical, date_hint, money, parse_date, raw, text, IssueList, ERROR, NOT_RECORDED, WARNING,
+};
+
+/// Ombudsman findings (domain.md section 6), in canonical spelling.
+pub const FINDING_SPELLINGS: &[(&str, &[&str])] = &[
+    ("severe maladministration", &["severemaladministration", "severemaladmin"]),
+    ("maladministration", &["maladministration", "maladmin", "maladministrationfound"]),
+    ("service failure", &["servicefailure"]),
+    ("partial maladministration", &["partialmaladministration", "partialmaladmin"]),
+    ("reasonable redress", &["reasonableredress", "redress"]),
+    ("no maladministration", &["nomaladministration", "nomaladmin", "nomaladministrationfound"]),
+    ("outside jurisdiction", &["outsidejurisdiction", "outofjurisdiction", "nojurisdiction"]),
+    ("withdrawn", &["withdrawn"]),
+];
+
+/// The case columns a linked row carries, so it can be broken down like a case.
+const CASE_COLUMNS: [&str; 5] = ["stock_type", "service_area", "category", "channel", "learning_theme"];
+
+/// What checking and linking one kind of export gave.
+pub struct Linked {
+    /// Usable rows with the case columns of their complaint.
+    pub rows: DataFrame,
+    /// Data-quality rows, in the shape of `Validated::issues`.
+    pub issues: DataFrame,
+    pub quality: ExportQuality,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportQuality {
+    pub export: &'static str,
+    pub rows_read: usize,
+    pub rows_used: usize,
+    pub rows_excluded: usize,
+}
+
+/// The complaint rows of the cases an export refers to, by reference.
+struct CaseIndex {
+    rows: DataFrame,
+    by_ref: HashMap<String, Vec<(i32, Option<NaiveDate>, IdxSize)>>,
+}
+
+impl CaseIndex {
+    fn new(cases: &DataFrame, refs: &StringChunked) -> Result<CaseIndex> {
+        let wanted = refs.clone().into_series().drop_nulls().unique()?;
+        let rows = cases
+            .clone()
+            .lazy()
+            .filter(
+                col("record_type")
+                    .eq(lit("complaint"))
+                    .and(col("case_ref").is_in(lit(wanted).implode(false), false)),
+            )
+            .select(
+                [col("case_ref"), col("stage"), col("responded_date")]
+                    .into_iter()
+                    .chain(CASE_COLUMNS.map(col))
+                    .collect::<Vec<_>>(),
+            )
+            .collect()?;
+        let mut by_ref: HashMap<String, Vec<(i32, Option<NaiveDate>, IdxSize)>> = HashMap::new();
+        let (r, s) = (rows.column("case_ref")?.str()?, rows.column("stage")?.i32()?);
+        let responded: Vec<Option<NaiveDate>> =
+            rows.column("responded_date")?.date()?.as_date_iter().collect();
+        for i in 0..rows.height() {
+            if let (Some(r), Some(s)) = (r.get(i), s.get(i)) {
+                by_ref.entry(r.to_string()).or_default().push((s, responded[i], i as IdxSize));
+            }
+        }
+        Ok(CaseIndex { rows, by_ref })
+    }
+
+    fn stages(&self, case_ref: &str) -> &[(i32, Option<NaiveDate>, IdxSize)] {
+        self.by_ref.get(case_ref).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The case columns of the given complaint rows (None: not linked).
+    fn columns(&self, picks: &[Option<IdxSize>]) -> Result<Vec<Column>> {
+        let idx: IdxCa = picks.iter().copied().collect();
+        let taken = self.rows.select(CASE_COLUMNS)?.take(&idx)?;
+        Ok(CASE_COLUMNS
+            .iter()
+            .map(|c| {
+                let column = taken.column(c).expect("selected");
+                let filled = column.str().expect("text").apply(|v| Some(v.unwrap_or(NOT_RECORDED).into()));
+                let filled = if *c == "learning_theme" {
+                    // A missing theme stays missing (it is not a theme).
+                    column.str().expect("text").clone()
+                } else {
+                    filled
+                };
+                filled.with_name((*c).into()).into_column()
+            })
+            .collect())
+    }
+}
+
+fn strings(frame: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+    Ok(frame.column(name)?.str()?.iter().map(|v| v.map(str::to_string)).collect())
+}
+
+/// The row's position, and whether it is blank or of the wrong shape (then
+/// none of its values is read).
+fn shape_problem(
+    frame: &DataFrame,
+    i: usize,
+    columns: &[&str],
+) -> Result<Option<(&'static str, Option<String>)>> {
+    if let Some(found) = frame.column(FIELDS_FOUND)?.u32()?.get(i) {
+        let expected = frame.column(FIELDS_EXPECTED)?.u32()?.get(i).unwrap_or(0);
+        return Ok(Some((
+            "wrong number of fields (an unquoted comma or line break?): row not read",
+            Some(format!("({found} fields where the header has {expected})")),
+        )));
+    }
+    let mut blank = true;
+    for c in columns {
+        blank &= frame.column(&raw(c))?.str()?.get(i).is_none();
+    }
+    Ok(blank.then_some(("blank row", None)))
+}
+
+/// Check the survey rows and link each to the complaint stage it is about.
+///
+/// A survey names its stage, or else belongs to the highest stage of its
+/// case answered on or before the survey date (failing that, the highest
+/// stage). Scores are 1 to 5; "5 - Very satisfied" reads as 5.
+pub fn surveys(raw_frame: DataFrame, cases: &DataFrame, input: &InputConfig) -> Result<Linked> {
+    let columns = crate::ingest::SURVEYS.columns;
+    let parsed = raw_frame
+        .lazy()
+        .with_columns(columns.iter().map(|c| text(c).alias(raw(c))).collect::<Vec<_>>())
+        .with_columns([
+            parse_date(col(raw("survey_date")), input.date_format).alias("survey_date"),
+            col(raw("score")).str().extract(lit(r"^([1-5])(?:\D|$)"), 1).cast(DataType::Int32).alias("score"),
+            col(raw("stage"))
+                .str()
+                .extract(lit(r"(?i)^(?:stage\s*)?([12])$"), 1)
+                .cast(DataType::Int32)
+                .alias("stage"),
+        ])
+        .collect()?;
+    let refs = parsed.column(&raw("case_ref"))?.str()?.clone();
+    let index = CaseIndex::new(cases, &refs)?;
+    let (file, row) = (parsed.column(FILE_COLUMN)?.u32()?, parsed.column(ROW_COLUMN)?.u32()?);
+    let date: Vec<Option<NaiveDate>> = parsed.column("survey_date")?.date()?.as_date_iter().collect();
+    let (score, stage) = (parsed.column("score")?.i32()?, parsed.column("stage")?.i32()?);
+    let (raw_date, raw_score, raw_stage) = (
+        strings(&parsed, &raw("survey_date"))?,
+        strings(&parsed, &raw("score"))?,
+        strings(&parsed, &raw("stage"))?,
+    );
+
+    let mut issues = IssueList::default();
+    let mut seen: HashMap<(String, i32), u32> = HashMap::new();
+    let mut keep: Vec<(usize, i32, IdxSize)> = Vec::new();
+    for i in 0..parsed.height() {
+        let at = (file.get(i).unwrap_or(0), row.get(i).unwrap_or(0));
+        if let Some((kind, detail)) = shape_problem(&parsed, i, columns)? {
+            issues.push(at, "", "(row)", "", ERROR, kind, detail);
+            continue;
+        }
+        let case_ref = refs.get(i).unwrap_or("");
+        let before = issues.errors();
+        if case_ref.is_empty() {
+            issues.push(at, "", "case_ref", "", ERROR, "missing case reference", None);
+        }
+        let day = date[i];
+        match (&raw_date[i], day) {
+            (None, _) => issues.push(at, case_ref, "survey_date", "", ERROR, "missing survey date", None),
+            (Some(v), None) => issues.push(
+                at,
+                case_ref,
+                "survey_date",
+                v,
+                ERROR,
+                "not a valid date",
+                Some(format!("in {} form", date_hint(input.date_format))),
+            ),
+            _ => {}
+        }
+        if score.get(i).is_none() {
+            let v = raw_score[i].as_deref().unwrap_or("");
+            issues.push(at, case_ref, "score", v, ERROR, "not a score from 1 to 5", None);
+        }
+        if raw_stage[i].is_some() && stage.get(i).is_none() {
+            issues.push(
+                at,
+                case_ref,
+                "stage",
+                raw_stage[i].as_deref().unwrap_or(""),
+                ERROR,
+                "unknown stage",
+                Some("(expected 1 or 2)".into()),
+            );
+        }
+        if issues.errors() > before {
+            continue;
+        }
+        let stages = index.stages(case_ref);
+        if stages.is_empty() {
+            issues.push(
+                at,
+                case_ref,
+                "case_ref",
+                case_ref,
+                ERROR,
+                "survey for a case not in the case export(s): not counted",
+                None,
+            );
+            continue;
+        }
+        let day = day.expect("checked");
+        let pick = match stage.get(i) {
+            Some(s) => stages.iter().find(|(st, ..)| *st == s).copied(),
+            None => stages
+                .iter()
+                .filter(|(_, responded, _)| responded.is_some_and(|r| r <= day))
+                .max_by_key(|(s, ..)| *s)
+                .or_else(|| stages.iter().max_by_key(|(s, ..)| *s))
+                .copied(),
+        };
+        let Some((s, _, idx)) = pick else {
+            let v = raw_stage[i].as_deref().unwrap_or("");
+            issues.push(
+                at,
+                case_ref,
+                "stage",
+                v,
+                ERROR,
+                "survey for a stage the case does not have: not counted",
+                None,
+            );
+            continue;
+        };
+        if let Some(first) = seen.get(&(case_ref.to_string(), s)) {
+            issues.push(
+                at,
+                case_ref,
+                "case_ref",
+                &format!("{case_ref} / stage {s}"),
+                ERROR,
+                "duplicate survey for the same case and stage",
+                Some(format!("(row {first} is used)")),
+            );
+            continue;
+        }
+        seen.insert((case_ref.to_string(), s), at.1);
+        keep.push((i, s, idx));
+    }
+    let take: IdxCa = keep.iter().map(|(i, ..)| Some(*i as IdxSize)).collect();
+    let mut out = parsed.select([FILE_COLUMN, ROW_COLUMN, "survey_date", "score"])?.take(&take)?;
+    out.with_column(Column::new(
+        "case_ref".into(),
+        keep.iter().map(|(i, ..)| refs.get(*i).unwrap_or("")).collect::<Vec<_>>(),
+    ))?;
+    out.with_column(Column::new("record_type".into(), vec!["complaint"; keep.len()]))?;
+    out.with_column(Column::new("stage".into(), keep.iter().map(|(_, s, _)| *s).collect::<Vec<i32>>()))?;
+    for c in index.columns(&keep.iter().map(|(.., idx)| Some(*idx)).collect::<Vec<_>>())? {
+        out.with_column(c)?;
+    }
+    let rows_read = parsed.height();
+    let rows_excluded = rows_read - out.height();
+    Ok(Linked {
+        rows: out,
+        issues: issues.frame()?,
+        quality: ExportQuality {
+            export: "surveys",
+            rows_read,
+            rows_used: rows_read - rows_excluded,
+            rows_excluded,
+        },
+    })
+}
+
+/// Check the Ombudsman's findings and link each to its case where the
+/// reference matches (the case's latest stage gives the service area). A
+/// finding whose case is not in the exports still counts, with its service
+/// area "Not recorded", and is listed as a warning.
+pub fn determinations(raw_frame: DataFrame, cases: &DataFrame, input: &InputConfig) -> Result<Linked> {
+    let columns = crate::ingest::DETERMINATIONS.columns;
+    let parsed = raw_frame
+        .lazy()
+        .with_columns(columns.iter().map(|c| text(c).alias(raw(c))).collect::<Vec<_>>())
+        .with_columns([
+            parse_date(col(raw("determination_date")), input.date_format).alias("determination_date"),
+            canonical(col(raw("finding")), FINDING_SPELLINGS).alias("finding"),
+            money(col(raw("compensation_ordered"))).alias("compensation_ordered"),
+            col(raw("orders")).is_not_null().alias("has_orders"),
+        ])
+        .collect()?;
+    let refs = parsed.column(&raw("case_ref"))?.str()?.clone();
+    let index = CaseIndex::new(cases, &refs)?;
+    let (file, row) = (parsed.column(FILE_COLUMN)?.u32()?, parsed.column(ROW_COLUMN)?.u32()?);
+    let date: Vec<Option<NaiveDate>> = parsed.column("determination_date")?.date()?.as_date_iter().collect();
+    let (finding, amount) = (parsed.column("finding")?.str()?, parsed.column("compensation_ordered")?.f64()?);
+    let (raw_date, raw_finding, raw_amount) = (
+        strings(&parsed, &raw("determination_date"))?,
+        strings(&parsed, &raw("finding"))?,
+        strings(&parsed, &raw("compensation_ordered"))?,
+    );
+    let mut issues = IssueList::default();
+    let mut keep: Vec<(usize, Option<IdxSize>)> = Vec::new();
+    for i in 0..parsed.height() {
+        let at = (file.get(i).unwrap_or(0), row.get(i).unwrap_or(0));
+        if let Some((kind, detail)) = shape_problem(&parsed, i, columns)? {
+            issues.push(at, "", "(row)", "", ERROR, kind, detail);
+            continue;
+        }
+        let case_ref = refs.get(i).unwrap_or("");
+        let before = issues.errors();
+        if case_ref.is_empty() {
+            issues.push(at, "", "case_ref", "", ERROR, "missing case reference", None);
+        }
+        match (&raw_date[i], date[i]) {
+            (None, _) => {
+                issues.push(at, case_ref, "determination_date", "", ERROR, "missing determination date", None)
+            }
+            (Some(v), None) => issues.push(
+                at,
+                case_ref,
+                "determination_date",
+                v,
+                ERROR,
+                "not a valid date",
+                Some(format!("in {} form", date_hint(input.date_format))),
+            ),
+            _ => {}
+        }
+        match (&raw_finding[i], finding.get(i)) {
+            (None, _) => issues.push(at, case_ref, "finding", "", ERROR, "missing finding", None),
+            (Some(v), None) => issues.push(at, case_ref, "finding", v, ERROR, "unknown finding", Some("(expected one of the Ombudsman's findings: severe maladministration, maladministration, service failure, partial maladministration, reasonable redress, no maladministration, outside jurisdiction, withdrawn)".into())),
+            _ => {}
+        }
+        match (&raw_amount[i], amount.get(i)) {
+            (Some(v), None) => {
+                issues.push(at, case_ref, "compensation_ordered", v, ERROR, "not an amount of money", None)
+            }
+            (Some(v), Some(a)) if a < 0.0 => {
+                issues.push(at, case_ref, "compensation_ordered", v, ERROR, "negative amount", None)
+            }
+            _ => {}
+        }
+        if issues.errors() > before {
+            continue;
+        }
+        let latest = index.stages(case_ref).iter().max_by_key(|(s, ..)| *s).map(|(.., idx)| *idx);
+        if latest.is_none() {
+            issues.push(
+                at,
+                case_ref,
+                "case_ref",
+                case_ref,
+                WARNING,
+                "determination for a case not in the case export(s): counted without a service area",
+                None,
+            );
+        }
+        keep.push((i, latest));
+    }
+    let take: IdxCa = keep.iter().map(|(i, _)| Some(*i as IdxSize)).collect();
+    let rows_read = parsed.height();
+    let mut out = parsed
+        .clone()
+        .lazy()
+        .select([
+            col(FILE_COLUMN),
+            col(ROW_COLUMN),
+            col(raw("case_ref")).alias("case_ref"),
+            col("determination_date"),
+            col("finding"),
+            col("compensation_ordered").fill_null(lit(0.0)),
+            col("has_orders"),
+        ])
+        .collect()?
+        .take(&take)?;
+    // Determinations follow the complaints process: counted in the
+    // `complaints` stream (as stage 2, its last stage).
+    out.with_column(Column::new("record_type".into(), vec!["complaint"; keep.len()]))?;
+    out.with_column(Column::new("stage".into(), vec![2i32; keep.len()]))?;
+    for c in index.columns(&keep.iter().map(|(_, idx)| *idx).collect::<Vec<_>>())? {
+        out.with_column(c)?;
+    }
+    let rows_excluded = rows_read - out.height();
+    Ok(Linked {
+        rows: out,
+        issues: issues.frame()?,
+        quality: ExportQuality {
+            export: "ombudsman",
+            rows_read,
+            rows_used: rows_read - rows_excluded,
+            rows_excluded,
+        },
+    })
+}
