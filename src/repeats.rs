@@ -5,6 +5,9 @@
 //! itself never gets this far, and the hash never leaves the run: only counts
 //! are published.
 
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::config::RepeatsConfig;
@@ -30,17 +33,10 @@ pub fn flag(cases: DataFrame, config: &RepeatsConfig) -> Result<DataFrame> {
     let mut issue = vec![false; n];
     if cases.column(HOUSEHOLD)?.null_count() < n {
         let window = i64::from(config.window_days);
-        let within = |earlier: Expr| {
-            earlier
-                .clone()
-                .is_not_null()
-                .and((col("received_date") - earlier).dt().total_days(false).lt_eq(lit(window)))
-        };
-        let previous = |keys: &[&str]| {
-            col("received_date").shift(lit(1)).over(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
-        };
-        // Only the counted rows, and only the columns the rule reads, are sorted.
-        let flagged = cases
+        // Only the counted rows, and only the columns the rule reads, are
+        // sorted; one pass in date order then remembers each household's (and
+        // each household and category's) latest complaint.
+        let sorted = cases
             .clone()
             .lazy()
             .with_row_index("index", None)
@@ -57,18 +53,23 @@ pub fn flag(cases: DataFrame, config: &RepeatsConfig) -> Result<DataFrame> {
                 ["received_date", "file_id", "row"],
                 SortMultipleOptions::default().with_maintain_order(true),
             )
-            .select([
-                col("index"),
-                within(previous(&[HOUSEHOLD])?).alias("repeat"),
-                within(previous(&[HOUSEHOLD, "category"])?).alias("issue"),
-            ])
             .collect()?;
-        let index = flagged.column("index")?.idx()?;
-        let (r, i) = (flagged.column("repeat")?.bool()?, flagged.column("issue")?.bool()?);
-        for k in 0..flagged.height() {
-            let at = index.get(k).expect("row index") as usize;
-            repeat[at] = r.get(k).unwrap_or(false);
-            issue[at] = i.get(k).unwrap_or(false);
+        let index = sorted.column("index")?.idx()?;
+        let days: Vec<Option<NaiveDate>> = sorted.column("received_date")?.date()?.as_date_iter().collect();
+        let household = sorted.column(HOUSEHOLD)?.u64()?;
+        let category = sorted.column("category")?.str()?;
+        let mut last: HashMap<u64, NaiveDate> = HashMap::new();
+        let mut last_same: HashMap<(u64, &str), NaiveDate> = HashMap::new();
+        let within = |earlier: Option<&NaiveDate>, day: NaiveDate| {
+            earlier.is_some_and(|e| (day - *e).num_days() <= window)
+        };
+        for k in 0..sorted.height() {
+            let (Some(at), Some(day), Some(h)) = (index.get(k), days[k], household.get(k)) else { continue };
+            let c = category.get(k).unwrap_or("");
+            repeat[at as usize] = within(last.get(&h), day);
+            issue[at as usize] = within(last_same.get(&(h, c)), day);
+            last.insert(h, day);
+            last_same.insert((h, c), day);
         }
     }
     let mut cases = cases.lazy().with_column(household_known().alias("household_known")).collect()?;
@@ -107,7 +108,6 @@ pub fn households_with_repeats(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

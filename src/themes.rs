@@ -22,7 +22,8 @@ const SEARCHED: [&str; 3] = ["category", "description", "learning_action"];
 fn pattern(phrases: &[String]) -> String {
     let words: Vec<String> =
         phrases.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).map(regex::escape).collect();
-    format!(r"(?i)\b(?:{})", words.join("|"))
+    // An ASCII word boundary: the Unicode one keeps the regex off its fast engines.
+    format!(r"(?i)(?-u:\b)(?:{})", words.join("|"))
 }
 
 /// The theme a column's text suggests: the first taxonomy theme with a match.
@@ -41,22 +42,39 @@ fn inferred_from(column: &str, config: &ThemesConfig) -> Expr {
 /// Fill `learning_theme` where the officer left it blank, from the taxonomy,
 /// and add `theme_source` (recorded, inferred, or null when neither).
 pub fn resolve(cases: DataFrame, config: &ThemesConfig) -> Result<DataFrame> {
-    let inferred = coalesce(&SEARCHED.map(|c| inferred_from(c, config)));
-    let source = when(col("learning_theme").is_not_null())
-        .then(lit(RECORDED))
-        .when(col("learning_theme").is_null().and(inferred.clone().is_not_null()))
-        .then(lit(INFERRED))
-        .otherwise(lit(NULL).cast(DataType::String));
-    if cases.column("learning_theme")?.null_count() == 0 {
-        return Ok(cases.lazy().with_column(source.alias("theme_source")).collect()?);
+    let n = cases.height();
+    let blank = cases.column("learning_theme")?.null_count();
+    let mut theme: Vec<Option<String>> = Vec::new();
+    let mut source: Vec<Option<&'static str>> = Vec::new();
+    if blank > 0 {
+        // The regexes run only over the rows without a recorded theme, and
+        // only over the columns they read; the answers are put back by index.
+        let inferred = cases
+            .clone()
+            .lazy()
+            .with_row_index("index", None)
+            .filter(col("learning_theme").is_null())
+            .select([col("index"), coalesce(&SEARCHED.map(|c| inferred_from(c, config))).alias("inferred")])
+            .collect()?;
+        let recorded = cases.column("learning_theme")?.str()?;
+        theme = recorded.iter().map(|t| t.map(str::to_string)).collect();
+        source = recorded.iter().map(|t| t.map(|_| RECORDED)).collect();
+        let (index, found) = (inferred.column("index")?.idx()?, inferred.column("inferred")?.str()?);
+        for k in 0..inferred.height() {
+            if let (Some(at), Some(t)) = (index.get(k), found.get(k)) {
+                theme[at as usize] = Some(t.to_string());
+                source[at as usize] = Some(INFERRED);
+            }
+        }
     }
-    Ok(cases
-        .lazy()
-        .with_columns([
-            source.alias("theme_source"),
-            coalesce(&[col("learning_theme"), inferred]).alias("learning_theme"),
-        ])
-        .collect()?)
+    let mut cases = cases;
+    if blank > 0 {
+        cases.with_column(Column::new("learning_theme".into(), theme))?;
+        cases.with_column(Column::new("theme_source".into(), source))?;
+    } else {
+        cases.with_column(Column::new("theme_source".into(), vec![RECORDED; n]))?;
+    }
+    Ok(cases)
 }
 
 /// A theme is emerging when this period's count is at least `min_count` and
