@@ -132,11 +132,6 @@ pub fn load(
     schema: &ExportSchema,
     first_file_id: usize,
 ) -> Result<Loaded> {
-    if paths.is_empty() && schema.name == CASES.name {
-        return Err(Error::Usage(
-            "no case exports given: set input.cases in the config or pass --cases".into(),
-        ));
-    }
     let mut frames = Vec::with_capacity(paths.len());
     let mut files = Vec::with_capacity(paths.len());
     for (file_id, path) in paths.iter().enumerate() {
@@ -260,10 +255,7 @@ fn map_headers(
         })
         .collect();
     if !missing.is_empty() {
-        let mut message = format!("missing required column(s): {}", missing.join(", "));
-        if schema.name != CASES.name {
-            message = format!("{message} (this is read as the {})", schema.name);
-        }
+        let mut message = format!("missing required column(s): {} of a {}", missing.join(", "), schema.name);
         if headers.len() == 1 {
             if let Some(d) = [';', '\t', '|'].into_iter().find(|d| headers[0].contains(*d)) {
                 message.push_str(&format!(

@@ -89,24 +89,24 @@ impl CaseIndex {
         self.by_ref.get(case_ref).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// The case columns of the given complaint rows (None: not linked).
+    /// The case columns of the given complaint rows (None: not linked). A
+    /// row not linked has its breakdowns "Not recorded" and no theme.
     fn columns(&self, picks: &[Option<IdxSize>]) -> Result<Vec<Column>> {
         let idx: IdxCa = picks.iter().copied().collect();
-        let taken = self.rows.select(CASE_COLUMNS)?.take(&idx)?;
-        Ok(CASE_COLUMNS
-            .iter()
-            .map(|c| {
-                let column = taken.column(c).expect("selected");
-                let filled = column.str().expect("text").apply(|v| Some(v.unwrap_or(NOT_RECORDED).into()));
-                let filled = if *c == "learning_theme" {
-                    // A missing theme stays missing (it is not a theme).
-                    column.str().expect("text").clone()
-                } else {
-                    filled
-                };
-                filled.with_name((*c).into()).into_column()
-            })
-            .collect())
+        let taken = self
+            .rows
+            .select(CASE_COLUMNS)?
+            .take(&idx)?
+            .lazy()
+            .with_columns(
+                CASE_COLUMNS
+                    .iter()
+                    .filter(|c| **c != "learning_theme")
+                    .map(|c| col(*c).fill_null(lit(NOT_RECORDED)))
+                    .collect::<Vec<_>>(),
+            )
+            .collect()?;
+        Ok(taken.columns().to_vec())
     }
 }
 
@@ -114,25 +114,72 @@ fn strings(frame: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
     Ok(frame.column(name)?.str()?.iter().map(|v| v.map(str::to_string)).collect())
 }
 
-/// The row's position, and whether it is blank or of the wrong shape (then
-/// none of its values is read).
-fn shape_problem(
-    frame: &DataFrame,
-    i: usize,
-    columns: &[&str],
-) -> Result<Option<(&'static str, Option<String>)>> {
-    if let Some(found) = frame.column(FIELDS_FOUND)?.u32()?.get(i) {
-        let expected = frame.column(FIELDS_EXPECTED)?.u32()?.get(i).unwrap_or(0);
-        return Ok(Some((
-            "wrong number of fields (an unquoted comma or line break?): row not read",
-            Some(format!("({found} fields where the header has {expected})")),
-        )));
+/// The export's columns as trimmed text (`raw_<column>`), its own parsed
+/// columns, and `shape`: why the row cannot be read at all (wrong number of
+/// fields, or blank), or null. None of such a row's values is read.
+fn parse_export(raw_frame: DataFrame, columns: &[&str], parsed: Vec<Expr>) -> Result<DataFrame> {
+    let blank = columns.iter().fold(lit(true), |acc, c| acc.and(col(raw(c)).is_null()));
+    let shape = when(col(FIELDS_FOUND).is_not_null())
+        .then(concat_str(
+            [
+                lit("("),
+                col(FIELDS_FOUND).cast(DataType::String),
+                lit(" fields where the header has "),
+                col(FIELDS_EXPECTED).cast(DataType::String),
+                lit(")"),
+            ],
+            "",
+            false,
+        ))
+        .when(blank)
+        .then(lit(""))
+        .otherwise(lit(NULL).cast(DataType::String));
+    Ok(raw_frame
+        .lazy()
+        .with_columns(columns.iter().map(|c| text(c).alias(raw(c))).collect::<Vec<_>>())
+        .with_columns(parsed)
+        .with_column(shape.alias("shape"))
+        .collect()?)
+}
+
+/// Report a row that cannot be read; true when there was one.
+fn unreadable(issues: &mut IssueList, at: (u32, u32), shape: Option<&str>) -> bool {
+    match shape {
+        None => false,
+        Some("") => {
+            issues.push(at, "", "(row)", "", ERROR, "blank row", None);
+            true
+        }
+        Some(fields) => {
+            let kind = "wrong number of fields (an unquoted comma or line break?): row not read";
+            issues.push(at, "", "(row)", "", ERROR, kind, Some(fields.to_string()));
+            true
+        }
     }
-    let mut blank = true;
-    for c in columns {
-        blank &= frame.column(&raw(c))?.str()?.get(i).is_none();
+}
+
+/// What every linked export reads first: the positions, the reference (and
+/// the complaints it names), and each row's shape.
+struct Rows<'a> {
+    file: &'a UInt32Chunked,
+    row: &'a UInt32Chunked,
+    refs: &'a StringChunked,
+    shape: &'a StringChunked,
+}
+
+impl<'a> Rows<'a> {
+    fn of(parsed: &'a DataFrame) -> Result<Rows<'a>> {
+        Ok(Rows {
+            file: parsed.column(FILE_COLUMN)?.u32()?,
+            row: parsed.column(ROW_COLUMN)?.u32()?,
+            refs: parsed.column(&raw("case_ref"))?.str()?,
+            shape: parsed.column("shape")?.str()?,
+        })
     }
-    Ok(blank.then_some(("blank row", None)))
+
+    fn at(&self, i: usize) -> (u32, u32) {
+        (self.file.get(i).unwrap_or(0), self.row.get(i).unwrap_or(0))
+    }
 }
 
 /// Check the survey rows and link each to the complaint stage it is about.
@@ -141,11 +188,10 @@ fn shape_problem(
 /// case answered on or before the survey date (failing that, the highest
 /// stage). Scores are 1 to 5; "5 - Very satisfied" reads as 5.
 pub fn surveys(raw_frame: DataFrame, cases: &DataFrame, input: &InputConfig) -> Result<Linked> {
-    let columns = crate::ingest::SURVEYS.columns;
-    let parsed = raw_frame
-        .lazy()
-        .with_columns(columns.iter().map(|c| text(c).alias(raw(c))).collect::<Vec<_>>())
-        .with_columns([
+    let parsed = parse_export(
+        raw_frame,
+        crate::ingest::SURVEYS.columns,
+        vec![
             parse_date(col(raw("survey_date")), input.date_format).alias("survey_date"),
             col(raw("score")).str().extract(lit(r"^([1-5])(?:\D|$)"), 1).cast(DataType::Int32).alias("score"),
             col(raw("stage"))
@@ -153,11 +199,11 @@ pub fn surveys(raw_frame: DataFrame, cases: &DataFrame, input: &InputConfig) -> 
                 .extract(lit(r"(?i)^(?:stage\s*)?([12])$"), 1)
                 .cast(DataType::Int32)
                 .alias("stage"),
-        ])
-        .collect()?;
-    let refs = parsed.column(&raw("case_ref"))?.str()?.clone();
-    let index = CaseIndex::new(cases, &refs)?;
-    let (file, row) = (parsed.column(FILE_COLUMN)?.u32()?, parsed.column(ROW_COLUMN)?.u32()?);
+        ],
+    )?;
+    let rows = Rows::of(&parsed)?;
+    let refs = rows.refs;
+    let index = CaseIndex::new(cases, refs)?;
     let date: Vec<Option<NaiveDate>> = parsed.column("survey_date")?.date()?.as_date_iter().collect();
     let (score, stage) = (parsed.column("score")?.i32()?, parsed.column("stage")?.i32()?);
     let (raw_date, raw_score, raw_stage) = (
@@ -170,9 +216,8 @@ pub fn surveys(raw_frame: DataFrame, cases: &DataFrame, input: &InputConfig) -> 
     let mut seen: HashMap<(String, i32), u32> = HashMap::new();
     let mut keep: Vec<(usize, i32, IdxSize)> = Vec::new();
     for i in 0..parsed.height() {
-        let at = (file.get(i).unwrap_or(0), row.get(i).unwrap_or(0));
-        if let Some((kind, detail)) = shape_problem(&parsed, i, columns)? {
-            issues.push(at, "", "(row)", "", ERROR, kind, detail);
+        let at = rows.at(i);
+        if unreadable(&mut issues, at, rows.shape.get(i)) {
             continue;
         }
         let case_ref = refs.get(i).unwrap_or("");
@@ -293,20 +338,19 @@ pub fn surveys(raw_frame: DataFrame, cases: &DataFrame, input: &InputConfig) -> 
 /// finding whose case is not in the exports still counts, with its service
 /// area "Not recorded", and is listed as a warning.
 pub fn determinations(raw_frame: DataFrame, cases: &DataFrame, input: &InputConfig) -> Result<Linked> {
-    let columns = crate::ingest::DETERMINATIONS.columns;
-    let parsed = raw_frame
-        .lazy()
-        .with_columns(columns.iter().map(|c| text(c).alias(raw(c))).collect::<Vec<_>>())
-        .with_columns([
+    let parsed = parse_export(
+        raw_frame,
+        crate::ingest::DETERMINATIONS.columns,
+        vec![
             parse_date(col(raw("determination_date")), input.date_format).alias("determination_date"),
             canonical(col(raw("finding")), FINDING_SPELLINGS).alias("finding"),
             money(col(raw("compensation_ordered"))).alias("compensation_ordered"),
             col(raw("orders")).is_not_null().alias("has_orders"),
-        ])
-        .collect()?;
-    let refs = parsed.column(&raw("case_ref"))?.str()?.clone();
-    let index = CaseIndex::new(cases, &refs)?;
-    let (file, row) = (parsed.column(FILE_COLUMN)?.u32()?, parsed.column(ROW_COLUMN)?.u32()?);
+        ],
+    )?;
+    let rows = Rows::of(&parsed)?;
+    let refs = rows.refs;
+    let index = CaseIndex::new(cases, refs)?;
     let date: Vec<Option<NaiveDate>> = parsed.column("determination_date")?.date()?.as_date_iter().collect();
     let (finding, amount) = (parsed.column("finding")?.str()?, parsed.column("compensation_ordered")?.f64()?);
     let (raw_date, raw_finding, raw_amount) = (
@@ -317,9 +361,8 @@ pub fn determinations(raw_frame: DataFrame, cases: &DataFrame, input: &InputConf
     let mut issues = IssueList::default();
     let mut keep: Vec<(usize, Option<IdxSize>)> = Vec::new();
     for i in 0..parsed.height() {
-        let at = (file.get(i).unwrap_or(0), row.get(i).unwrap_or(0));
-        if let Some((kind, detail)) = shape_problem(&parsed, i, columns)? {
-            issues.push(at, "", "(row)", "", ERROR, kind, detail);
+        let at = rows.at(i);
+        if unreadable(&mut issues, at, rows.shape.get(i)) {
             continue;
         }
         let case_ref = refs.get(i).unwrap_or("");

@@ -129,6 +129,11 @@ pub fn prepare(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<Prepared> {
         )));
     }
     let paths = if opts.cases.is_empty() { loaded.case_files() } else { opts.cases.clone() };
+    if paths.is_empty() {
+        return Err(Error::Usage(
+            "no case exports given: set input.cases in the config or pass --cases".into(),
+        ));
+    }
 
     let t = Instant::now();
     progress(&format!("reading {} export(s)", paths.len()));

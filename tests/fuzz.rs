@@ -111,6 +111,17 @@ fn apply(mut bytes: Vec<u8>, m: &Mutation) -> Vec<u8> {
     bytes
 }
 
+/// A loaded frame numbered as the first file, as `ingest::load` numbers it.
+fn as_first_file(frame: polars::prelude::DataFrame) -> polars::prelude::DataFrame {
+    frame
+        .lazy()
+        .with_column(
+            polars::prelude::lit(0u32).cast(polars::prelude::DataType::UInt32).alias(ingest::FILE_COLUMN),
+        )
+        .collect()
+        .unwrap()
+}
+
 /// The whole front half plus the counting, in process.
 fn run_front_half(bytes: Vec<u8>, config: &Config) {
     let calendar = Calendar::embedded(Division::EnglandAndWales, &[]).unwrap();
@@ -119,15 +130,7 @@ fn run_front_half(bytes: Vec<u8>, config: &Config) {
         Err(Error::Input { .. }) => {}
         Err(other) => panic!("ingest gave a non-input error: {other}"),
         Ok((frame, file)) => {
-            let frame = frame
-                .lazy()
-                .with_column(
-                    polars::prelude::lit(0u32)
-                        .cast(polars::prelude::DataType::UInt32)
-                        .alias(ingest::FILE_COLUMN),
-                )
-                .collect()
-                .unwrap();
+            let frame = as_first_file(frame);
             assert_eq!(frame.height(), file.rows);
             let v =
                 validate::validate(frame, &["fuzz.csv".into()], config, &calendar, as_of).expect("validate");

@@ -69,7 +69,9 @@ pub struct ThemeRow {
     pub inferred: f64,
     pub previous: f64,
     pub change: f64,
-    /// The average count over the `emerging_lookback` periods before.
+    /// The counts of the `emerging_lookback` periods before, latest first,
+    /// and their average.
+    pub counts_before: Vec<f64>,
     pub average_before: f64,
     pub emerging: bool,
 }
@@ -216,6 +218,7 @@ fn themes(maker: &FigureMaker, period: &Period, previous: &Period) -> Vec<ThemeR
             ThemeRow {
                 emerging: crate::themes::is_emerging(n, &history, config),
                 average_before: super::round(history.iter().sum::<f64>() / history.len().max(1) as f64, 1),
+                counts_before: history,
                 theme: g,
                 count: n,
                 recorded: n - inferred,

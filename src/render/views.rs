@@ -295,24 +295,7 @@ pub fn breakdown(results: &Results, breakdown: &str, caption: &str, header: &str
         ("Average working days", "complaints_avg_working_days"),
         ("Compensation", "complaints_compensation_gbp"),
     ];
-    let cols: Vec<(&str, bool)> = columns.iter().map(|(l, _)| (*l, true)).collect();
-    let mut t = Table::new(caption, header, &cols);
-    // Largest first, so the groups that matter most lead; the whole landlord
-    // last, as the total.
-    let mut groups: Vec<(String, f64)> = results
-        .by_group("complaints_received", breakdown)
-        .iter()
-        .map(|f| (f.group.clone(), f.numerator))
-        .collect();
-    groups.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    for (g, _) in groups {
-        let cells = columns
-            .iter()
-            .map(|(_, id)| Cell::figure(results.by_group(id, breakdown).into_iter().find(|f| f.group == g)))
-            .collect();
-        t.row(g, cells);
-    }
-    t.row("All", columns.iter().map(|(_, id)| Cell::figure(results.figure(id, &results.period))).collect());
+    let mut t = by_group(results, breakdown, caption, header, &columns, false);
     t.note = Some("Both stages together. Received counts complaints received in the period; the other columns count complaints responded to in the period.".into());
     t
 }
@@ -341,7 +324,15 @@ pub fn themes(results: &Results, lookback: u32) -> Table {
                 Cell::number(format::count(r.inferred)),
                 Cell::number(format::count(r.previous)),
                 Cell::number(change),
-                Cell::number(format::one_place(r.average_before)),
+                Cell {
+                    text: format::one_place(r.average_before),
+                    working: Some(format!(
+                        "({}) ÷ {}",
+                        r.counts_before.iter().map(|c| format::count(*c)).collect::<Vec<_>>().join(" + "),
+                        r.counts_before.len()
+                    )),
+                    numeric: true,
+                },
                 Cell::text(if r.emerging { "Emerging" } else { "" }),
             ],
         );
@@ -350,21 +341,25 @@ pub fn themes(results: &Results, lookback: u32) -> Table {
     t
 }
 
-/// Each measure of a figure id list as rows, the report period by a
-/// breakdown's groups as columns would be too wide: rows are groups.
+/// The report period by a breakdown's groups (rows, largest first by the
+/// first column, the whole landlord last as the total) and figures (columns).
+/// With `skip_empty`, groups whose first figure is 0 are left out.
 pub fn by_group(
     results: &Results,
     breakdown: &str,
     caption: &str,
     header: &str,
     columns: &[(&str, &str)],
+    skip_empty: bool,
 ) -> Table {
     let cols: Vec<(&str, bool)> = columns.iter().map(|(l, _)| (*l, true)).collect();
     let mut t = Table::new(caption, header, &cols);
     let (_, first) = columns[0];
     let mut groups: Vec<(String, f64)> =
         results.by_group(first, breakdown).iter().map(|f| (f.group.clone(), f.numerator)).collect();
-    groups.retain(|(_, n)| *n > 0.0);
+    if skip_empty {
+        groups.retain(|(_, n)| *n > 0.0);
+    }
     groups.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     for (g, _) in groups {
         let cells = columns
