@@ -142,6 +142,13 @@ fn parse_export(raw_frame: DataFrame, columns: &[&str], parsed: Vec<Expr>) -> Re
         .collect()?)
 }
 
+/// A date after the run date is a keying error: nothing can have happened yet.
+fn after_run_date(as_of: NaiveDate) -> Option<String> {
+    Some(format!("(the run date is {})", as_of.format("%d/%m/%Y")))
+}
+
+const FUTURE_DATE: &str = "date in the future (after the run date): not counted";
+
 /// Report a row that cannot be read; true when there was one.
 fn unreadable(issues: &mut IssueList, at: (u32, u32), shape: Option<&str>) -> bool {
     match shape {
@@ -187,7 +194,12 @@ impl<'a> Rows<'a> {
 /// A survey names its stage, or else belongs to the highest stage of its
 /// case answered on or before the survey date (failing that, the highest
 /// stage). Scores are 1 to 5; "5 - Very satisfied" reads as 5.
-pub fn surveys(raw_frame: DataFrame, cases: &DataFrame, input: &InputConfig) -> Result<Linked> {
+pub fn surveys(
+    raw_frame: DataFrame,
+    cases: &DataFrame,
+    input: &InputConfig,
+    as_of: NaiveDate,
+) -> Result<Linked> {
     let parsed = parse_export(
         raw_frame,
         crate::ingest::SURVEYS.columns,
@@ -237,6 +249,9 @@ pub fn surveys(raw_frame: DataFrame, cases: &DataFrame, input: &InputConfig) -> 
                 "not a valid date",
                 Some(format!("in {} form", date_hint(input.date_format))),
             ),
+            (Some(v), Some(d)) if d > as_of => {
+                issues.push(at, case_ref, "survey_date", v, ERROR, FUTURE_DATE, after_run_date(as_of))
+            }
             _ => {}
         }
         if score.get(i).is_none() {
@@ -337,7 +352,12 @@ pub fn surveys(raw_frame: DataFrame, cases: &DataFrame, input: &InputConfig) -> 
 /// reference matches (the case's latest stage gives the service area). A
 /// finding whose case is not in the exports still counts, with its service
 /// area "Not recorded", and is listed as a warning.
-pub fn determinations(raw_frame: DataFrame, cases: &DataFrame, input: &InputConfig) -> Result<Linked> {
+pub fn determinations(
+    raw_frame: DataFrame,
+    cases: &DataFrame,
+    input: &InputConfig,
+    as_of: NaiveDate,
+) -> Result<Linked> {
     let parsed = parse_export(
         raw_frame,
         crate::ingest::DETERMINATIONS.columns,
@@ -383,6 +403,9 @@ pub fn determinations(raw_frame: DataFrame, cases: &DataFrame, input: &InputConf
                 "not a valid date",
                 Some(format!("in {} form", date_hint(input.date_format))),
             ),
+            (Some(v), Some(d)) if d > as_of => {
+                issues.push(at, case_ref, "determination_date", v, ERROR, FUTURE_DATE, after_run_date(as_of))
+            }
             _ => {}
         }
         match (&raw_finding[i], finding.get(i)) {

@@ -165,8 +165,8 @@ pub fn prepare(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<Prepared> {
     let cases = enrich(scheduled.cases, config)?;
     let mut other_exports = Vec::new();
     let mut issue_frames = vec![validated.issues.lazy(), scheduled.warnings.lazy()];
-    let surveys = linked::surveys(surveys.frame, &cases, &survey_input)?;
-    let determinations = linked::determinations(findings.frame, &cases, &finding_input)?;
+    let surveys = linked::surveys(surveys.frame, &cases, &survey_input, as_of)?;
+    let determinations = linked::determinations(findings.frame, &cases, &finding_input, as_of)?;
     if !survey_paths.is_empty() {
         other_exports.push(surveys.quality.clone());
     }

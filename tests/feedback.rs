@@ -93,6 +93,36 @@ fn themes_recorded_and_inferred_and_repeat_complainants() {
     assert_eq!(theme("Staff conduct"), (1.0, 0.0));
     assert_eq!(all(&m, "complaints_theme_inferred", "2025-26").0, 12.0);
 
+    // Each theme by the service area of its complaints (the README's table).
+    let by_area = |t: &str| -> Vec<(String, f64)> {
+        let r = rows.iter().find(|r| r["theme"] == t).unwrap();
+        r["by_service_area"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (a["service_area"].as_str().unwrap().to_string(), a["count"].as_f64().unwrap()))
+            .collect()
+    };
+    let pairs = |v: &[(&str, f64)]| v.iter().map(|(a, n)| (a.to_string(), *n)).collect::<Vec<_>>();
+    assert_eq!(
+        by_area("Communication"),
+        pairs(&[("Anti-social Behaviour", 4.0), ("Housing Management", 3.0)])
+    );
+    assert_eq!(by_area("Repairs delays"), pairs(&[("Repairs", 6.0)]));
+    assert_eq!(by_area("Damp and mould"), pairs(&[("Repairs", 4.0), ("Housing Management", 1.0)]));
+    assert_eq!(by_area("Staff conduct"), pairs(&[("Housing Management", 1.0)]));
+    assert_eq!(
+        figure(
+            &m,
+            "complaints_responded_by_theme",
+            "2025-26",
+            "theme_by_service_area",
+            "Damp and mould | Housing Management"
+        )
+        .0,
+        1.0
+    );
+
     assert_eq!(all(&m, "stage1_repeat_complaint_pct", "2025-26"), (8.0, Some(19.0), Some(42.1)));
     assert_eq!(all(&m, "stage1_repeat_issue_pct", "2025-26"), (3.0, Some(19.0), Some(15.8)));
     assert_eq!(all(&m, "stage1_repeat_complaint_pct", "2025-26-Q2"), (4.0, Some(6.0), Some(66.7)));
@@ -179,4 +209,116 @@ fn no_household_reference_description_or_hash_reaches_any_output() {
             assert!(!hash.is_match(&text), "a long number in {}", path.display());
         }
     }
+}
+
+#[test]
+fn surveys_and_determinations_dated_after_the_run_date_are_errors() {
+    let wd = Workdir::new();
+    wd.fixture("feedback", "in");
+    // The fixture's run date is 30 April 2026.
+    let surveys = wd.read("in/surveys.csv") + "FB02,2026-05-01,5,1\n";
+    wd.create("in/surveys.csv", surveys);
+    let findings = wd.read("in/ombudsman.csv") + "FB05,2026-06-30,Maladministration,,\n";
+    wd.create("in/ombudsman.csv", findings);
+    let m = run(&wd, "2025-26-Q2");
+    let dq = wd.read("out/2025-26-Q2/data-quality.csv");
+    for expected in [
+        "in/surveys.csv,17,FB02,survey_date,2026-05-01,date in the future (after the run date): not counted (the run date is 30/04/2026),error",
+        "in/ombudsman.csv,12,FB05,determination_date,2026-06-30,date in the future (after the run date): not counted (the run date is 30/04/2026),error",
+    ] {
+        assert!(dq.lines().any(|l| l == expected), "missing {expected:?} in\n{dq}");
+    }
+    let other = m["data_quality"]["other_exports"].as_array().unwrap();
+    assert_eq!((other[0]["rows_read"].as_u64(), other[0]["rows_excluded"].as_u64()), (Some(17), Some(8)));
+    assert_eq!((other[1]["rows_read"].as_u64(), other[1]["rows_excluded"].as_u64()), (Some(12), Some(3)));
+}
+
+#[test]
+fn the_customer_assembly_report_says_what_people_thought_and_what_the_ombudsman_found() {
+    let wd = Workdir::new();
+    wd.fixture("feedback", "in");
+    let config = wd.read("in/landlord.toml") + "\n[customer_assembly]\nsmall_number_threshold = 1\n";
+    wd.create("in/landlord.toml", config);
+    let words = |period: &str| {
+        run(&wd, period);
+        let html = wd.read(&format!("out/{period}/customer-assembly.html"));
+        let text = scraper::Html::parse_document(&html).root_element().text().collect::<String>();
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    // Q1: 3 of 5 surveys satisfied (60%); Ombudsman 1 of 2 findings on the merits.
+    let q1 = words("2025-26-Q1");
+    assert!(q1.contains("5 people told us. 6 in every 10 of them were happy"), "{q1}");
+    assert!(
+        q1.contains(
+            "made 2 decisions about complaints we had handled. It found we got something wrong in 1 of them"
+        ),
+        "{q1}"
+    );
+    // Q2: 2 of 3 (66.7%); 3 of 3 on the merits (the withdrawn finding is not a decision).
+    let q2 = words("2025-26-Q2");
+    assert!(q2.contains("3 people told us. 7 in every 10"), "{q2}");
+    assert!(q2.contains("made 3 decisions"), "{q2}");
+
+    // At the default threshold of 5 the small counts are not given.
+    wd.fixture("feedback", "in");
+    let q2 = words("2025-26-Q2");
+    assert!(q2.contains("Fewer than 5 people answered our survey"), "{q2}");
+    assert!(q2.contains("made fewer than 5 decisions"), "{q2}");
+}
+
+/// The cells of the table whose caption starts with `caption`, row by row.
+fn table_rows(html: &str, caption: &str) -> Vec<Vec<String>> {
+    let doc = scraper::Html::parse_document(html);
+    let table_sel = scraper::Selector::parse("table").unwrap();
+    let (cap_sel, row_sel, cell_sel) = (
+        scraper::Selector::parse("caption").unwrap(),
+        scraper::Selector::parse("tr").unwrap(),
+        scraper::Selector::parse("th, td").unwrap(),
+    );
+    let table = doc
+        .select(&table_sel)
+        .find(|t| t.select(&cap_sel).any(|c| c.text().collect::<String>().starts_with(caption)))
+        .unwrap_or_else(|| panic!("no table {caption:?}"));
+    table
+        .select(&row_sel)
+        .map(|r| {
+            r.select(&cell_sel)
+                .map(|c| c.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn smt_report_crosses_themes_with_service_areas_and_the_monthly_pack_shows_feedback() {
+    let wd = Workdir::new();
+    wd.fixture("feedback", "in");
+    run(&wd, "2025-26-Q2");
+    let smt = wd.read("out/2025-26-Q2/smt-report.html");
+    // Q2 (README's cases table): Repairs delays FB09, FB12 and both their
+    // stage 2s in Repairs; Communication FB10, FB16 (Housing Management) and
+    // FB14 (ASB); Damp and mould FB15 (Repairs).
+    let rows = table_rows(&smt, "Learning themes by service area");
+    let expected: Vec<Vec<&str>> = vec![
+        vec!["Theme", "Repairs", "Housing Management", "Anti-social Behaviour", "All service areas"],
+        vec!["Repairs delays", "4", "0", "0", "4"],
+        vec!["Communication", "0", "2", "1", "3"],
+        vec!["Damp and mould", "1", "0", "0", "1"],
+    ];
+    assert_eq!(rows, expected);
+
+    let pack = wd.read("out/2025-26-Q2/monthly-pack.html");
+    let rows = table_rows(&pack, "Satisfaction, Ombudsman findings and repeat complaints: September 2025");
+    let headers: Vec<&str> = rows.iter().skip(1).map(|r| r[0].as_str()).collect();
+    assert_eq!(
+        headers,
+        [
+            "All complaints: satisfied with how the complaint was handled",
+            "All complaints: satisfaction surveys returned",
+            "All complaints: ombudsman findings",
+            "All complaints: ombudsman maladministration rate",
+            "Stage 1: from a household that complained before (repeat complainants)",
+            "Stage 1: repeat issues (same household, same category)",
+        ]
+    );
 }

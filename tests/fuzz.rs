@@ -158,11 +158,15 @@ fn run_front_half(bytes: Vec<u8>, config: &Config) {
                     };
                 frame
             };
-            let surveys =
-                redress::linked::surveys(linked(&ingest::SURVEYS), &cases, &config.input).expect("surveys");
-            let findings =
-                redress::linked::determinations(linked(&ingest::DETERMINATIONS), &cases, &config.input)
-                    .expect("determinations");
+            let surveys = redress::linked::surveys(linked(&ingest::SURVEYS), &cases, &config.input, as_of)
+                .expect("surveys");
+            let findings = redress::linked::determinations(
+                linked(&ingest::DETERMINATIONS),
+                &cases,
+                &config.input,
+                as_of,
+            )
+            .expect("determinations");
             let window = (NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(), as_of);
             let sources =
                 metrics::Sources { cases: &cases, surveys: &surveys.rows, determinations: &findings.rows };

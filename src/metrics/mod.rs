@@ -22,15 +22,49 @@ pub const EMBEDDED_QUERIES: &str = include_str!("../../queries/metrics.toml");
 pub const STREAMS: [&str; 7] =
     ["stage1", "stage2", "complaints", "compliment", "suggestion", "enquiry", "feedback"];
 /// The columns figures are broken down by; `all` is the whole landlord.
-pub const BREAKDOWNS: [&str; 7] =
-    ["all", "stock_type", "service_area", "category", "channel", "learning_theme", "refusal_reason"];
+/// `theme_by_service_area` crosses two: its groups read "theme | area".
+pub const BREAKDOWNS: [&str; 8] = [
+    "all",
+    "stock_type",
+    "service_area",
+    "category",
+    "channel",
+    "learning_theme",
+    "refusal_reason",
+    "theme_by_service_area",
+];
 /// The breakdowns a measure gets when it lists none.
 pub const DEFAULT_BREAKDOWNS: [&str; 5] = ["all", "stock_type", "service_area", "category", "channel"];
 /// Breakdowns counted together in one fine group-by; learning themes and
 /// refusal reasons are counted apart so the fine cube stays small.
 const FINE_COLUMNS: [&str; 4] = ["stock_type", "service_area", "category", "channel"];
-const APART_COLUMNS: [&str; 2] = ["learning_theme", "refusal_reason"];
+const APART: [(&str, &[&str]); 3] = [
+    ("learning_theme", &["learning_theme"]),
+    ("refusal_reason", &["refusal_reason"]),
+    ("theme_by_service_area", &["learning_theme", "service_area"]),
+];
+/// Joins the two groups of a crossed breakdown.
+pub const CROSS: &str = " | ";
 pub const ALL: &str = "All";
+
+/// The group of a breakdown crossing two columns, as the cube names it.
+pub fn crossed_group(first: &str, second: &str) -> String {
+    format!("{first}{CROSS}{second}")
+}
+
+/// A row's group for a breakdown: its column, or two columns joined.
+fn group_expr(breakdown: &str) -> Expr {
+    let not_recorded = || lit(crate::validate::NOT_RECORDED);
+    match APART.iter().find(|(b, _)| *b == breakdown) {
+        _ if breakdown == "all" => lit(ALL),
+        Some((_, [first, second])) => concat_str(
+            [col(*first).fill_null(not_recorded()), lit(CROSS), col(*second).fill_null(not_recorded())],
+            "",
+            false,
+        ),
+        _ => col(breakdown).fill_null(not_recorded()),
+    }
+}
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
@@ -320,7 +354,7 @@ impl Cube {
             // A linked export lacks the case-only breakdowns: they count as not recorded.
             let missing: Vec<Expr> = FINE_COLUMNS
                 .iter()
-                .chain(APART_COLUMNS.iter())
+                .chain(APART.iter().flat_map(|(_, columns)| columns.iter()))
                 .filter(|c| frame.column(c).is_err())
                 .map(|c| lit(NULL).cast(DataType::String).alias(*c))
                 .collect();
@@ -356,26 +390,18 @@ impl Cube {
                 ["month", "stream"].iter().chain(FINE_COLUMNS.iter()).map(|c| col(*c)).collect();
             let fine = in_window.clone().group_by(fine_keys).agg(aggs.clone()).collect()?;
             let mut apart = HashMap::new();
-            for c in APART_COLUMNS {
-                let counted = in_window
-                    .clone()
-                    .group_by([col("month"), col("stream"), col(c)])
-                    .agg(aggs.clone())
-                    .collect()?;
-                apart.insert(c, counted);
+            for (breakdown, columns) in APART {
+                let keys: Vec<Expr> =
+                    ["month", "stream"].iter().chain(columns.iter()).map(|c| col(*c)).collect();
+                apart.insert(breakdown, in_window.clone().group_by(keys).agg(aggs.clone()).collect()?);
             }
             let resum: Vec<Expr> = members.iter().map(|i| col(format!("c{i}")).sum()).collect();
             for breakdown in BREAKDOWNS {
                 let source = apart.get(breakdown).unwrap_or(&fine);
-                let group = if breakdown == "all" { lit(ALL) } else { col(breakdown) };
                 let rolled = source
                     .clone()
                     .lazy()
-                    .group_by([
-                        col("month"),
-                        col("stream"),
-                        group.fill_null(lit(crate::validate::NOT_RECORDED)).alias("group"),
-                    ])
+                    .group_by([col("month"), col("stream"), group_expr(breakdown).alias("group")])
                     .agg(resum.clone())
                     .collect()?;
                 cube.add(&rolled, breakdown, &members)?;

@@ -74,6 +74,14 @@ pub struct ThemeRow {
     pub counts_before: Vec<f64>,
     pub average_before: f64,
     pub emerging: bool,
+    /// Of `count`: by the service area of the complaint, largest first.
+    pub by_service_area: Vec<AreaCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AreaCount {
+    pub service_area: String,
+    pub count: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -196,6 +204,7 @@ fn targets(config: &Config, catalogue: &Catalogue, figures: &[Figure], period: &
 fn themes(maker: &FigureMaker, period: &Period, previous: &Period) -> Vec<ThemeRow> {
     let Some(m) = maker.catalogue.measure("responded") else { return Vec::new() };
     let inferred = maker.catalogue.measure("theme_inferred");
+    let by_area = maker.catalogue.measure("responded_by_theme");
     let config = &maker.config.themes;
     let months = |p: &Period| month_index(p.start())..=month_index(p.end());
     let (now, before) = (months(period), months(previous));
@@ -216,6 +225,7 @@ fn themes(maker: &FigureMaker, period: &Period, previous: &Period) -> Vec<ThemeR
                 (1..=config.emerging_lookback as i32).map(|k| count(m, &period.back(k), &g)).collect();
             let inferred = inferred.map(|i| count(i, period, &g)).unwrap_or(0.0);
             ThemeRow {
+                by_service_area: by_area.map(|m| by_service_area(maker, m, period, &g)).unwrap_or_default(),
                 emerging: crate::themes::is_emerging(n, &history, config),
                 average_before: super::round(history.iter().sum::<f64>() / history.len().max(1) as f64, 1),
                 counts_before: history,
@@ -231,6 +241,39 @@ fn themes(maker: &FigureMaker, period: &Period, previous: &Period) -> Vec<ThemeR
         .collect();
     rows.sort_by(|a, b| b.count.total_cmp(&a.count).then(a.theme.cmp(&b.theme)));
     rows
+}
+
+/// A theme's complaints in a period by service area, largest first.
+fn by_service_area(
+    maker: &FigureMaker,
+    m: &super::MeasureDef,
+    period: &Period,
+    theme: &str,
+) -> Vec<AreaCount> {
+    let months = month_index(period.start())..=month_index(period.end());
+    let prefix = super::crossed_group(theme, "");
+    let mut areas: Vec<AreaCount> = maker
+        .cube
+        .groups(&months, "theme_by_service_area")
+        .iter()
+        .filter_map(|g| g.strip_prefix(prefix.as_str()))
+        .map(|area| {
+            let group = super::crossed_group(theme, area);
+            let f = maker.figure(
+                m,
+                "complaints",
+                &months,
+                "",
+                period.financial_year(),
+                "theme_by_service_area",
+                &group,
+            );
+            AreaCount { service_area: area.to_string(), count: f.numerator }
+        })
+        .filter(|a| a.count > 0.0)
+        .collect();
+    areas.sort_by(|a, b| b.count.total_cmp(&a.count).then(a.service_area.cmp(&b.service_area)));
+    areas
 }
 
 /// Cases open at the run date, by service area, and the list itself.

@@ -60,6 +60,30 @@ pub struct Area {
     pub other: bool,
 }
 
+/// Satisfaction with complaint handling, from the survey export.
+#[derive(Debug, Clone, Serialize)]
+pub struct Satisfaction {
+    pub surveyed: Count,
+    /// Satisfied, as "N in every 10"; None when too few surveys to say.
+    pub in_ten: Option<i64>,
+}
+
+/// What the Housing Ombudsman found in the quarter, from its export.
+#[derive(Debug, Clone, Serialize)]
+pub struct OmbudsmanFindings {
+    /// Findings on the merits (the maladministration rate's denominator).
+    pub findings: Count,
+    /// Findings of severe maladministration, maladministration or service failure.
+    pub failings: Count,
+}
+
+/// Which of the exports that refer to cases the run read.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkedExports {
+    pub surveys: bool,
+    pub ombudsman: bool,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Assembly {
     pub threshold: u32,
@@ -74,6 +98,10 @@ pub struct Assembly {
     pub other_services: Option<Count>,
     pub compensation: Option<String>,
     pub compensation_cases: Count,
+    /// None when no survey export was read.
+    pub satisfaction: Option<Satisfaction>,
+    /// None when no Ombudsman export was read.
+    pub ombudsman_findings: Option<OmbudsmanFindings>,
     pub how_to_complain: Option<String>,
     pub ombudsman: Option<String>,
 }
@@ -113,6 +141,7 @@ pub fn assemble(
     r: &Results,
     actions: &[LearningAction],
     config: &CustomerAssemblyConfig,
+    linked: LinkedExports,
 ) -> (Assembly, Vec<Held>) {
     let t = config.small_number_threshold;
     let n = |id: &str| r.figure(id, &r.period).map(|f| f.numerator).unwrap_or(0.0);
@@ -204,6 +233,22 @@ pub fn assemble(
 
     let comp_cases = n("complaints_compensation_cases");
     let compensation = (comp_cases >= f64::from(t)).then(|| format::gbp(n("complaints_compensation_gbp")));
+    let satisfaction = linked.surveys.then(|| {
+        let surveyed = n("complaints_surveyed");
+        let pct = r.figure("complaints_satisfaction_pct", &r.period).and_then(|f| f.value);
+        Satisfaction {
+            surveyed: count(surveyed, t),
+            in_ten: pct.filter(|_| surveyed >= f64::from(t)).map(in_ten),
+        }
+    });
+    let ombudsman_findings = linked.ombudsman.then(|| {
+        let rate = r.figure("complaints_maladministration_rate_pct", &r.period);
+        // Findings on the merits: outside jurisdiction and withdrawn are not decisions about us.
+        OmbudsmanFindings {
+            findings: count(rate.and_then(|f| f.denominator).unwrap_or(0.0), t),
+            failings: count(rate.map_or(0.0, |f| f.numerator), t),
+        }
+    });
     let assembly = Assembly {
         threshold: t,
         summary: Summary {
@@ -223,6 +268,8 @@ pub fn assemble(
         other_services,
         compensation,
         compensation_cases: count(comp_cases, t),
+        satisfaction,
+        ombudsman_findings,
         how_to_complain: config.how_to_complain.clone(),
         ombudsman: config.ombudsman.clone(),
     };

@@ -151,7 +151,11 @@ pub fn render(input: &RenderInput) -> Result<Vec<Output>> {
             format!("Senior Management Team report, {}", r.period.label()),
             "Quarterly complaints performance against targets, with trends, breakdowns and learning.",
         ));
-        let (assembly, held) = assembly::assemble(r, input.actions, input.assembly);
+        let linked = assembly::LinkedExports {
+            surveys: input.quality.other_exports.iter().any(|e| e.export == "surveys"),
+            ombudsman: input.quality.other_exports.iter().any(|e| e.export == "ombudsman"),
+        };
+        let (assembly, held) = assembly::assemble(r, input.actions, input.assembly, linked);
         outputs.push(Output {
             name: "customer-assembly.html".into(),
             bytes: render_page(
@@ -490,6 +494,7 @@ fn smt_context(input: &RenderInput) -> Result<minijinja::Value> {
         overdue => views::overdue_cases(input.open, 50),
         extensions => extensions,
         themes => views::themes(r, input.themes.emerging_lookback),
+        themes_by_area => views::themes_by_service_area(r),
         compensation => compensation,
         satisfaction => views::by_stream(
             r,
@@ -556,8 +561,20 @@ fn monthly_context(input: &RenderInput, m: &Results) -> Result<minijinja::Value>
         },
         "Month",
     )?;
+    let mut feedback = Vec::new();
+    if input.quality.other_exports.iter().any(|e| e.export == "surveys") {
+        feedback.extend(["complaints_satisfaction_pct", "complaints_surveyed"]);
+    }
+    if input.quality.other_exports.iter().any(|e| e.export == "ombudsman") {
+        feedback.extend(["complaints_ombudsman_findings", "complaints_maladministration_rate_pct"]);
+    }
+    feedback.extend(["stage1_repeat_complaint_pct", "stage1_repeat_issue_pct"]);
+    let mut feedback = views::comparison(m, input.catalogue, &feedback);
+    feedback.caption =
+        format!("Satisfaction, Ombudsman findings and repeat complaints: {}", feedback.caption);
     Ok(context! {
         page => page(input, &m.period, "Complaints performance: monthly pack"),
+        feedback => feedback,
         tiles => views::tiles(m, input.catalogue, &FALLBACK_TILES),
         rag_rule => rag_rule(m.amber_margin),
         open_summary => views::open_summary(input.open),

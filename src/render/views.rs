@@ -341,6 +341,40 @@ pub fn themes(results: &Results, lookback: u32) -> Table {
     t
 }
 
+/// The top themes (rows) by the service area of their complaints (columns,
+/// busiest first), each row ending with the theme's total.
+pub fn themes_by_service_area(results: &Results) -> Table {
+    let themes: Vec<_> = results.themes.iter().filter(|r| r.count > 0.0).take(10).collect();
+    let mut areas: Vec<(String, f64)> = Vec::new();
+    for a in themes.iter().flat_map(|r| &r.by_service_area) {
+        match areas.iter_mut().find(|(name, _)| *name == a.service_area) {
+            Some((_, n)) => *n += a.count,
+            None => areas.push((a.service_area.clone(), a.count)),
+        }
+    }
+    areas.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut columns: Vec<(&str, bool)> = areas.iter().map(|(a, _)| (a.as_str(), true)).collect();
+    columns.push(("All service areas", true));
+    let mut t = Table::new(
+        format!("Learning themes by service area, complaints closed in {}", results.period.label()),
+        "Theme",
+        &columns,
+    );
+    for r in themes {
+        let mut cells: Vec<Cell> = areas
+            .iter()
+            .map(|(area, _)| {
+                let n = r.by_service_area.iter().find(|a| &a.service_area == area).map_or(0.0, |a| a.count);
+                Cell::number(format::count(n))
+            })
+            .collect();
+        cells.push(Cell::number(format::count(r.count)));
+        t.row(r.theme.clone(), cells);
+    }
+    t.empty = "No learning themes were recorded or inferred.".into();
+    t
+}
+
 /// The report period by a breakdown's groups (rows, largest first by the
 /// first column, the whole landlord last as the total) and figures (columns).
 /// With `skip_empty`, groups whose first figure is 0 are left out.
