@@ -234,6 +234,9 @@ pub struct AnnualReportConfig {
     /// The Code edition self-assessed against: `queries/code/<edition>.toml`.
     #[serde(default = "default_code_edition")]
     pub code_edition: String,
+    /// An edition's provisions file, for an edition redress does not bundle.
+    #[serde(default)]
+    pub code_file: Option<PathBuf>,
     /// The complaints officer's evidence file (relative to the config file).
     #[serde(default)]
     pub self_assessment: Option<PathBuf>,
@@ -260,6 +263,7 @@ impl Default for AnnualReportConfig {
     fn default() -> Self {
         AnnualReportConfig {
             code_edition: default_code_edition(),
+            code_file: None,
             self_assessment: None,
             governing_body_response: None,
             member_responsible_for_complaints: None,

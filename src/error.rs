@@ -30,6 +30,11 @@ pub enum Error {
     #[error("strict mode: {rows} row(s) have data errors; see {report}")]
     StrictDataErrors { rows: usize, report: PathBuf },
 
+    /// The Code self-assessment file has errors (`validate-self-assessment`,
+    /// or `run --strict` for a year).
+    #[error("self-assessment {path}: {errors} error(s) to fix before publishing")]
+    SelfAssessment { path: PathBuf, errors: usize },
+
     /// Another run holds the lock on the output directory.
     #[error("output {path}: another redress run is writing here; try again when it has finished")]
     Locked { path: PathBuf },
@@ -64,7 +69,7 @@ impl Error {
         match self {
             Error::Usage(_) | Error::Config { .. } | Error::Calendar(_) => exit::USAGE_OR_CONFIG,
             Error::Input { .. } => exit::INPUT,
-            Error::StrictDataErrors { .. } => exit::STRICT_DATA_ERRORS,
+            Error::StrictDataErrors { .. } | Error::SelfAssessment { .. } => exit::STRICT_DATA_ERRORS,
             Error::Locked { .. } => exit::LOCKED,
             Error::Write { .. } | Error::Render { .. } | Error::Polars(_) => exit::OUTPUT_OR_INTERNAL,
         }

@@ -9,6 +9,7 @@
 //! (reports, written by [`output`]), orchestrated by [`pipeline`].
 
 pub mod calendar;
+pub mod code;
 pub mod config;
 pub mod error;
 pub mod ingest;
@@ -21,6 +22,7 @@ pub mod render;
 pub mod repeats;
 pub mod sample;
 pub mod screen;
+pub mod self_assessment;
 pub mod themes;
 pub mod timescales;
 pub mod validate;

@@ -64,6 +64,20 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Check the Code self-assessment file: every provision answered yes or
+    /// no, a "no" with its action and date, evidence links that exist. Exit 3
+    /// when it has errors.
+    ValidateSelfAssessment {
+        /// Landlord configuration (TOML): the Code edition and the file.
+        #[arg(long, default_value = SAMPLE_CONFIG_PATH)]
+        config: PathBuf,
+        /// The self-assessment file, instead of the config's annual_report.self_assessment.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// The financial year the file must answer for (2025-26).
+        #[arg(long)]
+        year: Option<String>,
+    },
     /// The working-day rules as a calculator.
     Calendar {
         #[command(subcommand)]
@@ -175,6 +189,23 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 reporter.progress(m)
             })?;
             report(&summary, &reporter);
+        }
+        Command::ValidateSelfAssessment { config, file, year } => {
+            let sa = pipeline::validate_self_assessment(&config, file.as_deref(), year.as_deref())?;
+            for p in &sa.problems {
+                println!("{}: {p}", sa.path.display());
+            }
+            let answered = sa.answers.iter().filter(|a| a.comply.is_some()).count();
+            eprintln!(
+                "redress: {}: {} provisions answered, {} error(s), {} warning(s)",
+                sa.path.display(),
+                answered,
+                sa.errors(),
+                sa.problems.len() - sa.errors()
+            );
+            if sa.errors() > 0 {
+                return Err(Error::SelfAssessment { path: sa.path.clone(), errors: sa.errors() }.into());
+            }
         }
         Command::Calendar { action, config } => {
             let calendar = match config {

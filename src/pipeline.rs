@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::calendar::Calendar;
+use crate::code::Code;
 use crate::config::LoadedConfig;
 use crate::error::{Error, Result};
 use crate::ingest::{self, InputFile};
@@ -20,6 +21,7 @@ use crate::output::{self, Output};
 use crate::period::Granularity;
 use crate::period::Period;
 use crate::render::{self, RenderInput};
+use crate::self_assessment;
 use crate::timescales;
 use crate::validate::{self, WARNING};
 
@@ -355,6 +357,13 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         crate::repeats::households_with_repeats(&prepared.cases, period.start(), period.end())?;
     let repeat_households =
         render::RepeatHouseholds { households, complaints, window_days: config.repeats.window_days };
+    let annual = match period.granularity() {
+        Granularity::Year => {
+            let read: Vec<&str> = prepared.quality.other_exports.iter().map(|e| e.export).collect();
+            Some(annual_input(&prepared.loaded, &results, catalogue, &period, &read)?)
+        }
+        _ => None,
+    };
     timings.metrics_ms += ms(t);
 
     let t = Instant::now();
@@ -367,6 +376,11 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
             rows: prepared.quality.rows_excluded,
             report: out_dir.join("data-quality.csv"),
         });
+    }
+    if let Some(sa) = annual.as_ref().and_then(|a| a.self_assessment.as_ref()) {
+        if opts.strict && sa.errors() > 0 {
+            return Err(Error::SelfAssessment { path: sa.path.clone(), errors: sa.errors() });
+        }
     }
     let templates_dir = opts
         .templates
@@ -389,6 +403,8 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         assembly: &config.customer_assembly,
         themes: &config.themes,
         repeat_households,
+        annual: annual.as_ref(),
+        people_names: &config.customer_assembly.people_names,
     };
     let mut outputs = render::render(&input)?;
     timings.render_ms = ms(t);
@@ -407,6 +423,99 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         quality: prepared.quality,
         timings,
     })
+}
+
+/// The Code self-assessment, read and checked, with the year's figures set
+/// beside it; and the governing body's response.
+fn annual_input(
+    loaded: &LoadedConfig,
+    results: &Results,
+    catalogue: &Catalogue,
+    period: &Period,
+    exports_read: &[&str],
+) -> Result<render::annual::AnnualInput> {
+    let cfg = &loaded.config.annual_report;
+    let code_file = cfg.code_file.as_ref().map(|f| loaded.resolve(f));
+    let code = Code::load(&cfg.code_edition, code_file.as_deref())?;
+    let mut sa = match &cfg.self_assessment {
+        Some(file) => Some(self_assessment::read(&loaded.resolve(file), &code)?),
+        None => None,
+    };
+    if let Some(sa) = sa.as_mut() {
+        sa.check_year(&period.to_string());
+    }
+    let measured = self_assessment::measure(
+        sa.as_ref(),
+        &code,
+        results,
+        catalogue,
+        cfg.compliance_threshold_pct,
+        loaded.config.timescales.complaint.stages,
+        exports_read,
+    );
+    let governing_body_response = match &cfg.governing_body_response {
+        Some(file) => {
+            let path = loaded.resolve(file);
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                Error::config(&path, format!("annual_report.governing_body_response: cannot read: {e}"))
+            })?;
+            paragraphs(&text)
+        }
+        None => Vec::new(),
+    };
+    Ok(render::annual::AnnualInput {
+        code,
+        self_assessment: sa,
+        measured,
+        governing_body_response,
+        member_responsible: cfg.member_responsible_for_complaints.clone(),
+        threshold_pct: cfg.compliance_threshold_pct,
+    })
+}
+
+/// Plain-text paragraphs: blocks separated by blank lines, lines joined.
+fn paragraphs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text.lines().map(str::trim).chain(std::iter::once("")) {
+        if line.is_empty() {
+            if !current.is_empty() {
+                out.push(current.join(" "));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    out
+}
+
+/// `redress validate-self-assessment`: the evidence file checked against
+/// the configured edition of the Code (and year, when given).
+pub fn validate_self_assessment(
+    config: &std::path::Path,
+    file: Option<&std::path::Path>,
+    year: Option<&str>,
+) -> Result<self_assessment::SelfAssessment> {
+    let loaded = LoadedConfig::load(config)?;
+    let cfg = &loaded.config.annual_report;
+    let code_file = cfg.code_file.as_ref().map(|f| loaded.resolve(f));
+    let code = Code::load(&cfg.code_edition, code_file.as_deref())?;
+    let path = match (file, &cfg.self_assessment) {
+        (Some(f), _) => f.to_path_buf(),
+        (None, Some(f)) => loaded.resolve(f),
+        (None, None) => {
+            return Err(Error::Usage(
+                "no self-assessment file: set annual_report.self_assessment in the config or pass --file"
+                    .into(),
+            ))
+        }
+    };
+    let mut sa = self_assessment::read(&path, &code)?;
+    if let Some(year) = year {
+        sa.check_year(year);
+    }
+    Ok(sa)
 }
 
 /// The dates whose rows the figures need: the trend, the comparisons, the

@@ -55,16 +55,26 @@ fn every_report_passes_axe_at_wcag_2_2_aa_and_reflows() {
     let wd = Workdir::new();
     wd.sample();
     wd.run(&["run"]);
-    let dir = wd.path("reports/2026-27-Q2");
-    let files: Vec<PathBuf> =
+    // The sample's last complete year: the self-assessment and annual report.
+    wd.run(&["run", "--period", "latest-year"]);
+    let (quarter, year) = (wd.path("reports/2026-27-Q2"), wd.path("reports/2025-26"));
+    let mut files: Vec<PathBuf> =
         ["customer-assembly.html", "smt-report.html", "monthly-pack.html", "index.html"]
             .iter()
-            .map(|f| dir.join(f))
+            .map(|f| quarter.join(f))
             .collect();
+    files.extend(["self-assessment.html", "annual-complaints-report.html"].iter().map(|f| year.join(f)));
     let (ok, report) = axe(&shots(), &files);
     assert!(ok, "accessibility violations:\n{report}");
-    assert_eq!(report.lines().count(), 4, "{report}");
-    for f in ["customer-assembly", "smt-report", "monthly-pack", "index"] {
+    assert_eq!(report.lines().count(), 6, "{report}");
+    for f in [
+        "customer-assembly",
+        "smt-report",
+        "monthly-pack",
+        "index",
+        "self-assessment",
+        "annual-complaints-report",
+    ] {
         for width in ["phone", "desktop"] {
             assert!(shots().join(format!("{f}-{width}.png")).exists(), "{f}-{width}.png");
         }

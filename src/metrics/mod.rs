@@ -624,7 +624,8 @@ impl FigureMaker<'_> {
 pub struct TsmRow {
     pub measure: &'static str,
     pub stock_type: String,
-    pub stage: u8,
+    /// None for TP09, which is not counted by stage.
+    pub stage: Option<u8>,
     pub numerator: f64,
     pub denominator: f64,
     /// One decimal place; None when it cannot be computed (the note says why).
@@ -650,7 +651,7 @@ pub fn tsm(maker: &FigureMaker, period: &Period) -> (Period, Vec<TsmRow>) {
                 rows.push(TsmRow {
                     measure,
                     stock_type: stock.to_string(),
-                    stage,
+                    stage: Some(stage),
                     numerator: f.numerator,
                     denominator: f.denominator.unwrap_or(0.0),
                     value: f.value,
@@ -659,7 +660,51 @@ pub fn tsm(maker: &FigureMaker, period: &Period) -> (Period, Vec<TsmRow>) {
             }
         }
     }
+    rows.extend(tp09(maker.config, year));
     (Period::Year(year), rows)
+}
+
+/// TP09 from the perception survey figures in `[tp09."<year>"]`: satisfied
+/// (very or fairly) ÷ respondents who complained in the last 12 months. It is
+/// reported by stock type only, since the two surveys are sampled apart.
+fn tp09(config: &Config, year: FinancialYear) -> Vec<TsmRow> {
+    let Some(answers) = config.tp09.get(&year) else { return Vec::new() };
+    [("LCRA", answers.lcra), ("LCHO", answers.lcho)]
+        .into_iter()
+        .filter_map(|(stock, a)| {
+            let a = a?;
+            let (n, d) = (f64::from(a.satisfied), f64::from(a.respondents));
+            Some(TsmRow {
+                measure: "TP09",
+                stock_type: stock.to_string(),
+                stage: None,
+                numerator: n,
+                denominator: d,
+                value: (d > 0.0).then(|| round_ratio(n * 100.0, d, 1)),
+                note: (d == 0.0).then(|| "no respondents".to_string()),
+            })
+        })
+        .collect()
+}
+
+pub fn stream_label(stream: &str) -> &'static str {
+    match stream {
+        "stage1" => "Stage 1",
+        "stage2" => "Stage 2",
+        "complaints" => "All complaints",
+        "compliment" => "Compliments",
+        "suggestion" => "Suggestions",
+        "enquiry" => "Enquiries",
+        "feedback" => "Other feedback",
+        _ => "Other",
+    }
+}
+
+/// The label of a figure id such as `stage1_on_time_pct`.
+pub fn figure_label(catalogue: &Catalogue, id: &str) -> String {
+    let (stream, measure) = id.split_once('_').unwrap_or(("", id));
+    let label = catalogue.measure(measure).map(|m| m.label.as_str()).unwrap_or(measure);
+    format!("{}: {}", stream_label(stream), label.to_lowercase())
 }
 
 /// The definitions as published in metrics.json: label, unit and rule per measure.

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::format;
 use crate::config::CustomerAssemblyConfig;
-use crate::metrics::{LearningAction, Rag, Results};
+use crate::metrics::{LearningAction, Rag, Results, ThemeRow};
 use crate::screen::Screen;
 
 /// A count as residents see it: the number, or only that it is small.
@@ -163,51 +163,12 @@ pub fn assemble(
         .partition(|s| s.status == Rag::Green);
 
     let screen = Screen::new(&config.people_names);
-    let mut held = Vec::new();
-    // A theme name is free text too: a theme whose name fails the screen is
-    // not published, and goes to the review file.
-    let mut publishable = Vec::new();
-    for th in r.themes.iter().filter(|th| th.count > 0.0) {
-        let reasons = screen.check(&th.theme);
-        if reasons.is_empty() {
-            publishable.push(th);
-        } else {
-            held.push(Held {
-                case_ref: String::new(),
-                theme: th.theme.clone(),
-                reasons: reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("; "),
-                text: format!("(the learning theme's name) {}", th.theme),
-            });
-        }
-    }
-    let themes = publishable
+    // Only themes big enough that no single case stands out are quoted.
+    let quotable = |th: &ThemeRow| config.free_text && th.count >= f64::from(t);
+    let (quoted, held) = quote_learning(&r.themes, actions, &screen, &quotable, 3);
+    let themes = quoted
         .into_iter()
-        .map(|th| {
-            let mut quoted: Vec<String> = Vec::new();
-            let mut seen: Vec<String> = Vec::new();
-            // Only themes big enough that no single case stands out are quoted.
-            let quotable = config.free_text && th.count >= f64::from(t);
-            for a in actions.iter().filter(|a| a.theme == th.theme) {
-                let reasons = screen.check(&a.action);
-                if !reasons.is_empty() {
-                    held.push(Held {
-                        case_ref: a.case_ref.clone(),
-                        theme: a.theme.clone(),
-                        reasons: reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("; "),
-                        text: a.action.clone(),
-                    });
-                } else if quotable && quoted.len() < 3 {
-                    // The first line says what changed; later lines are
-                    // follow-ups. Quote each change once.
-                    let first = a.action.lines().next().unwrap_or_default().trim().to_string();
-                    if !first.is_empty() && !seen.contains(&first) {
-                        seen.push(first.clone());
-                        quoted.push(first);
-                    }
-                }
-            }
-            Theme { theme: th.theme.clone(), count: count(th.count, t), actions: quoted }
-        })
+        .map(|(th, actions)| Theme { theme: th.theme.clone(), count: count(th.count, t), actions })
         .collect();
 
     // Services with fewer complaints than the threshold are not named one
@@ -274,6 +235,54 @@ pub fn assemble(
         ombudsman: config.ombudsman.clone(),
     };
     (assembly, held)
+}
+
+/// The learning actions quoted under each theme with complaints: screened
+/// for personal data, first line only (later lines are follow-ups), each
+/// change once, at most `max` per theme. A theme whose name fails the screen
+/// is left out; it and every action that fails go to the review list.
+pub fn quote_learning<'a>(
+    themes: &'a [ThemeRow],
+    actions: &[LearningAction],
+    screen: &Screen,
+    quotable: &dyn Fn(&ThemeRow) -> bool,
+    max: usize,
+) -> (Vec<(&'a ThemeRow, Vec<String>)>, Vec<Held>) {
+    let reasons_of = |text: &str| {
+        let reasons = screen.check(text);
+        (!reasons.is_empty()).then(|| reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("; "))
+    };
+    let mut held = Vec::new();
+    let mut out = Vec::new();
+    for th in themes.iter().filter(|th| th.count > 0.0) {
+        if let Some(reasons) = reasons_of(&th.theme) {
+            held.push(Held {
+                case_ref: String::new(),
+                theme: th.theme.clone(),
+                reasons,
+                text: format!("(the learning theme's name) {}", th.theme),
+            });
+            continue;
+        }
+        let mut quoted: Vec<String> = Vec::new();
+        for a in actions.iter().filter(|a| a.theme == th.theme) {
+            if let Some(reasons) = reasons_of(&a.action) {
+                held.push(Held {
+                    case_ref: a.case_ref.clone(),
+                    theme: a.theme.clone(),
+                    reasons,
+                    text: a.action.clone(),
+                });
+            } else if quotable(th) && quoted.len() < max {
+                let first = a.action.lines().next().unwrap_or_default().trim().to_string();
+                if !first.is_empty() && !quoted.contains(&first) {
+                    quoted.push(first);
+                }
+            }
+        }
+        out.push((th, quoted));
+    }
+    (out, held)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! models that arrive fully computed; charts are inline SVG, so every report
 //! is one self-contained file that opens offline.
 
+pub mod annual;
 pub mod assembly;
 pub mod charts;
 pub mod format;
@@ -24,6 +25,15 @@ use crate::period::{Granularity, Period};
 use crate::pipeline::DataQuality;
 use views::{Cell, Table, TrendSpec};
 
+/// How CH01 and CH02 are counted, as the reports and metrics.json state it.
+pub const TSM_RULES: [&str; 2] = [
+    "complaints received in the year (to date) at the stage ÷ homes owned of the stock type (latest [homes] entry at or before the year) × 1,000, to 1 decimal place; withdrawn complaints count, refused complaints do not; a complaint escalated to stage 2 counts once at each stage",
+    "complaints responded to in the year (to date) at the stage within the timescale ÷ complaints responded to in the year at the stage × 100, to 1 decimal place; the timescale is the landlord's, by the working-day rules; withdrawn complaints without a response are not counted",
+];
+
+/// How TP09 is made, as the reports and metrics.json state it.
+pub const TP09_RULE: &str = "respondents to the annual perception survey who said they had complained in the last 12 months and were very or fairly satisfied with the approach to complaints handling ÷ those respondents × 100, to 1 decimal place; an input figure from [tp09.\"<year>\"] in the config, not counted from cases; LCRA and LCHO separately, with no combined figure";
+
 pub const EMBEDDED_HOUSEMARK: &str = include_str!("../../queries/housemark.toml");
 
 /// The bundled templates, by file name.
@@ -35,6 +45,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("monthly-pack.html", include_str!("../../report-templates/monthly-pack.html")),
     ("index.html", include_str!("../../report-templates/index.html")),
     ("customer-assembly.html", include_str!("../../report-templates/customer-assembly.html")),
+    ("self-assessment.html", include_str!("../../report-templates/self-assessment.html")),
+    ("annual-complaints-report.html", include_str!("../../report-templates/annual-complaints-report.html")),
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -81,6 +93,10 @@ pub struct RenderInput<'a> {
     pub assembly: &'a crate::config::CustomerAssemblyConfig,
     pub themes: &'a crate::config::ThemesConfig,
     pub repeat_households: RepeatHouseholds,
+    /// The Code self-assessment and annual report inputs (year runs).
+    pub annual: Option<&'a annual::AnnualInput>,
+    /// Names never to publish, for the personal-data screen.
+    pub people_names: &'a [String],
 }
 
 /// Households with two or more counted complaints received in the period.
@@ -94,6 +110,8 @@ pub struct RepeatHouseholds {
 /// Where the analyst's review of what the Customer Assembly screen held back
 /// is written: beside the reports, but never linked or published.
 pub const ASSEMBLY_REVIEW: &str = "review/customer-assembly-review.csv";
+/// The same for the annual report's quoted learning.
+pub const ANNUAL_REVIEW: &str = "review/annual-report-review.csv";
 
 fn environment(dir: Option<PathBuf>) -> Environment<'static> {
     let mut env = Environment::new();
@@ -164,17 +182,49 @@ pub fn render(input: &RenderInput) -> Result<Vec<Output>> {
                 context! { page => page(input, &r.period, ""), a => assembly },
             )?,
         });
-        outputs.push(Output {
-            name: ASSEMBLY_REVIEW.into(),
-            bytes: output::csv_bytes(
-                &["case_ref", "theme", "reason", "text"],
-                held.into_iter().map(|h| vec![h.case_ref, h.theme, h.reasons, h.text]),
-            )?,
-        });
+        outputs.push(Output { name: ASSEMBLY_REVIEW.into(), bytes: held_csv(held)? });
         links.push((
             "customer-assembly.html",
             format!("Customer Assembly report, {}", r.period.label()),
             "The quarter in plain English for the tenants' panel, with no personal data.",
+        ));
+    }
+    if let Some(a) = input.annual {
+        let sections = annual::sections(a, input.catalogue);
+        if a.self_assessment.is_some() {
+            outputs.push(Output {
+                name: "self-assessment.html".into(),
+                bytes: render_page(
+                    &env,
+                    "self-assessment.html",
+                    self_assessment_context(input, a, &sections),
+                )?,
+            });
+            outputs.push(Output {
+                name: "self-assessment.csv".into(),
+                bytes: annual::self_assessment_csv(&sections)?,
+            });
+            links.push((
+                "self-assessment.html",
+                format!("Complaint Handling Code self-assessment, {}", r.period.label()),
+                "Every provision of the Code: the answer, the evidence and, where the case data can show it, the year's figures.",
+            ));
+            links.push((
+                "self-assessment.csv",
+                "The self-assessment as a spreadsheet".to_string(),
+                "The same table, ready to publish.",
+            ));
+        }
+        let (context, held) = annual_context(input, a, &sections)?;
+        outputs.push(Output {
+            name: "annual-complaints-report.html".into(),
+            bytes: render_page(&env, "annual-complaints-report.html", context)?,
+        });
+        outputs.push(Output { name: ANNUAL_REVIEW.into(), bytes: held_csv(held)? });
+        links.push((
+            "annual-complaints-report.html",
+            format!("Annual complaints performance and service improvement report, {}", r.period.label()),
+            "The year for the governing body and for publication, with the self-assessment and the governing body's response.",
         ));
     }
     if let Some(m) = input.monthly {
@@ -197,7 +247,7 @@ pub fn render(input: &RenderInput) -> Result<Vec<Output>> {
         (
             "tsm.csv",
             format!(
-                "Tenant Satisfaction Measures CH01 and CH02, {}",
+                "Tenant Satisfaction Measures (CH01, CH02 and TP09 where the survey figures are given), {}",
                 if r.tsm_to < r.tsm_year.end() {
                     format!("{} to date", r.tsm_year)
                 } else {
@@ -239,6 +289,129 @@ pub fn render(input: &RenderInput) -> Result<Vec<Output>> {
         )?,
     });
     Ok(outputs)
+}
+
+/// What the personal-data screen held back, for the analyst's review.
+fn held_csv(held: Vec<assembly::Held>) -> Result<Vec<u8>> {
+    output::csv_bytes(
+        &["case_ref", "theme", "reason", "text"],
+        held.into_iter().map(|h| vec![h.case_ref, h.theme, h.reasons, h.text]),
+    )
+}
+
+fn self_assessment_context(
+    input: &RenderInput,
+    a: &annual::AnnualInput,
+    sections: &[annual::SectionRows],
+) -> minijinja::Value {
+    let r = input.results;
+    context! {
+        page => page(input, &r.period, "Complaint Handling Code self-assessment"),
+        code => json!({"title": a.code.title, "edition": a.code.edition, "in_force_from": format::uk_date(a.code.in_force_from)}),
+        sa => a.self_assessment.as_ref().map(|sa| json!({
+            "year": sa.year,
+            "completed_by": sa.completed_by,
+            "completed_on": sa.completed_on.map(format::uk_date),
+        })),
+        summary => annual::summary(sections),
+        problems => annual::problems(a),
+        sections => sections,
+        threshold => a.threshold_pct,
+    }
+}
+
+const ANNUAL_FIGURES: [&str; 14] = [
+    "stage1_received",
+    "stage2_received",
+    "complaints_per_1000_homes",
+    "stage1_ack_on_time_pct",
+    "stage2_ack_on_time_pct",
+    "stage1_on_time_pct",
+    "stage2_on_time_pct",
+    "stage1_avg_working_days",
+    "stage2_avg_working_days",
+    "complaints_upheld_pct",
+    "complaints_escalation_rate_pct",
+    "complaints_refused",
+    "complaints_compensation_gbp",
+    "complaints_satisfaction_pct",
+];
+
+fn annual_context(
+    input: &RenderInput,
+    a: &annual::AnnualInput,
+    sections: &[annual::SectionRows],
+) -> Result<(minijinja::Value, Vec<assembly::Held>)> {
+    let r = input.results;
+    let screen = crate::screen::Screen::new(input.people_names);
+    let (quoted, held) = assembly::quote_learning(&r.themes, input.actions, &screen, &|_| true, 5);
+    let improvements: Vec<serde_json::Value> = quoted
+        .into_iter()
+        .filter(|(_, actions)| !actions.is_empty())
+        .map(|(th, actions)| json!({"theme": th.theme, "count": format::count(th.count), "actions": actions}))
+        .collect();
+    let outcomes = views::by_stream(
+        r,
+        &format!("Complaints by stage, {}", r.period.label()),
+        &["stage1", "stage2", "complaints"],
+        &[
+            ("Received", "received"),
+            ("Responded to", "responded"),
+            ("On time", "on_time_pct"),
+            ("Upheld", "upheld_pct"),
+            ("Partially upheld", "partially_upheld_pct"),
+            ("Not upheld", "not_upheld_pct"),
+            ("Withdrawn", "withdrawn"),
+        ],
+    );
+    let context = context! {
+        page => page(input, &r.period, "Annual complaints performance and service improvement report"),
+        code => json!({"title": a.code.title, "edition": a.code.edition}),
+        member_responsible => a.member_responsible,
+        governing_body_response => a.governing_body_response,
+        has_self_assessment => a.self_assessment.is_some(),
+        summary => annual::summary(sections),
+        problems => annual::problems(a),
+        sections => sections,
+        non_compliance => annual::non_compliance(sections),
+        year_on_year => annual::year_on_year(r, input.catalogue, &ANNUAL_FIGURES),
+        quarters => annual::quarter_by_quarter(r, input.quarter_figures, input.quarters, input.catalogue, &ANNUAL_FIGURES[..13]),
+        outcomes => outcomes,
+        by_service_area => views::breakdown(r, "service_area", &format!("Complaints by service area, {}", r.period.label()), "Service area"),
+        by_category => views::breakdown(r, "category", &format!("Complaints by category, {}", r.period.label()), "Category"),
+        refused => views::by_group(r, "refusal_reason", &format!("Complaints refused in {}, by reason", r.period.label()), "Reason", &[("Refused", "complaints_refused")], true),
+        themes => views::themes(r, input.themes.emerging_lookback),
+        themes_by_area => views::themes_by_service_area(r),
+        improvements => improvements,
+        surveys_read => input.quality.other_exports.iter().any(|e| e.export == "surveys"),
+        ombudsman_read => input.quality.other_exports.iter().any(|e| e.export == "ombudsman"),
+        satisfaction => views::by_stream(
+            r,
+            &format!("Satisfaction with complaint handling, surveys dated in {}", r.period.label()),
+            &["stage1", "stage2", "complaints"],
+            &[("Surveys returned", "surveyed"), ("Satisfied (4 or 5 of 5)", "satisfaction_pct"), ("Response rate", "survey_response_rate_pct")],
+        ),
+        findings => views::findings(r),
+        findings_by_area => views::by_group(
+            r,
+            "service_area",
+            &format!("Ombudsman findings by the service area of the case, {}", r.period.label()),
+            "Service area",
+            &[("Findings", "complaints_ombudsman_findings"), ("Maladministration rate", "complaints_maladministration_rate_pct")],
+            true,
+        ),
+        tsm => annual::tsm_table(&r.tsm, &r.tsm_year),
+        tsm_rules => [
+            ("CH01", TSM_RULES[0]),
+            ("CH02", TSM_RULES[1]),
+            ("TP09", TP09_RULE),
+        ].iter().map(|(m, rule)| json!({"measure": m, "rule": rule})).collect::<Vec<_>>(),
+        quality => input.quality,
+        quality_table => views::quality(input.quality),
+        definitions => views::definitions(input.catalogue),
+        working_day_rules => input.rules["working_days"].clone(),
+    };
+    Ok((context, held))
 }
 
 fn page(input: &RenderInput, period: &Period, title: &str) -> serde_json::Value {
@@ -297,8 +470,9 @@ fn metrics_json(input: &RenderInput) -> Result<Vec<u8>> {
             "to": r.tsm_to,
             "year_to_date": r.tsm_to < r.tsm_year.end(),
             "rules": {
-                "CH01": "complaints received in the year (to date) at the stage ÷ homes owned of the stock type (latest [homes] entry at or before the year) × 1,000, to 1 decimal place; withdrawn complaints count, refused complaints do not; a complaint escalated to stage 2 counts once at each stage",
-                "CH02": "complaints responded to in the year (to date) at the stage within the timescale ÷ complaints responded to in the year at the stage × 100, to 1 decimal place; the timescale is the landlord's, by the working-day rules; withdrawn complaints without a response are not counted",
+                "CH01": TSM_RULES[0],
+                "CH02": TSM_RULES[1],
+                "TP09": TP09_RULE,
             },
             "rows": r.tsm,
         },
@@ -337,7 +511,7 @@ fn tsm_csv(r: &Results) -> Result<Vec<u8>> {
             vec![
                 row.measure.to_string(),
                 row.stock_type.clone(),
-                row.stage.to_string(),
+                row.stage.map(|s| s.to_string()).unwrap_or_default(),
                 output::number(row.numerator),
                 output::number(row.denominator),
                 row.value.map(|v| output::fixed(v, 1)).unwrap_or_default(),

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::format;
+pub use crate::metrics::{figure_label, stream_label};
 use crate::metrics::{Catalogue, Figure, OpenCase, OpenCases, Rag, Results, Unit};
 use crate::period::Period;
 use crate::pipeline::DataQuality;
@@ -102,19 +103,6 @@ pub struct Definition {
     pub rule: String,
 }
 
-pub fn stream_label(stream: &str) -> &'static str {
-    match stream {
-        "stage1" => "Stage 1",
-        "stage2" => "Stage 2",
-        "complaints" => "All complaints",
-        "compliment" => "Compliments",
-        "suggestion" => "Suggestions",
-        "enquiry" => "Enquiries",
-        "feedback" => "Other feedback",
-        _ => "Other",
-    }
-}
-
 pub fn status_label(status: Rag) -> &'static str {
     match status {
         Rag::Green => "On target",
@@ -122,13 +110,6 @@ pub fn status_label(status: Rag) -> &'static str {
         Rag::Red => "Off target",
         Rag::None => "No figure",
     }
-}
-
-/// The label of a figure id such as `stage1_on_time_pct`.
-pub fn figure_label(catalogue: &Catalogue, id: &str) -> String {
-    let (stream, measure) = id.split_once('_').unwrap_or(("", id));
-    let label = catalogue.measure(measure).map(|m| m.label.as_str()).unwrap_or(measure);
-    format!("{}: {}", stream_label(stream), label.to_lowercase())
 }
 
 /// A short period label for chart axes: "Q3 24-25", "Sep 25", "2025-26".
@@ -408,38 +389,27 @@ pub fn by_group(
 
 /// The Ombudsman's findings in the period, one row per finding.
 pub fn findings(results: &Results) -> Table {
+    // A year's previous period is also the same period last year: one column.
+    let mut periods = vec![results.period, results.previous, results.same_period_last_year];
+    periods.dedup();
+    let labels: Vec<String> = periods.iter().map(|p| p.label()).collect();
+    let columns: Vec<(&str, bool)> = labels.iter().map(|l| (l.as_str(), true)).collect();
     let mut t = Table::new(
         format!("Housing Ombudsman findings determined in {}", results.period.label()),
         "Finding",
-        &[
-            (&results.period.label(), true),
-            (&results.previous.label(), true),
-            (&results.same_period_last_year.label(), true),
-        ],
+        &columns,
     );
     for (finding, _) in crate::linked::FINDING_SPELLINGS {
         let id = format!("complaints_finding_{}", finding.replace(' ', "_"));
         let mut label = finding.to_string();
         label[..1].make_ascii_uppercase();
-        t.row(
-            label,
-            [results.period, results.previous, results.same_period_last_year]
-                .iter()
-                .map(|p| Cell::figure(results.figure(&id, p)))
-                .collect(),
-        );
+        t.row(label, periods.iter().map(|p| Cell::figure(results.figure(&id, p))).collect());
     }
     for (label, id) in [
         ("Maladministration rate", "complaints_maladministration_rate_pct"),
         ("Compensation ordered", "complaints_ombudsman_compensation_gbp"),
     ] {
-        t.row(
-            label,
-            [results.period, results.previous, results.same_period_last_year]
-                .iter()
-                .map(|p| Cell::figure(results.figure(id, p)))
-                .collect(),
-        );
+        t.row(label, periods.iter().map(|p| Cell::figure(results.figure(id, p))).collect());
     }
     t
 }
