@@ -252,6 +252,13 @@ fn report(summary: &RunSummary, reporter: &Reporter) {
             )
         })
         .collect();
+    let others = match summary.self_assessment {
+        Some(sa) => format!(
+            "{others}; self-assessment: {} provisions answered, {} error(s), {} check(s)",
+            sa.answered, sa.errors, sa.checks
+        ),
+        None => others,
+    };
     eprintln!(
         "redress: {} {} as of {}: {} rows read from {} file(s), {} used, {} excluded, {} with warnings{others}; wrote {}",
         summary.landlord,

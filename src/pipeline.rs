@@ -80,6 +80,15 @@ pub struct RunSummary {
     pub inputs: Vec<InputFile>,
     pub quality: DataQuality,
     pub timings: Timings,
+    /// Year runs with a self-assessment: what its check found.
+    pub self_assessment: Option<SelfAssessmentSummary>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct SelfAssessmentSummary {
+    pub answered: usize,
+    pub errors: usize,
+    pub checks: usize,
 }
 
 fn ms(since: Instant) -> f64 {
@@ -303,6 +312,7 @@ pub fn validate_only(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSu
         inputs: prepared.inputs,
         quality: prepared.quality,
         timings: prepared.timings,
+        self_assessment: None,
     })
 }
 
@@ -413,6 +423,13 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     outputs.push(Output { name: "run.json".into(), bytes: output::json_bytes(&manifest, "run.json")? });
     progress("writing outputs");
     let files = output::write_all(&out_dir, &outputs)?;
+    let self_assessment = annual.as_ref().and_then(|a| {
+        a.self_assessment.as_ref().map(|sa| SelfAssessmentSummary {
+            answered: sa.answers.iter().filter(|x| x.comply.is_some()).count(),
+            errors: sa.errors(),
+            checks: a.measured.iter().filter(|m| m.flag.is_some()).count(),
+        })
+    });
     Ok(RunSummary {
         landlord: config.landlord.clone(),
         period: Some(period),
@@ -422,6 +439,7 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         inputs: prepared.inputs,
         quality: prepared.quality,
         timings,
+        self_assessment,
     })
 }
 

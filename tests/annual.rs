@@ -39,7 +39,12 @@ fn self_assessment_rows(wd: &Workdir, period: &str) -> Vec<csv::StringRecord> {
 #[test]
 fn every_data_evidenced_provision_has_its_known_figures_and_check() {
     let wd = annual_fixture();
-    wd.run(&["run", "--config", "in/landlord.toml", "--period", "2024-25", "--out", "out"]);
+    let stderr = wd.run(&["run", "--config", "in/landlord.toml", "--period", "2024-25", "--out", "out"]);
+    assert!(
+        stderr.contains("; self-assessment: 74 provisions answered, 0 error(s), 5 check(s); wrote"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "one summary line for cron");
     let rows = self_assessment_rows(&wd, "2024-25");
     assert_eq!(rows.len(), 74, "one row per provision of the 2024 Code");
     let row = |id: &str| rows.iter().find(|r| &r[2] == id).unwrap_or_else(|| panic!("no provision {id}"));
@@ -67,6 +72,18 @@ fn every_data_evidenced_provision_has_its_known_figures_and_check() {
     assert_eq!(rows.iter().filter(|r| !r[11].is_empty()).count(), 5);
     assert_eq!(&row("6.14")[9], "Weekly stage 2 due-date review by the Complaints Manager.");
     assert_eq!(&row("6.14")[10], "31 Jul 2025");
+
+    // The same checks in metrics.json, for programs.
+    let m: serde_json::Value = serde_json::from_str(&wd.read("out/2024-25/metrics.json")).unwrap();
+    let sa = &m["self_assessment"];
+    assert_eq!(
+        (sa["provisions"].as_u64(), sa["yes"].as_u64(), sa["no"].as_u64()),
+        (Some(74), Some(72), Some(2))
+    );
+    let checked: Vec<&str> =
+        sa["checks"].as_array().unwrap().iter().map(|c| c["provision"].as_str().unwrap()).collect();
+    assert_eq!(checked, ["5.3", "6.2", "6.3", "6.4", "6.11"]);
+    assert_eq!(sa["problems"].as_array().unwrap().len(), 0);
 
     // TP09 from the config, in tsm.csv beside CH01 and CH02.
     let tsm = wd.read("out/2024-25/tsm.csv");

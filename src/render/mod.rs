@@ -479,7 +479,29 @@ fn metrics_json(input: &RenderInput) -> Result<Vec<u8>> {
         "open_cases": input.open,
         "data_quality": input.quality,
     });
+    let mut value = value;
+    if let Some(a) = input.annual {
+        value["self_assessment"] = self_assessment_json(a);
+    }
     output::json_bytes(&value, "metrics.json")
+}
+
+/// The self-assessment in metrics.json: the answers' counts, the checks the
+/// year's data raised and the problems with the file (figures are in `figures`).
+fn self_assessment_json(a: &annual::AnnualInput) -> serde_json::Value {
+    let count = |c: crate::self_assessment::Comply| {
+        a.self_assessment.iter().flat_map(|sa| &sa.answers).filter(|x| x.comply == Some(c)).count()
+    };
+    json!({
+        "code_edition": a.code.edition,
+        "file": a.self_assessment.as_ref().map(|sa| sa.path.display().to_string()),
+        "provisions": a.code.provisions.len(),
+        "yes": count(crate::self_assessment::Comply::Yes),
+        "no": count(crate::self_assessment::Comply::No),
+        "compliance_threshold_pct": a.threshold_pct,
+        "checks": a.measured.iter().filter_map(|m| m.flag.as_ref().map(|f| json!({"provision": m.provision, "check": f}))).collect::<Vec<_>>(),
+        "problems": a.self_assessment.as_ref().map(|sa| sa.problems.clone()).unwrap_or_default(),
+    })
 }
 
 /// Every figure any output of the run shows: the period's, the monthly
