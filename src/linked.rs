@@ -142,12 +142,43 @@ fn parse_export(raw_frame: DataFrame, columns: &[&str], parsed: Vec<Expr>) -> Re
         .collect()?)
 }
 
-/// A date after the run date is a keying error: nothing can have happened yet.
-fn after_run_date(as_of: NaiveDate) -> Option<String> {
-    Some(format!("(the run date is {})", as_of.format("%d/%m/%Y")))
+/// A linked export's own date: present, valid, and not after the run date
+/// (a later date is a keying error: nothing can have happened yet).
+#[allow(clippy::too_many_arguments)]
+fn check_date(
+    issues: &mut IssueList,
+    at: (u32, u32),
+    case_ref: &str,
+    column: &'static str,
+    missing: &'static str,
+    raw_day: Option<&str>,
+    day: Option<NaiveDate>,
+    input: &InputConfig,
+    as_of: NaiveDate,
+) {
+    match (raw_day, day) {
+        (None, _) => issues.push(at, case_ref, column, "", ERROR, missing, None),
+        (Some(v), None) => issues.push(
+            at,
+            case_ref,
+            column,
+            v,
+            ERROR,
+            "not a valid date",
+            Some(format!("in {} form", date_hint(input.date_format))),
+        ),
+        (Some(v), Some(d)) if d > as_of => issues.push(
+            at,
+            case_ref,
+            column,
+            v,
+            ERROR,
+            "date in the future (after the run date): not counted",
+            Some(format!("(the run date is {})", as_of.format("%d/%m/%Y"))),
+        ),
+        _ => {}
+    }
 }
-
-const FUTURE_DATE: &str = "date in the future (after the run date): not counted";
 
 /// Report a row that cannot be read; true when there was one.
 fn unreadable(issues: &mut IssueList, at: (u32, u32), shape: Option<&str>) -> bool {
@@ -238,22 +269,18 @@ pub fn surveys(
             issues.push(at, "", "case_ref", "", ERROR, "missing case reference", None);
         }
         let day = date[i];
-        match (&raw_date[i], day) {
-            (None, _) => issues.push(at, case_ref, "survey_date", "", ERROR, "missing survey date", None),
-            (Some(v), None) => issues.push(
-                at,
-                case_ref,
-                "survey_date",
-                v,
-                ERROR,
-                "not a valid date",
-                Some(format!("in {} form", date_hint(input.date_format))),
-            ),
-            (Some(v), Some(d)) if d > as_of => {
-                issues.push(at, case_ref, "survey_date", v, ERROR, FUTURE_DATE, after_run_date(as_of))
-            }
-            _ => {}
-        }
+        let missing = "missing survey date";
+        check_date(
+            &mut issues,
+            at,
+            case_ref,
+            "survey_date",
+            missing,
+            raw_date[i].as_deref(),
+            day,
+            input,
+            as_of,
+        );
         if score.get(i).is_none() {
             let v = raw_score[i].as_deref().unwrap_or("");
             issues.push(at, case_ref, "score", v, ERROR, "not a score from 1 to 5", None);
@@ -390,24 +417,8 @@ pub fn determinations(
         if case_ref.is_empty() {
             issues.push(at, "", "case_ref", "", ERROR, "missing case reference", None);
         }
-        match (&raw_date[i], date[i]) {
-            (None, _) => {
-                issues.push(at, case_ref, "determination_date", "", ERROR, "missing determination date", None)
-            }
-            (Some(v), None) => issues.push(
-                at,
-                case_ref,
-                "determination_date",
-                v,
-                ERROR,
-                "not a valid date",
-                Some(format!("in {} form", date_hint(input.date_format))),
-            ),
-            (Some(v), Some(d)) if d > as_of => {
-                issues.push(at, case_ref, "determination_date", v, ERROR, FUTURE_DATE, after_run_date(as_of))
-            }
-            _ => {}
-        }
+        let (raw_day, day, missing) = (raw_date[i].as_deref(), date[i], "missing determination date");
+        check_date(&mut issues, at, case_ref, "determination_date", missing, raw_day, day, input, as_of);
         match (&raw_finding[i], finding.get(i)) {
             (None, _) => issues.push(at, case_ref, "finding", "", ERROR, "missing finding", None),
             (Some(v), None) => issues.push(at, case_ref, "finding", v, ERROR, "unknown finding", Some("(expected one of the Ombudsman's findings: severe maladministration, maladministration, service failure, partial maladministration, reasonable redress, no maladministration, outside jurisdiction, withdrawn)".into())),

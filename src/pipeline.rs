@@ -267,6 +267,13 @@ fn summarise_quality(issues: &DataFrame, rows_read: usize, rows_excluded: usize)
     })
 }
 
+impl DataQuality {
+    /// Whether a run read the named export other than the cases.
+    pub fn read(&self, export: &str) -> bool {
+        self.other_exports.iter().any(|e| e.export == export)
+    }
+}
+
 /// `data-quality.csv`: one line per problem found, in file and row order.
 pub fn data_quality_csv(issues: &DataFrame, inputs: &[InputFile]) -> Result<Vec<u8>> {
     let file = issues.column(ingest::FILE_COLUMN)?.u32()?;
@@ -453,8 +460,7 @@ fn annual_input(
     exports_read: &[&str],
 ) -> Result<render::annual::AnnualInput> {
     let cfg = &loaded.config.annual_report;
-    let code_file = cfg.code_file.as_ref().map(|f| loaded.resolve(f));
-    let code = Code::load(&cfg.code_edition, code_file.as_deref())?;
+    let code = code_for(loaded)?;
     let mut sa = match &cfg.self_assessment {
         Some(file) => Some(self_assessment::read(&loaded.resolve(file), &code)?),
         None => None,
@@ -491,6 +497,13 @@ fn annual_input(
     })
 }
 
+/// The configured edition of the Code, bundled or from `code_file`.
+fn code_for(loaded: &LoadedConfig) -> Result<Code> {
+    let cfg = &loaded.config.annual_report;
+    let code_file = cfg.code_file.as_ref().map(|f| loaded.resolve(f));
+    Code::load(&cfg.code_edition, code_file.as_deref())
+}
+
 /// Plain-text paragraphs: blocks separated by blank lines, lines joined.
 fn paragraphs(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -517,8 +530,7 @@ pub fn validate_self_assessment(
 ) -> Result<self_assessment::SelfAssessment> {
     let loaded = LoadedConfig::load(config)?;
     let cfg = &loaded.config.annual_report;
-    let code_file = cfg.code_file.as_ref().map(|f| loaded.resolve(f));
-    let code = Code::load(&cfg.code_edition, code_file.as_deref())?;
+    let code = code_for(&loaded)?;
     let path = match (file, &cfg.self_assessment) {
         (Some(f), _) => f.to_path_buf(),
         (None, Some(f)) => loaded.resolve(f),

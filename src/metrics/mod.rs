@@ -54,15 +54,16 @@ pub fn crossed_group(first: &str, second: &str) -> String {
 
 /// A row's group for a breakdown: its column, or two columns joined.
 fn group_expr(breakdown: &str) -> Expr {
-    let not_recorded = || lit(crate::validate::NOT_RECORDED);
-    match APART.iter().find(|(b, _)| *b == breakdown) {
-        _ if breakdown == "all" => lit(ALL),
-        Some((_, [first, second])) => concat_str(
-            [col(*first).fill_null(not_recorded()), lit(CROSS), col(*second).fill_null(not_recorded())],
-            "",
-            false,
-        ),
-        _ => col(breakdown).fill_null(not_recorded()),
+    if breakdown == "all" {
+        return lit(ALL);
+    }
+    let own = [breakdown];
+    let columns = APART.iter().find(|(b, _)| *b == breakdown).map_or(&own[..], |(_, c)| *c);
+    let parts: Vec<Expr> =
+        columns.iter().map(|c| col(*c).fill_null(lit(crate::validate::NOT_RECORDED))).collect();
+    match parts.len() {
+        1 => parts.into_iter().next().expect("one column"),
+        _ => concat_str(parts, CROSS, false),
     }
 }
 

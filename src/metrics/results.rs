@@ -163,6 +163,14 @@ impl Results {
         }
     }
 
+    /// The period, the previous one and the same period last year, once
+    /// each: for a year the previous period is also the same period last year.
+    pub fn compared(&self) -> Vec<Period> {
+        let mut periods = vec![self.period, self.previous, self.same_period_last_year];
+        periods.dedup();
+        periods
+    }
+
     /// A whole-landlord figure by id (`stage1_on_time_pct`) and period.
     pub fn figure(&self, id: &str, period: &Period) -> Option<&Figure> {
         let p = period.to_string();

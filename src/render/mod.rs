@@ -170,8 +170,8 @@ pub fn render(input: &RenderInput) -> Result<Vec<Output>> {
             "Quarterly complaints performance against targets, with trends, breakdowns and learning.",
         ));
         let linked = assembly::LinkedExports {
-            surveys: input.quality.other_exports.iter().any(|e| e.export == "surveys"),
-            ombudsman: input.quality.other_exports.iter().any(|e| e.export == "ombudsman"),
+            surveys: input.quality.read("surveys"),
+            ombudsman: input.quality.read("ombudsman"),
         };
         let (assembly, held) = assembly::assemble(r, input.actions, input.assembly, linked);
         outputs.push(Output {
@@ -299,6 +299,39 @@ fn held_csv(held: Vec<assembly::Held>) -> Result<Vec<u8>> {
     )
 }
 
+/// The satisfaction and Ombudsman tables of the report period, and whether
+/// the exports behind them were given: the SMT and annual reports show both.
+fn linked_exports(input: &RenderInput) -> serde_json::Value {
+    let r = input.results;
+    json!({
+        "surveys_read": input.quality.read("surveys"),
+        "satisfaction": views::by_stream(
+            r,
+            &format!("Satisfaction with complaint handling, surveys dated in {}", r.period.label()),
+            &["stage1", "stage2", "complaints"],
+            &[("Surveys returned", "surveyed"), ("Satisfied (4 or 5 of 5)", "satisfaction_pct"), ("Response rate", "survey_response_rate_pct")],
+        ),
+        "satisfaction_by_area": views::by_group(
+            r,
+            "service_area",
+            &format!("Satisfaction by service area, {}", r.period.label()),
+            "Service area",
+            &[("Surveys returned", "complaints_surveyed"), ("Satisfied", "complaints_satisfaction_pct")],
+            true,
+        ),
+        "ombudsman_read": input.quality.read("ombudsman"),
+        "findings": views::findings(r),
+        "findings_by_area": views::by_group(
+            r,
+            "service_area",
+            &format!("Ombudsman findings by the service area of the case, {}", r.period.label()),
+            "Service area",
+            &[("Findings", "complaints_ombudsman_findings"), ("Maladministration rate", "complaints_maladministration_rate_pct")],
+            true,
+        ),
+    })
+}
+
 fn self_assessment_context(
     input: &RenderInput,
     a: &annual::AnnualInput,
@@ -383,23 +416,7 @@ fn annual_context(
         themes => views::themes(r, input.themes.emerging_lookback),
         themes_by_area => views::themes_by_service_area(r),
         improvements => improvements,
-        surveys_read => input.quality.other_exports.iter().any(|e| e.export == "surveys"),
-        ombudsman_read => input.quality.other_exports.iter().any(|e| e.export == "ombudsman"),
-        satisfaction => views::by_stream(
-            r,
-            &format!("Satisfaction with complaint handling, surveys dated in {}", r.period.label()),
-            &["stage1", "stage2", "complaints"],
-            &[("Surveys returned", "surveyed"), ("Satisfied (4 or 5 of 5)", "satisfaction_pct"), ("Response rate", "survey_response_rate_pct")],
-        ),
-        findings => views::findings(r),
-        findings_by_area => views::by_group(
-            r,
-            "service_area",
-            &format!("Ombudsman findings by the service area of the case, {}", r.period.label()),
-            "Service area",
-            &[("Findings", "complaints_ombudsman_findings"), ("Maladministration rate", "complaints_maladministration_rate_pct")],
-            true,
-        ),
+        linked => linked_exports(input),
         tsm => annual::tsm_table(&r.tsm, &r.tsm_year),
         tsm_rules => [
             ("CH01", TSM_RULES[0]),
@@ -692,31 +709,7 @@ fn smt_context(input: &RenderInput) -> Result<minijinja::Value> {
         themes => views::themes(r, input.themes.emerging_lookback),
         themes_by_area => views::themes_by_service_area(r),
         compensation => compensation,
-        satisfaction => views::by_stream(
-            r,
-            &format!("Satisfaction with complaint handling, surveys dated in {}", r.period.label()),
-            &["stage1", "stage2", "complaints"],
-            &[("Surveys returned", "surveyed"), ("Satisfied (4 or 5 of 5)", "satisfaction_pct"), ("Response rate", "survey_response_rate_pct")],
-        ),
-        satisfaction_by_area => views::by_group(
-            r,
-            "service_area",
-            &format!("Satisfaction by service area, {}", r.period.label()),
-            "Service area",
-            &[("Surveys returned", "complaints_surveyed"), ("Satisfied", "complaints_satisfaction_pct")],
-            true,
-        ),
-        surveys_read => input.quality.other_exports.iter().any(|e| e.export == "surveys"),
-        ombudsman_read => input.quality.other_exports.iter().any(|e| e.export == "ombudsman"),
-        findings => views::findings(r),
-        findings_by_area => views::by_group(
-            r,
-            "service_area",
-            &format!("Ombudsman findings by the service area of the case, {}", r.period.label()),
-            "Service area",
-            &[("Findings", "complaints_ombudsman_findings"), ("Maladministration rate", "complaints_maladministration_rate_pct")],
-            true,
-        ),
+        linked => linked_exports(input),
         repeats => views::comparison(r, input.catalogue, &["stage1_repeat_complaint_pct", "stage1_repeat_issue_pct"]),
         repeat_households => input.repeat_households,
         themes_rule => format!(
@@ -758,10 +751,10 @@ fn monthly_context(input: &RenderInput, m: &Results) -> Result<minijinja::Value>
         "Month",
     )?;
     let mut feedback = Vec::new();
-    if input.quality.other_exports.iter().any(|e| e.export == "surveys") {
+    if input.quality.read("surveys") {
         feedback.extend(["complaints_satisfaction_pct", "complaints_surveyed"]);
     }
-    if input.quality.other_exports.iter().any(|e| e.export == "ombudsman") {
+    if input.quality.read("ombudsman") {
         feedback.extend(["complaints_ombudsman_findings", "complaints_maladministration_rate_pct"]);
     }
     feedback.extend(["stage1_repeat_complaint_pct", "stage1_repeat_issue_pct"]);

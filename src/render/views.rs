@@ -168,27 +168,15 @@ pub fn tiles(results: &Results, catalogue: &Catalogue, fallback: &[&str]) -> Vec
 
 /// This period beside the previous one and the same period last year.
 pub fn comparison(results: &Results, catalogue: &Catalogue, ids: &[&str]) -> Table {
-    let mut t = Table::new(
-        format!(
-            "{} compared with {} and {}",
-            results.period.label(),
-            results.previous.label(),
-            results.same_period_last_year.label()
-        ),
-        "Measure",
-        &[
-            (&results.period.label(), true),
-            (&results.previous.label(), true),
-            (&results.same_period_last_year.label(), true),
-        ],
-    );
+    let periods = results.compared();
+    let labels: Vec<String> = periods.iter().map(|p| p.label()).collect();
+    let columns: Vec<(&str, bool)> = labels.iter().map(|l| (l.as_str(), true)).collect();
+    let mut t =
+        Table::new(format!("{} compared with {}", labels[0], labels[1..].join(" and ")), "Measure", &columns);
     for id in ids {
         t.row(
             figure_label(catalogue, id),
-            [results.period, results.previous, results.same_period_last_year]
-                .iter()
-                .map(|p| Cell::figure(results.figure(id, p)))
-                .collect(),
+            periods.iter().map(|p| Cell::figure(results.figure(id, p))).collect(),
         );
     }
     t
@@ -389,9 +377,7 @@ pub fn by_group(
 
 /// The Ombudsman's findings in the period, one row per finding.
 pub fn findings(results: &Results) -> Table {
-    // A year's previous period is also the same period last year: one column.
-    let mut periods = vec![results.period, results.previous, results.same_period_last_year];
-    periods.dedup();
+    let periods = results.compared();
     let labels: Vec<String> = periods.iter().map(|p| p.label()).collect();
     let columns: Vec<(&str, bool)> = labels.iter().map(|l| (l.as_str(), true)).collect();
     let mut t = Table::new(
