@@ -4,8 +4,6 @@
 //! any case. These exports are small (one row per survey or finding), so
 //! their rules are written row by row.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;
@@ -52,7 +50,7 @@ pub struct ExportQuality {
 /// The complaint rows of the cases an export refers to, by reference.
 struct CaseIndex {
     rows: DataFrame,
-    by_ref: HashMap<String, Vec<(i32, Option<NaiveDate>, IdxSize)>>,
+    by_ref: PlHashMap<String, Vec<(i32, Option<NaiveDate>, IdxSize)>>,
 }
 
 impl CaseIndex {
@@ -73,7 +71,7 @@ impl CaseIndex {
                     .collect::<Vec<_>>(),
             )
             .collect()?;
-        let mut by_ref: HashMap<String, Vec<(i32, Option<NaiveDate>, IdxSize)>> = HashMap::new();
+        let mut by_ref: PlHashMap<String, Vec<(i32, Option<NaiveDate>, IdxSize)>> = PlHashMap::new();
         let (r, s) = (rows.column("case_ref")?.str()?, rows.column("stage")?.i32()?);
         let responded: Vec<Option<NaiveDate>> =
             rows.column("responded_date")?.date()?.as_date_iter().collect();
@@ -110,8 +108,8 @@ impl CaseIndex {
     }
 }
 
-fn strings(frame: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    Ok(frame.column(name)?.str()?.iter().map(|v| v.map(str::to_string)).collect())
+fn strings<'a>(frame: &'a DataFrame, name: &str) -> Result<Vec<Option<&'a str>>> {
+    Ok(frame.column(name)?.str()?.iter().collect())
 }
 
 /// The export's columns as trimmed text (`raw_<column>`), its own parsed
@@ -256,7 +254,7 @@ pub fn surveys(
     );
 
     let mut issues = IssueList::default();
-    let mut seen: HashMap<(String, i32), u32> = HashMap::new();
+    let mut seen: PlHashMap<(&str, i32), u32> = PlHashMap::new();
     let mut keep: Vec<(usize, i32, IdxSize)> = Vec::new();
     for i in 0..parsed.height() {
         let at = rows.at(i);
@@ -335,7 +333,7 @@ pub fn surveys(
             );
             continue;
         };
-        if let Some(first) = seen.get(&(case_ref.to_string(), s)) {
+        if let Some(first) = seen.get(&(case_ref, s)) {
             issues.push(
                 at,
                 case_ref,
@@ -347,7 +345,7 @@ pub fn surveys(
             );
             continue;
         }
-        seen.insert((case_ref.to_string(), s), at.1);
+        seen.insert((case_ref, s), at.1);
         keep.push((i, s, idx));
     }
     let take: IdxCa = keep.iter().map(|(i, ..)| Some(*i as IdxSize)).collect();

@@ -277,6 +277,16 @@ fn blank_rows_are_listed_once() {
 }
 
 #[test]
+fn empty_lines_between_and_after_rows_are_not_rows() {
+    // Exports often end with an empty line, or have one between batches; the
+    // CSV reader alone read each as a row and the run refused the file.
+    let csv = format!("{HEADER}\r\nE1,1,2024-05-01,,,,,\r\n\r\nE2,1,2024-05-02,,,,,\r\n\r\n\r\n");
+    let (stderr, dq) = validate(&setup(csv));
+    assert!(stderr.contains("2 rows read from 1 file(s), 2 used, 0 excluded"), "{stderr}");
+    assert_eq!(dq.lines().count(), 1, "{dq}");
+}
+
+#[test]
 fn only_well_formed_amounts_are_money() {
     let csv = format!(
         "{HEADER}\nM1,1,2024-05-01,,2024-05-09,upheld,NaN,\nM2,1,2024-05-01,,2024-05-09,upheld,\"1.250,00\",\nM3,1,2024-05-01,,2024-05-09,upheld,1e3,\nM4,1,2024-05-01,,2024-05-09,upheld,\"£1,250.00\",\nM5,1,2024-05-01,,2024-05-09,upheld,GBP 75,\n"

@@ -360,7 +360,7 @@ impl Cube {
                 .map(|c| lit(NULL).cast(DataType::String).alias(*c))
                 .collect();
             let base = frame.clone().lazy().with_columns(missing).with_column(stream_expr().alias("stream"));
-            let mut aggs = Vec::with_capacity(members.len());
+            let mut values = Vec::with_capacity(members.len());
             for &i in &members {
                 let c = &catalogue.counts[i];
                 let condition = polars::sql::sql_expr(&c.condition)?;
@@ -380,21 +380,39 @@ impl Cube {
                     Some(column) => col(column.as_str()).cast(DataType::Float64),
                     None => lit(1.0),
                 };
-                aggs.push(when(condition).then(value).otherwise(lit(0.0)).sum().alias(format!("c{i}")));
+                values.push(when(condition).then(value).otherwise(lit(0.0)).alias(format!("c{i}")));
             }
+            // The window's rows are picked, and each count's value worked
+            // out, once; every group-by below only sums the value columns.
             let date = basis.column();
+            let keys: Vec<&str> = FINE_COLUMNS
+                .iter()
+                .chain(APART.iter().flat_map(|(_, columns)| columns.iter()))
+                .copied()
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
             let in_window = base
                 .clone()
                 .filter(col(date).gt_eq(date_lit(window.0)).and(col(date).lt_eq(date_lit(window.1))))
-                .with_column(month_expr(date));
+                .select(
+                    [month_expr(date).alias("month"), col("stream")]
+                        .into_iter()
+                        .chain(keys.iter().map(|c| col(*c)))
+                        .chain(values)
+                        .collect::<Vec<_>>(),
+                )
+                .collect()?
+                .lazy();
+            let sums: Vec<Expr> = members.iter().map(|i| col(format!("c{i}")).sum()).collect();
             let fine_keys: Vec<Expr> =
                 ["month", "stream"].iter().chain(FINE_COLUMNS.iter()).map(|c| col(*c)).collect();
-            let fine = in_window.clone().group_by(fine_keys).agg(aggs.clone()).collect()?;
+            let fine = in_window.clone().group_by(fine_keys).agg(sums.clone()).collect()?;
             let mut apart = HashMap::new();
             for (breakdown, columns) in APART {
                 let keys: Vec<Expr> =
                     ["month", "stream"].iter().chain(columns.iter()).map(|c| col(*c)).collect();
-                apart.insert(breakdown, in_window.clone().group_by(keys).agg(aggs.clone()).collect()?);
+                apart.insert(breakdown, in_window.clone().group_by(keys).agg(sums.clone()).collect()?);
             }
             let resum: Vec<Expr> = members.iter().map(|i| col(format!("c{i}")).sum()).collect();
             for breakdown in BREAKDOWNS {

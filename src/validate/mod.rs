@@ -12,6 +12,8 @@ use crate::config::{Config, DateFormat};
 use crate::error::Result;
 use crate::ingest::{FIELDS_EXPECTED, FIELDS_FOUND, FILE_COLUMN, ROW_COLUMN};
 
+pub mod values;
+
 pub const ERROR: &str = "error";
 pub const WARNING: &str = "warning";
 
@@ -103,51 +105,24 @@ impl Check {
     }
 }
 
+/// A text column trimmed, with blank cells as nulls.
 pub(crate) fn text(column: &str) -> Expr {
-    let stripped = col(column).str().strip_chars(lit(NULL));
-    when(stripped.clone().eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(stripped)
+    values::tidy_expr(col(column))
 }
 
 pub(crate) fn raw(column: &str) -> String {
     format!("raw_{column}")
 }
 
-fn spelling_key(e: Expr) -> Expr {
-    e.str().to_lowercase().str().replace_all(lit("[^a-z0-9]"), lit(""), false)
-}
-
 /// Map spellings to canonical values; unknown spellings become null.
-pub(crate) fn canonical(e: Expr, table: &[(&str, &[&str])]) -> Expr {
-    let key = spelling_key(e);
-    table.iter().rev().fold(lit(NULL).cast(DataType::String), |otherwise, (value, spellings)| {
-        let list = Series::new("spellings".into(), spellings.to_vec());
-        when(key.clone().is_in(lit(list).implode(false), false)).then(lit(*value)).otherwise(otherwise)
-    })
+pub(crate) fn canonical(e: Expr, table: &'static [(&'static str, &'static [&'static str])]) -> Expr {
+    values::canonical_expr(e, table)
 }
 
-fn strptime(format: &str) -> StrptimeOptions {
-    StrptimeOptions { format: Some(format.into()), strict: false, exact: true, cache: true }
-}
-
-/// Parse a date column written `dd/mm/yyyy` (or with `-` or `.`) or ISO.
-/// A time part ("14:32", "T09:00:00") is ignored: only the day matters.
+/// Parse a date column written `dd/mm/yyyy` (or with `-` or `.`) or ISO; see
+/// [`values::day`].
 pub(crate) fn parse_date(e: Expr, format: DateFormat) -> Expr {
-    let day = e.str().replace(lit(r"[T ].*$"), lit(""), false);
-    // The year must have four digits: "06/01/25" is refused, never read as
-    // the year 25.
-    let null = || lit(NULL).cast(DataType::Date);
-    let iso = when(day.clone().str().contains(lit(r"^\d{4}-\d{1,2}-\d{1,2}$"), true))
-        .then(day.clone().str().to_date(strptime("%Y-%m-%d")))
-        .otherwise(null());
-    let uk_text = day.str().replace_all(lit(r"[.\-]"), lit("/"), false);
-    let uk = when(uk_text.clone().str().contains(lit(r"^\d{1,2}/\d{1,2}/\d{4}$"), true))
-        .then(uk_text.str().to_date(strptime("%d/%m/%Y")))
-        .otherwise(null());
-    match format {
-        DateFormat::Auto => coalesce(&[iso, uk]),
-        DateFormat::Uk => uk,
-        DateFormat::Iso => iso,
-    }
+    values::days_expr(e, format)
 }
 
 pub(crate) fn date_hint(format: DateFormat) -> &'static str {
@@ -182,6 +157,7 @@ pub(crate) struct IssueList {
     problem: Vec<String>,
     severity: Vec<&'static str>,
     kind: Vec<&'static str>,
+    errors: usize,
 }
 
 impl IssueList {
@@ -209,10 +185,11 @@ impl IssueList {
         });
         self.severity.push(severity);
         self.kind.push(kind);
+        self.errors += usize::from(severity == ERROR);
     }
 
     pub(crate) fn errors(&self) -> usize {
-        self.severity.iter().filter(|s| **s == ERROR).count()
+        self.errors
     }
 
     pub(crate) fn frame(self) -> Result<DataFrame> {
@@ -250,7 +227,7 @@ fn parse(raw_frame: LazyFrame, config: &Config) -> LazyFrame {
         .otherwise(canonical(col(raw("stock_type")), STOCK_TYPE_SPELLINGS));
     let mut parsed = vec![
         record_type.alias("record_type"),
-        col(raw("stage")).str().extract(lit(r"(\d+)"), 1).cast(DataType::Int32).alias("stage"),
+        values::first_number_expr(col(raw("stage"))).alias("stage"),
         canonical(col(raw("outcome")), OUTCOME_SPELLINGS).alias("outcome"),
         stock_type.alias("stock_type"),
         money(col(raw("compensation"))).alias("compensation"),
@@ -388,12 +365,15 @@ fn checks(config: &Config, calendar: &Calendar, as_of: NaiveDate) -> Vec<Check> 
     checks
 }
 
+/// The raw columns whose text a warning quotes.
+const WARNING_QUOTES: [&str; 3] = ["outcome", "extended_due_date", "stage"];
+
 /// Problems that leave the row in use. Evaluated on usable rows only.
-fn warnings() -> Result<Vec<Check>> {
+fn warnings() -> Vec<Check> {
     let is_complaint = col("record_type").eq(lit("complaint"));
     let closed_without_response =
         col("outcome").is_in(lit(Series::new("o".into(), ["withdrawn", "refused"])).implode(false), false);
-    Ok(vec![
+    vec![
         Check::new(
             "acknowledged_date",
             WARNING,
@@ -437,12 +417,10 @@ fn warnings() -> Result<Vec<Check>> {
             "stage",
             WARNING,
             "stage 2 with no stage 1 row for the same case in the export",
-            is_complaint
-                .and(col("stage").eq(lit(2)))
-                .and(col("stage").eq(lit(1)).any(true).over([col("case_ref")])?.not()),
+            col("without_stage_1"),
             col(raw("stage")),
         ),
-    ])
+    ]
 }
 
 /// The key that makes a row unique: case and stage for complaints, case and
@@ -451,6 +429,53 @@ fn duplicate_key() -> Expr {
     when(col("record_type").eq(lit("complaint")))
         .then(col("stage").cast(DataType::String))
         .otherwise(col("record_type"))
+}
+
+/// Where each row's key ([`duplicate_key`]) first occurs among `rows` (in
+/// file and row order): `first_row` and `first_file` of that occurrence,
+/// `is_duplicate` for every later one, and `without_stage_1` for a stage 2
+/// complaint whose case has no stage 1 row. One hash pass, since a window
+/// per key over a million rows costs far more.
+fn first_occurrences(rows: &DataFrame) -> Result<[Column; 4]> {
+    let case_ref = rows.column("case_ref")?.str()?;
+    let record_type = rows.column("record_type")?.str()?;
+    let stage = rows.column("stage")?.i32()?;
+    let (file, row) = (rows.column(FILE_COLUMN)?.u32()?, rows.column(ROW_COLUMN)?.u32()?);
+    type Key<'a> = (Option<&'a str>, Option<&'a str>, Option<i32>);
+    let mut first: PlHashMap<Key, (Option<u32>, Option<u32>)> = PlHashMap::with_capacity(rows.height());
+    let (mut first_row, mut first_file, mut is_duplicate) = (
+        Vec::with_capacity(rows.height()),
+        Vec::with_capacity(rows.height()),
+        Vec::with_capacity(rows.height()),
+    );
+    let keys = case_ref.iter().zip(record_type.iter()).zip(stage.iter());
+    for (((case_ref, record_type), stage), at) in keys.zip(file.iter().zip(row.iter())) {
+        let stage = if record_type == Some("complaint") { stage } else { None };
+        let mut later = true;
+        let (file, row) = *first.entry((case_ref, record_type, stage)).or_insert_with(|| {
+            later = false;
+            at
+        });
+        first_file.push(file);
+        first_row.push(row);
+        is_duplicate.push(later);
+    }
+    let complaint = Some("complaint");
+    let without_stage_1: BooleanChunked = case_ref
+        .iter()
+        .zip(record_type.iter())
+        .zip(stage.iter())
+        .map(|((case_ref, record_type), stage)| {
+            let second = record_type == complaint && stage == Some(2);
+            Some(second && !first.contains_key(&(case_ref, complaint, Some(1))))
+        })
+        .collect();
+    Ok([
+        without_stage_1.with_name("without_stage_1".into()).into_column(),
+        UInt32Chunked::from_iter_options("first_row".into(), first_row.into_iter()).into_column(),
+        UInt32Chunked::from_iter_options("first_file".into(), first_file.into_iter()).into_column(),
+        BooleanChunked::from_slice("is_duplicate".into(), &is_duplicate).into_column(),
+    ])
 }
 
 /// The data-quality rows of the rows each check catches: one frame per check,
@@ -481,6 +506,192 @@ pub(crate) fn issue_rows(
         .collect()
 }
 
+/// Validation of a case export read in chunks: each chunk is parsed and
+/// checked row by row as it arrives ([`Validator::add`]); what needs every
+/// row at once (duplicates, warnings that look across rows) waits for
+/// [`Validator::finish`]. Only the typed columns of usable rows are kept
+/// between chunks, so memory follows the rows used, not the text read.
+pub struct Validator<'a> {
+    config: &'a Config,
+    error_checks: Vec<Check>,
+    /// Rows with an error, every column, for the data-quality rows.
+    flagged: Vec<DataFrame>,
+    /// Usable rows, typed, with the raw text a warning quotes.
+    usable: Vec<DataFrame>,
+    rows_read: usize,
+}
+
+impl<'a> Validator<'a> {
+    pub fn new(config: &'a Config, calendar: &Calendar, as_of: NaiveDate) -> Self {
+        // A row of the wrong shape, or a blank one, is reported once, and none of
+        // its values is checked or echoed: in a shifted row they may belong to a
+        // personal-data column.
+        let blank = text_columns()
+            .fold(col(crate::ingest::HOUSEHOLD).is_null(), |acc, c| acc.and(col(raw(c)).is_null()));
+        let well_shaped = col(FIELDS_FOUND).is_null();
+        let mut error_checks = vec![
+            Check {
+                column: "(row)",
+                severity: ERROR,
+                kind: "wrong number of fields (an unquoted comma or line break?): row not read".into(),
+                problem: concat_str(
+                    [
+                        lit("has "),
+                        col(FIELDS_FOUND).cast(DataType::String),
+                        lit(" fields where the header has "),
+                        col(FIELDS_EXPECTED).cast(DataType::String),
+                        lit(" (an unquoted comma or line break?): row not read"),
+                    ],
+                    "",
+                    false,
+                ),
+                when: well_shaped.clone().not(),
+                value: lit(""),
+            },
+            Check::new("(row)", ERROR, "blank row", well_shaped.clone().and(blank.clone()), lit("")),
+        ];
+        let gate = well_shaped.and(blank.not());
+        error_checks.extend(checks(config, calendar, as_of).into_iter().map(|mut c| {
+            c.when = c.when.and(gate.clone());
+            c
+        }));
+        Validator { config, error_checks, flagged: Vec::new(), usable: Vec::new(), rows_read: 0 }
+    }
+
+    /// Parse and check one chunk of the raw frame (`ingest::load_chunks`).
+    pub fn add(&mut self, raw_frame: DataFrame) -> Result<()> {
+        self.rows_read += raw_frame.height();
+        let has_error = self.error_checks.iter().fold(lit(false), |acc, c| acc.or(c.when.clone()));
+        let parsed =
+            parse(raw_frame.lazy(), self.config).with_column(has_error.alias("has_error")).collect()?;
+        self.flagged.push(parsed.clone().lazy().filter(col("has_error")).collect()?);
+        let parsed = parsed.lazy();
+        let usable = parsed
+            .clone()
+            .filter(col("has_error").not())
+            .select(
+                [FILE_COLUMN, ROW_COLUMN, "case_ref", "record_type", "stage", "outcome", "stock_type"]
+                    .into_iter()
+                    .chain([
+                        "compensation",
+                        "refusal_reason",
+                        "learning_theme",
+                        "learning_action",
+                        "description",
+                    ])
+                    .chain(["service_area", "category", "channel", crate::ingest::HOUSEHOLD])
+                    .chain(DATE_COLUMNS)
+                    .map(col)
+                    .chain(WARNING_QUOTES.iter().map(|c| col(raw(c))))
+                    .collect::<Vec<_>>(),
+            )
+            .collect()?;
+        self.usable.push(usable);
+        Ok(())
+    }
+
+    /// Judge duplicates and warnings over all the usable rows; `file_names`
+    /// name the files for the duplicate messages.
+    pub fn finish(self, file_names: &[String]) -> Result<Validated> {
+        let Validator { error_checks, flagged, usable, rows_read, .. } = self;
+        let mut usable = stack(usable)?;
+        let flagged = stack(flagged)?;
+        let files = Series::new("files".into(), file_names.to_vec());
+        // Duplicates are judged among rows that are otherwise usable, so a
+        // faulty row never displaces a good one; the first occurrence is kept.
+        let firsts = first_occurrences(&usable)?;
+        for c in firsts {
+            usable.with_column(c)?;
+        }
+        let usable = usable.lazy();
+        let duplicate_problem = concat_str(
+            [
+                lit("duplicate of an earlier row for the same case and stage (row "),
+                col("first_row").cast(DataType::String),
+                lit(" of "),
+                lit(files).gather(col("first_file"), true),
+                lit(", which is used)"),
+            ],
+            "",
+            false,
+        );
+        let duplicate = Check {
+            column: "case_ref",
+            severity: ERROR,
+            kind: "duplicate of an earlier row for the same case and stage".into(),
+            problem: duplicate_problem,
+            when: col("is_duplicate"),
+            value: concat_str([col("case_ref"), lit(" / "), duplicate_key()], "", false),
+        };
+
+        let cases = usable.clone().filter(col("is_duplicate").not()).collect()?.lazy();
+        // A shifted row's case_ref column may hold another column's value.
+        let case_ref = when(col(FIELDS_FOUND).is_null()).then(col(raw("case_ref"))).otherwise(lit(""));
+        // Each check runs over the rows flagged by some check, not the whole frame.
+        let mut issues = issue_rows(&flagged.lazy(), &error_checks, 0, case_ref);
+        issues.extend(issue_rows(
+            &usable.clone().filter(col("is_duplicate")),
+            std::slice::from_ref(&duplicate),
+            error_checks.len(),
+            col("case_ref"),
+        ));
+        issues.extend(issue_rows(&cases, &warnings(), error_checks.len() + 1, col("case_ref")));
+        let issues = concat(issues, UnionArgs::default())?
+            .sort([FILE_COLUMN, ROW_COLUMN, "check"], SortMultipleOptions::default())
+            .drop(cols(["check"]))
+            .collect()?;
+
+        let cases = cases
+            .with_column(
+                // An extension dated on or before receipt is ignored (warned above).
+                when(col("extended_due_date").gt(col("received_date")))
+                    .then(col("extended_due_date"))
+                    .otherwise(lit(NULL).cast(DataType::Date))
+                    .alias("extended_due_date"),
+            )
+            .select([
+                col(FILE_COLUMN),
+                col(ROW_COLUMN),
+                col("case_ref"),
+                col("record_type"),
+                when(col("record_type").eq(lit("complaint")))
+                    .then(col("stage"))
+                    .otherwise(lit(NULL).cast(DataType::Int32))
+                    .alias("stage"),
+                col("received_date"),
+                col("acknowledged_date"),
+                col("extended_due_date"),
+                col("responded_date"),
+                col("outcome"),
+                col("refusal_reason"),
+                col("service_area"),
+                col("category"),
+                col("channel"),
+                col("stock_type"),
+                col("compensation").fill_null(lit(0.0)),
+                col("learning_theme"),
+                col("learning_action"),
+                col(crate::ingest::HOUSEHOLD),
+                col("description"),
+            ])
+            .collect()?;
+        let rows_excluded = rows_read - cases.height();
+        Ok(Validated { cases, issues, rows_read, rows_excluded })
+    }
+}
+
+/// One frame of the chunks' frames, in order.
+fn stack(frames: Vec<DataFrame>) -> Result<DataFrame> {
+    let mut frames = frames.into_iter();
+    let mut stacked = frames.next().unwrap_or_default();
+    for more in frames {
+        stacked.vstack_mut_owned(more)?;
+    }
+    stacked.rechunk_mut();
+    Ok(stacked)
+}
+
+/// Validate a whole raw frame at once (`ingest::load`).
 pub fn validate(
     raw_frame: DataFrame,
     file_names: &[String],
@@ -488,129 +699,7 @@ pub fn validate(
     calendar: &Calendar,
     as_of: NaiveDate,
 ) -> Result<Validated> {
-    let rows_read = raw_frame.height();
-    let parsed = parse(raw_frame.lazy(), config).with_row_index("row_global", None);
-    // A row of the wrong shape, or a blank one, is reported once, and none of
-    // its values is checked or echoed: in a shifted row they may belong to a
-    // personal-data column.
-    let blank =
-        text_columns().fold(col(crate::ingest::HOUSEHOLD).is_null(), |acc, c| acc.and(col(raw(c)).is_null()));
-    let well_shaped = col(FIELDS_FOUND).is_null();
-    let mut error_checks = vec![
-        Check {
-            column: "(row)",
-            severity: ERROR,
-            kind: "wrong number of fields (an unquoted comma or line break?): row not read".into(),
-            problem: concat_str(
-                [
-                    lit("has "),
-                    col(FIELDS_FOUND).cast(DataType::String),
-                    lit(" fields where the header has "),
-                    col(FIELDS_EXPECTED).cast(DataType::String),
-                    lit(" (an unquoted comma or line break?): row not read"),
-                ],
-                "",
-                false,
-            ),
-            when: well_shaped.clone().not(),
-            value: lit(""),
-        },
-        Check::new("(row)", ERROR, "blank row", well_shaped.clone().and(blank.clone()), lit("")),
-    ];
-    let gate = well_shaped.and(blank.not());
-    error_checks.extend(checks(config, calendar, as_of).into_iter().map(|mut c| {
-        c.when = c.when.and(gate.clone());
-        c
-    }));
-    let has_error = error_checks.iter().fold(lit(false), |acc, c| acc.or(c.when.clone()));
-    let parsed = parsed.with_column(has_error.alias("has_error")).collect()?.lazy();
-
-    // Duplicates are judged among rows that are otherwise usable, so a faulty
-    // row never displaces a good one; the first occurrence is kept.
-    let files = Series::new("files".into(), file_names.to_vec());
-    let key = [col("case_ref"), duplicate_key()];
-    let first = col("row_global").arg_min();
-    let usable = parsed
-        .clone()
-        .filter(col("has_error").not())
-        .with_columns([
-            col(ROW_COLUMN).get(first.clone(), false).over(key.clone())?.alias("first_row"),
-            col(FILE_COLUMN).get(first, false).over(key.clone())?.alias("first_file"),
-            col("row_global").min().over(key.clone())?.neq(col("row_global")).alias("is_duplicate"),
-        ])
-        .collect()?
-        .lazy();
-    let duplicate_problem = concat_str(
-        [
-            lit("duplicate of an earlier row for the same case and stage (row "),
-            col("first_row").cast(DataType::String),
-            lit(" of "),
-            lit(files).gather(col("first_file"), true),
-            lit(", which is used)"),
-        ],
-        "",
-        false,
-    );
-    let duplicate = Check {
-        column: "case_ref",
-        severity: ERROR,
-        kind: "duplicate of an earlier row for the same case and stage".into(),
-        problem: duplicate_problem,
-        when: col("is_duplicate"),
-        value: concat_str([col("case_ref"), lit(" / "), duplicate_key()], "", false),
-    };
-
-    let cases = usable.clone().filter(col("is_duplicate").not());
-    // A shifted row's case_ref column may hold another column's value.
-    let case_ref = when(col(FIELDS_FOUND).is_null()).then(col(raw("case_ref"))).otherwise(lit(""));
-    // Each check runs over the rows flagged by some check, not the whole frame.
-    let mut issues = issue_rows(&parsed.clone().filter(col("has_error")), &error_checks, 0, case_ref.clone());
-    issues.extend(issue_rows(
-        &usable.clone().filter(col("is_duplicate")),
-        std::slice::from_ref(&duplicate),
-        error_checks.len(),
-        case_ref.clone(),
-    ));
-    issues.extend(issue_rows(&cases, &warnings()?, error_checks.len() + 1, case_ref));
-    let issues = concat(issues, UnionArgs::default())?
-        .sort([FILE_COLUMN, ROW_COLUMN, "check"], SortMultipleOptions::default())
-        .drop(cols(["check"]))
-        .collect()?;
-
-    let cases = cases
-        .with_column(
-            // An extension dated on or before receipt is ignored (warned above).
-            when(col("extended_due_date").gt(col("received_date")))
-                .then(col("extended_due_date"))
-                .otherwise(lit(NULL).cast(DataType::Date))
-                .alias("extended_due_date"),
-        )
-        .select([
-            col(FILE_COLUMN),
-            col(ROW_COLUMN),
-            col("case_ref"),
-            col("record_type"),
-            when(col("record_type").eq(lit("complaint")))
-                .then(col("stage"))
-                .otherwise(lit(NULL).cast(DataType::Int32))
-                .alias("stage"),
-            col("received_date"),
-            col("acknowledged_date"),
-            col("extended_due_date"),
-            col("responded_date"),
-            col("outcome"),
-            col("refusal_reason"),
-            col("service_area"),
-            col("category"),
-            col("channel"),
-            col("stock_type"),
-            col("compensation").fill_null(lit(0.0)),
-            col("learning_theme"),
-            col("learning_action"),
-            col(crate::ingest::HOUSEHOLD),
-            col("description"),
-        ])
-        .collect()?;
-    let rows_excluded = rows_read - cases.height();
-    Ok(Validated { cases, issues, rows_read, rows_excluded })
+    let mut validator = Validator::new(config, calendar, as_of);
+    validator.add(raw_frame)?;
+    validator.finish(file_names)
 }

@@ -1,0 +1,206 @@
+//! Reading one value: a date, a stage, a coded spelling, trimmed text.
+//!
+//! These run once per cell over millions of rows, so each is a plain Rust
+//! function over a column (one pass, no regular expression, a cache for the
+//! few distinct spellings of a coded column) wrapped as a polars expression.
+//! The rules are the ones the README documents; the tests below pin them.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use crate::config::DateFormat;
+
+/// Text as a person means it: surrounding whitespace removed, and a blank
+/// cell is no value at all. A column that needs neither change is returned
+/// as it is, without a copy.
+pub fn tidy(values: &StringChunked) -> StringChunked {
+    let untidy =
+        |s: &str| s.is_empty() || s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace);
+    if !values.iter().flatten().any(untidy) {
+        return values.clone();
+    }
+    values.iter().map(|v| v.map(str::trim).filter(|s| !s.is_empty())).collect()
+}
+
+/// A day written `dd/mm/yyyy` (or with `-` or `.` between the parts) or
+/// `yyyy-mm-dd`, as `format` allows. A time after the day ("14:32",
+/// "T09:00:00") is ignored: only the day matters. The year must have four
+/// digits, so "06/01/25" is refused rather than read as the year 25, and an
+/// impossible day such as 31/02/2025 is refused.
+pub fn day(text: &str, format: DateFormat) -> Option<NaiveDate> {
+    let text = text.split(['T', ' ']).next().unwrap_or("");
+    let iso = || {
+        let [y, m, d] = parts(text, |c| c == '-')?;
+        (y.len() == 4 && m.len() <= 2 && d.len() <= 2).then_some((y, m, d))
+    };
+    let uk = || {
+        let [d, m, y] = parts(text, |c| matches!(c, '/' | '-' | '.'))?;
+        (y.len() == 4 && m.len() <= 2 && d.len() <= 2).then_some((y, m, d))
+    };
+    let (y, m, d) = match format {
+        DateFormat::Iso => iso()?,
+        DateFormat::Uk => uk()?,
+        DateFormat::Auto => iso().or_else(uk)?,
+    };
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// Exactly three non-empty runs of ASCII digits between separators.
+fn parts(text: &str, separator: impl Fn(char) -> bool) -> Option<[&str; 3]> {
+    let mut pieces = text.split(separator);
+    let out = [pieces.next()?, pieces.next()?, pieces.next()?];
+    let digits = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    (pieces.next().is_none() && out.iter().all(digits)).then_some(out)
+}
+
+const UNIX_EPOCH_DAY: i32 = 719_163; // days from 0001-01-01 (CE day 1) to 1970-01-01
+
+/// A column of days, as [`day`] reads each cell.
+pub fn days(values: &StringChunked, format: DateFormat) -> DateChunked {
+    use chrono::Datelike;
+    let mut cache: PlHashMap<&str, Option<i32>> = PlHashMap::new();
+    let parsed: Int32Chunked = values
+        .iter()
+        .map(|v| {
+            let v = v?;
+            *cache.entry(v).or_insert_with(|| day(v, format).map(|d| d.num_days_from_ce() - UNIX_EPOCH_DAY))
+        })
+        .collect();
+    parsed.with_name(values.name().clone()).into_date()
+}
+
+/// The key a spelling is compared by: lower case, letters and digits only,
+/// so "Partially Upheld", "partly_upheld" and "PARTLY-UPHELD" compare alike.
+pub fn spelling_key(text: &str) -> String {
+    text.chars().flat_map(char::to_lowercase).filter(char::is_ascii_alphanumeric).collect()
+}
+
+/// The canonical value a spelling stands for, if the table knows it.
+pub fn canonical_value(text: &str, table: &[(&'static str, &[&str])]) -> Option<&'static str> {
+    let key = spelling_key(text);
+    table.iter().find(|(_, spellings)| spellings.contains(&key.as_str())).map(|(value, _)| *value)
+}
+
+/// A column of coded values mapped to canonical spellings; an unknown
+/// spelling becomes null. Coded columns hold a handful of distinct values,
+/// so each is looked up once.
+pub fn canonical_values(values: &StringChunked, table: &[(&'static str, &[&str])]) -> StringChunked {
+    let mut cache: PlHashMap<&str, Option<&'static str>> = PlHashMap::new();
+    values
+        .iter()
+        .map(|v| *cache.entry(v?).or_insert_with_key(|v| canonical_value(v, table)))
+        .collect::<StringChunked>()
+        .with_name(values.name().clone())
+}
+
+/// The first run of ASCII digits in a cell, as a number ("Stage 2" is 2).
+pub fn first_number(text: &str) -> Option<i32> {
+    let start = text.find(|c: char| c.is_ascii_digit())?;
+    let digits = &text[start..];
+    let end = digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(digits.len());
+    digits[..end].parse().ok()
+}
+
+/// A column of [`first_number`]s.
+pub fn first_numbers(values: &StringChunked) -> Int32Chunked {
+    values.iter().map(|v| v.and_then(first_number)).collect::<Int32Chunked>().with_name(values.name().clone())
+}
+
+/// The expression form of a column function: `f` maps a text column to a
+/// column of `dtype`.
+fn over_text<F>(e: Expr, dtype: DataType, f: F) -> Expr
+where
+    F: Fn(&StringChunked) -> Column + Send + Sync + 'static,
+{
+    e.map(move |c| Ok(f(c.str()?)), move |_, field| Ok(Field::new(field.name().clone(), dtype.clone())))
+}
+
+/// [`tidy`] as an expression.
+pub fn tidy_expr(e: Expr) -> Expr {
+    over_text(e, DataType::String, |c| tidy(c).into_column())
+}
+
+/// [`days`] as an expression.
+pub fn days_expr(e: Expr, format: DateFormat) -> Expr {
+    over_text(e, DataType::Date, move |c| days(c, format).into_column())
+}
+
+/// [`canonical_values`] as an expression.
+pub fn canonical_expr(e: Expr, table: &'static [(&'static str, &'static [&'static str])]) -> Expr {
+    over_text(e, DataType::String, move |c| canonical_values(c, table).into_column())
+}
+
+/// [`first_numbers`] as an expression.
+pub fn first_number_expr(e: Expr) -> Expr {
+    over_text(e, DataType::Int32, |c| first_numbers(c).into_column())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    #[test]
+    fn uk_and_iso_days_are_read_as_the_format_allows() {
+        assert_eq!(day("05/01/2025", DateFormat::Auto), ymd(2025, 1, 5));
+        assert_eq!(day("5/1/2025", DateFormat::Uk), ymd(2025, 1, 5));
+        assert_eq!(day("05-01-2025", DateFormat::Uk), ymd(2025, 1, 5));
+        assert_eq!(day("05.01.2025", DateFormat::Uk), ymd(2025, 1, 5));
+        assert_eq!(day("2025-01-05", DateFormat::Auto), ymd(2025, 1, 5));
+        assert_eq!(day("2025-1-5", DateFormat::Iso), ymd(2025, 1, 5));
+        assert_eq!(day("2025-01-05", DateFormat::Uk), None);
+        assert_eq!(day("05/01/2025", DateFormat::Iso), None);
+    }
+
+    #[test]
+    fn a_time_after_the_day_is_ignored() {
+        assert_eq!(day("05/01/2025 14:32", DateFormat::Auto), ymd(2025, 1, 5));
+        assert_eq!(day("2025-01-05T09:00:00", DateFormat::Auto), ymd(2025, 1, 5));
+    }
+
+    #[test]
+    fn two_digit_years_impossible_days_and_words_are_refused() {
+        for bad in ["06/01/25", "31/02/2025", "2025-13-01", "5th Jan 2025", "", "05/01/2025/1", "0x/01/2025"]
+        {
+            assert_eq!(day(bad, DateFormat::Auto), None, "{bad}");
+        }
+        assert_eq!(day("29/02/2024", DateFormat::Auto), ymd(2024, 2, 29));
+    }
+
+    #[test]
+    fn a_column_of_days_keeps_nulls_and_epoch_days() {
+        let ca = StringChunked::new("d".into(), [Some("01/01/1970"), None, Some("x"), Some("2024-02-29")]);
+        let got: Vec<Option<NaiveDate>> = days(&ca, DateFormat::Auto).as_date_iter().collect();
+        assert_eq!(got, vec![ymd(1970, 1, 1), None, None, ymd(2024, 2, 29)]);
+    }
+
+    #[test]
+    fn spellings_compare_without_case_spacing_or_punctuation() {
+        let table: &[(&str, &[&str])] = &[("partially_upheld", &["partiallyupheld", "partlyupheld"])];
+        for s in ["Partially Upheld", "partly_upheld", "PARTLY-UPHELD", " partially upheld "] {
+            assert_eq!(canonical_value(s, table), Some("partially_upheld"), "{s}");
+        }
+        assert_eq!(canonical_value("upheld", table), None);
+        assert_eq!(spelling_key("Café Upheld!"), "cafupheld");
+    }
+
+    #[test]
+    fn the_first_number_in_a_cell_is_the_stage() {
+        assert_eq!(first_number("Stage 2"), Some(2));
+        assert_eq!(first_number("1"), Some(1));
+        assert_eq!(first_number("stage two"), None);
+        assert_eq!(first_number("99999999999"), None);
+    }
+
+    #[test]
+    fn tidy_trims_and_blanks_become_null_without_copying_tidy_columns() {
+        let ca = StringChunked::new("t".into(), [Some(" a "), Some("   "), None, Some("b")]);
+        let tidied = tidy(&ca);
+        assert_eq!(tidied.iter().collect::<Vec<_>>(), vec![Some("a"), None, None, Some("b")]);
+        let clean = StringChunked::new("t".into(), [Some("a"), None]);
+        assert_eq!(tidy(&clean).iter().collect::<Vec<_>>(), vec![Some("a"), None]);
+    }
+}
