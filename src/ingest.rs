@@ -457,26 +457,20 @@ fn read_csv(
 }
 
 /// Read from `source` until `block` holds `want` bytes; true at the end of
-/// the input.
+/// the input. Memory is taken as the bytes arrive, so a small export does
+/// not pay for a whole chunk.
 fn fill(path: &Path, source: &mut impl std::io::Read, block: &mut Vec<u8>, want: usize) -> Result<bool> {
-    let have = block.len();
-    if have >= want {
+    use std::io::Read;
+    let missing = want.saturating_sub(block.len());
+    if missing == 0 {
         return Ok(false);
     }
-    block.resize(want, 0);
-    let mut filled = have;
-    while filled < want {
-        match source.read(&mut block[filled..]) {
-            Ok(0) => {
-                block.truncate(filled);
-                return Ok(true);
-            }
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(Error::input(path, format!("cannot read: {e}"))),
-        }
-    }
-    Ok(false)
+    block.reserve_exact(missing);
+    let read = source
+        .take(missing as u64)
+        .read_to_end(block)
+        .map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
+    Ok(read < missing)
 }
 
 /// From the first block: where the records start (after any byte-order mark

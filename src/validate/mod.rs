@@ -684,10 +684,11 @@ impl<'a> Validator<'a> {
 fn stack(frames: Vec<DataFrame>) -> Result<DataFrame> {
     let mut frames = frames.into_iter();
     let mut stacked = frames.next().unwrap_or_default();
+    // Not rechunked: one contiguous copy of every column would double the
+    // memory held for a moment, and nothing downstream needs it.
     for more in frames {
         stacked.vstack_mut_owned(more)?;
     }
-    stacked.rechunk_mut();
     Ok(stacked)
 }
 
