@@ -391,49 +391,20 @@ fn read_csv(
     let mut hasher = sha2::Sha256::new();
     let mut block: Vec<u8> = Vec::new();
     let mut eof = false;
-    let mut layout: Option<(CsvLayout, InputFile)> = None;
-    let (mut at, mut want) = (Position::default(), chunk_bytes.max(1));
+    let mut chunks = Chunks { layout: None, at: Position::default() };
+    let mut want = chunk_bytes.max(1);
     loop {
         let fresh = block.len();
         eof = eof || fill(path, &mut source, &mut block, want)?;
-        let boundary = {
-            // The checksum of the new bytes is taken on another thread
-            // while the chunk is scanned and parsed.
-            let new_bytes = &block[fresh..];
-            std::thread::scope(|scope| -> Result<usize> {
-                let hashing = scope.spawn(|| hasher.update(new_bytes));
-                let result = (|| {
-                    let start = if layout.is_none() {
-                        let (start, found) = header_layout(path, &block, eof, delimiter, input, schema)?;
-                        match found {
-                            Some(found) => layout = Some(found),
-                            None => return Ok(0),
-                        }
-                        // Lines and bytes count from the top of the file.
-                        at.lines += memchr::memchr_iter(b'\n', &block[..start]).count();
-                        at.bytes += start;
-                        start
-                    } else {
-                        0
-                    };
-                    let (csv, _) = layout.as_ref().expect("header read");
-                    let (boundary, ragged) = complete_records(&block[start..], eof, csv);
-                    if ragged.records == 0 {
-                        // Nothing but blank lines so far.
-                        return Ok(start + boundary);
-                    }
-                    let chunk = &block[start..start + boundary];
-                    let frame = parse_chunk(path, chunk, input, schema, csv, &ragged, at)?;
-                    at.rows += frame.height();
-                    at.lines += memchr::memchr_iter(b'\n', chunk).count();
-                    at.bytes += chunk.len();
-                    each(frame)?;
-                    Ok(start + boundary)
-                })();
-                hashing.join().expect("hashing does not panic");
-                result
-            })?
-        };
+        // The checksum of the new bytes is taken on another thread while the
+        // chunk is scanned and parsed.
+        let new_bytes = &block[fresh..];
+        let boundary = std::thread::scope(|scope| {
+            let hashing = scope.spawn(|| hasher.update(new_bytes));
+            let boundary = chunks.take(path, &block, eof, delimiter, input, schema, each);
+            hashing.join().expect("hashing does not panic");
+            boundary
+        })?;
         if boundary == 0 && !eof {
             // No whole record yet (a long record, or the header): read more.
             want = block.len() + chunk_bytes.max(1);
@@ -445,15 +416,63 @@ fn read_csv(
             break;
         }
     }
+    let Chunks { layout, at } = chunks;
     let (_, mut file) =
         layout.ok_or_else(|| Error::input(path, "is empty: expected a header row and case rows"))?;
     if at.rows == 0 {
         // A header with no rows still gives a frame, with every column.
         each(empty_frame(schema).drop_many([FILE_COLUMN]))?;
     }
-    file.sha256 = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    file.sha256 = crate::output::hex(&hasher.finalize());
     file.rows = at.rows;
     Ok(file)
+}
+
+/// What reading a CSV export has settled so far: the header's layout (once
+/// read) and where the next chunk starts in the file.
+struct Chunks {
+    layout: Option<(CsvLayout, InputFile)>,
+    at: Position,
+}
+
+impl Chunks {
+    /// Parse the whole records at the start of `block` and hand them on;
+    /// returns how many bytes were used (0: not even the header yet).
+    #[allow(clippy::too_many_arguments)]
+    fn take(
+        &mut self,
+        path: &Path,
+        block: &[u8],
+        eof: bool,
+        delimiter: u8,
+        input: &InputConfig,
+        schema: &ExportSchema,
+        each: &mut dyn FnMut(DataFrame) -> Result<()>,
+    ) -> Result<usize> {
+        let mut start = 0;
+        if self.layout.is_none() {
+            let (header_end, found) = header_layout(path, block, eof, delimiter, input, schema)?;
+            let Some(found) = found else { return Ok(0) };
+            self.layout = Some(found);
+            // Lines and bytes count from the top of the file.
+            self.at.lines += memchr::memchr_iter(b'\n', &block[..header_end]).count();
+            self.at.bytes += header_end;
+            start = header_end;
+        }
+        let (csv, _) = self.layout.as_ref().expect("header read");
+        let (boundary, ragged) = complete_records(&block[start..], eof, csv);
+        if ragged.records == 0 {
+            // Nothing but blank lines so far.
+            return Ok(start + boundary);
+        }
+        let chunk = &block[start..start + boundary];
+        let frame = parse_chunk(path, chunk, input, schema, csv, &ragged, self.at)?;
+        self.at.rows += frame.height();
+        self.at.lines += memchr::memchr_iter(b'\n', chunk).count();
+        self.at.bytes += chunk.len();
+        each(frame)?;
+        Ok(start + boundary)
+    }
 }
 
 /// Read from `source` until `block` holds `want` bytes; true at the end of
@@ -618,14 +637,7 @@ struct Ragged {
     blank_lines: Vec<std::ops::Range<usize>>,
 }
 
-/// One pass over the records counting fields, to find rows that do not have
-/// as many fields as the header (the fast reader pads or truncates them).
-///
-/// Records are read as the CSV reader reads them: a quote opens a quoted
-/// field only at the start of a field, `""` inside one is a literal quote,
-/// a record ends at a line feed outside quotes, and empty lines are skipped.
-/// It jumps between delimiters, quotes and line feeds with `memchr`, since
-/// a byte-at-a-time state machine took a third of a second per million rows.
+/// The field counts of every record after the header, for the tests.
 #[cfg(test)]
 fn ragged_rows(bytes: &[u8], delimiter: u8, expected: usize) -> Ragged {
     let start = next_record(bytes, 0, delimiter).map_or(bytes.len(), |header| header.next);
@@ -649,6 +661,13 @@ struct Record {
 }
 
 /// The record at `pos`, after any empty lines; None at the end of the input.
+///
+/// Records are read as the CSV reader reads them: a quote opens a quoted
+/// field only at the start of a field, `""` inside one is a literal quote,
+/// a record ends at a line feed outside quotes, and empty lines are skipped.
+/// It jumps between delimiters, quotes and line feeds with `memchr`, since
+/// a byte-at-a-time state machine (the `csv` crate) took a third of a second
+/// per million rows.
 fn next_record(bytes: &[u8], mut pos: usize, delimiter: u8) -> Option<Record> {
     while bytes.get(pos).is_some_and(|b| matches!(b, b'\n' | b'\r')) {
         pos += 1;

@@ -76,7 +76,12 @@ pub fn json_bytes(value: &impl serde::Serialize, name: &str) -> Result<Vec<u8>> 
 /// The SHA-256 of some bytes, in hex, as run.json records inputs and config.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&sha2::Sha256::digest(bytes))
+}
+
+/// A digest as lower-case hexadecimal, as `sha256sum` prints it.
+pub fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A CSV cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
