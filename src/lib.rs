@@ -2,11 +2,13 @@
 //! England, from case-management exports.
 //!
 //! The pipeline reads in stage order:
-//! [`ingest`] (load) → [`validate`] → [`timescales`] (the working-day
-//! [`calendar`] applied) → [`themes`] and [`repeats`] (columns the metrics
-//! count), with the survey and Ombudsman exports checked and [`linked`] to
-//! their cases → [`metrics`] (definitions in `queries/`) → [`render`]
-//! (reports, written by [`output`]), orchestrated by [`pipeline`].
+//! [`ingest`] (load) → [`validate`] (chunk by chunk, each chunk's learning
+//! [`themes`] resolved as it goes) → [`timescales`] (the working-day
+//! [`calendar`] applied) → [`repeats`] (a column the metrics count), with the
+//! survey and Ombudsman exports checked and [`linked`] to their cases →
+//! [`metrics`] (definitions in `queries/`) → [`render`] (reports, written by
+//! [`output`]), orchestrated by [`pipeline`]. [`memory`] keeps a big run's
+//! footprint down.
 
 pub mod calendar;
 pub mod code;
@@ -14,6 +16,7 @@ pub mod config;
 pub mod error;
 pub mod ingest;
 pub mod linked;
+pub mod memory;
 pub mod metrics;
 pub mod output;
 pub mod period;

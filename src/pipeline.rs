@@ -16,6 +16,7 @@ use crate::config::LoadedConfig;
 use crate::error::{Error, Result};
 use crate::ingest::{self, InputFile};
 use crate::linked::{self, ExportQuality};
+use crate::memory;
 use crate::metrics::{self, Catalogue, Cube, FigureMaker, Results, Sources};
 use crate::output::{self, Output};
 use crate::period::Granularity;
@@ -179,11 +180,14 @@ pub fn prepare(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<Prepared> {
     let t = Instant::now();
     let names: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
     let validated = validator.finish(&names)?;
+    // Each step below allocates whole columns afresh; see `release_freed`.
+    memory::release_freed();
     timings.validate_ms = rounded(ms(t) + validating_ms);
 
     let t = Instant::now();
     progress("applying timescales and the working-day calendar");
     let scheduled = timescales::schedule(validated.cases, &loaded.config.timescales, &calendar, as_of)?;
+    memory::release_freed();
     timings.calendar_ms = ms(t);
 
     // Themes, repeats and the linked exports are counted with the metrics.
@@ -227,10 +231,10 @@ pub fn prepare(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<Prepared> {
     })
 }
 
-/// The columns the metrics read beyond the schedule: each case's theme
-/// (recorded or inferred) and whether it repeats a household's complaint.
+/// The columns the metrics read beyond the schedule: whether each case
+/// repeats a household's complaint. (Themes are resolved as each chunk is
+/// validated.)
 pub fn enrich(cases: DataFrame, config: &crate::config::Config) -> Result<DataFrame> {
-    let cases = crate::themes::resolve(cases, &config.themes)?;
     crate::repeats::flag(cases, &config.repeats)
 }
 
@@ -373,6 +377,7 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     };
     let window = window(&period, month.as_ref());
     let cube = Cube::build(prepared.sources(), catalogue, window)?;
+    memory::release_freed();
     let maker = FigureMaker { cube: &cube, catalogue, config };
     let results = Results::compute(&maker, period);
     let monthly = match month {

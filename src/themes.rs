@@ -8,6 +8,8 @@ use crate::config::ThemesConfig;
 use crate::error::Result;
 use crate::validate::NOT_RECORDED;
 
+/// The column saying where each case's theme came from.
+pub const SOURCE: &str = "theme_source";
 /// `theme_source` of a theme recorded by the officer at closure.
 pub const RECORDED: &str = "recorded";
 /// `theme_source` of a theme inferred from the taxonomy.
@@ -42,11 +44,10 @@ fn inferred_from(column: &str, config: &ThemesConfig) -> Expr {
 /// Fill `learning_theme` where the officer left it blank, from the taxonomy,
 /// and add `theme_source` (recorded, inferred, or null when neither).
 pub fn resolve(cases: DataFrame, config: &ThemesConfig) -> Result<DataFrame> {
-    let n = cases.height();
-    let blank = cases.column("learning_theme")?.null_count();
-    let mut theme: Vec<Option<String>> = Vec::new();
-    let mut source: Vec<Option<&'static str>> = Vec::new();
-    if blank > 0 {
+    let recorded = cases.column("learning_theme")?.str()?;
+    let (theme, source) = if recorded.null_count() == 0 {
+        (recorded.clone(), StringChunked::full(SOURCE.into(), RECORDED, cases.height()))
+    } else {
         // The regexes run only over the rows without a recorded theme, and
         // only over the columns they read; the answers are put back by index.
         let inferred = cases
@@ -56,24 +57,23 @@ pub fn resolve(cases: DataFrame, config: &ThemesConfig) -> Result<DataFrame> {
             .filter(col("learning_theme").is_null())
             .select([col("index"), coalesce(&SEARCHED.map(|c| inferred_from(c, config))).alias("inferred")])
             .collect()?;
-        let recorded = cases.column("learning_theme")?.str()?;
-        theme = recorded.iter().map(|t| t.map(str::to_string)).collect();
-        source = recorded.iter().map(|t| t.map(|_| RECORDED)).collect();
+        let mut theme: Vec<Option<&str>> = recorded.iter().collect();
+        let mut source: Vec<Option<&str>> = theme.iter().map(|t| t.map(|_| RECORDED)).collect();
         let (index, found) = (inferred.column("index")?.idx()?, inferred.column("inferred")?.str()?);
-        for k in 0..inferred.height() {
-            if let (Some(at), Some(t)) = (index.get(k), found.get(k)) {
-                theme[at as usize] = Some(t.to_string());
+        for (at, t) in index.iter().zip(found.iter()) {
+            if let (Some(at), Some(t)) = (at, t) {
+                theme[at as usize] = Some(t);
                 source[at as usize] = Some(INFERRED);
             }
         }
-    }
-    let mut cases = cases;
-    if blank > 0 {
-        cases.with_column(Column::new("learning_theme".into(), theme))?;
-        cases.with_column(Column::new("theme_source".into(), source))?;
-    } else {
-        cases.with_column(Column::new("theme_source".into(), vec![RECORDED; n]))?;
-    }
+        (
+            StringChunked::from_iter_options("learning_theme".into(), theme.into_iter()),
+            StringChunked::from_iter_options(SOURCE.into(), source.into_iter()),
+        )
+    };
+    let mut cases = cases.clone();
+    cases.with_column(theme.into_column())?;
+    cases.with_column(source.into_column())?;
     Ok(cases)
 }
 
@@ -112,7 +112,7 @@ mod tests {
         .unwrap();
         let out = resolve(df, &themes).unwrap();
         let theme: Vec<Option<&str>> = out.column("learning_theme").unwrap().str().unwrap().iter().collect();
-        let source: Vec<Option<&str>> = out.column("theme_source").unwrap().str().unwrap().iter().collect();
+        let source: Vec<Option<&str>> = out.column(SOURCE).unwrap().str().unwrap().iter().collect();
         // Row 2: the category has no phrase, so the description decides.
         // Row 3: "damp" (first in the taxonomy) matches "dampness" in the same text.
         // Row 5: "rent" does not match inside "Current".

@@ -348,3 +348,21 @@ fn open_case_ages_and_weekend_extensions() {
     let (_, dq) = validate(&wd);
     assert!(!dq.contains("extension beyond"), "{dq}");
 }
+
+#[test]
+fn a_duplicate_row_is_listed_as_a_duplicate_and_not_for_its_warnings() {
+    // Both rows respond without an acknowledgement (a warning). The second
+    // repeats the case and stage, so it is excluded: it is listed once, as a
+    // duplicate, and its warning goes with it. The row warnings are found
+    // chunk by chunk, before duplicates are known.
+    let csv =
+        format!("{HEADER}\nD1,1,2024-05-01,,2024-05-09,upheld,,\nD1,1,2024-05-01,,2024-05-10,upheld,,\n");
+    let (stderr, dq) = validate(&setup(csv));
+    assert!(stderr.contains("2 rows read from 1 file(s), 1 used, 1 excluded"), "{stderr}");
+    let rows: Vec<&str> = dq.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{dq}");
+    assert!(rows[0].contains(",D1,acknowledged_date,,responded but no acknowledgement"), "{dq}");
+    assert!(rows[0].ends_with(",warning"), "{dq}");
+    assert!(rows[1].contains(",D1,case_ref,D1 / 1,\"duplicate of an earlier row"), "{dq}");
+    assert!(rows[1].ends_with(",error"), "{dq}");
+}

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::date_lit;
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::memory::{self, Dictionary};
 use crate::period::{month_index, FinancialYear, Period};
 
 pub const EMBEDDED_QUERIES: &str = include_str!("../../queries/metrics.toml");
@@ -339,6 +340,30 @@ fn month_expr(date: &str) -> Expr {
     .alias("month")
 }
 
+/// `frame` with the text columns `keys` (and the stream) replaced by
+/// [`memory::codes`], so the group-bys compare numbers; each one's dictionary
+/// turns the sums' keys back into text ([`decoded`]).
+fn coded(mut frame: DataFrame, keys: &[&str]) -> Result<(DataFrame, HashMap<String, Dictionary>)> {
+    let mut dictionaries = HashMap::new();
+    for name in keys.iter().copied().chain(["stream"]) {
+        let (at, dictionary) = memory::codes(frame.column(name)?.str()?);
+        frame.with_column(at.into_column())?;
+        dictionaries.insert(name.to_string(), dictionary);
+    }
+    Ok((frame, dictionaries))
+}
+
+/// The text back in place of each coded column of `sums` (see [`coded`]).
+fn decoded(mut sums: DataFrame, dictionaries: &HashMap<String, Dictionary>) -> Result<DataFrame> {
+    for (name, dictionary) in dictionaries {
+        if let Ok(at) = sums.column(name) {
+            let text = dictionary.decode(at.idx()?);
+            sums.with_column(text.into_column())?;
+        }
+    }
+    Ok(sums)
+}
+
 impl Cube {
     /// Count every row once per period-defining date, for dates in `window`:
     /// one fine group-by per date, rolled up to each breakdown in polars.
@@ -377,10 +402,14 @@ impl Cube {
                     )
                 })?;
                 let value = match &c.sum {
-                    Some(column) => col(column.as_str()).cast(DataType::Float64),
-                    None => lit(1.0),
+                    Some(column) => {
+                        when(condition).then(col(column.as_str()).cast(DataType::Float64)).otherwise(lit(0.0))
+                    }
+                    // A count's value is its condition: a bit a row, where a
+                    // number would take eight bytes.
+                    None => condition.fill_null(lit(false)),
                 };
-                values.push(when(condition).then(value).otherwise(lit(0.0)).alias(format!("c{i}")));
+                values.push(value.alias(format!("c{i}")));
             }
             // The window's rows are picked, and each count's value worked
             // out, once; every group-by below only sums the value columns.
@@ -402,17 +431,21 @@ impl Cube {
                         .chain(values)
                         .collect::<Vec<_>>(),
                 )
-                .collect()?
-                .lazy();
-            let sums: Vec<Expr> = members.iter().map(|i| col(format!("c{i}")).sum()).collect();
+                .collect()?;
+            let (in_window, dictionaries) = coded(in_window, &keys)?;
+            let in_window = in_window.lazy();
+            let sums: Vec<Expr> =
+                members.iter().map(|i| col(format!("c{i}")).sum().cast(DataType::Float64)).collect();
             let fine_keys: Vec<Expr> =
                 ["month", "stream"].iter().chain(FINE_COLUMNS.iter()).map(|c| col(*c)).collect();
-            let fine = in_window.clone().group_by(fine_keys).agg(sums.clone()).collect()?;
+            let fine =
+                decoded(in_window.clone().group_by(fine_keys).agg(sums.clone()).collect()?, &dictionaries)?;
             let mut apart = HashMap::new();
             for (breakdown, columns) in APART {
                 let keys: Vec<Expr> =
                     ["month", "stream"].iter().chain(columns.iter()).map(|c| col(*c)).collect();
-                apart.insert(breakdown, in_window.clone().group_by(keys).agg(sums.clone()).collect()?);
+                let sums = in_window.clone().group_by(keys).agg(sums.clone()).collect()?;
+                apart.insert(breakdown, decoded(sums, &dictionaries)?);
             }
             let resum: Vec<Expr> = members.iter().map(|i| col(format!("c{i}")).sum()).collect();
             for breakdown in BREAKDOWNS {

@@ -11,6 +11,7 @@ use crate::calendar::{date_lit, Calendar};
 use crate::config::{Config, DateFormat};
 use crate::error::Result;
 use crate::ingest::{FIELDS_EXPECTED, FIELDS_FOUND, FILE_COLUMN, ROW_COLUMN};
+use crate::memory;
 
 pub mod values;
 
@@ -365,11 +366,10 @@ fn checks(config: &Config, calendar: &Calendar, as_of: NaiveDate) -> Vec<Check> 
     checks
 }
 
-/// The raw columns whose text a warning quotes.
-const WARNING_QUOTES: [&str; 3] = ["outcome", "extended_due_date", "stage"];
-
-/// Problems that leave the row in use. Evaluated on usable rows only.
-fn warnings() -> Vec<Check> {
+/// Problems that leave the row in use and can be judged from the row alone,
+/// so each chunk's are found as it arrives ([`Validator::add`]) and the raw
+/// text they quote is not kept.
+fn row_warnings() -> Vec<Check> {
     let is_complaint = col("record_type").eq(lit("complaint"));
     let closed_without_response =
         col("outcome").is_in(lit(Series::new("o".into(), ["withdrawn", "refused"])).implode(false), false);
@@ -413,14 +413,19 @@ fn warnings() -> Vec<Check> {
             col("extended_due_date").lt_eq(col("received_date")),
             col(raw("extended_due_date")),
         ),
-        Check::new(
-            "stage",
-            WARNING,
-            "stage 2 with no stage 1 row for the same case in the export",
-            col("without_stage_1"),
-            col(raw("stage")),
-        ),
     ]
+}
+
+/// The warning that needs every row: judged in [`Validator::finish`], so
+/// the raw stage it quotes is kept with the usable rows.
+fn stage_1_missing() -> Check {
+    Check::new(
+        "stage",
+        WARNING,
+        "stage 2 with no stage 1 row for the same case in the export",
+        col("without_stage_1"),
+        col(raw("stage")),
+    )
 }
 
 /// The key that makes a row unique: case and stage for complaints, case and
@@ -431,51 +436,53 @@ fn duplicate_key() -> Expr {
         .otherwise(col("record_type"))
 }
 
-/// Where each row's key ([`duplicate_key`]) first occurs among `rows` (in
-/// file and row order): `first_row` and `first_file` of that occurrence,
-/// `is_duplicate` for every later one, and `without_stage_1` for a stage 2
-/// complaint whose case has no stage 1 row. One hash pass, since a window
-/// per key over a million rows costs far more.
-fn first_occurrences(rows: &DataFrame) -> Result<[Column; 4]> {
+/// What one hash pass over the usable rows (in file and row order) finds:
+/// the later occurrences of each key ([`duplicate_key`]) and the stage 2
+/// complaints whose case has no stage 1 row. A window per key over a million
+/// rows costs far more.
+struct Occurrences {
+    is_duplicate: BooleanChunked,
+    without_stage_1: BooleanChunked,
+    /// For each duplicate, in row order: the position of the row it repeats.
+    first_of_duplicates: IdxCa,
+}
+
+fn first_occurrences(rows: &DataFrame) -> Result<Occurrences> {
     let case_ref = rows.column("case_ref")?.str()?;
     let record_type = rows.column("record_type")?.str()?;
     let stage = rows.column("stage")?.i32()?;
-    let (file, row) = (rows.column(FILE_COLUMN)?.u32()?, rows.column(ROW_COLUMN)?.u32()?);
-    type Key<'a> = (Option<&'a str>, Option<&'a str>, Option<i32>);
-    let mut first: PlHashMap<Key, (Option<u32>, Option<u32>)> = PlHashMap::with_capacity(rows.height());
-    let (mut first_row, mut first_file, mut is_duplicate) = (
-        Vec::with_capacity(rows.height()),
-        Vec::with_capacity(rows.height()),
-        Vec::with_capacity(rows.height()),
-    );
-    let keys = case_ref.iter().zip(record_type.iter()).zip(stage.iter());
-    for (((case_ref, record_type), stage), at) in keys.zip(file.iter().zip(row.iter())) {
-        let stage = if record_type == Some("complaint") { stage } else { None };
-        let mut later = true;
-        let (file, row) = *first.entry((case_ref, record_type, stage)).or_insert_with(|| {
-            later = false;
-            at
-        });
-        first_file.push(file);
-        first_row.push(row);
+    // The key's second half packed in one number (record type, and stage for
+    // a complaint), so an entry is 32 bytes: at 10M rows the table is the
+    // biggest thing validation holds.
+    let kind = |record_type: Option<&str>, stage: Option<i32>| -> i64 {
+        let Some(t) = record_type else { return -1 };
+        let type_index = RECORD_TYPE_SPELLINGS.iter().position(|(c, _)| *c == t).map_or(-2, |i| i as i64);
+        let stage = if t == "complaint" { stage.map_or(-1, i64::from) } else { 0 };
+        (type_index << 32) | (stage & 0xffff_ffff)
+    };
+    let complaint_stage = |s: i64| kind(Some("complaint"), Some(s as i32));
+    let (second, first_stage) = (complaint_stage(2), complaint_stage(1));
+    let keys =
+        || case_ref.iter().zip(record_type.iter().zip(stage.iter())).map(|(c, (t, s))| (c, kind(t, s)));
+    let mut first: PlHashMap<(Option<&str>, i64), IdxSize> = PlHashMap::with_capacity(rows.height());
+    let mut is_duplicate = Vec::with_capacity(rows.height());
+    let mut first_of_duplicates = Vec::new();
+    for (at, key) in keys().enumerate() {
+        let earliest = *first.entry(key).or_insert(at as IdxSize);
+        let later = earliest != at as IdxSize;
+        if later {
+            first_of_duplicates.push(earliest);
+        }
         is_duplicate.push(later);
     }
-    let complaint = Some("complaint");
-    let without_stage_1: BooleanChunked = case_ref
-        .iter()
-        .zip(record_type.iter())
-        .zip(stage.iter())
-        .map(|((case_ref, record_type), stage)| {
-            let second = record_type == complaint && stage == Some(2);
-            Some(second && !first.contains_key(&(case_ref, complaint, Some(1))))
-        })
+    let without_stage_1: BooleanChunked = keys()
+        .map(|(case_ref, k)| Some(k == second && !first.contains_key(&(case_ref, first_stage))))
         .collect();
-    Ok([
-        without_stage_1.with_name("without_stage_1".into()).into_column(),
-        UInt32Chunked::from_iter_options("first_row".into(), first_row.into_iter()).into_column(),
-        UInt32Chunked::from_iter_options("first_file".into(), first_file.into_iter()).into_column(),
-        BooleanChunked::from_slice("is_duplicate".into(), &is_duplicate).into_column(),
-    ])
+    Ok(Occurrences {
+        is_duplicate: BooleanChunked::from_slice("is_duplicate".into(), &is_duplicate),
+        without_stage_1: without_stage_1.with_name("without_stage_1".into()),
+        first_of_duplicates: IdxCa::from_vec("first".into(), first_of_duplicates),
+    })
 }
 
 /// The data-quality rows of the rows each check catches: one frame per check,
@@ -508,18 +515,50 @@ pub(crate) fn issue_rows(
 
 /// Validation of a case export read in chunks: each chunk is parsed and
 /// checked row by row as it arrives ([`Validator::add`]); what needs every
-/// row at once (duplicates, warnings that look across rows) waits for
+/// row at once (duplicates, a stage 2 with no stage 1) waits for
 /// [`Validator::finish`]. Only the typed columns of usable rows are kept
 /// between chunks, so memory follows the rows used, not the text read.
 pub struct Validator<'a> {
     config: &'a Config,
     error_checks: Vec<Check>,
+    row_warnings: Vec<Check>,
     /// Rows with an error, every column, for the data-quality rows.
     flagged: Vec<DataFrame>,
-    /// Usable rows, typed, with the raw text a warning quotes.
+    /// The row warnings of usable rows, as data-quality rows.
+    warned: Vec<DataFrame>,
+    /// Usable rows, typed, with the raw stage the last warning quotes.
     usable: Vec<DataFrame>,
     rows_read: usize,
 }
+
+/// The typed columns kept for each usable row, in the order of
+/// [`Validated::cases`] before `finish` adjusts two of them.
+const USABLE_COLUMNS: [&str; 19] = [
+    FILE_COLUMN,
+    ROW_COLUMN,
+    "case_ref",
+    "record_type",
+    "stage",
+    "received_date",
+    "acknowledged_date",
+    "extended_due_date",
+    "responded_date",
+    "outcome",
+    "refusal_reason",
+    "service_area",
+    "category",
+    "channel",
+    "stock_type",
+    "compensation",
+    "learning_theme",
+    "learning_action",
+    crate::ingest::HOUSEHOLD,
+];
+
+/// The text columns kept with each usable row whose values repeat: stored
+/// once per distinct value in each chunk ([`memory::interned`]).
+const INTERNED: [&str; 7] =
+    ["outcome", "refusal_reason", "service_area", "category", "channel", "learning_theme", "learning_action"];
 
 impl<'a> Validator<'a> {
     pub fn new(config: &'a Config, calendar: &Calendar, as_of: NaiveDate) -> Self {
@@ -555,7 +594,21 @@ impl<'a> Validator<'a> {
             c.when = c.when.and(gate.clone());
             c
         }));
-        Validator { config, error_checks, flagged: Vec::new(), usable: Vec::new(), rows_read: 0 }
+        Validator {
+            config,
+            error_checks,
+            row_warnings: row_warnings(),
+            flagged: Vec::new(),
+            warned: Vec::new(),
+            usable: Vec::new(),
+            rows_read: 0,
+        }
+    }
+
+    /// Where each kind of check sits in the order of problems within a row:
+    /// errors, then the duplicate check, the row warnings, the stage 1 warning.
+    fn duplicate_order(&self) -> usize {
+        self.error_checks.len()
     }
 
     /// Parse and check one chunk of the raw frame (`ingest::load_chunks`).
@@ -564,47 +617,117 @@ impl<'a> Validator<'a> {
         let has_error = self.error_checks.iter().fold(lit(false), |acc, c| acc.or(c.when.clone()));
         let parsed =
             parse(raw_frame.lazy(), self.config).with_column(has_error.alias("has_error")).collect()?;
-        self.flagged.push(parsed.clone().lazy().filter(col("has_error")).collect()?);
-        let parsed = parsed.lazy();
+        self.flagged.push(compact(parsed.clone().lazy().filter(col("has_error")).collect()?)?);
         let usable = parsed
-            .clone()
+            .lazy()
             .filter(col("has_error").not())
             .select(
-                [FILE_COLUMN, ROW_COLUMN, "case_ref", "record_type", "stage", "outcome", "stock_type"]
+                USABLE_COLUMNS
                     .into_iter()
-                    .chain([
-                        "compensation",
-                        "refusal_reason",
-                        "learning_theme",
-                        "learning_action",
-                        "description",
-                    ])
-                    .chain(["service_area", "category", "channel", crate::ingest::HOUSEHOLD])
-                    .chain(DATE_COLUMNS)
+                    .chain(["description"])
                     .map(col)
-                    .chain(WARNING_QUOTES.iter().map(|c| col(raw(c))))
+                    .chain(["outcome", "extended_due_date", "stage"].map(|c| col(raw(c))))
                     .collect::<Vec<_>>(),
             )
             .collect()?;
+        let warnings = issue_rows(
+            &usable.clone().lazy(),
+            &self.row_warnings,
+            self.duplicate_order() + 1,
+            col("case_ref"),
+        );
+        self.warned.push(concat(warnings, UnionArgs::default())?.collect()?);
+        // Themes are inferred here, chunk by chunk, so the residents'
+        // descriptions (the longest text, and read by nothing else) are never
+        // held for the whole export.
+        let usable = crate::themes::resolve(usable, &self.config.themes)?;
+        let mut usable =
+            usable.drop_many(["description".to_string(), raw("outcome"), raw("extended_due_date")]);
+        for c in INTERNED {
+            let text = memory::interned(usable.column(c)?.str()?);
+            usable.with_column(text.into_column())?;
+        }
         self.usable.push(usable);
         Ok(())
     }
 
-    /// Judge duplicates and warnings over all the usable rows; `file_names`
-    /// name the files for the duplicate messages.
+    /// Judge duplicates and the stage 1 warning over all the usable rows;
+    /// `file_names` name the files for the duplicate messages.
     pub fn finish(self, file_names: &[String]) -> Result<Validated> {
-        let Validator { error_checks, flagged, usable, rows_read, .. } = self;
+        let duplicate_order = self.duplicate_order();
+        let Validator { error_checks, flagged, warned, usable, rows_read, .. } = self;
         let mut usable = stack(usable)?;
         let flagged = stack(flagged)?;
-        let files = Series::new("files".into(), file_names.to_vec());
         // Duplicates are judged among rows that are otherwise usable, so a
         // faulty row never displaces a good one; the first occurrence is kept.
-        let firsts = first_occurrences(&usable)?;
-        for c in firsts {
-            usable.with_column(c)?;
+        let found = first_occurrences(&usable)?;
+        usable.with_column(found.without_stage_1.into_column())?;
+        let mut duplicates = usable.filter(&found.is_duplicate)?;
+        for (name, of) in [("first_row", ROW_COLUMN), ("first_file", FILE_COLUMN)] {
+            duplicates
+                .with_column(usable.column(of)?.take(&found.first_of_duplicates)?.with_name(name.into()))?;
         }
-        let usable = usable.lazy();
-        let duplicate_problem = concat_str(
+        let keep = !&found.is_duplicate;
+        let cases = filter_by_column(usable, &keep)?;
+
+        // A shifted row's case_ref column may hold another column's value.
+        let case_ref = when(col(FIELDS_FOUND).is_null()).then(col(raw("case_ref"))).otherwise(lit(""));
+        // Each check runs over the rows flagged by some check, not the whole frame.
+        let mut issues = issue_rows(&flagged.lazy(), &error_checks, 0, case_ref);
+        issues.extend(issue_rows(
+            &duplicates.clone().lazy(),
+            &[duplicate_check(file_names)],
+            duplicate_order,
+            col("case_ref"),
+        ));
+        issues.push(without_rows(stack(warned)?, &duplicates)?.lazy());
+        issues.extend(issue_rows(
+            &cases.clone().lazy(),
+            &[stage_1_missing()],
+            duplicate_order + 1 + row_warnings().len(),
+            col("case_ref"),
+        ));
+        let issues = concat(issues, UnionArgs::default())?
+            .sort([FILE_COLUMN, ROW_COLUMN, "check"], SortMultipleOptions::default())
+            .drop(cols(["check"]))
+            .collect()?;
+
+        // The columns adjusted here are worked out from a frame of only the
+        // columns they read; the others are moved, not copied.
+        let adjusted = cases
+            .select(["record_type", "stage", "received_date", "extended_due_date", "compensation"])?
+            .lazy()
+            .select([
+                when(col("record_type").eq(lit("complaint")))
+                    .then(col("stage"))
+                    .otherwise(lit(NULL).cast(DataType::Int32))
+                    .alias("stage"),
+                // An extension dated on or before receipt is ignored (warned above).
+                when(col("extended_due_date").gt(col("received_date")))
+                    .then(col("extended_due_date"))
+                    .otherwise(lit(NULL).cast(DataType::Date))
+                    .alias("extended_due_date"),
+                col("compensation").fill_null(lit(0.0)),
+            ])
+            .collect()?;
+        let mut cases = cases;
+        for c in adjusted.into_columns() {
+            cases.with_column(c)?;
+        }
+        let cases = cases.select(USABLE_COLUMNS.into_iter().chain([crate::themes::SOURCE]))?;
+        let rows_excluded = rows_read - cases.height();
+        Ok(Validated { cases, issues, rows_read, rows_excluded })
+    }
+}
+
+/// The check that catches every later row of a key ([`duplicate_key`]).
+fn duplicate_check(file_names: &[String]) -> Check {
+    let files = Series::new("files".into(), file_names.to_vec());
+    Check {
+        column: "case_ref",
+        severity: ERROR,
+        kind: "duplicate of an earlier row for the same case and stage".into(),
+        problem: concat_str(
             [
                 lit("duplicate of an earlier row for the same case and stage (row "),
                 col("first_row").cast(DataType::String),
@@ -614,78 +737,74 @@ impl<'a> Validator<'a> {
             ],
             "",
             false,
-        );
-        let duplicate = Check {
-            column: "case_ref",
-            severity: ERROR,
-            kind: "duplicate of an earlier row for the same case and stage".into(),
-            problem: duplicate_problem,
-            when: col("is_duplicate"),
-            value: concat_str([col("case_ref"), lit(" / "), duplicate_key()], "", false),
-        };
-
-        let cases = usable.clone().filter(col("is_duplicate").not()).collect()?.lazy();
-        // A shifted row's case_ref column may hold another column's value.
-        let case_ref = when(col(FIELDS_FOUND).is_null()).then(col(raw("case_ref"))).otherwise(lit(""));
-        // Each check runs over the rows flagged by some check, not the whole frame.
-        let mut issues = issue_rows(&flagged.lazy(), &error_checks, 0, case_ref);
-        issues.extend(issue_rows(
-            &usable.clone().filter(col("is_duplicate")),
-            std::slice::from_ref(&duplicate),
-            error_checks.len(),
-            col("case_ref"),
-        ));
-        issues.extend(issue_rows(&cases, &warnings(), error_checks.len() + 1, col("case_ref")));
-        let issues = concat(issues, UnionArgs::default())?
-            .sort([FILE_COLUMN, ROW_COLUMN, "check"], SortMultipleOptions::default())
-            .drop(cols(["check"]))
-            .collect()?;
-
-        let cases = cases
-            .with_column(
-                // An extension dated on or before receipt is ignored (warned above).
-                when(col("extended_due_date").gt(col("received_date")))
-                    .then(col("extended_due_date"))
-                    .otherwise(lit(NULL).cast(DataType::Date))
-                    .alias("extended_due_date"),
-            )
-            .select([
-                col(FILE_COLUMN),
-                col(ROW_COLUMN),
-                col("case_ref"),
-                col("record_type"),
-                when(col("record_type").eq(lit("complaint")))
-                    .then(col("stage"))
-                    .otherwise(lit(NULL).cast(DataType::Int32))
-                    .alias("stage"),
-                col("received_date"),
-                col("acknowledged_date"),
-                col("extended_due_date"),
-                col("responded_date"),
-                col("outcome"),
-                col("refusal_reason"),
-                col("service_area"),
-                col("category"),
-                col("channel"),
-                col("stock_type"),
-                col("compensation").fill_null(lit(0.0)),
-                col("learning_theme"),
-                col("learning_action"),
-                col(crate::ingest::HOUSEHOLD),
-                col("description"),
-            ])
-            .collect()?;
-        let rows_excluded = rows_read - cases.height();
-        Ok(Validated { cases, issues, rows_read, rows_excluded })
+        ),
+        // Run over the duplicate rows only.
+        when: lit(true),
+        value: concat_str([col("case_ref"), lit(" / "), duplicate_key()], "", false),
     }
+}
+
+/// `frame` without its rows where `keep` is false, each column in one piece
+/// (the chunks stacked), filtered one column at a time so only one column is
+/// ever held twice: the whole frame at once would double the memory.
+fn filter_by_column(frame: DataFrame, keep: &BooleanChunked) -> Result<DataFrame> {
+    let height = keep.sum().unwrap_or(0) as usize;
+    let keep = keep.rechunk();
+    let columns = frame
+        .into_columns()
+        .into_iter()
+        .map(|c| {
+            let kept = c.rechunk().filter(&keep);
+            drop(c);
+            memory::release_freed();
+            kept
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    Ok(DataFrame::new(height, columns)?)
+}
+
+/// The data-quality rows in `issues` that are not about one of `rows` (by
+/// file and row number): a duplicate's row warnings go with the row.
+fn without_rows(issues: DataFrame, rows: &DataFrame) -> Result<DataFrame> {
+    if rows.height() == 0 {
+        return Ok(issues);
+    }
+    let at = |frame: &DataFrame| -> Result<Vec<(Option<u32>, Option<u32>)>> {
+        let (file, row) = (frame.column(FILE_COLUMN)?.u32()?, frame.column(ROW_COLUMN)?.u32()?);
+        Ok(file.iter().zip(row.iter()).collect())
+    };
+    let gone: PlHashSet<_> = at(rows)?.into_iter().collect();
+    let keep: BooleanChunked = at(&issues)?.into_iter().map(|r| Some(!gone.contains(&r))).collect();
+    Ok(issues.filter(&keep)?)
+}
+
+/// `frame` with text columns that hold only their own rows' bytes. A text
+/// column picked from a chunk still points into the text of every row of the
+/// chunk; kept until the end for a few faulty rows, that would keep the whole
+/// export's text (personal-data columns included) in memory.
+fn compact(frame: DataFrame) -> Result<DataFrame> {
+    let height = frame.height();
+    let columns = frame
+        .into_columns()
+        .into_iter()
+        .map(|c| match c.dtype() {
+            DataType::String => {
+                let text = c.str()?;
+                let own = text.downcast_iter().map(|a| a.clone().gc());
+                Ok(StringChunked::from_chunk_iter(c.name().clone(), own).into_column())
+            }
+            _ => Ok(c),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(DataFrame::new(height, columns)?)
 }
 
 /// One frame of the chunks' frames, in order.
 fn stack(frames: Vec<DataFrame>) -> Result<DataFrame> {
     let mut frames = frames.into_iter();
     let mut stacked = frames.next().unwrap_or_default();
-    // Not rechunked: one contiguous copy of every column would double the
-    // memory held for a moment, and nothing downstream needs it.
+    // Not rechunked here: one contiguous copy of every column at once would
+    // double the memory for a moment (see `filter_by_column`).
     for more in frames {
         stacked.vstack_mut_owned(more)?;
     }
