@@ -1,8 +1,11 @@
 //! Keeping the resident memory of a big run down: the case frame's text
-//! stored once per distinct value, and freed memory handed back to the
-//! system between the steps that free the most.
+//! stored once per distinct value, faulty rows' text copied out of their
+//! chunk, frames filtered a column at a time, and freed memory handed back
+//! to the system between the steps that free the most.
 
 use polars::prelude::*;
+
+use crate::error::Result;
 
 /// Hand memory the allocator holds but no longer uses back to the system.
 ///
@@ -59,6 +62,45 @@ pub fn codes(text: &StringChunked) -> (IdxCa, Dictionary) {
     (at.with_name(text.name().clone()), Dictionary(StringChunked::from_slice(text.name().clone(), &distinct)))
 }
 
+/// `frame` without its rows where `keep` is false, each column in one piece
+/// (its chunks joined), filtered one column at a time so only one column is
+/// ever held twice: the whole frame at once would double the memory.
+pub fn filter_by_column(frame: DataFrame, keep: &BooleanChunked) -> Result<DataFrame> {
+    let height = keep.sum().unwrap_or(0) as usize;
+    let keep = keep.rechunk();
+    let columns = frame
+        .into_columns()
+        .into_iter()
+        .map(|c| {
+            let kept = c.rechunk().filter(&keep);
+            drop(c);
+            release_freed();
+            kept
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    Ok(DataFrame::new(height, columns)?)
+}
+
+/// `frame` with text columns that hold only their own rows' bytes. A text
+/// column picked from a chunk still points into the text of every row of the
+/// chunk: a few faulty rows kept until the end would keep the whole export's
+/// text (personal-data columns included) in memory.
+pub fn compacted(frame: DataFrame) -> Result<DataFrame> {
+    let height = frame.height();
+    let columns = frame
+        .into_columns()
+        .into_iter()
+        .map(|c| match c.dtype() {
+            DataType::String => {
+                let own = c.str()?.downcast_iter().map(|a| a.clone().gc());
+                Ok(StringChunked::from_chunk_iter(c.name().clone(), own).into_column())
+            }
+            _ => Ok(c),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(DataFrame::new(height, columns)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +134,33 @@ mod tests {
         let (at, dictionary) = codes(&text);
         assert_eq!(at.iter().collect::<Vec<_>>(), [Some(0), Some(1), None, Some(0), Some(2)]);
         assert_eq!(dictionary.decode(&at).iter().collect::<Vec<_>>(), text.iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_compacted_frame_holds_only_its_own_rows_text() {
+        let text: Vec<String> =
+            (0..100).map(|i| format!("row {i} of a chunk, long enough not to be inline")).collect();
+        let chunk = df!("note" => text.clone(), "n" => (0..100).collect::<Vec<i32>>()).unwrap();
+        let two = chunk.filter(&(0..100).map(|i| i == 3 || i == 70).collect::<BooleanChunked>()).unwrap();
+        let held = |f: &DataFrame| bytes_held(f.column("note").unwrap().str().unwrap());
+        assert_eq!(held(&two), held(&chunk), "a filter alone keeps the whole chunk's text");
+        let own = compacted(two).unwrap();
+        assert_eq!(held(&own), text[3].len() + text[70].len());
+        let notes: Vec<Option<&str>> = own.column("note").unwrap().str().unwrap().iter().collect();
+        assert_eq!(notes, [Some(text[3].as_str()), Some(text[70].as_str())]);
+        assert_eq!(own.column("n").unwrap().i32().unwrap().iter().collect::<Vec<_>>(), [Some(3), Some(70)]);
+    }
+
+    #[test]
+    fn filtering_by_column_keeps_the_rows_marked_in_every_column() {
+        let frame = df!("a" => [1, 2, 3, 4], "b" => ["w", "x", "y", "z"]).unwrap();
+        let keep: BooleanChunked = [true, false, false, true].into_iter().collect();
+        let kept = filter_by_column(frame, &keep).unwrap();
+        assert_eq!(kept.height(), 2);
+        assert_eq!(kept.column("a").unwrap().i32().unwrap().iter().collect::<Vec<_>>(), [Some(1), Some(4)]);
+        assert_eq!(
+            kept.column("b").unwrap().str().unwrap().iter().collect::<Vec<_>>(),
+            [Some("w"), Some("z")]
+        );
     }
 }

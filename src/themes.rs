@@ -71,7 +71,7 @@ pub fn resolve(cases: DataFrame, config: &ThemesConfig) -> Result<DataFrame> {
             StringChunked::from_iter_options(SOURCE.into(), source.into_iter()),
         )
     };
-    let mut cases = cases.clone();
+    let mut cases = cases;
     cases.with_column(theme.into_column())?;
     cases.with_column(source.into_column())?;
     Ok(cases)

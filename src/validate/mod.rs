@@ -532,28 +532,16 @@ pub struct Validator<'a> {
 }
 
 /// The typed columns kept for each usable row, in the order of
-/// [`Validated::cases`] before `finish` adjusts two of them.
-const USABLE_COLUMNS: [&str; 19] = [
-    FILE_COLUMN,
-    ROW_COLUMN,
-    "case_ref",
-    "record_type",
-    "stage",
-    "received_date",
-    "acknowledged_date",
-    "extended_due_date",
-    "responded_date",
-    "outcome",
-    "refusal_reason",
-    "service_area",
-    "category",
-    "channel",
-    "stock_type",
-    "compensation",
-    "learning_theme",
-    "learning_action",
-    crate::ingest::HOUSEHOLD,
-];
+/// [`Validated::cases`]: every case column but the description (read only to
+/// infer a theme), with the household as its hash.
+fn usable_columns() -> impl Iterator<Item = &'static str> {
+    let case_columns = crate::ingest::CANONICAL_COLUMNS.into_iter().filter_map(|c| match c {
+        "description" => None,
+        "household_ref" => Some(crate::ingest::HOUSEHOLD),
+        c => Some(c),
+    });
+    [FILE_COLUMN, ROW_COLUMN].into_iter().chain(case_columns)
+}
 
 /// The text columns kept with each usable row whose values repeat: stored
 /// once per distinct value in each chunk ([`memory::interned`]).
@@ -605,35 +593,30 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// Where each kind of check sits in the order of problems within a row:
-    /// errors, then the duplicate check, the row warnings, the stage 1 warning.
-    fn duplicate_order(&self) -> usize {
-        self.error_checks.len()
-    }
-
     /// Parse and check one chunk of the raw frame (`ingest::load_chunks`).
     pub fn add(&mut self, raw_frame: DataFrame) -> Result<()> {
         self.rows_read += raw_frame.height();
         let has_error = self.error_checks.iter().fold(lit(false), |acc, c| acc.or(c.when.clone()));
         let parsed =
             parse(raw_frame.lazy(), self.config).with_column(has_error.alias("has_error")).collect()?;
-        self.flagged.push(compact(parsed.clone().lazy().filter(col("has_error")).collect()?)?);
+        self.flagged.push(memory::compacted(parsed.clone().lazy().filter(col("has_error")).collect()?)?);
         let usable = parsed
             .lazy()
             .filter(col("has_error").not())
             .select(
-                USABLE_COLUMNS
-                    .into_iter()
+                usable_columns()
                     .chain(["description"])
                     .map(col)
                     .chain(["outcome", "extended_due_date", "stage"].map(|c| col(raw(c))))
                     .collect::<Vec<_>>(),
             )
             .collect()?;
+        // Problems within a row are listed errors first, then the duplicate
+        // check, the row warnings, and the stage 1 warning.
         let warnings = issue_rows(
             &usable.clone().lazy(),
             &self.row_warnings,
-            self.duplicate_order() + 1,
+            self.error_checks.len() + 1,
             col("case_ref"),
         );
         self.warned.push(concat(warnings, UnionArgs::default())?.collect()?);
@@ -654,8 +637,8 @@ impl<'a> Validator<'a> {
     /// Judge duplicates and the stage 1 warning over all the usable rows;
     /// `file_names` name the files for the duplicate messages.
     pub fn finish(self, file_names: &[String]) -> Result<Validated> {
-        let duplicate_order = self.duplicate_order();
-        let Validator { error_checks, flagged, warned, usable, rows_read, .. } = self;
+        let Validator { error_checks, row_warnings, flagged, warned, usable, rows_read, .. } = self;
+        let duplicate_order = error_checks.len();
         let mut usable = stack(usable)?;
         let flagged = stack(flagged)?;
         // Duplicates are judged among rows that are otherwise usable, so a
@@ -668,7 +651,7 @@ impl<'a> Validator<'a> {
                 .with_column(usable.column(of)?.take(&found.first_of_duplicates)?.with_name(name.into()))?;
         }
         let keep = !&found.is_duplicate;
-        let cases = filter_by_column(usable, &keep)?;
+        let cases = memory::filter_by_column(usable, &keep)?;
 
         // A shifted row's case_ref column may hold another column's value.
         let case_ref = when(col(FIELDS_FOUND).is_null()).then(col(raw("case_ref"))).otherwise(lit(""));
@@ -684,7 +667,7 @@ impl<'a> Validator<'a> {
         issues.extend(issue_rows(
             &cases.clone().lazy(),
             &[stage_1_missing()],
-            duplicate_order + 1 + row_warnings().len(),
+            duplicate_order + 1 + row_warnings.len(),
             col("case_ref"),
         ));
         let issues = concat(issues, UnionArgs::default())?
@@ -714,7 +697,7 @@ impl<'a> Validator<'a> {
         for c in adjusted.into_columns() {
             cases.with_column(c)?;
         }
-        let cases = cases.select(USABLE_COLUMNS.into_iter().chain([crate::themes::SOURCE]))?;
+        let cases = cases.select(usable_columns().chain([crate::themes::SOURCE]))?;
         let rows_excluded = rows_read - cases.height();
         Ok(Validated { cases, issues, rows_read, rows_excluded })
     }
@@ -744,25 +727,6 @@ fn duplicate_check(file_names: &[String]) -> Check {
     }
 }
 
-/// `frame` without its rows where `keep` is false, each column in one piece
-/// (the chunks stacked), filtered one column at a time so only one column is
-/// ever held twice: the whole frame at once would double the memory.
-fn filter_by_column(frame: DataFrame, keep: &BooleanChunked) -> Result<DataFrame> {
-    let height = keep.sum().unwrap_or(0) as usize;
-    let keep = keep.rechunk();
-    let columns = frame
-        .into_columns()
-        .into_iter()
-        .map(|c| {
-            let kept = c.rechunk().filter(&keep);
-            drop(c);
-            memory::release_freed();
-            kept
-        })
-        .collect::<PolarsResult<Vec<_>>>()?;
-    Ok(DataFrame::new(height, columns)?)
-}
-
 /// The data-quality rows in `issues` that are not about one of `rows` (by
 /// file and row number): a duplicate's row warnings go with the row.
 fn without_rows(issues: DataFrame, rows: &DataFrame) -> Result<DataFrame> {
@@ -778,33 +742,12 @@ fn without_rows(issues: DataFrame, rows: &DataFrame) -> Result<DataFrame> {
     Ok(issues.filter(&keep)?)
 }
 
-/// `frame` with text columns that hold only their own rows' bytes. A text
-/// column picked from a chunk still points into the text of every row of the
-/// chunk; kept until the end for a few faulty rows, that would keep the whole
-/// export's text (personal-data columns included) in memory.
-fn compact(frame: DataFrame) -> Result<DataFrame> {
-    let height = frame.height();
-    let columns = frame
-        .into_columns()
-        .into_iter()
-        .map(|c| match c.dtype() {
-            DataType::String => {
-                let text = c.str()?;
-                let own = text.downcast_iter().map(|a| a.clone().gc());
-                Ok(StringChunked::from_chunk_iter(c.name().clone(), own).into_column())
-            }
-            _ => Ok(c),
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(DataFrame::new(height, columns)?)
-}
-
 /// One frame of the chunks' frames, in order.
 fn stack(frames: Vec<DataFrame>) -> Result<DataFrame> {
     let mut frames = frames.into_iter();
     let mut stacked = frames.next().unwrap_or_default();
     // Not rechunked here: one contiguous copy of every column at once would
-    // double the memory for a moment (see `filter_by_column`).
+    // double the memory for a moment (see `memory::filter_by_column`).
     for more in frames {
         stacked.vstack_mut_owned(more)?;
     }
