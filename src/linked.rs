@@ -47,44 +47,58 @@ pub struct ExportQuality {
     pub rows_excluded: usize,
 }
 
-/// The complaint rows of the cases an export refers to, by reference.
-struct CaseIndex {
-    rows: DataFrame,
-    by_ref: PlHashMap<String, Vec<(i32, Option<NaiveDate>, IdxSize)>>,
+/// A complaint row of a case: its stage, the date it was answered, and its
+/// row in the cases frame.
+type StageRow = (i32, Option<NaiveDate>, IdxSize);
+
+/// The complaint rows of the cases an export refers to, by reference. The
+/// references are borrowed from the cases frame and each case's rows are
+/// kept together in one list, so the index costs a few dozen bytes a case
+/// (a map of owned strings to lists took 360 bytes a survey).
+struct CaseIndex<'a> {
+    cases: &'a DataFrame,
+    /// Each case's rows in frame order, one case after another.
+    rows: Vec<StageRow>,
+    /// Where each case's rows start in `rows`, and how many there are.
+    by_ref: PlHashMap<&'a str, (u32, u32)>,
 }
 
-impl CaseIndex {
-    fn new(cases: &DataFrame, refs: &StringChunked) -> Result<CaseIndex> {
-        let wanted = refs.clone().into_series().drop_nulls().unique()?;
-        let rows = cases
-            .clone()
-            .lazy()
-            .filter(
-                col("record_type")
-                    .eq(lit("complaint"))
-                    .and(col("case_ref").is_in(lit(wanted).implode(false), false)),
-            )
-            .select(
-                [col("case_ref"), col("stage"), col("responded_date")]
-                    .into_iter()
-                    .chain(CASE_COLUMNS.map(col))
-                    .collect::<Vec<_>>(),
-            )
-            .collect()?;
-        let mut by_ref: PlHashMap<String, Vec<(i32, Option<NaiveDate>, IdxSize)>> = PlHashMap::new();
-        let (r, s) = (rows.column("case_ref")?.str()?, rows.column("stage")?.i32()?);
-        let responded: Vec<Option<NaiveDate>> =
-            rows.column("responded_date")?.date()?.as_date_iter().collect();
-        for i in 0..rows.height() {
-            if let (Some(r), Some(s)) = (r.get(i), s.get(i)) {
-                by_ref.entry(r.to_string()).or_default().push((s, responded[i], i as IdxSize));
+impl<'a> CaseIndex<'a> {
+    fn new(cases: &'a DataFrame, refs: &StringChunked) -> Result<CaseIndex<'a>> {
+        let wanted: PlHashSet<&str> = refs.iter().flatten().collect();
+        let (record_type, case_ref) = (cases.column("record_type")?.str()?, cases.column("case_ref")?.str()?);
+        let stage = cases.column("stage")?.i32()?;
+        let mut hits: Vec<(IdxSize, &'a str, i32)> = Vec::new();
+        let mut by_ref: PlHashMap<&'a str, (u32, u32)> = PlHashMap::new();
+        let complaints = record_type.iter().zip(case_ref.iter()).zip(stage.iter()).enumerate();
+        for (i, ((kind, r), s)) in complaints {
+            if let (Some("complaint"), Some(r), Some(s)) = (kind, r, s) {
+                if wanted.contains(r) {
+                    hits.push((i as IdxSize, r, s));
+                    by_ref.entry(r).or_default().1 += 1;
+                }
             }
         }
-        Ok(CaseIndex { rows, by_ref })
+        let mut next = 0;
+        for (start, len) in by_ref.values_mut() {
+            (*start, next) = (next, next + *len);
+            *len = 0;
+        }
+        let responded = cases.column("responded_date")?.date()?;
+        let mut rows = vec![(0, None, 0); hits.len()];
+        for (i, r, s) in hits {
+            let (start, len) = by_ref.get_mut(r).expect("counted above");
+            let answered = responded.physical().get(i as usize).and_then(epoch_day);
+            rows[(*start + *len) as usize] = (s, answered, i);
+            *len += 1;
+        }
+        Ok(CaseIndex { cases, rows, by_ref })
     }
 
-    fn stages(&self, case_ref: &str) -> &[(i32, Option<NaiveDate>, IdxSize)] {
-        self.by_ref.get(case_ref).map(Vec::as_slice).unwrap_or(&[])
+    fn stages(&self, case_ref: &str) -> &[StageRow] {
+        self.by_ref
+            .get(case_ref)
+            .map_or(&[][..], |&(start, len)| &self.rows[start as usize..(start + len) as usize])
     }
 
     /// The case columns of the given complaint rows (None: not linked). A
@@ -92,7 +106,7 @@ impl CaseIndex {
     fn columns(&self, picks: &[Option<IdxSize>]) -> Result<Vec<Column>> {
         let idx: IdxCa = picks.iter().copied().collect();
         let taken = self
-            .rows
+            .cases
             .select(CASE_COLUMNS)?
             .take(&idx)?
             .lazy()
@@ -108,8 +122,10 @@ impl CaseIndex {
     }
 }
 
-fn strings<'a>(frame: &'a DataFrame, name: &str) -> Result<Vec<Option<&'a str>>> {
-    Ok(frame.column(name)?.str()?.iter().collect())
+/// A polars date (days since 1970-01-01) as a calendar date.
+fn epoch_day(days: i32) -> Option<NaiveDate> {
+    const CE_TO_EPOCH: i32 = 719_163;
+    NaiveDate::from_num_days_from_ce_opt(days + CE_TO_EPOCH)
 }
 
 /// The export's columns as trimmed text (`raw_<column>`), its own parsed
@@ -248,9 +264,9 @@ pub fn surveys(
     let date: Vec<Option<NaiveDate>> = parsed.column("survey_date")?.date()?.as_date_iter().collect();
     let (score, stage) = (parsed.column("score")?.i32()?, parsed.column("stage")?.i32()?);
     let (raw_date, raw_score, raw_stage) = (
-        strings(&parsed, &raw("survey_date"))?,
-        strings(&parsed, &raw("score"))?,
-        strings(&parsed, &raw("stage"))?,
+        parsed.column(&raw("survey_date"))?.str()?,
+        parsed.column(&raw("score"))?.str()?,
+        parsed.column(&raw("stage"))?.str()?,
     );
 
     let mut issues = IssueList::default();
@@ -268,27 +284,17 @@ pub fn surveys(
         }
         let day = date[i];
         let missing = "missing survey date";
-        check_date(
-            &mut issues,
-            at,
-            case_ref,
-            "survey_date",
-            missing,
-            raw_date[i].as_deref(),
-            day,
-            input,
-            as_of,
-        );
+        check_date(&mut issues, at, case_ref, "survey_date", missing, raw_date.get(i), day, input, as_of);
         if score.get(i).is_none() {
-            let v = raw_score[i].as_deref().unwrap_or("");
+            let v = raw_score.get(i).unwrap_or("");
             issues.push(at, case_ref, "score", v, ERROR, "not a score from 1 to 5", None);
         }
-        if raw_stage[i].is_some() && stage.get(i).is_none() {
+        if raw_stage.get(i).is_some() && stage.get(i).is_none() {
             issues.push(
                 at,
                 case_ref,
                 "stage",
-                raw_stage[i].as_deref().unwrap_or(""),
+                raw_stage.get(i).unwrap_or(""),
                 ERROR,
                 "unknown stage",
                 Some("(expected 1 or 2)".into()),
@@ -321,7 +327,7 @@ pub fn surveys(
                 .copied(),
         };
         let Some((s, _, idx)) = pick else {
-            let v = raw_stage[i].as_deref().unwrap_or("");
+            let v = raw_stage.get(i).unwrap_or("");
             issues.push(
                 at,
                 case_ref,
@@ -399,9 +405,9 @@ pub fn determinations(
     let date: Vec<Option<NaiveDate>> = parsed.column("determination_date")?.date()?.as_date_iter().collect();
     let (finding, amount) = (parsed.column("finding")?.str()?, parsed.column("compensation_ordered")?.f64()?);
     let (raw_date, raw_finding, raw_amount) = (
-        strings(&parsed, &raw("determination_date"))?,
-        strings(&parsed, &raw("finding"))?,
-        strings(&parsed, &raw("compensation_ordered"))?,
+        parsed.column(&raw("determination_date"))?.str()?,
+        parsed.column(&raw("finding"))?.str()?,
+        parsed.column(&raw("compensation_ordered"))?.str()?,
     );
     let mut issues = IssueList::default();
     let mut keep: Vec<(usize, Option<IdxSize>)> = Vec::new();
@@ -415,14 +421,14 @@ pub fn determinations(
         if case_ref.is_empty() {
             issues.push(at, "", "case_ref", "", ERROR, "missing case reference", None);
         }
-        let (raw_day, day, missing) = (raw_date[i].as_deref(), date[i], "missing determination date");
+        let (raw_day, day, missing) = (raw_date.get(i), date[i], "missing determination date");
         check_date(&mut issues, at, case_ref, "determination_date", missing, raw_day, day, input, as_of);
-        match (&raw_finding[i], finding.get(i)) {
+        match (raw_finding.get(i), finding.get(i)) {
             (None, _) => issues.push(at, case_ref, "finding", "", ERROR, "missing finding", None),
             (Some(v), None) => issues.push(at, case_ref, "finding", v, ERROR, "unknown finding", Some("(expected one of the Ombudsman's findings: severe maladministration, maladministration, service failure, partial maladministration, reasonable redress, no maladministration, outside jurisdiction, withdrawn)".into())),
             _ => {}
         }
-        match (&raw_amount[i], amount.get(i)) {
+        match (raw_amount.get(i), amount.get(i)) {
             (Some(v), None) => {
                 issues.push(at, case_ref, "compensation_ordered", v, ERROR, "not an amount of money", None)
             }

@@ -118,7 +118,27 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    pub fn sources(&self) -> Sources<'_> {
+    /// Take the row frames out, so a run can let them go once every figure
+    /// is made: rendering reads only the figures, and a big export's frames
+    /// are most of its memory.
+    fn take_frames(&mut self) -> Frames {
+        Frames {
+            cases: std::mem::take(&mut self.cases),
+            surveys: std::mem::take(&mut self.surveys),
+            determinations: std::mem::take(&mut self.determinations),
+        }
+    }
+}
+
+/// The rows a run counts (see [`Prepared::take_frames`]).
+struct Frames {
+    cases: DataFrame,
+    surveys: DataFrame,
+    determinations: DataFrame,
+}
+
+impl Frames {
+    fn sources(&self) -> Sources<'_> {
         Sources { cases: &self.cases, surveys: &self.surveys, determinations: &self.determinations }
     }
 }
@@ -193,6 +213,7 @@ pub fn prepare(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<Prepared> {
     // Themes, repeats and the linked exports are counted with the metrics.
     let t = Instant::now();
     let cases = enrich(scheduled.cases, config)?;
+    memory::release_freed();
     let mut other_exports = Vec::new();
     let mut issue_frames = vec![validated.issues.lazy(), scheduled.warnings.lazy()];
     let surveys = linked::surveys(surveys.frame, &cases, &survey_input, as_of)?;
@@ -205,6 +226,7 @@ pub fn prepare(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<Prepared> {
     }
     issue_frames.push(surveys.issues.lazy());
     issue_frames.push(determinations.issues.lazy());
+    memory::release_freed();
     timings.metrics_ms = ms(t);
 
     let issues = concat(issue_frames, UnionArgs::default())?
@@ -346,7 +368,8 @@ pub fn validate_only(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSu
 pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     let started = Instant::now();
     let _lock = output::lock(&opts.out)?;
-    let prepared = prepare(opts, progress)?;
+    let mut prepared = prepare(opts, progress)?;
+    let frames = prepared.take_frames();
     let period = Period::parse(&opts.period, prepared.as_of)?;
     let catalogue_owned;
     let catalogue = match &opts.queries {
@@ -376,7 +399,7 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         Granularity::Month => Vec::new(),
     };
     let window = window(&period, month.as_ref());
-    let cube = Cube::build(prepared.sources(), catalogue, window)?;
+    let cube = Cube::build(frames.sources(), catalogue, window)?;
     memory::release_freed();
     let maker = FigureMaker { cube: &cube, catalogue, config };
     let results = Results::compute(&maker, period);
@@ -388,10 +411,10 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     let quarter_figures: Vec<metrics::Figure> =
         quarters.iter().flat_map(|q| maker.period_figures(q, true)).collect();
     let open =
-        metrics::results::open_cases(&prepared.cases, prepared.as_of, timescales::DUE_SOON_WORKING_DAYS)?;
-    let actions = metrics::results::learning_actions(&prepared.cases, &period)?;
+        metrics::results::open_cases(&frames.cases, prepared.as_of, timescales::DUE_SOON_WORKING_DAYS)?;
+    let actions = metrics::results::learning_actions(&frames.cases, &period)?;
     let (households, complaints) =
-        crate::repeats::households_with_repeats(&prepared.cases, period.start(), period.end())?;
+        crate::repeats::households_with_repeats(&frames.cases, period.start(), period.end())?;
     let repeat_households =
         render::RepeatHouseholds { households, complaints, window_days: config.repeats.window_days };
     let annual = match period.granularity() {
@@ -401,6 +424,8 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         }
         _ => None,
     };
+    drop(frames);
+    memory::release_freed();
     timings.metrics_ms += ms(t);
 
     let t = Instant::now();

@@ -5,14 +5,11 @@
 //! itself never gets this far, and the hash never leaves the run: only counts
 //! are published.
 
-use std::collections::HashMap;
-
-use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::config::RepeatsConfig;
 use crate::error::Result;
-use crate::ingest::HOUSEHOLD;
+use crate::ingest::{FILE_COLUMN, HOUSEHOLD, ROW_COLUMN};
 
 /// Counted for repeats: stage 1 complaints with a household, not refused.
 pub fn household_known() -> Expr {
@@ -28,54 +25,94 @@ pub fn household_known() -> Expr {
 /// (one of those was about the same category). Two complaints received the
 /// same day are ordered as the exports list them.
 pub fn flag(cases: DataFrame, config: &RepeatsConfig) -> Result<DataFrame> {
-    let n = cases.height();
-    let mut repeat = vec![false; n];
-    let mut issue = vec![false; n];
-    if cases.column(HOUSEHOLD)?.null_count() < n {
-        let window = i64::from(config.window_days);
-        // Only the counted rows, and only the columns the rule reads, are
-        // sorted; one pass in date order then remembers each household's (and
-        // each household and category's) latest complaint.
-        let sorted = cases
-            .clone()
-            .lazy()
-            .with_row_index("index", None)
-            .filter(household_known())
-            .select([
-                col("index"),
-                col("received_date"),
-                col(HOUSEHOLD),
-                col("category"),
-                col("file_id"),
-                col("row"),
-            ])
-            .sort(
-                ["received_date", "file_id", "row"],
-                SortMultipleOptions::default().with_maintain_order(true),
-            )
-            .collect()?;
-        let index = sorted.column("index")?.idx()?;
-        let days: Vec<Option<NaiveDate>> = sorted.column("received_date")?.date()?.as_date_iter().collect();
-        let household = sorted.column(HOUSEHOLD)?.u64()?;
-        let category = sorted.column("category")?.str()?;
-        let mut last: HashMap<u64, NaiveDate> = HashMap::new();
-        let mut last_same: HashMap<(u64, &str), NaiveDate> = HashMap::new();
-        let within = |earlier: Option<&NaiveDate>, day: NaiveDate| {
-            earlier.is_some_and(|e| (day - *e).num_days() <= window)
-        };
-        for k in 0..sorted.height() {
-            let (Some(at), Some(day), Some(h)) = (index.get(k), days[k], household.get(k)) else { continue };
-            let c = category.get(k).unwrap_or("");
-            repeat[at as usize] = within(last.get(&h), day);
-            issue[at as usize] = within(last_same.get(&(h, c)), day);
-            last.insert(h, day);
-            last_same.insert((h, c), day);
-        }
-    }
     let mut cases = cases.lazy().with_column(household_known().alias("household_known")).collect()?;
+    let (repeat, issue) = repeats(&cases, i64::from(config.window_days))?;
     cases.with_column(Column::new("repeat_complaint".into(), repeat))?;
     cases.with_column(Column::new("repeat_issue".into(), issue))?;
     Ok(cases)
+}
+
+/// One pass over the counted rows in date order, remembering each
+/// household's (and each household and category's) latest complaint.
+fn repeats(cases: &DataFrame, window: i64) -> Result<(Vec<bool>, Vec<bool>)> {
+    let n = cases.height();
+    let (mut repeat, mut issue) = (vec![false; n], vec![false; n]);
+    let household = cases.column(HOUSEHOLD)?.u64()?.rechunk();
+    if household.null_count() == n {
+        return Ok((repeat, issue));
+    }
+    let received = cases.column("received_date")?.date()?.physical().rechunk();
+    let order = in_date_order(cases, &received)?;
+    // Categories as numbers keep the second table's entries at 16 bytes.
+    let (category, _) = crate::memory::codes(cases.column("category")?.str()?);
+    let category = category.rechunk();
+    let mut last: PlHashMap<u64, i32> = PlHashMap::new();
+    let mut last_same: PlHashMap<(u64, IdxSize), i32> = PlHashMap::new();
+    let within = |earlier: Option<&i32>, day: i32| earlier.is_some_and(|e| i64::from(day - e) <= window);
+    for at in order {
+        let at = at as usize;
+        let (Some(day), Some(h)) = (received.get(at), household.get(at)) else { continue };
+        let c = category.get(at).unwrap_or(IdxSize::MAX);
+        repeat[at] = within(last.get(&h), day);
+        issue[at] = within(last_same.get(&(h, c)), day);
+        last.insert(h, day);
+        last_same.insert((h, c), day);
+    }
+    Ok((repeat, issue))
+}
+
+/// The counted rows (`household_known`, with a date) by date received, and
+/// by file and row within a day. Rows reach here in file and row order, so a
+/// stable counting sort by day gives that order without comparing rows; a
+/// comparison sort stands in if they do not, or if the dates span more days
+/// than there are rows.
+fn in_date_order(cases: &DataFrame, received: &Int32Chunked) -> Result<Vec<IdxSize>> {
+    let counted = cases.column("household_known")?.bool()?;
+    let rows: Vec<IdxSize> = counted
+        .iter()
+        .zip(received.iter())
+        .enumerate()
+        .filter_map(|(i, (c, day))| (c == Some(true) && day.is_some()).then_some(i as IdxSize))
+        .collect();
+    let day = |i: IdxSize| received.get(i as usize).expect("counted rows have a date");
+    let (Some(first), Some(last)) = (rows.iter().map(|&i| day(i)).min(), rows.iter().map(|&i| day(i)).max())
+    else {
+        return Ok(rows);
+    };
+    let span = (i64::from(last) - i64::from(first) + 1) as usize;
+    if !in_file_order(cases)? || span > rows.len().max(1 << 16) {
+        let (file, row) = (cases.column(FILE_COLUMN)?.u32()?, cases.column(ROW_COLUMN)?.u32()?);
+        let mut rows = rows;
+        rows.sort_by_key(|&i| (day(i), file.get(i as usize), row.get(i as usize)));
+        return Ok(rows);
+    }
+    let mut starts = vec![0usize; span + 1];
+    for &i in &rows {
+        starts[(day(i) - first) as usize + 1] += 1;
+    }
+    for d in 1..=span {
+        starts[d] += starts[d - 1];
+    }
+    let mut sorted = vec![0; rows.len()];
+    for &i in &rows {
+        let slot = &mut starts[(day(i) - first) as usize];
+        sorted[*slot] = i;
+        *slot += 1;
+    }
+    Ok(sorted)
+}
+
+/// Whether the frame's rows are in file and row order, as loading leaves them.
+fn in_file_order(cases: &DataFrame) -> Result<bool> {
+    let (file, row) = (cases.column(FILE_COLUMN)?.u32()?, cases.column(ROW_COLUMN)?.u32()?);
+    let mut previous = None;
+    for at in file.iter().zip(row.iter()) {
+        if previous.is_some_and(|p| p >= at) {
+            return Ok(false);
+        }
+        previous = Some(at);
+    }
+    Ok(true)
 }
 
 /// Households with at least two counted complaints received between `from`
@@ -107,6 +144,8 @@ pub fn households_with_repeats(
 
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveDate;
+
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
@@ -148,5 +187,32 @@ mod tests {
         let (households, complaints) =
             households_with_repeats(&out, d("2025-01-01"), d("2025-12-31")).unwrap();
         assert_eq!((households, complaints), (1, 2));
+    }
+
+    fn same_day_pair(rows: [u32; 3], received: [&str; 3]) -> Vec<bool> {
+        let df = df!(
+            "file_id" => [0u32, 1, 1],
+            "row" => rows,
+            "record_type" => ["complaint"; 3],
+            "stage" => [1i32; 3],
+            HOUSEHOLD => [Some(3u64); 3],
+            "outcome" => [None::<&str>; 3],
+            "category" => ["Noise", "Repairs", "Repairs"],
+            "received_date" => received.map(d),
+        )
+        .unwrap();
+        let out = flag(df, &RepeatsConfig { window_days: 30 }).unwrap();
+        out.column("repeat_issue").unwrap().bool().unwrap().iter().map(|v| v.unwrap()).collect()
+    }
+
+    #[test]
+    fn complaints_received_the_same_day_are_ordered_by_file_and_row() {
+        // Rows 2 and 5 of file 1 come the same day: the later row repeats the
+        // earlier one's category, whatever order the frame holds them in.
+        let day = ["2025-03-01"; 3];
+        assert_eq!(same_day_pair([9, 2, 5], day), [false, false, true]);
+        assert_eq!(same_day_pair([9, 5, 2], day), [false, true, false]);
+        // Dates centuries apart are sorted by comparison, with the same result.
+        assert_eq!(same_day_pair([9, 2, 5], ["1800-01-01", day[1], day[2]]), [false, false, true]);
     }
 }

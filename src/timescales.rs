@@ -46,6 +46,31 @@ pub struct Scheduled {
     pub excluded: usize,
 }
 
+/// Columns only the due dates are worked out from: none of the metrics reads
+/// them, so they are not kept (at 10 million rows they are 260 MiB).
+const WORKING: [&str; 8] = [
+    "day_zero",
+    "ack_days",
+    "respond_days",
+    "max_extension",
+    "clock_start",
+    "original_due_date",
+    "max_due_date",
+    "beyond_calendar",
+];
+
+/// The rows whose due dates the calendar reaches, without the working
+/// columns; the frame is filtered only when some must go.
+fn usable(all: DataFrame) -> Result<DataFrame> {
+    let beyond = all.column("beyond_calendar")?.bool()?.clone();
+    let all = all.drop_many(WORKING);
+    if beyond.any() {
+        crate::memory::filter_by_column(all, &!&beyond)
+    } else {
+        Ok(all)
+    }
+}
+
 pub fn schedule(
     cases: DataFrame,
     timescales: &Timescales,
@@ -195,6 +220,6 @@ pub fn schedule(
     let frames = issue_rows(&all.clone().lazy(), &[beyond, extension], 0, col("case_ref"));
     let warnings = concat(frames, UnionArgs::default())?.drop(cols(["check"])).collect()?;
     let excluded = warnings.column("severity")?.str()?.equal(ERROR).sum().unwrap_or(0) as usize;
-    let cases = all.lazy().filter(col("beyond_calendar").not()).drop(cols(["beyond_calendar"])).collect()?;
+    let cases = usable(all)?;
     Ok(Scheduled { cases, warnings, excluded })
 }
