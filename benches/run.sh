@@ -130,6 +130,15 @@ for label, n, pick in targets:
     value, limit, unit = pick(*got)
     verdict = "yes" if value <= limit else f"no: {value / limit:.1f} times the target"
     print(f"| {label} | {value:.2f} {unit} | {verdict} |")
+# Linear cost: ten times the rows should take about ten times as long (a
+# fifth more is allowed for hash tables outgrowing the cache).
+small, big = row("1000000"), row("10000000")
+if small and big:
+    ratio = big[0] / small[0]
+    verdict = "yes" if ratio <= 12 else f"no: {ratio / 10:.1f} times linear"
+    print(f"| 10M rows take about 10 times as long as 1M (up to 12) | {ratio:.1f} times | {verdict} |")
+else:
+    print("| 10M rows take about 10 times as long as 1M (up to 12) | not run | - |")
 PY
 printf '\n' >> BENCHMARKS.md
 cat benches/analysis.md >> BENCHMARKS.md
