@@ -24,6 +24,8 @@ if [ -z "${REPORT_ONLY:-}" ]; then
 cargo build --release --locked >&2
 BIN="$CARGO_TARGET_DIR/release/redress"
 : > "$RESULTS"
+# The commit measured, so a later REPORT_ONLY names it rather than its own HEAD.
+git rev-parse --short HEAD > "$WORK/commit"
 
 measure() { # label, then the command
   local label=$1; shift
@@ -60,10 +62,11 @@ for n in $SIZES; do
 done
 fi
 
-python3 - "$RESULTS" "$RUNS" <<'PY' > BENCHMARKS.md
-import json, statistics, subprocess, sys, platform, datetime
+python3 - "$RESULTS" "$WORK/commit" <<'PY' > BENCHMARKS.md
+import collections, json, statistics, subprocess, sys, platform, datetime
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-runs = int(sys.argv[2])
+# Runs per size, as measured (not as this invocation's RUNS says).
+runs = max(collections.Counter(r[1] for r in rows if r[0] == "run").values(), default=0)
 def secs(w):
     parts = [float(p) for p in w.split(":")]
     s = 0.0
@@ -79,7 +82,10 @@ def cpu():
         pass
     return platform.processor() or "unknown"
 mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "0")
-rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+try:
+    rev = open(sys.argv[2]).read().strip()
+except OSError:
+    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 print("# Benchmarks\n")
 print(f"Written by `benches/run.sh` on {datetime.date.today()} at commit `{rev}`: release build, median of {runs} runs.")
 print(f"Machine: {cpu()}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, {int(mem)//1024//1024} GiB memory, {platform.system()} {platform.release()}.\n")
@@ -136,7 +142,7 @@ small, big = row("1000000"), row("10000000")
 if small and big:
     ratio = big[0] / small[0]
     verdict = "yes" if ratio <= 12 else f"no: {ratio / 10:.1f} times linear"
-    print(f"| 10M rows take about 10 times as long as 1M (up to 12) | {ratio:.1f} times | {verdict} |")
+    print(f"| 10M rows take about 10 times as long as 1M (up to 12) | {big[0]:.2f} s ÷ {small[0]:.2f} s = {ratio:.1f} times | {verdict} |")
 else:
     print("| 10M rows take about 10 times as long as 1M (up to 12) | not run | - |")
 PY

@@ -195,21 +195,6 @@ fn check_date(
 }
 
 /// Report a row that cannot be read; true when there was one.
-fn unreadable(issues: &mut IssueList, at: (u32, u32), shape: Option<&str>) -> bool {
-    match shape {
-        None => false,
-        Some("") => {
-            issues.push(at, "", "(row)", "", ERROR, "blank row", None);
-            true
-        }
-        Some(fields) => {
-            let kind = "wrong number of fields (an unquoted comma or line break?): row not read";
-            issues.push(at, "", "(row)", "", ERROR, kind, Some(fields.to_string()));
-            true
-        }
-    }
-}
-
 /// What every linked export reads first: the positions, the reference (and
 /// the complaints it names), and each row's shape.
 struct Rows<'a> {
@@ -229,8 +214,28 @@ impl<'a> Rows<'a> {
         })
     }
 
-    fn at(&self, i: usize) -> (u32, u32) {
-        (self.file.get(i).unwrap_or(0), self.row.get(i).unwrap_or(0))
+    /// Row `i`'s position and case reference, or None if the row cannot be
+    /// read at all (wrong number of fields, or blank); either problem, and a
+    /// missing reference, is listed.
+    fn read(&self, i: usize, issues: &mut IssueList) -> Option<((u32, u32), &'a str)> {
+        let at = (self.file.get(i).unwrap_or(0), self.row.get(i).unwrap_or(0));
+        match self.shape.get(i) {
+            None => {}
+            Some("") => {
+                issues.push(at, "", "(row)", "", ERROR, "blank row", None);
+                return None;
+            }
+            Some(fields) => {
+                let kind = "wrong number of fields (an unquoted comma or line break?): row not read";
+                issues.push(at, "", "(row)", "", ERROR, kind, Some(fields.to_string()));
+                return None;
+            }
+        }
+        let case_ref = self.refs.get(i).unwrap_or("");
+        if case_ref.is_empty() {
+            issues.push(at, "", "case_ref", "", ERROR, "missing case reference", None);
+        }
+        Some((at, case_ref))
     }
 }
 
@@ -273,15 +278,8 @@ pub fn surveys(
     let mut seen: PlHashMap<(&str, i32), u32> = PlHashMap::new();
     let mut keep: Vec<(usize, i32, IdxSize)> = Vec::new();
     for i in 0..parsed.height() {
-        let at = rows.at(i);
-        if unreadable(&mut issues, at, rows.shape.get(i)) {
-            continue;
-        }
-        let case_ref = refs.get(i).unwrap_or("");
         let before = issues.errors();
-        if case_ref.is_empty() {
-            issues.push(at, "", "case_ref", "", ERROR, "missing case reference", None);
-        }
+        let Some((at, case_ref)) = rows.read(i, &mut issues) else { continue };
         let day = date[i];
         let missing = "missing survey date";
         check_date(&mut issues, at, case_ref, "survey_date", missing, raw_date.get(i), day, input, as_of);
@@ -412,15 +410,8 @@ pub fn determinations(
     let mut issues = IssueList::default();
     let mut keep: Vec<(usize, Option<IdxSize>)> = Vec::new();
     for i in 0..parsed.height() {
-        let at = rows.at(i);
-        if unreadable(&mut issues, at, rows.shape.get(i)) {
-            continue;
-        }
-        let case_ref = refs.get(i).unwrap_or("");
         let before = issues.errors();
-        if case_ref.is_empty() {
-            issues.push(at, "", "case_ref", "", ERROR, "missing case reference", None);
-        }
+        let Some((at, case_ref)) = rows.read(i, &mut issues) else { continue };
         let (raw_day, day, missing) = (raw_date.get(i), date[i], "missing determination date");
         check_date(&mut issues, at, case_ref, "determination_date", missing, raw_day, day, input, as_of);
         match (raw_finding.get(i), finding.get(i)) {

@@ -75,10 +75,8 @@ fn in_date_order(cases: &DataFrame, received: &Int32Chunked) -> Result<Vec<IdxSi
         .filter_map(|(i, (c, day))| (c == Some(true) && day.is_some()).then_some(i as IdxSize))
         .collect();
     let day = |i: IdxSize| received.get(i as usize).expect("counted rows have a date");
-    let (Some(first), Some(last)) = (rows.iter().map(|&i| day(i)).min(), rows.iter().map(|&i| day(i)).max())
-    else {
-        return Ok(rows);
-    };
+    let days = || rows.iter().map(|&i| day(i));
+    let (Some(first), Some(last)) = (days().min(), days().max()) else { return Ok(rows) };
     let span = (i64::from(last) - i64::from(first) + 1) as usize;
     if !in_file_order(cases)? || span > rows.len().max(1 << 16) {
         let (file, row) = (cases.column(FILE_COLUMN)?.u32()?, cases.column(ROW_COLUMN)?.u32()?);
