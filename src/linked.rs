@@ -6,29 +6,19 @@
 
 use chrono::NaiveDate;
 use polars::prelude::*;
-use serde::Serialize;
 
 use crate::config::InputConfig;
 use crate::error::Result;
-use crate::ingest::{FIELDS_EXPECTED, FIELDS_FOUND, FILE_COLUMN, ROW_COLUMN};
-use crate::validate::{
-    canonical, date_hint, money, parse_date, raw, text, IssueList, ERROR, NOT_RECORDED, WARNING,
+use crate::quality::{ExportQuality, IssueList, ERROR, WARNING};
+use crate::schema::{
+    case, determination, survey, ExportSchema, COMPLAINT, DETERMINATIONS, FIELDS_EXPECTED, FIELDS_FOUND,
+    FILE, FINDING_SPELLINGS, NOT_RECORDED, ROW, SURVEYS,
 };
-
-/// Ombudsman findings (domain.md section 6), in canonical spelling.
-pub const FINDING_SPELLINGS: &[(&str, &[&str])] = &[
-    ("severe maladministration", &["severemaladministration", "severemaladmin"]),
-    ("maladministration", &["maladministration", "maladmin", "maladministrationfound"]),
-    ("service failure", &["servicefailure"]),
-    ("partial maladministration", &["partialmaladministration", "partialmaladmin"]),
-    ("reasonable redress", &["reasonableredress", "redress"]),
-    ("no maladministration", &["nomaladministration", "nomaladmin", "nomaladministrationfound"]),
-    ("outside jurisdiction", &["outsidejurisdiction", "outofjurisdiction", "nojurisdiction"]),
-    ("withdrawn", &["withdrawn"]),
-];
+use crate::validate::values::{self, date_hint, raw, text};
 
 /// The case columns a linked row carries, so it can be broken down like a case.
-const CASE_COLUMNS: [&str; 5] = ["stock_type", "service_area", "category", "channel", "learning_theme"];
+const CASE_COLUMNS: [&str; 5] =
+    [case::STOCK_TYPE, case::SERVICE_AREA, case::CATEGORY, case::CHANNEL, case::LEARNING_THEME];
 
 /// What checking and linking one kind of export gave.
 pub struct Linked {
@@ -37,14 +27,6 @@ pub struct Linked {
     /// Data-quality rows, in the shape of `Validated::issues`.
     pub issues: DataFrame,
     pub quality: ExportQuality,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ExportQuality {
-    pub export: &'static str,
-    pub rows_read: usize,
-    pub rows_used: usize,
-    pub rows_excluded: usize,
 }
 
 /// A complaint row of a case: its stage, the date it was answered, and its
@@ -66,13 +48,14 @@ struct CaseIndex<'a> {
 impl<'a> CaseIndex<'a> {
     fn new(cases: &'a DataFrame, refs: &StringChunked) -> Result<CaseIndex<'a>> {
         let wanted: PlHashSet<&str> = refs.iter().flatten().collect();
-        let (record_type, case_ref) = (cases.column("record_type")?.str()?, cases.column("case_ref")?.str()?);
-        let stage = cases.column("stage")?.i32()?;
+        let (record_type, case_ref) =
+            (cases.column(case::RECORD_TYPE)?.str()?, cases.column(case::REF)?.str()?);
+        let stage = cases.column(case::STAGE)?.i32()?;
         let mut hits: Vec<(IdxSize, &'a str, i32)> = Vec::new();
         let mut by_ref: PlHashMap<&'a str, (u32, u32)> = PlHashMap::new();
         let complaints = record_type.iter().zip(case_ref.iter()).zip(stage.iter()).enumerate();
         for (i, ((kind, r), s)) in complaints {
-            if let (Some("complaint"), Some(r), Some(s)) = (kind, r, s) {
+            if let (Some(COMPLAINT), Some(r), Some(s)) = (kind, r, s) {
                 if wanted.contains(r) {
                     hits.push((i as IdxSize, r, s));
                     by_ref.entry(r).or_default().1 += 1;
@@ -84,7 +67,7 @@ impl<'a> CaseIndex<'a> {
             (*start, next) = (next, next + *len);
             *len = 0;
         }
-        let responded = cases.column("responded_date")?.date()?;
+        let responded = cases.column(case::RESPONDED)?.date()?;
         let mut rows = vec![(0, None, 0); hits.len()];
         for (i, r, s) in hits {
             let (start, len) = by_ref.get_mut(r).expect("counted above");
@@ -113,7 +96,7 @@ impl<'a> CaseIndex<'a> {
             .with_columns(
                 CASE_COLUMNS
                     .iter()
-                    .filter(|c| **c != "learning_theme")
+                    .filter(|c| **c != case::LEARNING_THEME)
                     .map(|c| col(*c).fill_null(lit(NOT_RECORDED)))
                     .collect::<Vec<_>>(),
             )
@@ -131,8 +114,8 @@ fn epoch_day(days: i32) -> Option<NaiveDate> {
 /// The export's columns as trimmed text (`raw_<column>`), its own parsed
 /// columns, and `shape`: why the row cannot be read at all (wrong number of
 /// fields, or blank), or null. None of such a row's values is read.
-fn parse_export(raw_frame: DataFrame, columns: &[&str], parsed: Vec<Expr>) -> Result<DataFrame> {
-    let blank = columns.iter().fold(lit(true), |acc, c| acc.and(col(raw(c)).is_null()));
+fn parse_export(raw_frame: DataFrame, schema: &ExportSchema, parsed: Vec<Expr>) -> Result<DataFrame> {
+    let blank = schema.names().fold(lit(true), |acc, c| acc.and(col(raw(c)).is_null()));
     let shape = when(col(FIELDS_FOUND).is_not_null())
         .then(concat_str(
             [
@@ -150,7 +133,7 @@ fn parse_export(raw_frame: DataFrame, columns: &[&str], parsed: Vec<Expr>) -> Re
         .otherwise(lit(NULL).cast(DataType::String));
     Ok(raw_frame
         .lazy()
-        .with_columns(columns.iter().map(|c| text(c).alias(raw(c))).collect::<Vec<_>>())
+        .with_columns(schema.names().map(|c| text(c).alias(raw(c))).collect::<Vec<_>>())
         .with_columns(parsed)
         .with_column(shape.alias("shape"))
         .collect()?)
@@ -207,9 +190,9 @@ struct Rows<'a> {
 impl<'a> Rows<'a> {
     fn of(parsed: &'a DataFrame) -> Result<Rows<'a>> {
         Ok(Rows {
-            file: parsed.column(FILE_COLUMN)?.u32()?,
-            row: parsed.column(ROW_COLUMN)?.u32()?,
-            refs: parsed.column(&raw("case_ref"))?.str()?,
+            file: parsed.column(FILE)?.u32()?,
+            row: parsed.column(ROW)?.u32()?,
+            refs: parsed.column(&raw(case::REF))?.str()?,
             shape: parsed.column("shape")?.str()?,
         })
     }
@@ -233,7 +216,7 @@ impl<'a> Rows<'a> {
         }
         let case_ref = self.refs.get(i).unwrap_or("");
         if case_ref.is_empty() {
-            issues.push(at, "", "case_ref", "", ERROR, "missing case reference", None);
+            issues.push(at, "", case::REF, "", ERROR, "missing case reference", None);
         }
         Some((at, case_ref))
     }
@@ -252,26 +235,30 @@ pub fn surveys(
 ) -> Result<Linked> {
     let parsed = parse_export(
         raw_frame,
-        crate::ingest::SURVEYS.columns,
+        &SURVEYS,
         vec![
-            parse_date(col(raw("survey_date")), input.date_format).alias("survey_date"),
-            col(raw("score")).str().extract(lit(r"^([1-5])(?:\D|$)"), 1).cast(DataType::Int32).alias("score"),
-            col(raw("stage"))
+            values::days_expr(col(raw(survey::DATE)), input.date_format).alias(survey::DATE),
+            col(raw(survey::SCORE))
+                .str()
+                .extract(lit(r"^([1-5])(?:\D|$)"), 1)
+                .cast(DataType::Int32)
+                .alias(survey::SCORE),
+            col(raw(case::STAGE))
                 .str()
                 .extract(lit(r"(?i)^(?:stage\s*)?([12])$"), 1)
                 .cast(DataType::Int32)
-                .alias("stage"),
+                .alias(case::STAGE),
         ],
     )?;
     let rows = Rows::of(&parsed)?;
     let refs = rows.refs;
     let index = CaseIndex::new(cases, refs)?;
-    let date: Vec<Option<NaiveDate>> = parsed.column("survey_date")?.date()?.as_date_iter().collect();
-    let (score, stage) = (parsed.column("score")?.i32()?, parsed.column("stage")?.i32()?);
+    let date: Vec<Option<NaiveDate>> = parsed.column(survey::DATE)?.date()?.as_date_iter().collect();
+    let (score, stage) = (parsed.column(survey::SCORE)?.i32()?, parsed.column(case::STAGE)?.i32()?);
     let (raw_date, raw_score, raw_stage) = (
-        parsed.column(&raw("survey_date"))?.str()?,
-        parsed.column(&raw("score"))?.str()?,
-        parsed.column(&raw("stage"))?.str()?,
+        parsed.column(&raw(survey::DATE))?.str()?,
+        parsed.column(&raw(survey::SCORE))?.str()?,
+        parsed.column(&raw(case::STAGE))?.str()?,
     );
 
     let mut issues = IssueList::default();
@@ -282,16 +269,16 @@ pub fn surveys(
         let Some((at, case_ref)) = rows.read(i, &mut issues) else { continue };
         let day = date[i];
         let missing = "missing survey date";
-        check_date(&mut issues, at, case_ref, "survey_date", missing, raw_date.get(i), day, input, as_of);
+        check_date(&mut issues, at, case_ref, survey::DATE, missing, raw_date.get(i), day, input, as_of);
         if score.get(i).is_none() {
             let v = raw_score.get(i).unwrap_or("");
-            issues.push(at, case_ref, "score", v, ERROR, "not a score from 1 to 5", None);
+            issues.push(at, case_ref, survey::SCORE, v, ERROR, "not a score from 1 to 5", None);
         }
         if raw_stage.get(i).is_some() && stage.get(i).is_none() {
             issues.push(
                 at,
                 case_ref,
-                "stage",
+                case::STAGE,
                 raw_stage.get(i).unwrap_or(""),
                 ERROR,
                 "unknown stage",
@@ -306,7 +293,7 @@ pub fn surveys(
             issues.push(
                 at,
                 case_ref,
-                "case_ref",
+                case::REF,
                 case_ref,
                 ERROR,
                 "survey for a case not in the case export(s): not counted",
@@ -329,7 +316,7 @@ pub fn surveys(
             issues.push(
                 at,
                 case_ref,
-                "stage",
+                case::STAGE,
                 v,
                 ERROR,
                 "survey for a stage the case does not have: not counted",
@@ -341,7 +328,7 @@ pub fn surveys(
             issues.push(
                 at,
                 case_ref,
-                "case_ref",
+                case::REF,
                 &format!("{case_ref} / stage {s}"),
                 ERROR,
                 "duplicate survey for the same case and stage",
@@ -353,13 +340,13 @@ pub fn surveys(
         keep.push((i, s, idx));
     }
     let take: IdxCa = keep.iter().map(|(i, ..)| Some(*i as IdxSize)).collect();
-    let mut out = parsed.select([FILE_COLUMN, ROW_COLUMN, "survey_date", "score"])?.take(&take)?;
+    let mut out = parsed.select([FILE, ROW, survey::DATE, survey::SCORE])?.take(&take)?;
     out.with_column(Column::new(
-        "case_ref".into(),
+        case::REF.into(),
         keep.iter().map(|(i, ..)| refs.get(*i).unwrap_or("")).collect::<Vec<_>>(),
     ))?;
-    out.with_column(Column::new("record_type".into(), vec!["complaint"; keep.len()]))?;
-    out.with_column(Column::new("stage".into(), keep.iter().map(|(_, s, _)| *s).collect::<Vec<i32>>()))?;
+    out.with_column(Column::new(case::RECORD_TYPE.into(), vec![COMPLAINT; keep.len()]))?;
+    out.with_column(Column::new(case::STAGE.into(), keep.iter().map(|(_, s, _)| *s).collect::<Vec<i32>>()))?;
     for c in index.columns(&keep.iter().map(|(.., idx)| Some(*idx)).collect::<Vec<_>>())? {
         out.with_column(c)?;
     }
@@ -389,23 +376,28 @@ pub fn determinations(
 ) -> Result<Linked> {
     let parsed = parse_export(
         raw_frame,
-        crate::ingest::DETERMINATIONS.columns,
+        &DETERMINATIONS,
         vec![
-            parse_date(col(raw("determination_date")), input.date_format).alias("determination_date"),
-            canonical(col(raw("finding")), FINDING_SPELLINGS).alias("finding"),
-            money(col(raw("compensation_ordered"))).alias("compensation_ordered"),
-            col(raw("orders")).is_not_null().alias("has_orders"),
+            values::days_expr(col(raw(determination::DATE)), input.date_format).alias(determination::DATE),
+            values::canonical_expr(col(raw(determination::FINDING)), FINDING_SPELLINGS)
+                .alias(determination::FINDING),
+            values::money_expr(col(raw(determination::COMPENSATION_ORDERED)))
+                .alias(determination::COMPENSATION_ORDERED),
+            col(raw(determination::ORDERS)).is_not_null().alias("has_orders"),
         ],
     )?;
     let rows = Rows::of(&parsed)?;
     let refs = rows.refs;
     let index = CaseIndex::new(cases, refs)?;
-    let date: Vec<Option<NaiveDate>> = parsed.column("determination_date")?.date()?.as_date_iter().collect();
-    let (finding, amount) = (parsed.column("finding")?.str()?, parsed.column("compensation_ordered")?.f64()?);
+    let date: Vec<Option<NaiveDate>> = parsed.column(determination::DATE)?.date()?.as_date_iter().collect();
+    let (finding, amount) = (
+        parsed.column(determination::FINDING)?.str()?,
+        parsed.column(determination::COMPENSATION_ORDERED)?.f64()?,
+    );
     let (raw_date, raw_finding, raw_amount) = (
-        parsed.column(&raw("determination_date"))?.str()?,
-        parsed.column(&raw("finding"))?.str()?,
-        parsed.column(&raw("compensation_ordered"))?.str()?,
+        parsed.column(&raw(determination::DATE))?.str()?,
+        parsed.column(&raw(determination::FINDING))?.str()?,
+        parsed.column(&raw(determination::COMPENSATION_ORDERED))?.str()?,
     );
     let mut issues = IssueList::default();
     let mut keep: Vec<(usize, Option<IdxSize>)> = Vec::new();
@@ -413,19 +405,31 @@ pub fn determinations(
         let before = issues.errors();
         let Some((at, case_ref)) = rows.read(i, &mut issues) else { continue };
         let (raw_day, day, missing) = (raw_date.get(i), date[i], "missing determination date");
-        check_date(&mut issues, at, case_ref, "determination_date", missing, raw_day, day, input, as_of);
+        check_date(&mut issues, at, case_ref, determination::DATE, missing, raw_day, day, input, as_of);
         match (raw_finding.get(i), finding.get(i)) {
-            (None, _) => issues.push(at, case_ref, "finding", "", ERROR, "missing finding", None),
-            (Some(v), None) => issues.push(at, case_ref, "finding", v, ERROR, "unknown finding", Some("(expected one of the Ombudsman's findings: severe maladministration, maladministration, service failure, partial maladministration, reasonable redress, no maladministration, outside jurisdiction, withdrawn)".into())),
+            (None, _) => issues.push(at, case_ref, determination::FINDING, "", ERROR, "missing finding", None),
+            (Some(v), None) => issues.push(at, case_ref, determination::FINDING, v, ERROR, "unknown finding", Some("(expected one of the Ombudsman's findings: severe maladministration, maladministration, service failure, partial maladministration, reasonable redress, no maladministration, outside jurisdiction, withdrawn)".into())),
             _ => {}
         }
         match (raw_amount.get(i), amount.get(i)) {
-            (Some(v), None) => {
-                issues.push(at, case_ref, "compensation_ordered", v, ERROR, "not an amount of money", None)
-            }
-            (Some(v), Some(a)) if a < 0.0 => {
-                issues.push(at, case_ref, "compensation_ordered", v, ERROR, "negative amount", None)
-            }
+            (Some(v), None) => issues.push(
+                at,
+                case_ref,
+                determination::COMPENSATION_ORDERED,
+                v,
+                ERROR,
+                "not an amount of money",
+                None,
+            ),
+            (Some(v), Some(a)) if a < 0.0 => issues.push(
+                at,
+                case_ref,
+                determination::COMPENSATION_ORDERED,
+                v,
+                ERROR,
+                "negative amount",
+                None,
+            ),
             _ => {}
         }
         if issues.errors() > before {
@@ -436,7 +440,7 @@ pub fn determinations(
             issues.push(
                 at,
                 case_ref,
-                "case_ref",
+                case::REF,
                 case_ref,
                 WARNING,
                 "determination for a case not in the case export(s): counted without a service area",
@@ -451,20 +455,20 @@ pub fn determinations(
         .clone()
         .lazy()
         .select([
-            col(FILE_COLUMN),
-            col(ROW_COLUMN),
-            col(raw("case_ref")).alias("case_ref"),
-            col("determination_date"),
-            col("finding"),
-            col("compensation_ordered").fill_null(lit(0.0)),
+            col(FILE),
+            col(ROW),
+            col(raw(case::REF)).alias(case::REF),
+            col(determination::DATE),
+            col(determination::FINDING),
+            col(determination::COMPENSATION_ORDERED).fill_null(lit(0.0)),
             col("has_orders"),
         ])
         .collect()?
         .take(&take)?;
     // Determinations follow the complaints process: counted in the
     // `complaints` stream (as stage 2, its last stage).
-    out.with_column(Column::new("record_type".into(), vec!["complaint"; keep.len()]))?;
-    out.with_column(Column::new("stage".into(), vec![2i32; keep.len()]))?;
+    out.with_column(Column::new(case::RECORD_TYPE.into(), vec![COMPLAINT; keep.len()]))?;
+    out.with_column(Column::new(case::STAGE.into(), vec![2i32; keep.len()]))?;
     for c in index.columns(&keep.iter().map(|(_, idx)| *idx).collect::<Vec<_>>())? {
         out.with_column(c)?;
     }

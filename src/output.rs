@@ -73,17 +73,6 @@ pub fn json_bytes(value: &impl serde::Serialize, name: &str) -> Result<Vec<u8>> 
     Ok(bytes)
 }
 
-/// The SHA-256 of some bytes, in hex, as run.json records inputs and config.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    hex(&sha2::Sha256::digest(bytes))
-}
-
-/// A digest as lower-case hexadecimal, as `sha256sum` prints it.
-pub fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// A CSV cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
 /// tab, carriage return) is prefixed with an apostrophe so it stays text.
 pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {

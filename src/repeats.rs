@@ -9,15 +9,15 @@ use polars::prelude::*;
 
 use crate::config::RepeatsConfig;
 use crate::error::Result;
-use crate::ingest::{FILE_COLUMN, HOUSEHOLD, ROW_COLUMN};
+use crate::schema::{case, outcome, prepared, COMPLAINT, FILE, HOUSEHOLD, ROW};
 
 /// Counted for repeats: stage 1 complaints with a household, not refused.
 pub fn household_known() -> Expr {
-    col("record_type")
-        .eq(lit("complaint"))
-        .and(col("stage").eq(lit(1)))
+    col(case::RECORD_TYPE)
+        .eq(lit(COMPLAINT))
+        .and(col(case::STAGE).eq(lit(1)))
         .and(col(HOUSEHOLD).is_not_null())
-        .and(col("outcome").neq(lit("refused")).fill_null(lit(true)))
+        .and(col(case::OUTCOME).neq(lit(outcome::REFUSED)).fill_null(lit(true)))
 }
 
 /// Add `household_known`, `repeat_complaint` (the household made another
@@ -25,7 +25,7 @@ pub fn household_known() -> Expr {
 /// (one of those was about the same category). Two complaints received the
 /// same day are ordered as the exports list them.
 pub fn flag(cases: DataFrame, config: &RepeatsConfig) -> Result<DataFrame> {
-    let mut cases = cases.lazy().with_column(household_known().alias("household_known")).collect()?;
+    let mut cases = cases.lazy().with_column(household_known().alias(prepared::HOUSEHOLD_KNOWN)).collect()?;
     let (repeat, issue) = repeats(&cases, i64::from(config.window_days))?;
     cases.with_column(Column::new("repeat_complaint".into(), repeat))?;
     cases.with_column(Column::new("repeat_issue".into(), issue))?;
@@ -41,10 +41,10 @@ fn repeats(cases: &DataFrame, window: i64) -> Result<(Vec<bool>, Vec<bool>)> {
     if household.null_count() == n {
         return Ok((repeat, issue));
     }
-    let received = cases.column("received_date")?.date()?.physical().rechunk();
+    let received = cases.column(case::RECEIVED)?.date()?.physical().rechunk();
     let order = in_date_order(cases, &received)?;
     // Categories as numbers keep the second table's entries at 16 bytes.
-    let (category, _) = crate::memory::codes(cases.column("category")?.str()?);
+    let (category, _) = crate::memory::codes(cases.column(case::CATEGORY)?.str()?);
     let category = category.rechunk();
     let mut last: PlHashMap<u64, i32> = PlHashMap::new();
     let mut last_same: PlHashMap<(u64, IdxSize), i32> = PlHashMap::new();
@@ -67,7 +67,7 @@ fn repeats(cases: &DataFrame, window: i64) -> Result<(Vec<bool>, Vec<bool>)> {
 /// comparison sort stands in if they do not, or if the dates span more days
 /// than there are rows.
 fn in_date_order(cases: &DataFrame, received: &Int32Chunked) -> Result<Vec<IdxSize>> {
-    let counted = cases.column("household_known")?.bool()?;
+    let counted = cases.column(prepared::HOUSEHOLD_KNOWN)?.bool()?;
     let rows: Vec<IdxSize> = counted
         .iter()
         .zip(received.iter())
@@ -79,7 +79,7 @@ fn in_date_order(cases: &DataFrame, received: &Int32Chunked) -> Result<Vec<IdxSi
     let (Some(first), Some(last)) = (days().min(), days().max()) else { return Ok(rows) };
     let span = (i64::from(last) - i64::from(first) + 1) as usize;
     if !in_file_order(cases)? || span > rows.len().max(1 << 16) {
-        let (file, row) = (cases.column(FILE_COLUMN)?.u32()?, cases.column(ROW_COLUMN)?.u32()?);
+        let (file, row) = (cases.column(FILE)?.u32()?, cases.column(ROW)?.u32()?);
         let mut rows = rows;
         rows.sort_by_key(|&i| (day(i), file.get(i as usize), row.get(i as usize)));
         return Ok(rows);
@@ -102,7 +102,7 @@ fn in_date_order(cases: &DataFrame, received: &Int32Chunked) -> Result<Vec<IdxSi
 
 /// Whether the frame's rows are in file and row order, as loading leaves them.
 fn in_file_order(cases: &DataFrame) -> Result<bool> {
-    let (file, row) = (cases.column(FILE_COLUMN)?.u32()?, cases.column(ROW_COLUMN)?.u32()?);
+    let (file, row) = (cases.column(FILE)?.u32()?, cases.column(ROW)?.u32()?);
     let mut previous = None;
     for at in file.iter().zip(row.iter()) {
         if previous.is_some_and(|p| p >= at) {
@@ -125,9 +125,9 @@ pub fn households_with_repeats(
         .clone()
         .lazy()
         .filter(
-            col("household_known")
-                .and(col("received_date").gt_eq(date_lit(from)))
-                .and(col("received_date").lt_eq(date_lit(to))),
+            col(prepared::HOUSEHOLD_KNOWN)
+                .and(col(case::RECEIVED).gt_eq(date_lit(from)))
+                .and(col(case::RECEIVED).lt_eq(date_lit(to))),
         )
         .group_by([col(HOUSEHOLD)])
         .agg([len().alias("n")])
@@ -200,7 +200,7 @@ mod tests {
         )
         .unwrap();
         let out = flag(df, &RepeatsConfig { window_days: 30 }).unwrap();
-        out.column("repeat_issue").unwrap().bool().unwrap().iter().map(|v| v.unwrap()).collect()
+        out.column(prepared::REPEAT_ISSUE).unwrap().bool().unwrap().iter().map(|v| v.unwrap()).collect()
     }
 
     #[test]

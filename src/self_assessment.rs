@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::code::{self, Code, FigureRef, Rule};
 use crate::error::{Error, Result};
+use crate::format::count;
 use crate::metrics::{figure_label, Catalogue, Figure, Results};
-use crate::render::format::count;
 
 pub const ERROR: &str = "error";
 pub const WARNING: &str = "warning";

@@ -6,18 +6,11 @@ use polars::prelude::*;
 
 use crate::config::ThemesConfig;
 use crate::error::Result;
-use crate::validate::NOT_RECORDED;
-
-/// The column saying where each case's theme came from.
-pub const SOURCE: &str = "theme_source";
-/// `theme_source` of a theme recorded by the officer at closure.
-pub const RECORDED: &str = "recorded";
-/// `theme_source` of a theme inferred from the taxonomy.
-pub const INFERRED: &str = "inferred";
+use crate::schema::{case, INFERRED, NOT_RECORDED, RECORDED, THEME_SOURCE};
 
 /// The free-text columns searched for a theme's phrases, in order: the first
 /// column with a match decides, so a category outranks a description.
-const SEARCHED: [&str; 3] = ["category", "description", "learning_action"];
+const SEARCHED: [&str; 3] = [case::CATEGORY, case::DESCRIPTION, case::LEARNING_ACTION];
 
 /// A pattern matching any of a theme's phrases at the start of a word,
 /// ignoring case: "damp" finds "dampness" but "rent" does not find "current".
@@ -44,9 +37,9 @@ fn inferred_from(column: &str, config: &ThemesConfig) -> Expr {
 /// Fill `learning_theme` where the officer left it blank, from the taxonomy,
 /// and add `theme_source` (recorded, inferred, or null when neither).
 pub fn resolve(cases: DataFrame, config: &ThemesConfig) -> Result<DataFrame> {
-    let recorded = cases.column("learning_theme")?.str()?;
+    let recorded = cases.column(case::LEARNING_THEME)?.str()?;
     let (theme, source) = if recorded.null_count() == 0 {
-        (recorded.clone(), StringChunked::full(SOURCE.into(), RECORDED, cases.height()))
+        (recorded.clone(), StringChunked::full(THEME_SOURCE.into(), RECORDED, cases.height()))
     } else {
         // The regexes run only over the rows without a recorded theme, and
         // only over the columns they read; the answers are put back by index.
@@ -54,7 +47,7 @@ pub fn resolve(cases: DataFrame, config: &ThemesConfig) -> Result<DataFrame> {
             .clone()
             .lazy()
             .with_row_index("index", None)
-            .filter(col("learning_theme").is_null())
+            .filter(col(case::LEARNING_THEME).is_null())
             .select([col("index"), coalesce(&SEARCHED.map(|c| inferred_from(c, config))).alias("inferred")])
             .collect()?;
         let mut theme: Vec<Option<&str>> = recorded.iter().collect();
@@ -67,8 +60,8 @@ pub fn resolve(cases: DataFrame, config: &ThemesConfig) -> Result<DataFrame> {
             }
         }
         (
-            StringChunked::from_iter_options("learning_theme".into(), theme.into_iter()),
-            StringChunked::from_iter_options(SOURCE.into(), source.into_iter()),
+            StringChunked::from_iter_options(case::LEARNING_THEME.into(), theme.into_iter()),
+            StringChunked::from_iter_options(THEME_SOURCE.into(), source.into_iter()),
         )
     };
     let mut cases = cases;
@@ -111,8 +104,9 @@ mod tests {
         )
         .unwrap();
         let out = resolve(df, &themes).unwrap();
-        let theme: Vec<Option<&str>> = out.column("learning_theme").unwrap().str().unwrap().iter().collect();
-        let source: Vec<Option<&str>> = out.column(SOURCE).unwrap().str().unwrap().iter().collect();
+        let theme: Vec<Option<&str>> =
+            out.column(case::LEARNING_THEME).unwrap().str().unwrap().iter().collect();
+        let source: Vec<Option<&str>> = out.column(THEME_SOURCE).unwrap().str().unwrap().iter().collect();
         // Row 2: the category has no phrase, so the description decides.
         // Row 3: "damp" (first in the taxonomy) matches "dampness" in the same text.
         // Row 5: "rent" does not match inside "Current".

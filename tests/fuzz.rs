@@ -8,10 +8,10 @@ use std::path::Path;
 use chrono::NaiveDate;
 use polars::prelude::IntoLazy;
 use proptest::prelude::*;
-use redress::calendar::{Calendar, Division};
-use redress::config::Config;
+use redress::calendar::Calendar;
+use redress::config::{Config, Division};
 use redress::error::Error;
-use redress::{ingest, metrics, timescales, validate};
+use redress::{ingest, metrics, schema, timescales, validate};
 
 const SEED: &str = include_str!("fixtures/handchecked/cases.csv");
 const VENDOR: &[u8] = include_bytes!("fixtures/handchecked/vendor/cases.csv");
@@ -115,9 +115,7 @@ fn apply(mut bytes: Vec<u8>, m: &Mutation) -> Vec<u8> {
 fn as_first_file(frame: polars::prelude::DataFrame) -> polars::prelude::DataFrame {
     frame
         .lazy()
-        .with_column(
-            polars::prelude::lit(0u32).cast(polars::prelude::DataType::UInt32).alias(ingest::FILE_COLUMN),
-        )
+        .with_column(polars::prelude::lit(0u32).cast(polars::prelude::DataType::UInt32).alias(schema::FILE))
         .collect()
         .unwrap()
 }
@@ -126,7 +124,7 @@ fn as_first_file(frame: polars::prelude::DataFrame) -> polars::prelude::DataFram
 fn run_front_half(bytes: Vec<u8>, config: &Config) {
     let calendar = Calendar::embedded(Division::EnglandAndWales, &[]).unwrap();
     let as_of = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
-    match ingest::load_bytes(Path::new("fuzz.csv"), bytes.clone(), &config.input, &ingest::CASES) {
+    match ingest::load_bytes(Path::new("fuzz.csv"), bytes.clone(), &config.input, &schema::CASES) {
         Err(Error::Input { .. }) => {}
         Err(other) => panic!("ingest gave a non-input error: {other}"),
         Ok((frame, file)) => {
@@ -136,10 +134,10 @@ fn run_front_half(bytes: Vec<u8>, config: &Config) {
                 validate::validate(frame, &["fuzz.csv".into()], config, &calendar, as_of).expect("validate");
             assert_eq!(v.rows_read, v.cases.height() + v.rows_excluded);
             let s = timescales::schedule(v.cases, &config.timescales, &calendar, as_of).expect("schedule");
-            let cases = redress::pipeline::enrich(s.cases, config).expect("themes and repeats");
+            let cases = redress::repeats::flag(s.cases, &config.repeats).expect("repeats");
             // The same bytes as a survey and an Ombudsman export: refused
             // with an input error, or checked row by row without a panic.
-            let linked = |schema: &ingest::ExportSchema| {
+            let linked = |schema: &schema::ExportSchema| {
                 let frame =
                     match ingest::load_bytes(Path::new("fuzz.csv"), bytes.clone(), &config.input, schema) {
                         Ok((frame, _)) => frame
@@ -147,7 +145,7 @@ fn run_front_half(bytes: Vec<u8>, config: &Config) {
                             .with_column(
                                 polars::prelude::lit(0u32)
                                     .cast(polars::prelude::DataType::UInt32)
-                                    .alias(ingest::FILE_COLUMN),
+                                    .alias(schema::FILE),
                             )
                             .collect()
                             .unwrap(),
@@ -158,10 +156,10 @@ fn run_front_half(bytes: Vec<u8>, config: &Config) {
                     };
                 frame
             };
-            let surveys = redress::linked::surveys(linked(&ingest::SURVEYS), &cases, &config.input, as_of)
+            let surveys = redress::linked::surveys(linked(&schema::SURVEYS), &cases, &config.input, as_of)
                 .expect("surveys");
             let findings = redress::linked::determinations(
-                linked(&ingest::DETERMINATIONS),
+                linked(&schema::DETERMINATIONS),
                 &cases,
                 &config.input,
                 as_of,

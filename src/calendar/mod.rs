@@ -20,30 +20,11 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use polars::prelude::*;
 use serde::Deserialize;
 
+use crate::config::Division;
 use crate::error::{Error, Result};
 
 /// The bank holidays 2019-2028 as gov.uk publishes them (`bank-holidays.json`).
 pub const EMBEDDED_BANK_HOLIDAYS: &str = include_str!("bank-holidays.json");
-
-/// The bank-holiday divisions of the United Kingdom, named as gov.uk names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum Division {
-    #[default]
-    EnglandAndWales,
-    Scotland,
-    NorthernIreland,
-}
-
-impl Division {
-    pub fn key(self) -> &'static str {
-        match self {
-            Division::EnglandAndWales => "england-and-wales",
-            Division::Scotland => "scotland",
-            Division::NorthernIreland => "northern-ireland",
-        }
-    }
-}
 
 #[derive(Debug, Deserialize)]
 struct GovUkDivision {

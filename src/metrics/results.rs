@@ -7,10 +7,11 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;
 
-use super::{tsm, Better, Catalogue, Figure, FigureMaker, TsmRow, ALL};
+use super::{tsm, Better, Catalogue, Figure, FigureMaker, TsmRow, ALL, ALL_BREAKDOWN, THEME_BY_SERVICE_AREA};
 use crate::config::Config;
 use crate::error::Result;
 use crate::period::{month_index, Period};
+use crate::schema::{case, prepared, NOT_RECORDED};
 
 /// How many periods a trend covers, ending with the report period.
 pub const TREND_PERIODS: i32 = 8;
@@ -55,6 +56,14 @@ pub fn rag(value: Option<f64>, target: f64, better: Better, margin: f64) -> Rag 
     } else {
         Rag::Red
     }
+}
+
+/// The red/amber/green rule in words, as every report states it.
+pub fn rag_rule(margin: f64) -> String {
+    format!(
+        "Green: the target is met. Amber: missed by {m} or less (percentage points for percentages, working days for averages). Red: missed by more than {m}. Grey: no figure for the period.",
+        m = crate::format::one_place(margin).trim_end_matches(".0")
+    )
 }
 
 /// Complaints responded to in the period by learning theme (recorded at
@@ -174,7 +183,7 @@ impl Results {
     /// A whole-landlord figure by id (`stage1_on_time_pct`) and period.
     pub fn figure(&self, id: &str, period: &Period) -> Option<&Figure> {
         let p = period.to_string();
-        self.figures.iter().find(|f| f.id == id && f.period == p && f.breakdown == "all")
+        self.figures.iter().find(|f| f.id == id && f.period == p && f.breakdown == ALL_BREAKDOWN)
     }
 
     /// The report period's figures for one measure and stream, by group of a breakdown.
@@ -190,7 +199,7 @@ fn targets(config: &Config, catalogue: &Catalogue, figures: &[Figure], period: &
         .targets
         .iter()
         .filter_map(|(id, target)| {
-            let f = figures.iter().find(|f| &f.id == id && f.breakdown == "all" && f.period == p)?;
+            let f = figures.iter().find(|f| &f.id == id && f.breakdown == ALL_BREAKDOWN && f.period == p)?;
             let better = catalogue.measure(&f.measure)?.better?;
             let status = rag(f.value, *target, better, config.reports.amber_margin);
             Some(Target {
@@ -217,15 +226,17 @@ fn themes(maker: &FigureMaker, period: &Period, previous: &Period) -> Vec<ThemeR
     let months = |p: &Period| month_index(p.start())..=month_index(p.end());
     let (now, before) = (months(period), months(previous));
     let count = |measure, p: &Period, g: &str| {
-        maker.figure(measure, "complaints", &months(p), "", p.financial_year(), "learning_theme", g).numerator
+        maker
+            .figure(measure, "complaints", &months(p), "", p.financial_year(), case::LEARNING_THEME, g)
+            .numerator
     };
-    let mut groups = maker.cube.groups(&now, "learning_theme");
-    groups.extend(maker.cube.groups(&before, "learning_theme"));
+    let mut groups = maker.cube.groups(&now, case::LEARNING_THEME);
+    groups.extend(maker.cube.groups(&before, case::LEARNING_THEME));
     groups.sort();
     groups.dedup();
     let mut rows: Vec<ThemeRow> = groups
         .into_iter()
-        .filter(|g| g != crate::validate::NOT_RECORDED && g != ALL)
+        .filter(|g| g != NOT_RECORDED && g != ALL)
         .map(|g| {
             let n = count(m, period, &g);
             let last = count(m, previous, &g);
@@ -262,7 +273,7 @@ fn by_service_area(
     let prefix = super::crossed_group(theme, "");
     let mut areas: Vec<AreaCount> = maker
         .cube
-        .groups(&months, "theme_by_service_area")
+        .groups(&months, THEME_BY_SERVICE_AREA)
         .iter()
         .filter_map(|g| g.strip_prefix(prefix.as_str()))
         .map(|area| {
@@ -273,7 +284,7 @@ fn by_service_area(
                 &months,
                 "",
                 period.financial_year(),
-                "theme_by_service_area",
+                THEME_BY_SERVICE_AREA,
                 &group,
             );
             AreaCount { service_area: area.to_string(), count: f.numerator }
@@ -286,28 +297,28 @@ fn by_service_area(
 
 /// Cases open at the run date, by service area, and the list itself.
 pub fn open_cases(cases: &DataFrame, as_of: NaiveDate, due_soon_working_days: u32) -> Result<OpenCases> {
-    let stream = super::stream_expr();
+    let stream = super::cube::stream_expr();
     let open = cases
         .clone()
         .lazy()
-        .filter(col("is_open"))
+        .filter(col(prepared::IS_OPEN))
         .select([
-            col("case_ref"),
+            col(case::REF),
             stream.alias("stream"),
-            col("service_area"),
-            col("received_date"),
-            col("due_date"),
-            col("age_working_days"),
-            col("is_overdue"),
-            col("is_due_soon"),
+            col(case::SERVICE_AREA),
+            col(case::RECEIVED),
+            col(prepared::DUE),
+            col(prepared::AGE_WORKING_DAYS),
+            col(prepared::IS_OVERDUE),
+            col(prepared::IS_DUE_SOON),
         ])
         .sort(
-            ["age_working_days", "case_ref"],
+            [prepared::AGE_WORKING_DAYS, case::REF],
             SortMultipleOptions::default().with_order_descending_multi([true, false]),
         )
         .collect()?;
     let complaint = col("stream").str().starts_with(lit("stage"));
-    let by_service_area = open_counts(&open, complaint.clone(), "service_area")?;
+    let by_service_area = open_counts(&open, complaint.clone(), case::SERVICE_AREA)?;
     let other_feedback = open_counts(&open, complaint.not(), "stream")?;
     let total = OpenCount {
         group: ALL.to_string(),
@@ -315,14 +326,17 @@ pub fn open_cases(cases: &DataFrame, as_of: NaiveDate, due_soon_working_days: u3
         overdue: by_service_area.iter().map(|c| c.overdue).sum(),
         due_soon: by_service_area.iter().map(|c| c.due_soon).sum(),
     };
-    let (r, s, a) =
-        (open.column("case_ref")?.str()?, open.column("stream")?.str()?, open.column("service_area")?.str()?);
-    let rd: Vec<Option<NaiveDate>> = open.column("received_date")?.date()?.as_date_iter().collect();
-    let dd: Vec<Option<NaiveDate>> = open.column("due_date")?.date()?.as_date_iter().collect();
+    let (r, s, a) = (
+        open.column(case::REF)?.str()?,
+        open.column("stream")?.str()?,
+        open.column(case::SERVICE_AREA)?.str()?,
+    );
+    let rd: Vec<Option<NaiveDate>> = open.column(case::RECEIVED)?.date()?.as_date_iter().collect();
+    let dd: Vec<Option<NaiveDate>> = open.column(prepared::DUE)?.date()?.as_date_iter().collect();
     let (age, od, ds) = (
-        open.column("age_working_days")?.i32()?,
-        open.column("is_overdue")?.bool()?,
-        open.column("is_due_soon")?.bool()?,
+        open.column(prepared::AGE_WORKING_DAYS)?.i32()?,
+        open.column(prepared::IS_OVERDUE)?.bool()?,
+        open.column(prepared::IS_DUE_SOON)?.bool()?,
     );
     let cases = (0..open.height())
         .filter_map(|i| {
@@ -349,8 +363,8 @@ fn open_counts(open: &DataFrame, filter: Expr, by: &str) -> Result<Vec<OpenCount
         .group_by([col(by).alias("group")])
         .agg([
             len().cast(DataType::UInt32).alias("open"),
-            col("is_overdue").sum().cast(DataType::UInt32).alias("overdue"),
-            col("is_due_soon").sum().cast(DataType::UInt32).alias("due_soon"),
+            col(prepared::IS_OVERDUE).sum().cast(DataType::UInt32).alias("overdue"),
+            col(prepared::IS_DUE_SOON).sum().cast(DataType::UInt32).alias("due_soon"),
         ])
         .sort(["group"], Default::default())
         .collect()?;
@@ -396,22 +410,22 @@ pub fn learning_actions(cases: &DataFrame, period: &Period) -> Result<Vec<Learni
         .clone()
         .lazy()
         .filter(
-            col("is_complaint")
-                .and(col("responded_date").gt_eq(crate::calendar::date_lit(period.start())))
-                .and(col("responded_date").lt_eq(crate::calendar::date_lit(period.end())))
-                .and(col("learning_action").is_not_null()),
+            col(prepared::IS_COMPLAINT)
+                .and(col(case::RESPONDED).gt_eq(crate::calendar::date_lit(period.start())))
+                .and(col(case::RESPONDED).lt_eq(crate::calendar::date_lit(period.end())))
+                .and(col(case::LEARNING_ACTION).is_not_null()),
         )
         .select([
-            col("case_ref"),
-            col("learning_theme").fill_null(lit(crate::validate::NOT_RECORDED)).alias("theme"),
-            col("learning_action"),
+            col(case::REF),
+            col(case::LEARNING_THEME).fill_null(lit(NOT_RECORDED)).alias("theme"),
+            col(case::LEARNING_ACTION),
         ])
-        .sort(["theme", "case_ref"], Default::default())
+        .sort(["theme", case::REF], Default::default())
         .collect()?;
     let (r, t, a) = (
-        rows.column("case_ref")?.str()?,
+        rows.column(case::REF)?.str()?,
         rows.column("theme")?.str()?,
-        rows.column("learning_action")?.str()?,
+        rows.column(case::LEARNING_ACTION)?.str()?,
     );
     Ok((0..rows.height())
         .filter_map(|i| {

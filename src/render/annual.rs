@@ -3,11 +3,17 @@
 //! report. View models only; the checks and measured figures come from
 //! [`crate::self_assessment`].
 
+use minijinja::context;
 use serde::Serialize;
+use serde_json::json;
 
-use super::format;
+use super::lists::{ids, report_figures};
 use super::views::{self, Cell, Table};
+use super::{assembly, linked_exports, page, RenderInput};
 use crate::code::Code;
+use crate::error::Result;
+use crate::format;
+use crate::metrics::tsm::{TP09_RULE, TSM_RULES};
 use crate::metrics::{Catalogue, Figure, Results, TsmRow, Unit};
 use crate::period::Period;
 use crate::self_assessment::{Comply, Measured, Problem, SelfAssessment};
@@ -108,7 +114,7 @@ pub fn sections(a: &AnnualInput, catalogue: &Catalogue) -> Vec<SectionRows> {
 }
 
 /// `self-assessment.csv`: the published form, one row per provision.
-pub fn self_assessment_csv(sections: &[SectionRows]) -> crate::error::Result<Vec<u8>> {
+pub fn self_assessment_csv(sections: &[SectionRows]) -> Result<Vec<u8>> {
     let rows = sections.iter().flat_map(|s| {
         s.rows.iter().map(move |r| {
             vec![
@@ -286,4 +292,87 @@ pub fn tsm_table(rows: &[TsmRow], year: &Period) -> Table {
         );
     }
     t
+}
+
+pub(super) fn self_assessment_context(
+    input: &RenderInput,
+    a: &AnnualInput,
+    sections: &[SectionRows],
+) -> minijinja::Value {
+    let r = input.results;
+    context! {
+        page => page(input, &r.period, "Complaint Handling Code self-assessment"),
+        code => json!({"title": a.code.title, "edition": a.code.edition, "in_force_from": format::uk_date(a.code.in_force_from)}),
+        sa => a.self_assessment.as_ref().map(|sa| json!({
+            "year": sa.year,
+            "completed_by": sa.completed_by,
+            "completed_on": sa.completed_on.map(format::uk_date),
+        })),
+        summary => summary(sections),
+        problems => problems(a),
+        sections => sections,
+        threshold => a.threshold_pct,
+    }
+}
+
+pub(super) fn annual_context(
+    input: &RenderInput,
+    a: &AnnualInput,
+    sections: &[SectionRows],
+) -> Result<(minijinja::Value, Vec<assembly::Held>)> {
+    let r = input.results;
+    let figures = &report_figures().annual;
+    let screen = crate::screen::Screen::new(input.people_names);
+    let (quoted, held) = assembly::quote_learning(&r.themes, input.actions, &screen, &|_| true, 5);
+    let improvements: Vec<serde_json::Value> = quoted
+        .into_iter()
+        .filter(|(_, actions)| !actions.is_empty())
+        .map(|(th, actions)| json!({"theme": th.theme, "count": format::count(th.count), "actions": actions}))
+        .collect();
+    let outcomes = views::by_stream(
+        r,
+        &format!("Complaints by stage, {}", r.period.label()),
+        &["stage1", "stage2", "complaints"],
+        &[
+            ("Received", "received"),
+            ("Responded to", "responded"),
+            ("On time", "on_time_pct"),
+            ("Upheld", "upheld_pct"),
+            ("Partially upheld", "partially_upheld_pct"),
+            ("Not upheld", "not_upheld_pct"),
+            ("Withdrawn", "withdrawn"),
+        ],
+    );
+    let context = context! {
+        page => page(input, &r.period, "Annual complaints performance and service improvement report"),
+        code => json!({"title": a.code.title, "edition": a.code.edition}),
+        member_responsible => a.member_responsible,
+        governing_body_response => a.governing_body_response,
+        has_self_assessment => a.self_assessment.is_some(),
+        summary => summary(sections),
+        problems => problems(a),
+        sections => sections,
+        non_compliance => non_compliance(sections),
+        year_on_year => year_on_year(r, input.catalogue, &ids(&figures.year_on_year)),
+        quarters => quarter_by_quarter(r, input.quarter_figures, input.quarters, input.catalogue, &ids(&figures.quarter_by_quarter)),
+        outcomes => outcomes,
+        by_service_area => views::breakdown(r, "service_area", &format!("Complaints by service area, {}", r.period.label()), "Service area"),
+        by_category => views::breakdown(r, "category", &format!("Complaints by category, {}", r.period.label()), "Category"),
+        refused => views::by_group(r, "refusal_reason", &format!("Complaints refused in {}, by reason", r.period.label()), "Reason", &[("Refused", "complaints_refused")], true),
+        themes => views::themes(r, input.themes.emerging_lookback),
+        themes_by_area => views::themes_by_service_area(r),
+        improvements => improvements,
+        linked => linked_exports(input),
+        tsm => tsm_table(&r.tsm, &r.tsm_year),
+        tsm_rules => [
+            ("CH01", TSM_RULES[0]),
+            ("CH02", TSM_RULES[1]),
+            ("TP09", TP09_RULE),
+        ].iter().map(|(m, rule)| json!({"measure": m, "rule": rule})).collect::<Vec<_>>(),
+        quality => input.quality,
+        quality_table => views::quality(input.quality),
+        definitions => views::definitions(input.catalogue),
+        working_day_rules => input.rules["working_days"].clone(),
+    };
+    Ok((context, held))
 }

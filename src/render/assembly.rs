@@ -7,8 +7,8 @@
 
 use serde::Serialize;
 
-use super::format;
 use crate::config::CustomerAssemblyConfig;
+use crate::format;
 use crate::metrics::{LearningAction, Rag, Results, ThemeRow};
 use crate::screen::Screen;
 

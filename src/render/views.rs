@@ -3,11 +3,11 @@
 
 use serde::Serialize;
 
-use super::format;
+use crate::format;
 pub use crate::metrics::{figure_label, stream_label};
 use crate::metrics::{Catalogue, Figure, OpenCase, OpenCases, Rag, Results, Unit};
 use crate::period::Period;
-use crate::pipeline::DataQuality;
+use crate::quality::{DataQuality, ERROR};
 
 /// One table cell: the text shown and, for derived figures, how it was made.
 #[derive(Debug, Clone, Serialize)]
@@ -385,7 +385,7 @@ pub fn findings(results: &Results) -> Table {
         "Finding",
         &columns,
     );
-    for (finding, _) in crate::linked::FINDING_SPELLINGS {
+    for (finding, _) in crate::schema::FINDING_SPELLINGS {
         let id = format!("complaints_finding_{}", finding.replace(' ', "_"));
         let mut label = finding.to_string();
         label[..1].make_ascii_uppercase();
@@ -524,7 +524,7 @@ pub fn quality(q: &DataQuality) -> Table {
         &[("Column", false), ("Rows", true), ("Effect", false)],
     );
     for p in &q.problems {
-        let effect = if p.severity == crate::validate::ERROR { "row excluded" } else { "row used (warning)" };
+        let effect = if p.severity == ERROR { "row excluded" } else { "row used (warning)" };
         t.row(
             p.problem.clone(),
             vec![

@@ -28,7 +28,8 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::calendar::{Calendar, Division};
+use crate::calendar::Calendar;
+use crate::config::Division;
 use crate::error::{Error, Result};
 
 /// The landlord configuration template; `{{LCRA_2024}}`-style placeholders

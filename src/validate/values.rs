@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::config::DateFormat;
+use crate::schema::Spellings;
 
 /// Text as a person means it: surrounding whitespace removed, and a blank
 /// cell is no value at all. A column that needs neither change is returned
@@ -126,13 +127,44 @@ pub fn days_expr(e: Expr, format: DateFormat) -> Expr {
 }
 
 /// [`canonical_values`] as an expression.
-pub fn canonical_expr(e: Expr, table: &'static [(&'static str, &'static [&'static str])]) -> Expr {
+pub fn canonical_expr(e: Expr, table: Spellings) -> Expr {
     over_text(e, DataType::String, move |c| canonical_values(c, table).into_column())
 }
 
 /// [`first_numbers`] as an expression.
 pub fn first_number_expr(e: Expr) -> Expr {
     over_text(e, DataType::Int32, |c| first_numbers(c).into_column())
+}
+
+/// The column that keeps a cell's trimmed text beside its parsed value, for
+/// the data-quality report to quote.
+pub fn raw(column: &str) -> String {
+    format!("raw_{column}")
+}
+
+/// A text column trimmed, with blank cells as nulls.
+pub fn text(column: &str) -> Expr {
+    tidy_expr(col(column))
+}
+
+/// How dates must be written, for messages.
+pub fn date_hint(format: DateFormat) -> &'static str {
+    match format {
+        DateFormat::Auto => "dd/mm/yyyy or yyyy-mm-dd",
+        DateFormat::Uk => "dd/mm/yyyy",
+        DateFormat::Iso => "yyyy-mm-dd",
+    }
+}
+
+/// Pounds as exports write them: "£1,250.00", "1250", "75", "-£50.00".
+/// Anything else ("1.250,00", "1e3", "NaN") is not an amount: null.
+pub fn money_expr(text: Expr) -> Expr {
+    let stripped = text.str().replace_all(lit(r"\s|GBP|gbp"), lit(""), false);
+    let well_formed = stripped.clone().str().contains(lit(r"^-?£?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$"), true);
+    when(well_formed)
+        .then(stripped.str().replace_all(lit(r"[£,]"), lit(""), false))
+        .otherwise(lit(NULL).cast(DataType::String))
+        .cast(DataType::Float64)
 }
 
 #[cfg(test)]

@@ -1,333 +1,18 @@
-//! Stage 1, load: read every case export (CSV or Excel workbook) into one frame
-//! of text columns named canonically, one row per export row.
-//!
-//! Input quirks are handled here and nowhere else: byte-order marks, encodings,
-//! the landlord's own column headers, delimiters, workbook sheets. Only the
-//! canonical columns are read; everything else in the export (names,
-//! addresses, emails, notes) is dropped at the door and never reaches a later
-//! stage, let alone an output.
+//! CSV exports, read in chunks of whole records: each chunk is scanned for
+//! record boundaries and field counts, decoded, parsed as text and handed on
+//! before the next is read, with the file's checksum taken beside the parse.
 
-use std::collections::BTreeMap;
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use polars::prelude::*;
-use serde::Serialize;
 
+use super::headers::{canonical_frame, map_headers};
+use super::{empty_frame, InputFile};
 use crate::config::{Encoding, InputConfig};
 use crate::error::{Error, Result};
-
-/// The canonical columns of a case export (domain.md section 7), in order,
-/// then two optional ones: `household_ref` (a tenancy, customer or property
-/// reference, replaced by a keyed hash as it is read, see [`HOUSEHOLD`]) and
-/// `description` (the complaint in the resident's words, read only to infer
-/// a theme and never written anywhere).
-pub const CANONICAL_COLUMNS: [&str; 18] = [
-    "case_ref",
-    "record_type",
-    "stage",
-    "received_date",
-    "acknowledged_date",
-    "extended_due_date",
-    "responded_date",
-    "outcome",
-    "refusal_reason",
-    "service_area",
-    "category",
-    "channel",
-    "stock_type",
-    "compensation",
-    "learning_theme",
-    "learning_action",
-    "household_ref",
-    "description",
-];
-
-/// Columns without which no row can be used.
-pub const REQUIRED_COLUMNS: [&str; 3] = ["case_ref", "received_date", "stage"];
-
-/// The column that replaces `household_ref`: a 64-bit keyed hash (SipHash
-/// with a key drawn at random for each run and never stored), so households
-/// can be compared within a run while no output can be traced back to the
-/// reference, nor linked across runs.
-pub const HOUSEHOLD: &str = "household";
-
-/// The shape of one kind of export: its canonical columns and those it cannot
-/// do without. Every export is read by the same code, so an export's quirks
-/// (BOM, encoding, headers, workbooks) are handled once.
-#[derive(Debug, Clone, Copy)]
-pub struct ExportSchema {
-    /// What the export is, for messages ("case export").
-    pub name: &'static str,
-    pub columns: &'static [&'static str],
-    pub required: &'static [&'static str],
-}
-
-impl ExportSchema {
-    /// The canonical columns as loaded: `household_ref` arrives hashed, as
-    /// [`HOUSEHOLD`].
-    pub fn loaded_columns(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.columns.iter().map(|c| if *c == "household_ref" { HOUSEHOLD } else { *c })
-    }
-}
-
-pub const CASES: ExportSchema =
-    ExportSchema { name: "case export", columns: &CANONICAL_COLUMNS, required: &REQUIRED_COLUMNS };
-
-/// A post-complaint satisfaction survey export (domain.md section 7). `stage`
-/// is optional: without it a survey belongs to the latest stage answered by
-/// its date.
-pub const SURVEYS: ExportSchema = ExportSchema {
-    name: "survey export",
-    columns: &["case_ref", "survey_date", "score", "stage"],
-    required: &["case_ref", "survey_date", "score"],
-};
-
-/// A Housing Ombudsman determinations export (domain.md section 6): one row
-/// per finding.
-pub const DETERMINATIONS: ExportSchema = ExportSchema {
-    name: "Ombudsman export",
-    columns: &["case_ref", "determination_date", "finding", "orders", "compensation_ordered"],
-    required: &["case_ref", "determination_date", "finding"],
-};
-
-/// Which source file a row came from (index into `Loaded::files`) and its
-/// 1-based data row within that file (row 1 is the first row under the header).
-pub const FILE_COLUMN: &str = "file_id";
-pub const ROW_COLUMN: &str = "row";
-/// For a CSV row whose field count differs from the header's: how many fields
-/// it has, and how many the header has (null for well-formed rows). Such a row
-/// cannot be trusted column by column (an unquoted comma shifts every value
-/// after it), so validation excludes it without reading its values.
-pub const FIELDS_FOUND: &str = "fields_found";
-pub const FIELDS_EXPECTED: &str = "fields_expected";
-
-/// What was read from one export, for the run manifest.
-#[derive(Debug, Clone, Serialize)]
-pub struct InputFile {
-    pub path: PathBuf,
-    pub format: &'static str,
-    pub sha256: String,
-    pub rows: usize,
-    /// canonical column -> the export's header
-    pub columns: BTreeMap<String, String>,
-    /// Headers present in the export but not read (their values never are).
-    pub dropped_columns: Vec<String>,
-}
-
-pub struct Loaded {
-    /// Text columns: `file_id`, `row`, then every canonical column (null where
-    /// the export lacks it).
-    pub frame: DataFrame,
-    pub files: Vec<InputFile>,
-}
-
-/// How much of a CSV export is parsed at a time. Each chunk is read, parsed
-/// and handed on before the next is read, so memory follows the chunk and
-/// the typed rows kept, not the size of the file.
-pub const CHUNK_BYTES: usize = 32 << 20;
-
-/// Read the exports of one schema chunk by chunk, handing each chunk's frame
-/// (`file_id`, `row`, field counts, then the canonical columns) to `each` in
-/// file and row order. `first_file_id` numbers the files after those of
-/// exports already read, so every data-quality row names its file.
-pub fn load_chunks(
-    paths: &[PathBuf],
-    input: &InputConfig,
-    schema: &ExportSchema,
-    first_file_id: usize,
-    chunk_bytes: usize,
-    mut each: impl FnMut(DataFrame) -> Result<()>,
-) -> Result<Vec<InputFile>> {
-    let mut files = Vec::with_capacity(paths.len());
-    for (n, path) in paths.iter().enumerate() {
-        let file_id = (first_file_id + n) as u32;
-        let source =
-            std::fs::File::open(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
-        let file = read_source(path, source, input, schema, chunk_bytes, &mut |frame| {
-            each(numbered(frame, file_id, schema)?)
-        })?;
-        files.push(file);
-    }
-    Ok(files)
-}
-
-/// Read and concatenate the exports of one schema in one frame.
-pub fn load(
-    paths: &[PathBuf],
-    input: &InputConfig,
-    schema: &ExportSchema,
-    first_file_id: usize,
-) -> Result<Loaded> {
-    let mut frames = Vec::new();
-    let files = load_chunks(paths, input, schema, first_file_id, CHUNK_BYTES, |frame| {
-        frames.push(frame.lazy());
-        Ok(())
-    })?;
-    let frame = if frames.is_empty() {
-        empty_frame(schema)
-    } else {
-        concat(frames, UnionArgs { rechunk: true, ..Default::default() })?.collect()?
-    };
-    Ok(Loaded { frame, files })
-}
-
-/// A chunk with its file's number, columns in the loaded order.
-fn numbered(frame: DataFrame, file_id: u32, schema: &ExportSchema) -> Result<DataFrame> {
-    Ok(frame
-        .lazy()
-        .with_column(lit(file_id).cast(DataType::UInt32).alias(FILE_COLUMN))
-        .select(
-            std::iter::once(col(FILE_COLUMN))
-                .chain([col(ROW_COLUMN), col(FIELDS_FOUND), col(FIELDS_EXPECTED)])
-                .chain(schema.loaded_columns().map(col))
-                .collect::<Vec<_>>(),
-        )
-        .collect()?)
-}
-
-/// The frame of a schema with no rows, for an export that is not configured.
-fn empty_frame(schema: &ExportSchema) -> DataFrame {
-    let mut columns = vec![
-        Column::new_empty(FILE_COLUMN.into(), &DataType::UInt32),
-        Column::new_empty(ROW_COLUMN.into(), &DataType::UInt32),
-        Column::new_empty(FIELDS_FOUND.into(), &DataType::UInt32),
-        Column::new_empty(FIELDS_EXPECTED.into(), &DataType::UInt32),
-    ];
-    columns.extend(schema.loaded_columns().map(|c| {
-        let dtype = if c == HOUSEHOLD { DataType::UInt64 } else { DataType::String };
-        Column::new_empty(c.into(), &dtype)
-    }));
-    DataFrame::new_infer_height(columns).expect("columns of one length")
-}
-
-/// Read one export already in memory; `path` names it (and its extension
-/// says whether it is a workbook). The fuzz tests enter here.
-pub fn load_bytes(
-    path: &Path,
-    bytes: Vec<u8>,
-    input: &InputConfig,
-    schema: &ExportSchema,
-) -> Result<(DataFrame, InputFile)> {
-    let mut frames = Vec::new();
-    let file = read_source(path, Cursor::new(bytes), input, schema, CHUNK_BYTES, &mut |frame| {
-        frames.push(frame);
-        Ok(())
-    })?;
-    let mut frames = frames.into_iter();
-    let mut frame = frames.next().unwrap_or_else(|| empty_frame(schema).drop_many([FILE_COLUMN]));
-    for more in frames {
-        frame.vstack_mut_owned(more)?;
-    }
-    Ok((frame, file))
-}
-
-fn is_workbook(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref(),
-        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
-    )
-}
-
-/// Read one export, CSV chunk by chunk or a workbook whole, with its
-/// checksum and row count for run.json.
-fn read_source(
-    path: &Path,
-    mut source: impl std::io::Read,
-    input: &InputConfig,
-    schema: &ExportSchema,
-    chunk_bytes: usize,
-    each: &mut dyn FnMut(DataFrame) -> Result<()>,
-) -> Result<InputFile> {
-    if is_workbook(path) {
-        let mut bytes = Vec::new();
-        source.read_to_end(&mut bytes).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
-        let (frame, mut file) = read_workbook(path, &bytes, input, schema)?;
-        file.sha256 = crate::output::sha256_hex(&bytes);
-        file.rows = frame.height();
-        each(frame)?;
-        return Ok(file);
-    }
-    read_csv(path, source, input, schema, chunk_bytes, each)
-}
-
-/// How a header is compared: case, spacing and punctuation do not matter, so
-/// "Case Ref", "case_ref" and "CASE-REF" are the same header.
-fn header_key(header: &str) -> String {
-    header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-}
-
-/// Decide which export column feeds each canonical column.
-fn map_headers(
-    path: &Path,
-    headers: &[String],
-    input: &InputConfig,
-    schema: &ExportSchema,
-) -> Result<(Vec<(usize, &'static str)>, InputFile)> {
-    let wanted: Vec<(&'static str, String)> = schema
-        .columns
-        .iter()
-        .map(|c| (*c, header_key(input.columns.get(*c).map(String::as_str).unwrap_or(c))))
-        .collect();
-    let mut chosen: Vec<(usize, &'static str)> = Vec::new();
-    let mut columns = BTreeMap::new();
-    let mut dropped = Vec::new();
-    for (i, header) in headers.iter().enumerate() {
-        let key = header_key(header);
-        match wanted.iter().find(|(_, w)| !key.is_empty() && *w == key) {
-            Some((canonical, _)) => {
-                if let Some((j, _)) = chosen.iter().find(|(_, c)| c == canonical) {
-                    return Err(Error::input(
-                        path,
-                        format!(
-                            "columns {} (\"{}\") and {} (\"{header}\") both map to {canonical}; remove or rename one",
-                            j + 1,
-                            headers[*j],
-                            i + 1
-                        ),
-                    ));
-                }
-                chosen.push((i, canonical));
-                columns.insert(canonical.to_string(), header.clone());
-            }
-            None => dropped.push(header.clone()),
-        }
-    }
-    let missing: Vec<String> = schema
-        .required
-        .iter()
-        .filter(|r| !chosen.iter().any(|(_, c)| c == *r))
-        .map(|r| match input.columns.get(*r) {
-            Some(h) => format!("{r} (mapped from \"{h}\")"),
-            None => r.to_string(),
-        })
-        .collect();
-    if !missing.is_empty() {
-        let mut message = format!("missing required column(s): {} of a {}", missing.join(", "), schema.name);
-        if headers.len() == 1 {
-            if let Some(d) = [';', '\t', '|'].into_iter().find(|d| headers[0].contains(*d)) {
-                message.push_str(&format!(
-                    "; the header has a single column containing '{}': set input.delimiter = \"{}\"",
-                    d.escape_default(),
-                    d.escape_default()
-                ));
-            }
-        } else {
-            message.push_str(&format!("; the header has: {}", headers.join(", ")));
-        }
-        return Err(Error::input(path, message));
-    }
-    let file = InputFile {
-        path: path.to_path_buf(),
-        format: "",
-        sha256: String::new(),
-        rows: 0,
-        columns,
-        dropped_columns: dropped,
-    };
-    Ok((chosen, file))
-}
+use crate::schema::{ExportSchema, FILE, ROW};
 
 /// Turn one chunk of a CSV export into UTF-8. `lines_before` counts the
 /// lines of earlier chunks, so a fault is placed by its line in the file.
@@ -376,7 +61,7 @@ struct CsvLayout {
 }
 
 /// Read a CSV export in chunks of whole records of about `chunk_bytes`.
-fn read_csv(
+pub(super) fn read_csv(
     path: &Path,
     mut source: impl std::io::Read,
     input: &InputConfig,
@@ -384,11 +69,10 @@ fn read_csv(
     chunk_bytes: usize,
     each: &mut dyn FnMut(DataFrame) -> Result<()>,
 ) -> Result<InputFile> {
-    use sha2::Digest;
     let delimiter = u8::try_from(input.delimiter).map_err(|_| {
         Error::input(path, format!("delimiter '{}' is not a single-byte character", input.delimiter))
     })?;
-    let mut hasher = sha2::Sha256::new();
+    let mut hasher = crate::digest::Sha256::default();
     let mut block: Vec<u8> = Vec::new();
     let mut eof = false;
     let mut chunks = Chunks { layout: None, at: Position::default() };
@@ -421,9 +105,9 @@ fn read_csv(
         layout.ok_or_else(|| Error::input(path, "is empty: expected a header row and case rows"))?;
     if at.rows == 0 {
         // A header with no rows still gives a frame, with every column.
-        each(empty_frame(schema).drop_many([FILE_COLUMN]))?;
+        each(empty_frame(schema).drop_many([FILE]))?;
     }
-    file.sha256 = crate::output::hex(&hasher.finalize());
+    file.sha256 = hasher.finish();
     file.rows = at.rows;
     Ok(file)
 }
@@ -605,7 +289,7 @@ fn parse_chunk(
         .with_has_header(false)
         .with_schema(Some(Arc::new(text_schema)))
         .with_projection(Some(Arc::new(projection)))
-        .with_row_index(Some(RowIndex { name: ROW_COLUMN.into(), offset: at.rows as IdxSize + 1 }))
+        .with_row_index(Some(RowIndex { name: ROW.into(), offset: at.rows as IdxSize + 1 }))
         .map_parse_options(|o| {
             o.with_separator(csv.delimiter)
                 .with_quote_char(Some(b'"'))
@@ -763,160 +447,10 @@ fn read_header(path: &Path, bytes: &[u8], delimiter: u8) -> Result<Vec<String>> 
     }
 }
 
-/// Rename the read columns to canonical names and add the canonical columns
-/// the export lacks, as nulls.
-fn canonical_frame(
-    frame: DataFrame,
-    chosen: &[(usize, &'static str)],
-    ragged: &[(u32, u32)],
-    expected: u32,
-    schema: &ExportSchema,
-) -> Result<DataFrame> {
-    let read: Vec<String> = frame
-        .get_column_names()
-        .into_iter()
-        .map(|s| s.as_str())
-        .filter(|n| *n != ROW_COLUMN)
-        .map(str::to_string)
-        .collect::<Vec<_>>();
-    let height = frame.height();
-    let mut found: Vec<Option<u32>> = vec![None; height];
-    for &(row, fields) in ragged {
-        if let Some(slot) = found.get_mut(row as usize - 1) {
-            *slot = Some(fields);
-        }
-    }
-    let frame = frame
-        .lazy()
-        .with_column(lit(Series::new(FIELDS_FOUND.into(), found)).alias(FIELDS_FOUND))
-        .with_column(
-            when(col(FIELDS_FOUND).is_not_null())
-                .then(lit(expected).cast(DataType::UInt32))
-                .otherwise(lit(NULL).cast(DataType::UInt32))
-                .alias(FIELDS_EXPECTED),
-        )
-        .collect()?;
-    let mut exprs = vec![col(ROW_COLUMN).cast(DataType::UInt32), col(FIELDS_FOUND), col(FIELDS_EXPECTED)];
-    for &canonical in schema.columns {
-        let expr = match chosen.iter().position(|(_, c)| *c == canonical) {
-            Some(k) => col(read[k].as_str()),
-            None => lit(NULL).cast(DataType::String),
-        };
-        exprs.push(expr.alias(canonical));
-    }
-    let mut frame = frame.lazy().select(exprs).collect()?;
-    if schema.columns.contains(&"household_ref") {
-        hash_households(&mut frame)?;
-    }
-    Ok(frame)
-}
-
-fn read_workbook(
-    path: &Path,
-    bytes: &[u8],
-    input: &InputConfig,
-    schema: &ExportSchema,
-) -> Result<(DataFrame, InputFile)> {
-    use calamine::{Data, Reader};
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| Error::input(path, format!("cannot be read as a workbook: {e}")))?;
-    let sheet_names = workbook.sheet_names();
-    let sheet = match &input.sheet {
-        Some(name) => sheet_names.iter().find(|s| *s == name).cloned().ok_or_else(|| {
-            Error::input(path, format!("has no sheet \"{name}\"; its sheets are: {}", sheet_names.join(", ")))
-        })?,
-        None => sheet_names.first().cloned().ok_or_else(|| Error::input(path, "has no sheets"))?,
-    };
-    let range = workbook
-        .worksheet_range(&sheet)
-        .map_err(|e| Error::input(path, format!("cannot read sheet \"{sheet}\": {e}")))?;
-    let mut rows = range.rows();
-    let headers: Vec<String> = rows
-        .next()
-        .ok_or_else(|| {
-            Error::input(path, format!("sheet \"{sheet}\" is empty: expected a header row and case rows"))
-        })?
-        .iter()
-        .map(|c| cell_text(c).unwrap_or_default().trim().to_string())
-        .collect();
-    let (chosen, mut file) = map_headers(path, &headers, input, schema)?;
-    file.format = "xlsx";
-    let mut columns: Vec<Vec<Option<String>>> = vec![Vec::new(); chosen.len()];
-    let mut row_numbers: Vec<u32> = Vec::new();
-    for (n, row) in rows.enumerate() {
-        if row.iter().all(|c| matches!(c, Data::Empty)) {
-            continue;
-        }
-        row_numbers.push(n as u32 + 1);
-        for (k, (i, _)) in chosen.iter().enumerate() {
-            columns[k].push(row.get(*i).and_then(cell_text));
-        }
-    }
-    let mut series: Vec<Column> = vec![Column::new(ROW_COLUMN.into(), row_numbers)];
-    for (k, values) in columns.into_iter().enumerate() {
-        series.push(Column::new(format!("c{k}").into(), values));
-    }
-    let frame = DataFrame::new_infer_height(series)?;
-    Ok((canonical_frame(frame, &chosen, &[], headers.len() as u32, schema)?, file))
-}
-
-/// The key of the household hash: one per process, drawn at random, never
-/// written anywhere, so a hash means nothing outside the run that made it.
-fn household_hasher() -> &'static std::collections::hash_map::RandomState {
-    static KEY: std::sync::OnceLock<std::collections::hash_map::RandomState> = std::sync::OnceLock::new();
-    KEY.get_or_init(std::collections::hash_map::RandomState::new)
-}
-
-/// Replace `household_ref` by its keyed hash ([`HOUSEHOLD`]): the raw value
-/// goes no further than this function. References are compared trimmed and
-/// without regard to case, so "t-1001 " and "T-1001" are one household (ASCII case only).
-fn hash_households(frame: &mut DataFrame) -> Result<()> {
-    use std::hash::BuildHasher;
-    let key = household_hasher();
-    let refs = frame.column("household_ref")?.str()?;
-    let mut folded = String::new();
-    let hashed: UInt64Chunked = refs
-        .iter()
-        .map(|r| {
-            let r = r?.trim();
-            (!r.is_empty()).then(|| {
-                folded.clear();
-                folded.push_str(r);
-                folded.make_ascii_lowercase();
-                key.hash_one(folded.as_bytes())
-            })
-        })
-        .collect();
-    let hashed = hashed.with_name(HOUSEHOLD.into()).into_column();
-    frame.replace("household_ref", hashed.clone())?;
-    frame.rename("household_ref", HOUSEHOLD.into())?;
-    Ok(())
-}
-
-/// A workbook cell as the text a CSV export would hold. Dates become ISO
-/// dates; whole numbers lose their ".0".
-fn cell_text(cell: &calamine::Data) -> Option<String> {
-    use calamine::Data;
-    match cell {
-        Data::Empty => None,
-        Data::String(s) => Some(s.clone()),
-        Data::Int(i) => Some(i.to_string()),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", *f as i64)),
-        Data::Float(f) => Some(f.to_string()),
-        Data::Bool(b) => Some(b.to_string()),
-        Data::DateTime(dt) => {
-            let (y, m, d, ..) = dt.to_ymd_hms_milli();
-            Some(format!("{y:04}-{m:02}-{d:02}"))
-        }
-        Data::DateTimeIso(s) => Some(s.chars().take(10).collect()),
-        Data::DurationIso(s) => Some(s.clone()),
-        Data::Error(e) => Some(format!("#{e:?}")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::{CASES, FIELDS_FOUND};
     use proptest::prelude::*;
 
     /// The field counts the `csv` crate finds, record by record.
@@ -983,10 +517,17 @@ mod tests {
         input.columns.insert("stage".into(), "h3".into());
         let mut frames = Vec::new();
         let path = Path::new("chunks.csv");
-        let file = read_source(path, Cursor::new(bytes.to_vec()), &input, &CASES, chunk_bytes, &mut |f| {
-            frames.push(f);
-            Ok(())
-        })
+        let file = super::super::read_source(
+            path,
+            Cursor::new(bytes.to_vec()),
+            &input,
+            &CASES,
+            chunk_bytes,
+            &mut |f| {
+                frames.push(f);
+                Ok(())
+            },
+        )
         .map_err(|e| e.to_string())?;
         let mut frame = frames.remove(0);
         for more in frames {
@@ -1000,7 +541,7 @@ mod tests {
     fn a_record_cut_by_a_chunk_inside_quotes_is_read_whole() {
         let bytes = b"h1,h2,h3\nA,\"two\nlines\",1\nB,\"say \"\"hi\"\"\",2\r\nC,x\n";
         let (whole, sha) = read_in_chunks(bytes, 1 << 20).unwrap();
-        assert_eq!(sha, crate::output::sha256_hex(bytes));
+        assert_eq!(sha, crate::digest::sha256_hex(bytes));
         assert_eq!(
             whole.column("case_ref").unwrap().str().unwrap().iter().collect::<Vec<_>>(),
             [Some("A"), Some("B"), Some("C")]

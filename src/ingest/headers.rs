@@ -1,0 +1,171 @@
+//! Which export column feeds each canonical column, and the frame of
+//! canonical columns made from what was read. Headers are matched ignoring
+//! case, spacing and punctuation; a household reference is hashed here and
+//! goes no further.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use polars::prelude::*;
+
+use super::InputFile;
+use crate::config::InputConfig;
+use crate::error::{Error, Result};
+use crate::schema::{ExportSchema, Kind, FIELDS_EXPECTED, FIELDS_FOUND, HOUSEHOLD, ROW};
+
+/// How a header is compared: case, spacing and punctuation do not matter, so
+/// "Case Ref", "case_ref" and "CASE-REF" are the same header.
+pub(super) fn header_key(header: &str) -> String {
+    header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// Decide which export column feeds each canonical column.
+pub(super) fn map_headers(
+    path: &Path,
+    headers: &[String],
+    input: &InputConfig,
+    schema: &ExportSchema,
+) -> Result<(Vec<(usize, &'static str)>, InputFile)> {
+    let wanted: Vec<(&'static str, String)> = schema
+        .names()
+        .map(|c| (c, header_key(input.columns.get(c).map(String::as_str).unwrap_or(c))))
+        .collect();
+    let mut chosen: Vec<(usize, &'static str)> = Vec::new();
+    let mut columns = BTreeMap::new();
+    let mut dropped = Vec::new();
+    for (i, header) in headers.iter().enumerate() {
+        let key = header_key(header);
+        match wanted.iter().find(|(_, w)| !key.is_empty() && *w == key) {
+            Some((canonical, _)) => {
+                if let Some((j, _)) = chosen.iter().find(|(_, c)| c == canonical) {
+                    return Err(Error::input(
+                        path,
+                        format!(
+                            "columns {} (\"{}\") and {} (\"{header}\") both map to {canonical}; remove or rename one",
+                            j + 1,
+                            headers[*j],
+                            i + 1
+                        ),
+                    ));
+                }
+                chosen.push((i, canonical));
+                columns.insert(canonical.to_string(), header.clone());
+            }
+            None => dropped.push(header.clone()),
+        }
+    }
+    let missing: Vec<String> = schema
+        .required()
+        .filter(|r| !chosen.iter().any(|(_, c)| c == r))
+        .map(|r| match input.columns.get(r) {
+            Some(h) => format!("{r} (mapped from \"{h}\")"),
+            None => r.to_string(),
+        })
+        .collect();
+    if !missing.is_empty() {
+        let mut message = format!("missing required column(s): {} of a {}", missing.join(", "), schema.name);
+        if headers.len() == 1 {
+            if let Some(d) = [';', '\t', '|'].into_iter().find(|d| headers[0].contains(*d)) {
+                message.push_str(&format!(
+                    "; the header has a single column containing '{}': set input.delimiter = \"{}\"",
+                    d.escape_default(),
+                    d.escape_default()
+                ));
+            }
+        } else {
+            message.push_str(&format!("; the header has: {}", headers.join(", ")));
+        }
+        return Err(Error::input(path, message));
+    }
+    let file = InputFile {
+        path: path.to_path_buf(),
+        format: "",
+        sha256: String::new(),
+        rows: 0,
+        columns,
+        dropped_columns: dropped,
+    };
+    Ok((chosen, file))
+}
+
+/// Rename the read columns to canonical names and add the canonical columns
+/// the export lacks, as nulls.
+pub(super) fn canonical_frame(
+    frame: DataFrame,
+    chosen: &[(usize, &'static str)],
+    ragged: &[(u32, u32)],
+    expected: u32,
+    schema: &ExportSchema,
+) -> Result<DataFrame> {
+    let read: Vec<String> = frame
+        .get_column_names()
+        .into_iter()
+        .map(|s| s.as_str())
+        .filter(|n| *n != ROW)
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    let height = frame.height();
+    let mut found: Vec<Option<u32>> = vec![None; height];
+    for &(row, fields) in ragged {
+        if let Some(slot) = found.get_mut(row as usize - 1) {
+            *slot = Some(fields);
+        }
+    }
+    let frame = frame
+        .lazy()
+        .with_column(lit(Series::new(FIELDS_FOUND.into(), found)).alias(FIELDS_FOUND))
+        .with_column(
+            when(col(FIELDS_FOUND).is_not_null())
+                .then(lit(expected).cast(DataType::UInt32))
+                .otherwise(lit(NULL).cast(DataType::UInt32))
+                .alias(FIELDS_EXPECTED),
+        )
+        .collect()?;
+    let mut exprs = vec![col(ROW).cast(DataType::UInt32), col(FIELDS_FOUND), col(FIELDS_EXPECTED)];
+    for canonical in schema.names() {
+        let expr = match chosen.iter().position(|(_, c)| *c == canonical) {
+            Some(k) => col(read[k].as_str()),
+            None => lit(NULL).cast(DataType::String),
+        };
+        exprs.push(expr.alias(canonical));
+    }
+    let mut frame = frame.lazy().select(exprs).collect()?;
+    if let Some(household) = schema.columns.iter().find(|c| c.kind == Kind::Household) {
+        hash_households(&mut frame, household.name)?;
+    }
+    Ok(frame)
+}
+
+/// The key of the household hash: one per process, drawn at random, never
+/// written anywhere, so a hash means nothing outside the run that made it.
+fn household_hasher() -> &'static std::collections::hash_map::RandomState {
+    static KEY: std::sync::OnceLock<std::collections::hash_map::RandomState> = std::sync::OnceLock::new();
+    KEY.get_or_init(std::collections::hash_map::RandomState::new)
+}
+
+/// Replace the household reference by its keyed hash ([`HOUSEHOLD`]): the raw
+/// value goes no further than this function. References are compared trimmed
+/// and without regard to case, so "t-1001 " and "T-1001" are one household
+/// (ASCII case only).
+fn hash_households(frame: &mut DataFrame, column: &str) -> Result<()> {
+    use std::hash::BuildHasher;
+    let key = household_hasher();
+    let refs = frame.column(column)?.str()?;
+    let mut folded = String::new();
+    let hashed: UInt64Chunked = refs
+        .iter()
+        .map(|r| {
+            let r = r?.trim();
+            (!r.is_empty()).then(|| {
+                folded.clear();
+                folded.push_str(r);
+                folded.make_ascii_lowercase();
+                key.hash_one(folded.as_bytes())
+            })
+        })
+        .collect();
+    let hashed = hashed.with_name(HOUSEHOLD.into()).into_column();
+    frame.replace(column, hashed)?;
+    frame.rename(column, HOUSEHOLD.into())?;
+    Ok(())
+}

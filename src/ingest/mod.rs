@@ -1,0 +1,172 @@
+//! Stage 1, load: read every export (CSV or Excel workbook) into frames of
+//! text columns named canonically, one row per export row.
+//!
+//! Input quirks are handled here and nowhere else: byte-order marks, encodings,
+//! the landlord's own column headers, delimiters, workbook sheets. Only the
+//! canonical columns ([`crate::schema`]) are read; everything else in the
+//! export (names, addresses, emails, notes) is dropped at the door and never
+//! reaches a later stage, let alone an output.
+
+mod csv;
+mod headers;
+mod workbook;
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::config::InputConfig;
+use crate::error::{Error, Result};
+use crate::schema::{ExportSchema, FIELDS_EXPECTED, FIELDS_FOUND, FILE, HOUSEHOLD, ROW};
+
+/// What was read from one export, for the run manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputFile {
+    pub path: PathBuf,
+    pub format: &'static str,
+    pub sha256: String,
+    pub rows: usize,
+    /// canonical column -> the export's header
+    pub columns: BTreeMap<String, String>,
+    /// Headers present in the export but not read (their values never are).
+    pub dropped_columns: Vec<String>,
+}
+
+pub struct Loaded {
+    /// Text columns: `file_id`, `row`, then every canonical column (null where
+    /// the export lacks it).
+    pub frame: DataFrame,
+    pub files: Vec<InputFile>,
+}
+
+/// How much of a CSV export is parsed at a time. Each chunk is read, parsed
+/// and handed on before the next is read, so memory follows the chunk and
+/// the typed rows kept, not the size of the file.
+pub const CHUNK_BYTES: usize = 32 << 20;
+
+/// Read the exports of one schema chunk by chunk, handing each chunk's frame
+/// (`file_id`, `row`, field counts, then the canonical columns) to `each` in
+/// file and row order. `first_file_id` numbers the files after those of
+/// exports already read, so every data-quality row names its file.
+pub fn load_chunks(
+    paths: &[PathBuf],
+    input: &InputConfig,
+    schema: &ExportSchema,
+    first_file_id: usize,
+    chunk_bytes: usize,
+    mut each: impl FnMut(DataFrame) -> Result<()>,
+) -> Result<Vec<InputFile>> {
+    let mut files = Vec::with_capacity(paths.len());
+    for (n, path) in paths.iter().enumerate() {
+        let file_id = (first_file_id + n) as u32;
+        let source =
+            std::fs::File::open(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
+        let file = read_source(path, source, input, schema, chunk_bytes, &mut |frame| {
+            each(numbered(frame, file_id, schema)?)
+        })?;
+        files.push(file);
+    }
+    Ok(files)
+}
+
+/// Read and concatenate the exports of one schema in one frame.
+pub fn load(
+    paths: &[PathBuf],
+    input: &InputConfig,
+    schema: &ExportSchema,
+    first_file_id: usize,
+) -> Result<Loaded> {
+    let mut frames = Vec::new();
+    let files = load_chunks(paths, input, schema, first_file_id, CHUNK_BYTES, |frame| {
+        frames.push(frame.lazy());
+        Ok(())
+    })?;
+    let frame = if frames.is_empty() {
+        empty_frame(schema)
+    } else {
+        concat(frames, UnionArgs { rechunk: true, ..Default::default() })?.collect()?
+    };
+    Ok(Loaded { frame, files })
+}
+
+/// A chunk with its file's number, columns in the loaded order.
+fn numbered(frame: DataFrame, file_id: u32, schema: &ExportSchema) -> Result<DataFrame> {
+    Ok(frame
+        .lazy()
+        .with_column(lit(file_id).cast(DataType::UInt32).alias(FILE))
+        .select(
+            std::iter::once(col(FILE))
+                .chain([col(ROW), col(FIELDS_FOUND), col(FIELDS_EXPECTED)])
+                .chain(schema.loaded_columns().map(col))
+                .collect::<Vec<_>>(),
+        )
+        .collect()?)
+}
+
+/// The frame of a schema with no rows, for an export that is not configured.
+pub(super) fn empty_frame(schema: &ExportSchema) -> DataFrame {
+    let mut columns = vec![
+        Column::new_empty(FILE.into(), &DataType::UInt32),
+        Column::new_empty(ROW.into(), &DataType::UInt32),
+        Column::new_empty(FIELDS_FOUND.into(), &DataType::UInt32),
+        Column::new_empty(FIELDS_EXPECTED.into(), &DataType::UInt32),
+    ];
+    columns.extend(schema.loaded_columns().map(|c| {
+        let dtype = if c == HOUSEHOLD { DataType::UInt64 } else { DataType::String };
+        Column::new_empty(c.into(), &dtype)
+    }));
+    DataFrame::new_infer_height(columns).expect("columns of one length")
+}
+
+/// Read one export already in memory; `path` names it (and its extension
+/// says whether it is a workbook). The fuzz tests enter here.
+pub fn load_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    input: &InputConfig,
+    schema: &ExportSchema,
+) -> Result<(DataFrame, InputFile)> {
+    let mut frames = Vec::new();
+    let file = read_source(path, Cursor::new(bytes), input, schema, CHUNK_BYTES, &mut |frame| {
+        frames.push(frame);
+        Ok(())
+    })?;
+    let mut frames = frames.into_iter();
+    let mut frame = frames.next().unwrap_or_else(|| empty_frame(schema).drop_many([FILE]));
+    for more in frames {
+        frame.vstack_mut_owned(more)?;
+    }
+    Ok((frame, file))
+}
+
+fn is_workbook(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref(),
+        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+    )
+}
+
+/// Read one export, CSV chunk by chunk or a workbook whole, with its
+/// checksum and row count for run.json.
+pub(super) fn read_source(
+    path: &Path,
+    mut source: impl std::io::Read,
+    input: &InputConfig,
+    schema: &ExportSchema,
+    chunk_bytes: usize,
+    each: &mut dyn FnMut(DataFrame) -> Result<()>,
+) -> Result<InputFile> {
+    if is_workbook(path) {
+        let mut bytes = Vec::new();
+        source.read_to_end(&mut bytes).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
+        let (frame, mut file) = workbook::read_workbook(path, &bytes, input, schema)?;
+        file.sha256 = crate::digest::sha256_hex(&bytes);
+        file.rows = frame.height();
+        each(frame)?;
+        return Ok(file);
+    }
+    csv::read_csv(path, source, input, schema, chunk_bytes, each)
+}

@@ -1,0 +1,328 @@
+//! The run, stage by stage: load, validate, calendar ([`prepare`]), then
+//! metrics and render, with the outputs written together at the end. Each
+//! stage is timed; the timings go to `run.json` and, with `--verbose`, stderr.
+
+mod manifest;
+pub mod prepare;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::code::Code;
+use crate::config::LoadedConfig;
+use crate::error::{Error, Result};
+use crate::ingest::InputFile;
+use crate::memory;
+use crate::metrics::{self, Cube, FigureMaker, Results};
+use crate::output::{self, Output};
+use crate::period::{Granularity, Period};
+use crate::plan::Plan;
+use crate::quality::DataQuality;
+use crate::render::{self, RenderInput};
+use crate::self_assessment;
+use crate::timescales;
+pub use prepare::{prepare, Prepared};
+
+/// Stage timings in milliseconds, in pipeline order.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Timings {
+    pub read_ms: f64,
+    pub validate_ms: f64,
+    pub calendar_ms: f64,
+    pub metrics_ms: f64,
+    pub render_ms: f64,
+    pub total_ms: f64,
+}
+
+pub struct RunSummary {
+    pub landlord: String,
+    /// None for `validate`, which reports no period.
+    pub period: Option<Period>,
+    pub as_of: NaiveDate,
+    pub out_dir: PathBuf,
+    pub files: Vec<PathBuf>,
+    pub inputs: Vec<InputFile>,
+    pub quality: DataQuality,
+    pub timings: Timings,
+    /// Year runs with a self-assessment: what its check found.
+    pub self_assessment: Option<SelfAssessmentSummary>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct SelfAssessmentSummary {
+    pub answered: usize,
+    pub errors: usize,
+    pub checks: usize,
+}
+
+fn ms(since: Instant) -> f64 {
+    rounded(since.elapsed().as_secs_f64() * 1e3)
+}
+
+/// Milliseconds to two decimal places.
+fn rounded(ms: f64) -> f64 {
+    (ms * 100.0).round() / 100.0
+}
+
+/// `redress validate`: data quality only, into `out/data-quality.csv`.
+pub fn validate_only(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
+    let out_dir = plan.out_dir();
+    let _lock = output::lock(&out_dir)?;
+    let prepared = prepare(plan, progress)?;
+    let bytes = prepared.quality_csv()?;
+    let files = output::write_all(&out_dir, &[Output { name: "data-quality.csv".into(), bytes }])?;
+    if let Some(failure) = strict_failure(plan, &prepared, &out_dir) {
+        return Err(failure);
+    }
+    Ok(RunSummary {
+        landlord: plan.loaded.config.landlord.clone(),
+        period: None,
+        as_of: plan.as_of,
+        out_dir,
+        files,
+        inputs: prepared.inputs,
+        quality: prepared.quality,
+        timings: prepared.timings,
+        self_assessment: None,
+    })
+}
+
+/// Strict: any excluded row fails the run (once `data-quality.csv` is written).
+fn strict_failure(plan: &Plan, prepared: &Prepared, out_dir: &std::path::Path) -> Option<Error> {
+    (plan.request.strict && prepared.quality.rows_excluded > 0).then(|| Error::StrictDataErrors {
+        rows: prepared.quality.rows_excluded,
+        report: out_dir.join("data-quality.csv"),
+    })
+}
+
+/// `redress run`: every output for the plan's period into `out/<period>/`.
+pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
+    let started = Instant::now();
+    let period = plan.period.ok_or_else(|| Error::Usage("a run needs a period".into()))?;
+    let out_dir = plan.out_dir();
+    let _lock = output::lock(&plan.request.out)?;
+    let mut prepared = prepare(plan, progress)?;
+    let frames = prepared.take_frames();
+    let catalogue = &plan.catalogue;
+    let config = &plan.loaded.config;
+    let mut timings = prepared.timings.clone();
+
+    let t = Instant::now();
+    progress(&format!("computing figures for {}", period.label()));
+    // The monthly pack: the month itself, or a quarter's last month.
+    let month = match period.granularity() {
+        Granularity::Month => Some(period),
+        Granularity::Quarter => Some(Period::of(Granularity::Month, period.end())),
+        Granularity::Year => None,
+    };
+    let quarters: Vec<Period> = match period.granularity() {
+        Granularity::Quarter => vec![period],
+        Granularity::Year => {
+            (0..4).rev().map(|n| Period::of(Granularity::Quarter, period.end()).back(n)).collect()
+        }
+        Granularity::Month => Vec::new(),
+    };
+    let cube = Cube::build(frames.sources(), catalogue, window(&period, month.as_ref()))?;
+    memory::release_freed();
+    let maker = FigureMaker { cube: &cube, catalogue, config };
+    let results = Results::compute(&maker, period);
+    let monthly = match month {
+        Some(m) if m == period => None,
+        Some(m) => Some(Results::compute(&maker, m)),
+        None => None,
+    };
+    let quarter_figures: Vec<metrics::Figure> =
+        quarters.iter().flat_map(|q| maker.period_figures(q, true)).collect();
+    let open = metrics::results::open_cases(&frames.cases, plan.as_of, timescales::DUE_SOON_WORKING_DAYS)?;
+    let actions = metrics::results::learning_actions(&frames.cases, &period)?;
+    let (households, complaints) =
+        crate::repeats::households_with_repeats(&frames.cases, period.start(), period.end())?;
+    let repeat_households =
+        render::RepeatHouseholds { households, complaints, window_days: config.repeats.window_days };
+    let annual = match period.granularity() {
+        Granularity::Year => {
+            let read: Vec<&str> = prepared.quality.other_exports.iter().map(|e| e.export).collect();
+            Some(annual_input(&plan.loaded, &results, catalogue, &period, &read)?)
+        }
+        _ => None,
+    };
+    drop(frames);
+    memory::release_freed();
+    timings.metrics_ms += ms(t);
+
+    let t = Instant::now();
+    progress("rendering reports");
+    let quality_csv = prepared.quality_csv()?;
+    if let Some(failure) = strict_failure(plan, &prepared, &out_dir) {
+        // Publish nothing but the list of what must be fixed.
+        output::write_all(&out_dir, &[Output { name: "data-quality.csv".into(), bytes: quality_csv }])?;
+        return Err(failure);
+    }
+    if let Some(sa) = annual.as_ref().and_then(|a| a.self_assessment.as_ref()) {
+        if plan.request.strict && sa.errors() > 0 {
+            return Err(Error::SelfAssessment { path: sa.path.clone(), errors: sa.errors() });
+        }
+    }
+    let input = RenderInput {
+        landlord: &config.landlord,
+        as_of: plan.as_of,
+        results: &results,
+        monthly: monthly.as_ref().or(if month == Some(period) { Some(&results) } else { None }),
+        quarter_figures: &quarter_figures,
+        quarters: &quarters,
+        open: &open,
+        quality: &prepared.quality,
+        catalogue,
+        rules: timescales::rules(&config.timescales, &plan.calendar),
+        templates_dir: plan.templates_dir.clone(),
+        quality_csv,
+        actions: &actions,
+        assembly: &config.customer_assembly,
+        themes: &config.themes,
+        repeat_households,
+        annual: annual.as_ref(),
+        people_names: &config.customer_assembly.people_names,
+    };
+    let mut outputs = render::render(&input)?;
+    timings.render_ms = ms(t);
+    timings.total_ms = ms(started);
+    let manifest = manifest::manifest(plan, &prepared, &timings);
+    outputs.push(Output { name: "run.json".into(), bytes: output::json_bytes(&manifest, "run.json")? });
+    progress("writing outputs");
+    let files = output::write_all(&out_dir, &outputs)?;
+    let self_assessment = annual.as_ref().and_then(|a| {
+        a.self_assessment.as_ref().map(|sa| SelfAssessmentSummary {
+            answered: sa.answers.iter().filter(|x| x.comply.is_some()).count(),
+            errors: sa.errors(),
+            checks: a.measured.iter().filter(|m| m.flag.is_some()).count(),
+        })
+    });
+    Ok(RunSummary {
+        landlord: config.landlord.clone(),
+        period: Some(period),
+        as_of: plan.as_of,
+        out_dir,
+        files,
+        inputs: prepared.inputs,
+        quality: prepared.quality,
+        timings,
+        self_assessment,
+    })
+}
+
+/// The Code self-assessment, read and checked, with the year's figures set
+/// beside it; and the governing body's response.
+fn annual_input(
+    loaded: &LoadedConfig,
+    results: &Results,
+    catalogue: &metrics::Catalogue,
+    period: &Period,
+    exports_read: &[&str],
+) -> Result<render::annual::AnnualInput> {
+    let cfg = &loaded.config.annual_report;
+    let code = code_for(loaded)?;
+    let mut sa = match &cfg.self_assessment {
+        Some(file) => Some(self_assessment::read(&loaded.resolve(file), &code)?),
+        None => None,
+    };
+    if let Some(sa) = sa.as_mut() {
+        sa.check_year(&period.to_string());
+    }
+    let measured = self_assessment::measure(
+        sa.as_ref(),
+        &code,
+        results,
+        catalogue,
+        cfg.compliance_threshold_pct,
+        loaded.config.timescales.complaint.stages,
+        exports_read,
+    );
+    let governing_body_response = match &cfg.governing_body_response {
+        Some(file) => {
+            let path = loaded.resolve(file);
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                Error::config(&path, format!("annual_report.governing_body_response: cannot read: {e}"))
+            })?;
+            paragraphs(&text)
+        }
+        None => Vec::new(),
+    };
+    Ok(render::annual::AnnualInput {
+        code,
+        self_assessment: sa,
+        measured,
+        governing_body_response,
+        member_responsible: cfg.member_responsible_for_complaints.clone(),
+        threshold_pct: cfg.compliance_threshold_pct,
+    })
+}
+
+/// The configured edition of the Code, bundled or from `code_file`.
+fn code_for(loaded: &LoadedConfig) -> Result<Code> {
+    let cfg = &loaded.config.annual_report;
+    let code_file = cfg.code_file.as_ref().map(|f| loaded.resolve(f));
+    Code::load(&cfg.code_edition, code_file.as_deref())
+}
+
+/// Plain-text paragraphs: blocks separated by blank lines, lines joined.
+fn paragraphs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text.lines().map(str::trim).chain(std::iter::once("")) {
+        if line.is_empty() {
+            if !current.is_empty() {
+                out.push(current.join(" "));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    out
+}
+
+/// `redress validate-self-assessment`: the evidence file checked against
+/// the configured edition of the Code (and year, when given).
+pub fn validate_self_assessment(
+    config: &std::path::Path,
+    file: Option<&std::path::Path>,
+    year: Option<&str>,
+) -> Result<self_assessment::SelfAssessment> {
+    let loaded = LoadedConfig::load(config)?;
+    let cfg = &loaded.config.annual_report;
+    let code = code_for(&loaded)?;
+    let path = match (file, &cfg.self_assessment) {
+        (Some(f), _) => f.to_path_buf(),
+        (None, Some(f)) => loaded.resolve(f),
+        (None, None) => {
+            return Err(Error::Usage(
+                "no self-assessment file: set annual_report.self_assessment in the config or pass --file"
+                    .into(),
+            ))
+        }
+    };
+    let mut sa = self_assessment::read(&path, &code)?;
+    if let Some(year) = year {
+        sa.check_year(year);
+    }
+    Ok(sa)
+}
+
+/// The dates whose rows the figures need: the trend, the comparisons, the
+/// financial year to date, and the monthly pack's own trend.
+fn window(period: &Period, month: Option<&Period>) -> (NaiveDate, NaiveDate) {
+    let mut start = period
+        .back(metrics::results::TREND_PERIODS - 1)
+        .start()
+        .min(period.same_period_last_year().start())
+        .min(period.financial_year().start());
+    if let Some(m) = month {
+        start = start
+            .min(m.back(metrics::results::TREND_PERIODS - 1).start())
+            .min(m.same_period_last_year().start());
+    }
+    (start, period.end())
+}

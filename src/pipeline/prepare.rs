@@ -1,0 +1,152 @@
+//! The front half of every run: load and validate the exports, apply the
+//! timescales and the working-day calendar, flag repeat complainants, and
+//! check and link the survey and Ombudsman exports to their cases.
+
+use std::time::{Duration, Instant};
+
+use polars::prelude::*;
+
+use super::{ms, rounded, Timings};
+use crate::error::Result;
+use crate::ingest::{self, InputFile};
+use crate::linked;
+use crate::memory;
+use crate::plan::Plan;
+use crate::quality::DataQuality;
+use crate::schema::{self, FILE, ROW};
+use crate::timescales;
+use crate::validate;
+
+/// Everything the stages before metrics produce.
+pub struct Prepared {
+    pub inputs: Vec<InputFile>,
+    pub cases: DataFrame,
+    /// Surveys linked to their complaint stage (empty without a survey export).
+    pub surveys: DataFrame,
+    /// Ombudsman findings linked to their case (empty without an export).
+    pub determinations: DataFrame,
+    pub issues: DataFrame,
+    pub quality: DataQuality,
+    pub timings: Timings,
+}
+
+impl Prepared {
+    /// Take the row frames out, so a run can let them go once every figure
+    /// is made: rendering reads only the figures, and a big export's frames
+    /// are most of its memory.
+    pub fn take_frames(&mut self) -> Frames {
+        Frames {
+            cases: std::mem::take(&mut self.cases),
+            surveys: std::mem::take(&mut self.surveys),
+            determinations: std::mem::take(&mut self.determinations),
+        }
+    }
+
+    /// `data-quality.csv`, naming each input by its path.
+    pub fn quality_csv(&self) -> Result<Vec<u8>> {
+        let names: Vec<String> = self.inputs.iter().map(|f| f.path.display().to_string()).collect();
+        crate::quality::data_quality_csv(&self.issues, &names)
+    }
+}
+
+/// The rows a run counts (see [`Prepared::take_frames`]).
+pub struct Frames {
+    pub cases: DataFrame,
+    pub surveys: DataFrame,
+    pub determinations: DataFrame,
+}
+
+impl Frames {
+    pub fn sources(&self) -> crate::metrics::Sources<'_> {
+        crate::metrics::Sources {
+            cases: &self.cases,
+            surveys: &self.surveys,
+            determinations: &self.determinations,
+        }
+    }
+}
+
+/// Load, validate and schedule: the shared front half of `run` and `validate`.
+pub fn prepare(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
+    let started = Instant::now();
+    let mut timings = Timings::default();
+    let config = &plan.loaded.config;
+
+    let t = Instant::now();
+    progress(&format!("reading and validating {} export(s)", plan.case_files.len()));
+    let mut validator = validate::Validator::new(config, &plan.calendar, plan.as_of);
+    let mut validating = Duration::ZERO;
+    let mut files = ingest::load_chunks(
+        &plan.case_files,
+        &config.input,
+        &schema::CASES,
+        0,
+        ingest::CHUNK_BYTES,
+        |chunk| {
+            let t = Instant::now();
+            validator.add(chunk)?;
+            validating += t.elapsed();
+            Ok(())
+        },
+    )?;
+    let survey_input = config.surveys.input(&config.input);
+    let finding_input = config.ombudsman.input(&config.input);
+    let surveys = ingest::load(&plan.survey_files, &survey_input, &schema::SURVEYS, files.len())?;
+    files.extend(surveys.files);
+    let findings =
+        ingest::load(&plan.determination_files, &finding_input, &schema::DETERMINATIONS, files.len())?;
+    files.extend(findings.files);
+    // Reading and checking row by row alternate chunk by chunk; each stage
+    // is timed on its own.
+    let validating_ms = validating.as_secs_f64() * 1000.0;
+    timings.read_ms = rounded(ms(t) - validating_ms);
+
+    let t = Instant::now();
+    let names: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
+    let validated = validator.finish(&names)?;
+    // Each step below allocates whole columns afresh; see `release_freed`.
+    memory::release_freed();
+    timings.validate_ms = rounded(ms(t) + validating_ms);
+
+    let t = Instant::now();
+    progress("applying timescales and the working-day calendar");
+    let scheduled = timescales::schedule(validated.cases, &config.timescales, &plan.calendar, plan.as_of)?;
+    memory::release_freed();
+    timings.calendar_ms = ms(t);
+
+    // Repeats and the linked exports are counted with the metrics.
+    let t = Instant::now();
+    let cases = crate::repeats::flag(scheduled.cases, &config.repeats)?;
+    memory::release_freed();
+    let mut other_exports = Vec::new();
+    let mut issue_frames = vec![validated.issues.lazy(), scheduled.warnings.lazy()];
+    let surveys = linked::surveys(surveys.frame, &cases, &survey_input, plan.as_of)?;
+    let determinations = linked::determinations(findings.frame, &cases, &finding_input, plan.as_of)?;
+    if !plan.survey_files.is_empty() {
+        other_exports.push(surveys.quality.clone());
+    }
+    if !plan.determination_files.is_empty() {
+        other_exports.push(determinations.quality.clone());
+    }
+    issue_frames.push(surveys.issues.lazy());
+    issue_frames.push(determinations.issues.lazy());
+    memory::release_freed();
+    timings.metrics_ms = ms(t);
+
+    let issues = concat(issue_frames, UnionArgs::default())?
+        .sort([FILE, ROW], SortMultipleOptions::default().with_maintain_order(true))
+        .collect()?;
+    let mut quality =
+        DataQuality::summarise(&issues, validated.rows_read, validated.rows_excluded + scheduled.excluded)?;
+    quality.other_exports = other_exports;
+    timings.total_ms = ms(started);
+    Ok(Prepared {
+        inputs: files,
+        cases,
+        surveys: surveys.rows,
+        determinations: determinations.rows,
+        issues,
+        quality,
+        timings,
+    })
+}

@@ -1,0 +1,138 @@
+//! What a run will do, settled before any export is read: the configuration
+//! loaded and checked, the working-day calendar, the run date, the period,
+//! the exports, the metric definitions and the templates. Every command line
+//! option and config setting is resolved here once, so the stages after it
+//! read typed values and a mistake in any of them stops the run before work
+//! starts.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::calendar::Calendar;
+use crate::config::LoadedConfig;
+use crate::error::{Error, Result};
+use crate::metrics::Catalogue;
+use crate::period::Period;
+
+/// What was asked for, as given: the command line over the config. Kept in
+/// the plan so the run's manifest can say how to reproduce it.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub config: PathBuf,
+    /// Replaces the config's `input.cases`.
+    pub cases: Vec<PathBuf>,
+    /// `2025-26-Q2`, `latest-quarter`...; None for data quality only.
+    pub period: Option<String>,
+    pub as_of: Option<NaiveDate>,
+    pub out: PathBuf,
+    pub strict: bool,
+    /// Replaces the bundled `queries/metrics.toml`.
+    pub queries: Option<PathBuf>,
+    /// Templates that replace the bundled ones of the same name.
+    pub templates: Option<PathBuf>,
+}
+
+/// A request resolved against the configuration.
+pub struct Plan {
+    pub request: Request,
+    pub loaded: LoadedConfig,
+    pub calendar: Calendar,
+    /// The run date: `--as-of`, else the config's `as_of`, else today.
+    pub as_of: NaiveDate,
+    /// None for `validate`, which reports no period.
+    pub period: Option<Period>,
+    /// The case exports, in the order they are read.
+    pub case_files: Vec<PathBuf>,
+    pub survey_files: Vec<PathBuf>,
+    pub determination_files: Vec<PathBuf>,
+    pub catalogue: Catalogue,
+    /// `--templates`, else the config's `reports.templates_dir`.
+    pub templates_dir: Option<PathBuf>,
+}
+
+impl Plan {
+    pub fn resolve(request: Request, today: NaiveDate) -> Result<Plan> {
+        let loaded = LoadedConfig::load(&request.config)?;
+        let calendar = calendar_for(&loaded).map_err(|e| Error::config(&request.config, e.to_string()))?;
+        let as_of = request.as_of.or(loaded.config.as_of).unwrap_or(today);
+        if !calendar.contains(as_of) {
+            return Err(Error::Usage(format!(
+                "the run date {as_of} is outside the working-day calendar ({} to {})",
+                calendar.first_day(),
+                calendar.last_day()
+            )));
+        }
+        let case_files = if request.cases.is_empty() { loaded.case_files() } else { request.cases.clone() };
+        if case_files.is_empty() {
+            return Err(Error::Usage(
+                "no case exports given: set input.cases in the config or pass --cases".into(),
+            ));
+        }
+        let period = request.period.as_deref().map(|p| Period::parse(p, as_of)).transpose()?;
+        let catalogue = match &request.queries {
+            Some(path) => Catalogue::load(path)?,
+            None => Catalogue::embedded().clone(),
+        };
+        catalogue
+            .check_targets(loaded.config.targets.keys())
+            .map_err(|message| Error::config(&request.config, message))?;
+        let templates_dir = request
+            .templates
+            .clone()
+            .or_else(|| loaded.config.reports.templates_dir.as_ref().map(|d| loaded.resolve(d)));
+        Ok(Plan {
+            survey_files: loaded.files_of(&loaded.config.surveys),
+            determination_files: loaded.files_of(&loaded.config.ombudsman),
+            case_files,
+            period,
+            catalogue,
+            templates_dir,
+            calendar,
+            as_of,
+            loaded,
+            request,
+        })
+    }
+
+    /// Where the run's outputs go: `OUT/<period>/`, or `OUT/` for data
+    /// quality only.
+    pub fn out_dir(&self) -> PathBuf {
+        match &self.period {
+            Some(p) => self.request.out.join(p.to_string()),
+            None => self.request.out.clone(),
+        }
+    }
+
+    /// The command line that reproduces the run: every option that changes
+    /// an output, with the run date pinned.
+    pub fn reproduce_command(&self) -> String {
+        let r = &self.request;
+        let period = self.period.map(|p| p.to_string()).unwrap_or_default();
+        let mut command =
+            format!("redress run --config {} --period {period} --as-of {}", r.config.display(), self.as_of);
+        for case in &r.cases {
+            command.push_str(&format!(" --cases {}", case.display()));
+        }
+        if let Some(q) = &r.queries {
+            command.push_str(&format!(" --queries {}", q.display()));
+        }
+        if let Some(t) = &r.templates {
+            command.push_str(&format!(" --templates {}", t.display()));
+        }
+        if r.strict {
+            command.push_str(" --strict");
+        }
+        command
+    }
+}
+
+/// The working-day calendar a configuration describes: the bundled gov.uk
+/// holidays or the landlord's newer file, the division and closure days.
+pub fn calendar_for(loaded: &LoadedConfig) -> Result<Calendar> {
+    let c = &loaded.config.calendar;
+    match &c.bank_holidays_file {
+        Some(file) => Calendar::from_file(&loaded.resolve(file), c.division, &c.closure_days),
+        None => Calendar::embedded(c.division, &c.closure_days),
+    }
+}

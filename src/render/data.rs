@@ -1,0 +1,150 @@
+//! The machine-readable outputs: `metrics.json` (every figure any output of
+//! the run shows, with its numerator, denominator and rule), `tsm.csv` and
+//! `housemark.csv`.
+
+use serde_json::json;
+
+use super::annual::AnnualInput;
+use super::lists::housemark_indicators;
+use super::RenderInput;
+use crate::error::Result;
+use crate::metrics::tsm::{TP09_RULE, TSM_RULES};
+use crate::metrics::{rag_rule, Figure, Results, Unit, ALL_BREAKDOWN};
+use crate::output;
+use crate::period::Period;
+
+pub(super) fn metrics_json(input: &RenderInput) -> Result<Vec<u8>> {
+    let r = input.results;
+    let value = json!({
+        "redress_version": env!("CARGO_PKG_VERSION"),
+        "landlord": input.landlord,
+        "period": {
+            "id": r.period.to_string(),
+            "label": r.period.label(),
+            "granularity": r.period.granularity(),
+            "start": r.period.start(),
+            "end": r.period.end(),
+        },
+        "as_of": input.as_of,
+        "comparisons": {
+            "previous": r.previous.to_string(),
+            "same_period_last_year": r.same_period_last_year.to_string(),
+        },
+        "trend_periods": r.trend.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+        "rules": input.rules,
+        "definitions": crate::metrics::definitions(input.catalogue),
+        "figures": all_figures(input),
+        "targets": r.targets,
+        "rag_rule": rag_rule(r.amber_margin),
+        "learning_themes": {
+            "rule": format!(
+                "complaints responded to in the period by learning theme: as recorded at closure, or else inferred from the [themes] taxonomy (the first theme with a phrase at the start of a word in the category, then the description, then the learning action); emerging when the count is at least {} and at least {} times the average of the {} periods before",
+                input.themes.emerging_min_count, input.themes.emerging_ratio, input.themes.emerging_lookback
+            ),
+            "taxonomy": input.themes.taxonomy,
+            "rows": r.themes,
+        },
+        "repeat_households": {
+            "rule": "households (compared by a keyed hash that is never written) with two or more stage 1 complaints received in the period, refused excluded",
+            "households": input.repeat_households.households,
+            "complaints": input.repeat_households.complaints,
+            "window_days": input.repeat_households.window_days,
+        },
+        "tsm": {
+            "year": r.tsm_year.to_string(),
+            "from": r.tsm_year.start(),
+            "to": r.tsm_to,
+            "year_to_date": r.tsm_to < r.tsm_year.end(),
+            "rules": {
+                "CH01": TSM_RULES[0],
+                "CH02": TSM_RULES[1],
+                "TP09": TP09_RULE,
+            },
+            "rows": r.tsm,
+        },
+        "open_cases": input.open,
+        "data_quality": input.quality,
+    });
+    let mut value = value;
+    if let Some(a) = input.annual {
+        value["self_assessment"] = self_assessment_json(a);
+    }
+    output::json_bytes(&value, "metrics.json")
+}
+
+/// The self-assessment in metrics.json: the answers' counts, the checks the
+/// year's data raised and the problems with the file (figures are in `figures`).
+fn self_assessment_json(a: &AnnualInput) -> serde_json::Value {
+    let count = |c: crate::self_assessment::Comply| {
+        a.self_assessment.iter().flat_map(|sa| &sa.answers).filter(|x| x.comply == Some(c)).count()
+    };
+    json!({
+        "code_edition": a.code.edition,
+        "file": a.self_assessment.as_ref().map(|sa| sa.path.display().to_string()),
+        "provisions": a.code.provisions.len(),
+        "yes": count(crate::self_assessment::Comply::Yes),
+        "no": count(crate::self_assessment::Comply::No),
+        "compliance_threshold_pct": a.threshold_pct,
+        "checks": a.measured.iter().filter_map(|m| m.flag.as_ref().map(|f| json!({"provision": m.provision, "check": f}))).collect::<Vec<_>>(),
+        "problems": a.self_assessment.as_ref().map(|sa| sa.problems.clone()).unwrap_or_default(),
+    })
+}
+
+/// Every figure any output of the run shows: the period's, the monthly
+/// pack's and each quarter's behind housemark.csv, once each.
+fn all_figures<'a>(input: &'a RenderInput) -> Vec<&'a Figure> {
+    let mut seen = std::collections::HashSet::new();
+    let monthly = input.monthly.map(|m| m.figures.as_slice()).unwrap_or_default();
+    input
+        .results
+        .figures
+        .iter()
+        .chain(monthly)
+        .chain(input.quarter_figures)
+        .filter(|f| seen.insert((f.id.as_str(), f.period.as_str(), f.breakdown.as_str(), f.group.as_str())))
+        .collect()
+}
+
+pub(super) fn tsm_csv(r: &Results) -> Result<Vec<u8>> {
+    output::csv_bytes(
+        &["measure", "stock_type", "stage", "numerator", "denominator", "value"],
+        r.tsm.iter().map(|row| {
+            vec![
+                row.measure.to_string(),
+                row.stock_type.clone(),
+                row.stage.map(|s| s.to_string()).unwrap_or_default(),
+                output::number(row.numerator),
+                output::number(row.denominator),
+                row.value.map(|v| output::fixed(v, 1)).unwrap_or_default(),
+            ]
+        }),
+    )
+}
+
+fn plain_value(f: &Figure) -> String {
+    match (f.unit, f.value) {
+        (_, None) => String::new(),
+        (Unit::Count, Some(v)) => output::number(v),
+        (Unit::Gbp, Some(v)) => output::fixed(v, 2),
+        (_, Some(v)) => output::fixed(v, 1),
+    }
+}
+
+pub(super) fn housemark_csv(figures: &[Figure], quarters: &[Period]) -> Result<Vec<u8>> {
+    let mut rows = Vec::new();
+    for q in quarters {
+        let p = q.to_string();
+        for ind in housemark_indicators() {
+            let f =
+                figures.iter().find(|f| f.id == ind.figure && f.period == p && f.breakdown == ALL_BREAKDOWN);
+            rows.push(vec![
+                ind.id.clone(),
+                p.clone(),
+                f.map(plain_value).unwrap_or_default(),
+                f.map(|f| output::number(f.numerator)).unwrap_or_default(),
+                f.and_then(|f| f.denominator).map(output::number).unwrap_or_default(),
+            ]);
+        }
+    }
+    output::csv_bytes(&["indicator", "period", "value", "numerator", "denominator"], rows)
+}

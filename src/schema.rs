@@ -1,0 +1,371 @@
+//! The shape of the data, in one place: the canonical columns of each export
+//! (what each may hold, which are required, which figures are broken down
+//! by), the columns every stage adds to a row, the accepted spellings of
+//! coded values, and the labels shared by stages and reports.
+//!
+//! A new canonical column is added here (in its export's list, with a name
+//! constant), then wherever it is read: loading, checking and naming follow
+//! from this list.
+
+/// What a canonical column may hold, which says how it is read and checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A reference such as a case reference: any text, trimmed.
+    Reference,
+    /// complaint (the default when blank), compliment, suggestion, enquiry, feedback.
+    RecordType,
+    /// A complaint stage, 1 or 2: the first number in the cell ("Stage 2", "S2").
+    Stage,
+    /// `dd/mm/yyyy` (also `-` or `.`) or `yyyy-mm-dd`; a time part is ignored.
+    Date,
+    /// upheld, partially upheld, not upheld, withdrawn, refused.
+    Outcome,
+    /// LCRA (the default when blank) or LCHO.
+    StockType,
+    /// An amount in pounds: `£1,250.00`, `1250`; blank is £0.
+    Money,
+    /// A post-complaint survey score, 1 to 5.
+    Score,
+    /// A Housing Ombudsman finding (domain.md section 6).
+    Finding,
+    /// Short text named in breakdowns; blank is "Not recorded".
+    Text,
+    /// A resident's or officer's own words: never written as read.
+    FreeText,
+    /// A household reference, replaced by a keyed hash as it is read.
+    Household,
+}
+
+/// Whether figures are broken down by a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Breakdown {
+    /// Not a breakdown.
+    No,
+    /// Every measure is broken down by it unless the measure lists its own.
+    Always,
+    /// Only measures that list it (`breakdowns` in `queries/metrics.toml`).
+    OnRequest,
+}
+
+/// One canonical column of an export.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnSpec {
+    pub name: &'static str,
+    pub kind: Kind,
+    /// Without it in the header, the export cannot be read.
+    pub required: bool,
+    pub breakdown: Breakdown,
+}
+
+const fn column(name: &'static str, kind: Kind) -> ColumnSpec {
+    ColumnSpec { name, kind, required: false, breakdown: Breakdown::No }
+}
+
+const fn required(name: &'static str, kind: Kind) -> ColumnSpec {
+    ColumnSpec { name, kind, required: true, breakdown: Breakdown::No }
+}
+
+const fn breakdown(name: &'static str, kind: Kind, when: Breakdown) -> ColumnSpec {
+    ColumnSpec { name, kind, required: false, breakdown: when }
+}
+
+/// The shape of one kind of export: its canonical columns in order. Every
+/// export is read by the same code, so its quirks (BOM, encoding, headers,
+/// workbooks) are handled once.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportSchema {
+    /// What the export is, for messages ("case export").
+    pub name: &'static str,
+    pub columns: &'static [ColumnSpec],
+}
+
+impl ExportSchema {
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.columns.iter().map(|c| c.name)
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.columns.iter().any(|c| c.name == name)
+    }
+
+    pub fn required(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.columns.iter().filter(|c| c.required).map(|c| c.name)
+    }
+
+    /// The canonical columns as loaded: a household reference arrives as its
+    /// hash, [`HOUSEHOLD`].
+    pub fn loaded_columns(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.columns.iter().map(|c| if c.kind == Kind::Household { HOUSEHOLD } else { c.name })
+    }
+
+    /// The columns read as text (every one but the hashed household).
+    pub fn text_columns(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.columns.iter().filter(|c| c.kind != Kind::Household).map(|c| c.name)
+    }
+}
+
+/// The case export's columns (domain.md section 7).
+pub mod case {
+    pub const REF: &str = "case_ref";
+    pub const RECORD_TYPE: &str = "record_type";
+    pub const STAGE: &str = "stage";
+    pub const RECEIVED: &str = "received_date";
+    pub const ACKNOWLEDGED: &str = "acknowledged_date";
+    pub const EXTENDED_DUE: &str = "extended_due_date";
+    pub const RESPONDED: &str = "responded_date";
+    pub const OUTCOME: &str = "outcome";
+    pub const REFUSAL_REASON: &str = "refusal_reason";
+    pub const SERVICE_AREA: &str = "service_area";
+    pub const CATEGORY: &str = "category";
+    pub const CHANNEL: &str = "channel";
+    pub const STOCK_TYPE: &str = "stock_type";
+    pub const COMPENSATION: &str = "compensation";
+    pub const LEARNING_THEME: &str = "learning_theme";
+    pub const LEARNING_ACTION: &str = "learning_action";
+    /// A tenancy, customer or property reference (optional), hashed as read.
+    pub const HOUSEHOLD_REF: &str = "household_ref";
+    /// The complaint in the resident's words (optional): read only to infer
+    /// a theme, never written anywhere.
+    pub const DESCRIPTION: &str = "description";
+
+    /// The dates of a case row.
+    pub const DATES: [&str; 4] = [RECEIVED, ACKNOWLEDGED, EXTENDED_DUE, RESPONDED];
+}
+
+/// A post-complaint satisfaction survey export. `stage` is optional: without
+/// it a survey belongs to the latest stage answered by its date.
+pub mod survey {
+    pub const DATE: &str = "survey_date";
+    pub const SCORE: &str = "score";
+}
+
+/// A Housing Ombudsman determinations export, one row per finding.
+pub mod determination {
+    pub const DATE: &str = "determination_date";
+    pub const FINDING: &str = "finding";
+    pub const ORDERS: &str = "orders";
+    pub const COMPENSATION_ORDERED: &str = "compensation_ordered";
+}
+
+pub const CASES: ExportSchema = ExportSchema {
+    name: "case export",
+    columns: &[
+        required(case::REF, Kind::Reference),
+        column(case::RECORD_TYPE, Kind::RecordType),
+        required(case::STAGE, Kind::Stage),
+        required(case::RECEIVED, Kind::Date),
+        column(case::ACKNOWLEDGED, Kind::Date),
+        column(case::EXTENDED_DUE, Kind::Date),
+        column(case::RESPONDED, Kind::Date),
+        column(case::OUTCOME, Kind::Outcome),
+        breakdown(case::REFUSAL_REASON, Kind::Text, Breakdown::OnRequest),
+        breakdown(case::SERVICE_AREA, Kind::Text, Breakdown::Always),
+        breakdown(case::CATEGORY, Kind::Text, Breakdown::Always),
+        breakdown(case::CHANNEL, Kind::Text, Breakdown::Always),
+        breakdown(case::STOCK_TYPE, Kind::StockType, Breakdown::Always),
+        column(case::COMPENSATION, Kind::Money),
+        breakdown(case::LEARNING_THEME, Kind::Text, Breakdown::OnRequest),
+        column(case::LEARNING_ACTION, Kind::FreeText),
+        column(case::HOUSEHOLD_REF, Kind::Household),
+        column(case::DESCRIPTION, Kind::FreeText),
+    ],
+};
+
+pub const SURVEYS: ExportSchema = ExportSchema {
+    name: "survey export",
+    columns: &[
+        required(case::REF, Kind::Reference),
+        required(survey::DATE, Kind::Date),
+        required(survey::SCORE, Kind::Score),
+        column(case::STAGE, Kind::Stage),
+    ],
+};
+
+pub const DETERMINATIONS: ExportSchema = ExportSchema {
+    name: "Ombudsman export",
+    columns: &[
+        required(case::REF, Kind::Reference),
+        required(determination::DATE, Kind::Date),
+        required(determination::FINDING, Kind::Finding),
+        column(determination::ORDERS, Kind::Text),
+        column(determination::COMPENSATION_ORDERED, Kind::Money),
+    ],
+};
+
+/// The case columns figures are broken down by, in the order reports list them.
+pub fn breakdown_columns(when: Breakdown) -> impl Iterator<Item = &'static str> {
+    CASES.columns.iter().filter(move |c| c.breakdown == when).map(|c| c.name)
+}
+
+/// Where a row came from: its file (an index into the run's inputs) and its
+/// 1-based data row within that file (row 1 is the first row under the
+/// header).
+pub const FILE: &str = "file_id";
+pub const ROW: &str = "row";
+/// For a CSV row whose field count differs from the header's: how many fields
+/// it has, and how many the header has (null for well-formed rows). Such a
+/// row cannot be trusted column by column (an unquoted comma shifts every
+/// value after it), so it is excluded without reading its values.
+pub const FIELDS_FOUND: &str = "fields_found";
+pub const FIELDS_EXPECTED: &str = "fields_expected";
+
+/// The column that replaces `household_ref`: a 64-bit keyed hash (SipHash
+/// with a key drawn at random for each run and never stored), so households
+/// can be compared within a run while no output can be traced back to the
+/// reference, nor linked across runs.
+pub const HOUSEHOLD: &str = "household";
+
+/// Where a case's learning theme came from, and its values.
+pub const THEME_SOURCE: &str = "theme_source";
+pub const RECORDED: &str = "recorded";
+pub const INFERRED: &str = "inferred";
+
+/// What "not recorded" looks like in breakdowns.
+pub const NOT_RECORDED: &str = "Not recorded";
+
+/// The columns the calendar stage and the enrichment after it add to every
+/// case row: what a count's condition in `queries/metrics.toml` may read
+/// beside the canonical columns. That file's header documents each.
+pub mod prepared {
+    pub const ACK_DUE: &str = "ack_due_date";
+    pub const DUE: &str = "due_date";
+    pub const IS_COMPLAINT: &str = "is_complaint";
+    pub const IS_REFUSED: &str = "is_refused";
+    pub const IS_WITHDRAWN: &str = "is_withdrawn";
+    pub const IS_UPHELD: &str = "is_upheld";
+    pub const IS_PARTIALLY_UPHELD: &str = "is_partially_upheld";
+    pub const IS_NOT_UPHELD: &str = "is_not_upheld";
+    pub const IS_DECIDED: &str = "is_decided";
+    pub const IS_RESPONDED: &str = "is_responded";
+    pub const ACK_DECIDED: &str = "ack_decided";
+    pub const ACK_ON_TIME: &str = "ack_on_time";
+    pub const RESPONDED_ON_TIME: &str = "responded_on_time";
+    pub const EXTENDED: &str = "extended";
+    pub const EXTENSION_BEYOND_MAX: &str = "extension_beyond_max";
+    pub const WORKING_DAYS: &str = "working_days";
+    pub const IS_OPEN: &str = "is_open";
+    pub const IS_OVERDUE: &str = "is_overdue";
+    pub const IS_DUE_SOON: &str = "is_due_soon";
+    pub const AGE_WORKING_DAYS: &str = "age_working_days";
+    pub const HOUSEHOLD_KNOWN: &str = "household_known";
+    pub const REPEAT_COMPLAINT: &str = "repeat_complaint";
+    pub const REPEAT_ISSUE: &str = "repeat_issue";
+
+    /// Every prepared column a count may read, for the check that
+    /// `queries/metrics.toml` documents them all.
+    pub const ALL: [&str; 24] = [
+        ACK_DUE,
+        DUE,
+        IS_COMPLAINT,
+        IS_REFUSED,
+        IS_WITHDRAWN,
+        IS_UPHELD,
+        IS_PARTIALLY_UPHELD,
+        IS_NOT_UPHELD,
+        IS_DECIDED,
+        IS_RESPONDED,
+        ACK_DECIDED,
+        ACK_ON_TIME,
+        RESPONDED_ON_TIME,
+        EXTENDED,
+        EXTENSION_BEYOND_MAX,
+        WORKING_DAYS,
+        IS_OPEN,
+        IS_OVERDUE,
+        AGE_WORKING_DAYS,
+        super::THEME_SOURCE,
+        HOUSEHOLD_KNOWN,
+        REPEAT_COMPLAINT,
+        REPEAT_ISSUE,
+        super::case::COMPENSATION,
+    ];
+}
+
+/// The record types an export may hold, in canonical spelling.
+pub const RECORD_TYPES: [&str; 5] = ["complaint", "compliment", "suggestion", "enquiry", "feedback"];
+pub const COMPLAINT: &str = "complaint";
+
+/// Spellings accepted for each canonical value, compared after lower-casing
+/// and removing everything but letters and digits ("Partially Upheld",
+/// "partly_upheld" and "PARTLY-UPHELD" are all `partlyupheld`/`partiallyupheld`).
+pub type Spellings = &'static [(&'static str, &'static [&'static str])];
+
+pub const RECORD_TYPE_SPELLINGS: Spellings = &[
+    ("complaint", &["complaint", "complaints", "formalcomplaint"]),
+    ("compliment", &["compliment", "compliments"]),
+    ("suggestion", &["suggestion", "suggestions"]),
+    ("enquiry", &["enquiry", "enquiries", "inquiry", "inquiries", "mpenquiry", "councillorenquiry"]),
+    ("feedback", &["feedback", "negativefeedback", "comment", "comments"]),
+];
+
+/// The outcomes, canonically spelt.
+pub mod outcome {
+    pub const UPHELD: &str = "upheld";
+    pub const PARTIALLY_UPHELD: &str = "partially_upheld";
+    pub const NOT_UPHELD: &str = "not_upheld";
+    pub const WITHDRAWN: &str = "withdrawn";
+    pub const REFUSED: &str = "refused";
+}
+
+pub const OUTCOME_SPELLINGS: Spellings = &[
+    (outcome::UPHELD, &["upheld", "fullyupheld", "uphold"]),
+    (
+        outcome::PARTIALLY_UPHELD,
+        &["partiallyupheld", "partlyupheld", "partupheld", "upheldinpart", "partiallyuphold"],
+    ),
+    (outcome::NOT_UPHELD, &["notupheld", "notuphold", "notupheldnofault"]),
+    (outcome::WITHDRAWN, &["withdrawn", "complaintwithdrawn", "withdrawnbyresident", "withdrawnbycustomer"]),
+    (outcome::REFUSED, &["refused", "notaccepted", "declined", "complaintrefused", "excluded"]),
+];
+
+/// The Regulator's stock types: low cost rental accommodation (the default
+/// when blank) and low cost home ownership.
+pub const LCRA: &str = "LCRA";
+pub const LCHO: &str = "LCHO";
+
+pub const STOCK_TYPE_SPELLINGS: Spellings = &[
+    (
+        LCRA,
+        &[
+            "lcra",
+            "lowcostrentalaccommodation",
+            "lowcostrental",
+            "generalneeds",
+            "supported",
+            "supportedhousing",
+            "housingforolderpeople",
+            "intermediaterent",
+            "socialrent",
+            "affordablerent",
+        ],
+    ),
+    // Not "leasehold": right-to-buy leaseholders are not low cost home
+    // ownership under the Regulator's definitions.
+    (LCHO, &["lcho", "lowcosthomeownership", "sharedownership", "homeownership"]),
+];
+
+/// Ombudsman findings (domain.md section 6), in canonical spelling.
+pub const FINDING_SPELLINGS: Spellings = &[
+    ("severe maladministration", &["severemaladministration", "severemaladmin"]),
+    ("maladministration", &["maladministration", "maladmin", "maladministrationfound"]),
+    ("service failure", &["servicefailure"]),
+    ("partial maladministration", &["partialmaladministration", "partialmaladmin"]),
+    ("reasonable redress", &["reasonableredress", "redress"]),
+    ("no maladministration", &["nomaladministration", "nomaladmin", "nomaladministrationfound"]),
+    ("outside jurisdiction", &["outsidejurisdiction", "outofjurisdiction", "nojurisdiction"]),
+    ("withdrawn", &["withdrawn"]),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_export_keys_rows_by_case_reference() {
+        for schema in [CASES, SURVEYS, DETERMINATIONS] {
+            assert_eq!(schema.columns[0].name, case::REF, "{}", schema.name);
+            assert!(schema.columns[0].required, "{}", schema.name);
+        }
+        assert_eq!(CASES.required().collect::<Vec<_>>(), [case::REF, case::STAGE, case::RECEIVED]);
+    }
+}
