@@ -1,10 +1,9 @@
-//! How numbers, money and dates are written in reports: UK dates
-//! ("22 Nov 2026"), money in pounds with thousands separators, percentages to
-//! one decimal place with their numerator and denominator alongside.
+//! How numbers, money and dates are written for people: UK dates
+//! ("22 Nov 2026"), counts and money with thousands separators, one decimal
+//! place.
 
 use chrono::NaiveDate;
 
-use crate::metrics::{Figure, Unit};
 
 pub fn uk_date(day: NaiveDate) -> String {
     day.format("%-d %b %Y").to_string()
@@ -42,31 +41,6 @@ pub fn gbp(value: f64) -> String {
 
 pub fn one_place(value: f64) -> String {
     thousands(&format!("{value:.1}"))
-}
-
-/// A figure's value as published.
-pub fn value(f: &Figure) -> String {
-    match (f.unit, f.value) {
-        (_, None) => "–".to_string(),
-        (Unit::Count, Some(v)) => count(v),
-        (Unit::Gbp, Some(v)) => gbp(v),
-        (Unit::Percent, Some(v)) => format!("{}%", one_place(v)),
-        (Unit::Mean | Unit::Per1000Homes, Some(v)) => one_place(v),
-    }
-}
-
-/// How a figure was made, in words: "412 of 507", "1,234 working days over
-/// 100 responses", "629 per 36,139 homes".
-pub fn working(f: &Figure) -> Option<String> {
-    if let Some(note) = &f.note {
-        return Some(note.clone());
-    }
-    match (f.unit, f.denominator) {
-        (Unit::Percent, Some(d)) => Some(format!("{} of {}", count(f.numerator), count(d))),
-        (Unit::Mean, Some(d)) => Some(format!("{} ÷ {}", count(f.numerator), count(d))),
-        (Unit::Per1000Homes, Some(d)) => Some(format!("{} ÷ {} homes × 1,000", count(f.numerator), count(d))),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,31 @@ use crate::metrics::{Catalogue, Figure, OpenCase, OpenCases, Rag, Results, Unit}
 use crate::period::Period;
 use crate::quality::{DataQuality, ERROR};
 
+/// A figure's value as published.
+pub fn value(f: &Figure) -> String {
+    match (f.unit, f.value) {
+        (_, None) => "–".to_string(),
+        (Unit::Count, Some(v)) => format::count(v),
+        (Unit::Gbp, Some(v)) => format::gbp(v),
+        (Unit::Percent, Some(v)) => format!("{}%", format::one_place(v)),
+        (Unit::Mean | Unit::Per1000Homes, Some(v)) => format::one_place(v),
+    }
+}
+
+/// How a figure was made, in words: "412 of 507", "1,234 working days over
+/// 100 responses", "629 per 36,139 homes".
+pub fn working(f: &Figure) -> Option<String> {
+    if let Some(note) = &f.note {
+        return Some(note.clone());
+    }
+    match (f.unit, f.denominator) {
+        (Unit::Percent, Some(d)) => Some(format!("{} of {}", format::count(f.numerator), format::count(d))),
+        (Unit::Mean, Some(d)) => Some(format!("{} ÷ {}", format::count(f.numerator), format::count(d))),
+        (Unit::Per1000Homes, Some(d)) => Some(format!("{} ÷ {} homes × 1,000", format::count(f.numerator), format::count(d))),
+        _ => None,
+    }
+}
+
 /// One table cell: the text shown and, for derived figures, how it was made.
 #[derive(Debug, Clone, Serialize)]
 pub struct Cell {
@@ -34,7 +59,7 @@ impl Cell {
     }
     pub fn figure(f: Option<&Figure>) -> Cell {
         match f {
-            Some(f) => Cell { text: format::value(f), working: format::working(f), numeric: true },
+            Some(f) => Cell { text: value(f), working: working(f), numeric: true },
             None => {
                 Cell { text: "–".into(), working: Some("no figure for this period".into()), numeric: true }
             }
