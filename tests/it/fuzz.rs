@@ -13,9 +13,9 @@ use redress::config::Config;
 use redress::error::Error;
 use redress::{ingest, metrics, timescales, validate};
 
-const SEED: &str = include_str!("fixtures/handchecked/cases.csv");
-const VENDOR: &[u8] = include_bytes!("fixtures/handchecked/vendor/cases.csv");
-const VENDOR_CONFIG: &str = include_str!("fixtures/handchecked/vendor/landlord.toml");
+const SEED: &str = include_str!("../fixtures/handchecked/cases.csv");
+const VENDOR: &[u8] = include_bytes!("../fixtures/handchecked/vendor/cases.csv");
+const VENDOR_CONFIG: &str = include_str!("../fixtures/handchecked/vendor/landlord.toml");
 
 #[derive(Debug, Clone)]
 enum Mutation {
