@@ -1,7 +1,8 @@
 //! Fuzzing ingestion and validation with mutated exports: whatever the bytes,
 //! the pipeline's front half returns a frame or a clear input error, and
 //! never panics. Runs a bounded number of cases in the normal suite; for a
-//! long run set `REDRESS_FUZZ_CASES` (see README, "Fuzzing").
+//! long run set `REDRESS_FUZZ_CASES` (see README, "Fuzzing"):
+//! `REDRESS_FUZZ_CASES=12000 cargo test --test it fuzz:: -- --test-threads 1`.
 
 use std::path::Path;
 
