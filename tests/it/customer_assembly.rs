@@ -1,10 +1,8 @@
 //! The Customer Assembly report: plain English, no personal data, no small
 //! numbers.
 
-mod workdir;
-
+use crate::workdir::Workdir;
 use scraper::Html;
-use workdir::Workdir;
 
 /// The text a reader sees: the body (not the stylesheet in the head).
 fn text_of(html: &str) -> String {
@@ -14,8 +12,7 @@ fn text_of(html: &str) -> String {
 }
 
 fn setup(extra_config: &str) -> Workdir {
-    let wd = Workdir::new();
-    wd.fixture("handchecked", "in");
+    let wd = Workdir::with_fixture("handchecked");
     // Learning notes as officers really write them, personal data and all.
     let cases = wd
         .read("in/cases.csv")
@@ -28,7 +25,7 @@ fn setup(extra_config: &str) -> Workdir {
     wd.create("in/cases.csv", cases);
     let config = wd.read("in/landlord.toml") + "\n[customer_assembly]\n" + extra_config;
     wd.create("in/landlord.toml", config);
-    wd.run(&["run", "--config", "in/landlord.toml", "--period", "2024-25-Q4", "--out", "out"]);
+    wd.redress("run").config("in/landlord.toml").period("2024-25-Q4").out("out").run();
     wd
 }
 
@@ -118,7 +115,7 @@ fn small_services_are_not_named_so_their_counts_cannot_be_worked_out() {
     csv.push_str("L1,1,06/01/2025,07/01/2025,14/01/2025,upheld,Lettings,\n");
     wd.create("cases.csv", csv);
     wd.create("l.toml", "landlord = \"T\"\nas_of = \"2025-06-01\"\n[input]\ncases = [\"cases.csv\"]\n");
-    wd.run(&["run", "--config", "l.toml", "--period", "2024-25-Q4", "--out", "out"]);
+    wd.redress("run").config("l.toml").period("2024-25-Q4").out("out").run();
     let text = text_of(&wd.read("out/2024-25-Q4/customer-assembly.html"));
     assert!(text.contains("We received 7 new complaints"), "{text}");
     assert!(text.contains("Repairs 6"), "{text}");

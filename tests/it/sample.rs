@@ -2,9 +2,7 @@
 //! no arguments, the committed sample is exactly what the generator makes, and
 //! no personal data from the export reaches any output.
 
-mod workdir;
-
-use workdir::{files_below, project, Workdir};
+use crate::workdir::{files_below, project, Workdir};
 
 /// Every file the generator writes, relative to its output folder.
 const SAMPLE_FILES: [&str; 9] = [
@@ -19,15 +17,11 @@ const SAMPLE_FILES: [&str; 9] = [
     "evidence/staff-training-log.md",
 ];
 
-fn copy_sample(wd: &Workdir) {
-    wd.sample();
-}
-
 #[test]
 fn run_with_no_arguments_reports_the_sample_landlords_latest_quarter() {
     let wd = Workdir::new();
-    copy_sample(&wd);
-    let stderr = wd.run(&["run"]);
+    wd.sample();
+    let stderr = wd.redress("run").run();
     assert!(
         stderr.contains("Northbrook Homes (sample data) 2026-27-Q2 as of 2026-10-09: 5000 rows read"),
         "{stderr}"
@@ -60,7 +54,7 @@ fn run_with_no_arguments_reports_the_sample_landlords_latest_quarter() {
 #[test]
 fn committed_sample_is_what_the_generator_makes() {
     let wd = Workdir::new();
-    wd.run(&["sample", "--rows", "5000", "--seed", "2026", "--out", "made"]);
+    wd.redress("sample").rows(5000).seed(2026).out("made").run();
     assert_eq!(files_below(&wd.path("made")).len(), SAMPLE_FILES.len());
     for name in SAMPLE_FILES {
         let made = std::fs::read(wd.path(&format!("made/{name}"))).unwrap();
@@ -75,11 +69,11 @@ fn committed_sample_is_what_the_generator_makes() {
 #[test]
 fn no_personal_data_from_the_export_reaches_any_output() {
     let wd = Workdir::new();
-    wd.run(&["sample", "--rows", "3000", "--seed", "99", "--out", "s"]);
-    wd.run(&["run", "--config", "s/landlord.toml", "--period", "2025-26", "--out", "out"]);
-    wd.run(&["run", "--config", "s/landlord.toml", "--period", "latest-month", "--out", "out"]);
-    wd.run(&["run", "--config", "s/landlord.toml", "--period", "2025-26-Q3", "--out", "out"]);
-    wd.run(&["validate", "--config", "s/landlord.toml", "--out", "out/dq"]);
+    wd.redress("sample").rows(3000).seed(99).out("s").run();
+    for period in ["2025-26", "latest-month", "2025-26-Q3"] {
+        wd.redress("run").config("s/landlord.toml").period(period).out("out").run();
+    }
+    wd.redress("validate").config("s/landlord.toml").out("out/dq").run();
 
     let mut reader = csv::Reader::from_path(wd.path("s/cases.csv")).unwrap();
     let headers = reader.headers().unwrap().clone();

@@ -2,14 +2,12 @@
 //! complainants, against `tests/fixtures/feedback`, whose answers were worked
 //! out by hand (its README) before the code was written.
 
-mod workdir;
-
+use crate::workdir::{files_below, Workdir};
 use serde_json::Value;
-use workdir::{files_below, Workdir};
 
 fn run(wd: &Workdir, period: &str) -> Value {
-    wd.run(&["run", "--config", "in/landlord.toml", "--period", period, "--out", "out"]);
-    serde_json::from_str(&wd.read(&format!("out/{period}/metrics.json"))).unwrap()
+    wd.redress("run").config("in/landlord.toml").period(period).out("out").run();
+    wd.json(&format!("out/{period}/metrics.json"))
 }
 
 /// (numerator, denominator, value) of a figure.
@@ -37,8 +35,7 @@ fn all(m: &Value, id: &str, period: &str) -> (f64, Option<f64>, Option<f64>) {
 
 #[test]
 fn satisfaction_is_counted_by_survey_date_stage_and_service_area() {
-    let wd = Workdir::new();
-    wd.fixture("feedback", "in");
+    let wd = Workdir::with_fixture("feedback");
     let m = run(&wd, "2025-26");
     assert_eq!(all(&m, "complaints_satisfaction_pct", "2025-26"), (5.0, Some(9.0), Some(55.6)));
     assert_eq!(all(&m, "stage1_satisfaction_pct", "2025-26"), (4.0, Some(6.0), Some(66.7)));
@@ -58,8 +55,7 @@ fn satisfaction_is_counted_by_survey_date_stage_and_service_area() {
 
 #[test]
 fn ombudsman_findings_and_maladministration_rate() {
-    let wd = Workdir::new();
-    wd.fixture("feedback", "in");
+    let wd = Workdir::with_fixture("feedback");
     let m = run(&wd, "2025-26");
     assert_eq!(all(&m, "complaints_maladministration_rate_pct", "2025-26"), (4.0, Some(7.0), Some(57.1)));
     assert_eq!(all(&m, "complaints_maladministration_rate_pct", "2025-26-Q1"), (1.0, Some(2.0), Some(50.0)));
@@ -77,8 +73,7 @@ fn ombudsman_findings_and_maladministration_rate() {
 
 #[test]
 fn themes_recorded_and_inferred_and_repeat_complainants() {
-    let wd = Workdir::new();
-    wd.fixture("feedback", "in");
+    let wd = Workdir::with_fixture("feedback");
     let m = run(&wd, "2025-26");
     let rows = m["learning_themes"]["rows"].as_array().unwrap();
     let theme = |t: &str| {
@@ -131,8 +126,7 @@ fn themes_recorded_and_inferred_and_repeat_complainants() {
 
 #[test]
 fn a_taxonomy_in_the_config_changes_the_inferred_themes() {
-    let wd = Workdir::new();
-    wd.fixture("feedback", "in");
+    let wd = Workdir::with_fixture("feedback");
     // The same phrases with Communication first: FB19 ("no reply about the
     // mould") moves from Damp and mould to Communication.
     let original = wd.read("in/landlord.toml");
@@ -153,8 +147,7 @@ fn a_taxonomy_in_the_config_changes_the_inferred_themes() {
 
 #[test]
 fn bad_survey_and_ombudsman_rows_are_listed_by_file_row_and_column() {
-    let wd = Workdir::new();
-    wd.fixture("feedback", "in");
+    let wd = Workdir::with_fixture("feedback");
     run(&wd, "2025-26-Q2");
     let dq = wd.read("out/2025-26-Q2/data-quality.csv");
     for expected in [
@@ -168,7 +161,7 @@ fn bad_survey_and_ombudsman_rows_are_listed_by_file_row_and_column() {
         assert!(dq.lines().any(|l| l == expected), "missing {expected:?} in\n{dq}");
     }
     assert_eq!(dq.lines().filter(|l| l.starts_with("in/surveys.csv")).count(), 7, "{dq}");
-    let m: Value = serde_json::from_str(&wd.read("out/2025-26-Q2/metrics.json")).unwrap();
+    let m = wd.json("out/2025-26-Q2/metrics.json");
     let other = m["data_quality"]["other_exports"].as_array().unwrap();
     assert_eq!(other[0]["export"], "surveys");
     assert_eq!((other[0]["rows_read"].as_u64(), other[0]["rows_excluded"].as_u64()), (Some(16), Some(7)));
@@ -181,8 +174,7 @@ fn bad_survey_and_ombudsman_rows_are_listed_by_file_row_and_column() {
 
 #[test]
 fn no_household_reference_description_or_hash_reaches_any_output() {
-    let wd = Workdir::new();
-    wd.fixture("feedback", "in");
+    let wd = Workdir::with_fixture("feedback");
     run(&wd, "2025-26");
     run(&wd, "2025-26-Q2");
     let cases = wd.read("in/cases.csv");
@@ -213,8 +205,7 @@ fn no_household_reference_description_or_hash_reaches_any_output() {
 
 #[test]
 fn surveys_and_determinations_dated_after_the_run_date_are_errors() {
-    let wd = Workdir::new();
-    wd.fixture("feedback", "in");
+    let wd = Workdir::with_fixture("feedback");
     // The fixture's run date is 30 April 2026.
     let surveys = wd.read("in/surveys.csv") + "FB02,2026-05-01,5,1\n";
     wd.create("in/surveys.csv", surveys);
@@ -235,8 +226,7 @@ fn surveys_and_determinations_dated_after_the_run_date_are_errors() {
 
 #[test]
 fn the_customer_assembly_report_says_what_people_thought_and_what_the_ombudsman_found() {
-    let wd = Workdir::new();
-    wd.fixture("feedback", "in");
+    let wd = Workdir::with_fixture("feedback");
     let config = wd.read("in/landlord.toml") + "\n[customer_assembly]\nsmall_number_threshold = 1\n";
     wd.create("in/landlord.toml", config);
     let words = |period: &str| {
@@ -291,8 +281,7 @@ fn table_rows(html: &str, caption: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn smt_report_crosses_themes_with_service_areas_and_the_monthly_pack_shows_feedback() {
-    let wd = Workdir::new();
-    wd.fixture("feedback", "in");
+    let wd = Workdir::with_fixture("feedback");
     run(&wd, "2025-26-Q2");
     let smt = wd.read("out/2025-26-Q2/smt-report.html");
     // Q2 (README's cases table): Repairs delays FB09, FB12 and both their

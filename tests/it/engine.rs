@@ -1,14 +1,8 @@
 //! The core engine, end to end through the real binary: figures worked out by
 //! hand, vendor-shaped exports, faulty rows, exit codes.
 
-mod workdir;
-
+use crate::workdir::{files_below, project_file, Redress, Workdir};
 use serde_json::Value;
-use workdir::{files_below, project, Workdir};
-
-fn metrics(wd: &Workdir, path: &str) -> Value {
-    serde_json::from_str(&wd.read(path)).unwrap()
-}
 
 /// The whole-landlord figure for an id in a period.
 fn figure<'a>(m: &'a Value, id: &str, period: &str) -> &'a Value {
@@ -27,27 +21,35 @@ fn assert_figure(m: &Value, id: &str, period: &str, value: f64, numerator: f64, 
     assert_eq!(f["denominator"].as_f64(), denominator, "{id} denominator: {f}");
 }
 
-fn run_handchecked(wd: &Workdir, fixture: &str) {
-    wd.fixture(fixture, "in");
-    wd.run(&["run", "--config", "in/landlord.toml", "--period", "2024-25", "--out", "out"]);
+/// `redress run` with the fixture's configuration, copied into `in/`.
+fn run(wd: &Workdir) -> Redress<'_> {
+    wd.redress("run").config("in/landlord.toml")
+}
+
+/// A directory with the fixture in `in/`, after its year's run into `out/`.
+fn run_handchecked(fixture: &str) -> Workdir {
+    let wd = Workdir::with_fixture(fixture);
+    run(&wd).period("2024-25").out("out").run();
+    wd
+}
+
+/// The hand-worked answer for the year, `expected/tsm.csv`.
+fn hand_worked_tsm() -> String {
+    project_file("tests/fixtures/handchecked/expected/tsm.csv")
 }
 
 #[test]
 fn tsm_matches_the_hand_worked_answer() {
     // Numerators and denominators in expected/tsm.csv were worked out by hand
     // from the rows of cases.csv (see tests/fixtures/handchecked/README.md).
-    let wd = Workdir::new();
-    run_handchecked(&wd, "handchecked");
-    let expected =
-        std::fs::read_to_string(project().join("tests/fixtures/handchecked/expected/tsm.csv")).unwrap();
-    assert_eq!(wd.read("out/2024-25/tsm.csv"), expected);
+    let wd = run_handchecked("handchecked");
+    assert_eq!(wd.read("out/2024-25/tsm.csv"), hand_worked_tsm());
 }
 
 #[test]
 fn figures_match_the_hand_worked_answers() {
-    let wd = Workdir::new();
-    run_handchecked(&wd, "handchecked");
-    let m = metrics(&wd, "out/2024-25/metrics.json");
+    let wd = run_handchecked("handchecked");
+    let m = wd.json("out/2024-25/metrics.json");
     let y = "2024-25";
     assert_figure(&m, "stage1_received", y, 8.0, 8.0, None);
     assert_figure(&m, "stage2_received", y, 3.0, 3.0, None);
@@ -82,9 +84,8 @@ fn figures_match_the_hand_worked_answers() {
 
 #[test]
 fn breakdowns_add_up_to_the_whole() {
-    let wd = Workdir::new();
-    run_handchecked(&wd, "handchecked");
-    let m = metrics(&wd, "out/2024-25/metrics.json");
+    let wd = run_handchecked("handchecked");
+    let m = wd.json("out/2024-25/metrics.json");
     let figures = m["figures"].as_array().unwrap();
     for breakdown in ["stock_type", "service_area", "category", "channel"] {
         let parts: f64 = figures
@@ -100,13 +101,10 @@ fn breakdowns_add_up_to_the_whole() {
 
 #[test]
 fn vendor_shaped_export_gives_the_same_figures_as_its_canonical_twin() {
-    let canonical = Workdir::new();
-    run_handchecked(&canonical, "handchecked");
-    let vendor = Workdir::new();
-    run_handchecked(&vendor, "handchecked/vendor");
+    let canonical = run_handchecked("handchecked");
+    let vendor = run_handchecked("handchecked/vendor");
     assert_eq!(vendor.read("out/2024-25/tsm.csv"), canonical.read("out/2024-25/tsm.csv"));
-    let (a, b) =
-        (metrics(&canonical, "out/2024-25/metrics.json"), metrics(&vendor, "out/2024-25/metrics.json"));
+    let (a, b) = (canonical.json("out/2024-25/metrics.json"), vendor.json("out/2024-25/metrics.json"));
     assert_eq!(a["figures"], b["figures"]);
     assert_eq!(a["open_cases"], b["open_cases"]);
     // Same problems found, on the same rows.
@@ -122,8 +120,7 @@ fn vendor_shaped_export_gives_the_same_figures_as_its_canonical_twin() {
 
 #[test]
 fn every_faulty_row_is_listed_and_the_run_goes_on() {
-    let wd = Workdir::new();
-    run_handchecked(&wd, "handchecked");
+    let wd = run_handchecked("handchecked");
     let dq = wd.read("out/2024-25/data-quality.csv");
     let lines: Vec<&str> = dq.lines().collect();
     assert_eq!(lines[0], "file,row,case_ref,column,value,problem,severity");
@@ -144,7 +141,7 @@ fn every_faulty_row_is_listed_and_the_run_goes_on() {
     let warnings = lines.iter().filter(|l| l.ends_with(",warning")).count();
     assert_eq!(warnings, 2, "{dq}");
     assert!(dq.contains("in/cases.csv,5,A5,extended_due_date,30/08/2024,extension beyond the maximum of 10 working days: counted only up to 02/07/2024,warning"));
-    let m = metrics(&wd, "out/2024-25/metrics.json");
+    let m = wd.json("out/2024-25/metrics.json");
     assert_eq!(m["data_quality"]["rows_read"], 18);
     assert_eq!(m["data_quality"]["rows_excluded"], 3);
     assert_eq!(m["data_quality"]["rows_used"], 15);
@@ -152,25 +149,20 @@ fn every_faulty_row_is_listed_and_the_run_goes_on() {
 
 #[test]
 fn strict_mode_fails_with_exit_3_and_lists_the_problems() {
-    let wd = Workdir::new();
-    wd.fixture("handchecked", "in");
-    let stderr = wd.run_fails(
-        &["run", "--config", "in/landlord.toml", "--period", "2024-25", "--out", "out", "--strict"],
-        3,
-    );
+    let wd = Workdir::with_fixture("handchecked");
+    let stderr = run(&wd).period("2024-25").out("out").strict().expect_exit(3);
     assert!(stderr.contains("3 row(s) have data errors"), "{stderr}");
     assert!(wd.exists("out/2024-25/data-quality.csv"));
     assert!(!wd.exists("out/2024-25/metrics.json"), "strict mode must not publish figures");
-    let stderr = wd.run_fails(&["validate", "--config", "in/landlord.toml", "--out", "dq", "--strict"], 3);
+    let stderr = wd.redress("validate").config("in/landlord.toml").out("dq").strict().expect_exit(3);
     assert!(stderr.contains("data-quality.csv"), "{stderr}");
     assert!(wd.read("dq/data-quality.csv").contains("response before receipt"));
 }
 
 #[test]
 fn validate_writes_only_the_data_quality_report() {
-    let wd = Workdir::new();
-    wd.fixture("handchecked", "in");
-    let stderr = wd.run(&["validate", "--config", "in/landlord.toml", "--out", "dq"]);
+    let wd = Workdir::with_fixture("handchecked");
+    let stderr = wd.redress("validate").config("in/landlord.toml").out("dq").run();
     assert!(stderr.contains("18 rows read from 1 file(s), 15 used, 3 excluded"), "{stderr}");
     let written: Vec<_> = files_below(&wd.path("dq"))
         .into_iter()
@@ -181,37 +173,21 @@ fn validate_writes_only_the_data_quality_report() {
 
 #[test]
 fn several_exports_are_read_as_one() {
-    let wd = Workdir::new();
-    wd.fixture("handchecked", "in");
+    let wd = Workdir::with_fixture("handchecked");
     let all = wd.read("in/cases.csv");
     let lines: Vec<&str> = all.lines().collect();
     let (header, body) = (lines[0], &lines[1..]);
     wd.create("in/part1.csv", format!("{header}\n{}\n", body[..9].join("\n")));
     wd.create("in/part2.csv", format!("{header}\n{}\n", body[9..].join("\n")));
-    wd.run(&[
-        "run",
-        "--config",
-        "in/landlord.toml",
-        "--cases",
-        "in/part1.csv",
-        "--cases",
-        "in/part2.csv",
-        "--period",
-        "2024-25",
-        "--out",
-        "out",
-    ]);
-    let expected =
-        std::fs::read_to_string(project().join("tests/fixtures/handchecked/expected/tsm.csv")).unwrap();
-    assert_eq!(wd.read("out/2024-25/tsm.csv"), expected);
+    run(&wd).cases("in/part1.csv").cases("in/part2.csv").period("2024-25").out("out").run();
+    assert_eq!(wd.read("out/2024-25/tsm.csv"), hand_worked_tsm());
     // The duplicate of A1 (file 1, row 1) now sits in file 2, row 8.
     assert!(wd.read("out/2024-25/data-quality.csv").contains("in/part2.csv,8,A1,case_ref"));
 }
 
 #[test]
 fn excel_workbook_gives_the_same_figures() {
-    let wd = Workdir::new();
-    wd.fixture("handchecked", "in");
+    let wd = Workdir::with_fixture("handchecked");
     let text = wd.read("in/cases.csv");
     let mut book = rust_xlsxwriter::Workbook::new();
     let cover = book.add_worksheet();
@@ -250,20 +226,17 @@ fn excel_workbook_gives_the_same_figures() {
         wd.read("in/landlord.toml")
             .replace("cases = [\"cases.csv\"]", "cases = [\"cases.xlsx\"]\nsheet = \"Cases\""),
     );
-    wd.run(&["run", "--config", "in/book.toml", "--period", "2024-25", "--out", "out"]);
-    let expected =
-        std::fs::read_to_string(project().join("tests/fixtures/handchecked/expected/tsm.csv")).unwrap();
-    assert_eq!(wd.read("out/2024-25/tsm.csv"), expected);
+    wd.redress("run").config("in/book.toml").period("2024-25").out("out").run();
+    assert_eq!(wd.read("out/2024-25/tsm.csv"), hand_worked_tsm());
     // 2024-02-30 cannot be an Excel date: it arrives as text and is reported.
     assert!(wd.read("out/2024-25/data-quality.csv").contains("in/cases.xlsx,16,E1,received_date,2024-02-30"));
 }
 
 #[test]
 fn same_inputs_give_byte_identical_outputs() {
-    let wd = Workdir::new();
-    wd.fixture("handchecked", "in");
+    let wd = Workdir::with_fixture("handchecked");
     for out in ["a", "b"] {
-        wd.run(&["run", "--config", "in/landlord.toml", "--period", "2024-25-Q4", "--out", out]);
+        run(&wd).period("2024-25-Q4").out(out).run();
     }
     for file in [
         "metrics.json",
@@ -282,7 +255,7 @@ fn same_inputs_give_byte_identical_outputs() {
     }
     // run.json differs only in its timings.
     let strip = |wd: &Workdir, p: &str| {
-        let mut v: Value = serde_json::from_str(&wd.read(p)).unwrap();
+        let mut v = wd.json(p);
         v.as_object_mut().unwrap().remove("timings");
         v
     };
@@ -291,8 +264,7 @@ fn same_inputs_give_byte_identical_outputs() {
 
 #[test]
 fn personal_data_columns_never_reach_any_output() {
-    let wd = Workdir::new();
-    run_handchecked(&wd, "handchecked/vendor");
+    let wd = run_handchecked("handchecked/vendor");
     let values = [
         "Margaret Okafor",
         "Okafor",
@@ -311,16 +283,15 @@ fn personal_data_columns_never_reach_any_output() {
             assert!(!text.contains(v), "{} contains personal data {v:?}", file.display());
         }
     }
-    let run = metrics(&wd, "out/2024-25/run.json");
+    let run = wd.json("out/2024-25/run.json");
     let dropped = run["inputs"][0]["dropped_columns"].as_array().unwrap();
     assert_eq!(dropped.len(), 4, "{dropped:?}");
 }
 
 #[test]
 fn run_manifest_records_inputs_and_how_to_reproduce() {
-    let wd = Workdir::new();
-    run_handchecked(&wd, "handchecked");
-    let run = metrics(&wd, "out/2024-25/run.json");
+    let wd = run_handchecked("handchecked");
+    let run = wd.json("out/2024-25/run.json");
     assert_eq!(run["as_of"], "2025-06-01");
     assert_eq!(run["inputs"][0]["rows"], 18);
     assert_eq!(run["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
@@ -332,59 +303,40 @@ fn run_manifest_records_inputs_and_how_to_reproduce() {
 
 #[test]
 fn missing_inputs_and_columns_are_input_errors_naming_them() {
-    let wd = Workdir::new();
-    wd.fixture("handchecked", "in");
-    let stderr =
-        wd.run_fails(&["run", "--config", "in/landlord.toml", "--cases", "in/nope.csv", "--out", "out"], 2);
+    let wd = Workdir::with_fixture("handchecked");
+    let stderr = run(&wd).cases("in/nope.csv").out("out").expect_exit(2);
     assert!(stderr.contains("in/nope.csv") && stderr.contains("cannot read"), "{stderr}");
 
     wd.create("in/nostage.csv", "case_ref,received_date\nX1,2024-05-01\n");
-    let stderr = wd
-        .run_fails(&["run", "--config", "in/landlord.toml", "--cases", "in/nostage.csv", "--out", "out"], 2);
+    let stderr = run(&wd).cases("in/nostage.csv").out("out").expect_exit(2);
     assert!(
         stderr.contains("in/nostage.csv") && stderr.contains("missing required column(s): stage"),
         "{stderr}"
     );
 
     wd.create("in/semicolon.csv", "case_ref;stage;received_date\nX1;1;2024-05-01\n");
-    let stderr = wd.run_fails(
-        &["run", "--config", "in/landlord.toml", "--cases", "in/semicolon.csv", "--out", "out"],
-        2,
-    );
+    let stderr = run(&wd).cases("in/semicolon.csv").out("out").expect_exit(2);
     assert!(stderr.contains("input.delimiter = \";\""), "{stderr}");
 
-    let stderr = wd.run_fails(&["run", "--config", "in/missing.toml", "--out", "out"], 1);
+    let stderr = wd.redress("run").config("in/missing.toml").out("out").expect_exit(1);
     assert!(stderr.contains("in/missing.toml"), "{stderr}");
 }
 
 #[test]
 fn config_errors_name_the_key_and_exit_1() {
-    let wd = Workdir::new();
-    wd.fixture("handchecked", "in");
+    let wd = Workdir::with_fixture("handchecked");
     wd.create("in/typo.toml", "landlord = \"T\"\n[timescales.complaint.stage1]\nrespnd = 10\n");
-    let stderr = wd.run_fails(&["run", "--config", "in/typo.toml", "--out", "out"], 1);
+    let stderr = wd.redress("run").config("in/typo.toml").out("out").expect_exit(1);
     assert!(stderr.contains("respnd") && stderr.contains("in/typo.toml"), "{stderr}");
-    let stderr =
-        wd.run_fails(&["run", "--config", "in/landlord.toml", "--period", "2025-Q7", "--out", "out"], 1);
+    let stderr = run(&wd).period("2025-Q7").out("out").expect_exit(1);
     assert!(stderr.contains("2025-Q7"), "{stderr}");
 }
 
 #[test]
 fn latest_quarter_is_the_last_complete_one_before_as_of() {
-    let wd = Workdir::new();
-    wd.fixture("handchecked", "in");
-    wd.run(&[
-        "run",
-        "--config",
-        "in/landlord.toml",
-        "--period",
-        "latest-quarter",
-        "--as-of",
-        "2025-04-01",
-        "--out",
-        "out",
-    ]);
-    let m = metrics(&wd, "out/2024-25-Q4/metrics.json");
+    let wd = Workdir::with_fixture("handchecked");
+    run(&wd).period("latest-quarter").as_of("2025-04-01").out("out").run();
+    let m = wd.json("out/2024-25-Q4/metrics.json");
     assert_eq!(m["period"]["start"], "2025-01-01");
     assert_eq!(m["comparisons"]["previous"], "2024-25-Q3");
     assert_eq!(m["comparisons"]["same_period_last_year"], "2023-24-Q4");
@@ -395,11 +347,10 @@ fn latest_quarter_is_the_last_complete_one_before_as_of() {
 
 #[test]
 fn one_stage_landlord_rejects_stage_2_rows() {
-    let wd = Workdir::new();
-    wd.fixture("handchecked", "in");
+    let wd = Workdir::with_fixture("handchecked");
     let config = wd.read("in/landlord.toml") + "\n[timescales.complaint]\nstages = 1\n[timescales.complaint.stage1]\nacknowledge = 3\nclock_starts = \"receipt\"\n";
     wd.create("in/one.toml", config);
-    wd.run(&["run", "--config", "in/one.toml", "--period", "2024-25", "--out", "out"]);
+    wd.redress("run").config("in/one.toml").period("2024-25").out("out").run();
     let dq = wd.read("out/2024-25/data-quality.csv");
     assert_eq!(
         dq.matches("unknown stage (this landlord has a one-stage process: expected 1)").count(),
@@ -408,7 +359,7 @@ fn one_stage_landlord_rejects_stage_2_rows() {
     );
     // From receipt: A4 received Mon 3 June 2024 is due 17 June without its
     // extension; with it (28 June, within 10 more days) it is on time.
-    let m = metrics(&wd, "out/2024-25/metrics.json");
+    let m = wd.json("out/2024-25/metrics.json");
     assert_eq!(m["rules"]["timescales"]["stage1"]["clock_starts"], "receipt");
     assert!(m["rules"]["timescales"].get("stage2").is_none());
 }
@@ -416,28 +367,23 @@ fn one_stage_landlord_rejects_stage_2_rows() {
 #[test]
 fn calendar_calculator_gives_the_worked_examples() {
     let wd = Workdir::new();
-    let due = wd.output(&["calendar", "add", "--from", "2024-12-19", "--days", "5"]);
-    assert_eq!(String::from_utf8_lossy(&due.stdout), "2024-12-30\n");
-    let due = wd.output(&["calendar", "add", "--from", "30/12/2024", "--days", "10"]);
-    assert_eq!(String::from_utf8_lossy(&due.stdout), "2025-01-14\n");
-    let due = wd.output(&["calendar", "add", "--from", "2025-01-04", "--days", "5"]);
-    assert_eq!(String::from_utf8_lossy(&due.stdout), "2025-01-13\n");
-    let taken = wd.output(&["calendar", "between", "2024-12-19", "2025-01-14"]);
-    assert_eq!(String::from_utf8_lossy(&taken.stdout), "15\n");
-    let stderr = wd.run_fails(&["calendar", "add", "--from", "2031-01-01", "--days", "5"], 1);
+    let add = |from: &str, days| wd.redress("calendar add").from(from).days(days);
+    assert_eq!(add("2024-12-19", 5).stdout(), "2024-12-30\n");
+    assert_eq!(add("30/12/2024", 10).stdout(), "2025-01-14\n");
+    assert_eq!(add("2025-01-04", 5).stdout(), "2025-01-13\n");
+    assert_eq!(wd.redress("calendar between").args(["2024-12-19", "2025-01-14"]).stdout(), "15\n");
+    let stderr = add("2031-01-01", 5).expect_exit(1);
     assert!(stderr.contains("outside the working-day calendar"), "{stderr}");
 }
 
 #[test]
 fn windows_1252_exports_are_refused_by_default_and_decoded_when_configured() {
-    let wd = Workdir::new();
-    wd.fixture("handchecked", "in");
+    let wd = Workdir::with_fixture("handchecked");
     // "£" in Windows-1252 is the single byte 0xA3.
     let mut bytes = b"case_ref,stage,received_date,responded_date,outcome,compensation\r\n".to_vec();
     bytes.extend_from_slice(b"W1,1,2024-06-03,2024-06-10,upheld,\xa325.00\r\n");
     wd.create("in/ansi.csv", &bytes);
-    let stderr =
-        wd.run_fails(&["run", "--config", "in/landlord.toml", "--cases", "in/ansi.csv", "--out", "out"], 2);
+    let stderr = run(&wd).cases("in/ansi.csv").out("out").expect_exit(2);
     assert!(
         stderr.contains("in/ansi.csv") && stderr.contains("not valid UTF-8 (byte 0xA3 at line 2)"),
         "{stderr}"
@@ -446,18 +392,8 @@ fn windows_1252_exports_are_refused_by_default_and_decoded_when_configured() {
 
     let config = wd.read("in/landlord.toml").replace("[input]", "[input]\nencoding = \"windows-1252\"");
     wd.create("in/ansi.toml", config);
-    wd.run(&[
-        "run",
-        "--config",
-        "in/ansi.toml",
-        "--cases",
-        "in/ansi.csv",
-        "--period",
-        "2024-25",
-        "--out",
-        "out",
-    ]);
-    let m = metrics(&wd, "out/2024-25/metrics.json");
+    wd.redress("run").config("in/ansi.toml").cases("in/ansi.csv").period("2024-25").out("out").run();
+    let m = wd.json("out/2024-25/metrics.json");
     assert_figure(&m, "stage1_compensation_gbp", "2024-25", 25.0, 25.0, None);
 }
 
@@ -476,14 +412,14 @@ fn a_newer_gov_uk_bank_holidays_file_extends_the_calendar() {
         "landlord = \"T\"\n[calendar]\nbank_holidays_file = \"bh.json\"\nclosure_days = [\"2029-03-29\"]\n",
     );
     // Wed 28 March 2029 + 2 working days: Thu 29 closed, Fri 30 and Mon 2 holidays.
-    let out = wd.output(&["calendar", "--config", "l.toml", "add", "--from", "2029-03-28", "--days", "2"]);
+    let add = |from: &str| wd.redress("calendar").config("l.toml").arg("add").from(from).days(2);
+    let out = add("2029-03-28").output();
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "2029-04-04\n",
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let stderr =
-        wd.run_fails(&["calendar", "--config", "l.toml", "add", "--from", "2028-12-01", "--days", "2"], 1);
+    let stderr = add("2028-12-01").expect_exit(1);
     assert!(stderr.contains("outside the working-day calendar (2029-2029)"), "{stderr}");
 }

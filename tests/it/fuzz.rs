@@ -1,7 +1,8 @@
 //! Fuzzing ingestion and validation with mutated exports: whatever the bytes,
 //! the pipeline's front half returns a frame or a clear input error, and
 //! never panics. Runs a bounded number of cases in the normal suite; for a
-//! long run set `REDRESS_FUZZ_CASES` (see README, "Fuzzing").
+//! long run set `REDRESS_FUZZ_CASES` (see README, "Fuzzing"):
+//! `REDRESS_FUZZ_CASES=12000 cargo test --test it fuzz:: -- --test-threads 1`.
 
 use std::path::Path;
 
@@ -13,9 +14,9 @@ use redress::config::{Config, Division};
 use redress::error::Error;
 use redress::{ingest, metrics, schema, timescales, validate};
 
-const SEED: &str = include_str!("fixtures/handchecked/cases.csv");
-const VENDOR: &[u8] = include_bytes!("fixtures/handchecked/vendor/cases.csv");
-const VENDOR_CONFIG: &str = include_str!("fixtures/handchecked/vendor/landlord.toml");
+const SEED: &str = include_str!("../fixtures/handchecked/cases.csv");
+const VENDOR: &[u8] = include_bytes!("../fixtures/handchecked/vendor/cases.csv");
+const VENDOR_CONFIG: &str = include_str!("../fixtures/handchecked/vendor/landlord.toml");
 
 #[derive(Debug, Clone)]
 enum Mutation {

@@ -2,9 +2,7 @@
 //! year's figures, the annual complaints report and TP09, against
 //! `tests/fixtures/annual` (answers in its README) over the hand-checked year.
 
-mod workdir;
-
-use workdir::Workdir;
+use crate::workdir::{Redress, Workdir};
 
 const ANNUAL_CONFIG: &str = r#"
 [annual_report]
@@ -17,18 +15,27 @@ lcra = { satisfied = 41, respondents = 120 }
 "#;
 
 fn annual_fixture() -> Workdir {
-    let wd = Workdir::new();
-    wd.fixture("handchecked", "in");
+    let wd = Workdir::with_fixture("handchecked");
     wd.fixture("annual", "in");
     std::fs::create_dir_all(wd.path("in/evidence")).unwrap();
     std::fs::copy(
-        workdir::project().join("tests/fixtures/annual/evidence/complaints-policy.md"),
+        crate::workdir::project().join("tests/fixtures/annual/evidence/complaints-policy.md"),
         wd.path("in/evidence/complaints-policy.md"),
     )
     .unwrap();
     let config = wd.read("in/landlord.toml") + ANNUAL_CONFIG;
     wd.create("in/landlord.toml", config);
     wd
+}
+
+/// `redress run` of the fixture's year 2024-25.
+fn run_year(wd: &Workdir) -> Redress<'_> {
+    wd.redress("run").config("in/landlord.toml").period("2024-25")
+}
+
+/// `redress validate-self-assessment` of the fixture's configuration.
+fn validate(wd: &Workdir) -> Redress<'_> {
+    wd.redress("validate-self-assessment").config("in/landlord.toml")
 }
 
 fn self_assessment_rows(wd: &Workdir, period: &str) -> Vec<csv::StringRecord> {
@@ -39,7 +46,7 @@ fn self_assessment_rows(wd: &Workdir, period: &str) -> Vec<csv::StringRecord> {
 #[test]
 fn every_data_evidenced_provision_has_its_known_figures_and_check() {
     let wd = annual_fixture();
-    let stderr = wd.run(&["run", "--config", "in/landlord.toml", "--period", "2024-25", "--out", "out"]);
+    let stderr = run_year(&wd).out("out").run();
     assert!(
         stderr.contains("; self-assessment: 74 provisions answered, 0 error(s), 5 check(s); wrote"),
         "{stderr}"
@@ -74,7 +81,7 @@ fn every_data_evidenced_provision_has_its_known_figures_and_check() {
     assert_eq!(&row("6.14")[10], "31 Jul 2025");
 
     // The same checks in metrics.json, for programs.
-    let m: serde_json::Value = serde_json::from_str(&wd.read("out/2024-25/metrics.json")).unwrap();
+    let m = wd.json("out/2024-25/metrics.json");
     let sa = &m["self_assessment"];
     assert_eq!(
         (sa["provisions"].as_u64(), sa["yes"].as_u64(), sa["no"].as_u64()),
@@ -95,7 +102,7 @@ fn every_data_evidenced_provision_has_its_known_figures_and_check() {
 #[test]
 fn the_annual_report_holds_the_year_the_self_assessment_and_the_response() {
     let wd = annual_fixture();
-    wd.run(&["run", "--config", "in/landlord.toml", "--period", "2024-25", "--out", "out"]);
+    run_year(&wd).out("out").run();
     let html = wd.read("out/2024-25/annual-complaints-report.html");
     let doc = scraper::Html::parse_document(&html);
     let text: String = doc.root_element().text().collect::<Vec<_>>().join(" ");
@@ -138,7 +145,7 @@ fn the_annual_report_holds_the_year_the_self_assessment_and_the_response() {
 #[test]
 fn validate_self_assessment_names_each_faulty_provision_and_exits_3() {
     let wd = annual_fixture();
-    let out = wd.output(&["validate-self-assessment", "--config", "in/landlord.toml", "--year", "2024-25"]);
+    let out = validate(&wd).year("2024-25").output();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "", "a clean file prints no problems");
     assert!(String::from_utf8_lossy(&out.stderr).contains("74 provisions answered, 0 error(s), 0 warning(s)"));
@@ -154,15 +161,7 @@ fn validate_self_assessment_names_each_faulty_provision_and_exits_3() {
         )
         .replacen("[[provision]]\nid = \"7.2\"\n", "[[provision]]\nid = \"7.2-removed\"\n", 1);
     wd.create("in/faulty.toml", faulty);
-    let out = wd.output(&[
-        "validate-self-assessment",
-        "--config",
-        "in/landlord.toml",
-        "--file",
-        "in/faulty.toml",
-        "--year",
-        "2025-26",
-    ]);
+    let out = validate(&wd).file("in/faulty.toml").year("2025-26").output();
     assert_eq!(out.status.code(), Some(3), "errors exit 3");
     let stdout = String::from_utf8_lossy(&out.stdout);
     for expected in [
@@ -198,21 +197,11 @@ fn strict_year_runs_refuse_a_faulty_self_assessment() {
         .collect();
     wd.create("in/cases.csv", cases);
     // Without --strict the documents are written, with the problem listed for the officer.
-    wd.run(&["run", "--config", "in/landlord.toml", "--period", "2024-25", "--out", "out"]);
+    run_year(&wd).out("out").run();
     let sa = wd.read("out/2024-25/self-assessment.html");
     assert!(sa.contains("To fix in the self-assessment file before publishing"), "problems listed");
     assert!(sa.contains("provision 1.1: comply: &quot;partial&quot; is not an answer"), "problem named");
-    let out = wd.output(&[
-        "run",
-        "--config",
-        "in/landlord.toml",
-        "--period",
-        "2024-25",
-        "--out",
-        "strict",
-        "--strict",
-    ]);
-    assert_eq!(out.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("1 error(s) to fix before publishing"));
+    let stderr = run_year(&wd).out("strict").strict().expect_exit(3);
+    assert!(stderr.contains("1 error(s) to fix before publishing"), "{stderr}");
     assert!(!wd.exists("strict/2024-25/annual-complaints-report.html"));
 }

@@ -2,9 +2,7 @@
 //! documented outcome (a clear error naming the file, or rows excluded and
 //! listed), never a panic; runs never interleave or half-publish.
 
-mod workdir;
-
-use workdir::Workdir;
+use crate::workdir::{files_below, Redress, Workdir};
 
 const CONFIG: &str = "landlord = \"Bad Inputs Housing\"\nas_of = \"2025-06-01\"\n[homes]\n\"2024-25\" = { lcra = 1000, lcho = 100 }\n";
 const HEADER: &str =
@@ -17,13 +15,18 @@ fn setup(csv: impl AsRef<[u8]>) -> Workdir {
     wd
 }
 
+/// `redress <subcommand>` of `setup`'s config and cases.
+fn on_cases<'a>(wd: &'a Workdir, subcommand: &str) -> Redress<'a> {
+    wd.redress(subcommand).config("landlord.toml").cases("cases.csv")
+}
+
 fn validate(wd: &Workdir) -> (String, String) {
-    let stderr = wd.run(&["validate", "--config", "landlord.toml", "--cases", "cases.csv", "--out", "dq"]);
+    let stderr = on_cases(wd, "validate").out("dq").run();
     (stderr, wd.read("dq/data-quality.csv"))
 }
 
 fn fails(wd: &Workdir, code: i32) -> String {
-    wd.run_fails(&["validate", "--config", "landlord.toml", "--cases", "cases.csv", "--out", "dq"], code)
+    on_cases(wd, "validate").out("dq").expect_exit(code)
 }
 
 #[test]
@@ -40,17 +43,7 @@ fn header_only_file_runs_with_no_rows() {
     let (stderr, dq) = validate(&wd);
     assert!(stderr.contains("0 rows read"), "{stderr}");
     assert_eq!(dq.lines().count(), 1);
-    wd.run(&[
-        "run",
-        "--config",
-        "landlord.toml",
-        "--cases",
-        "cases.csv",
-        "--period",
-        "2024-25",
-        "--out",
-        "out",
-    ]);
+    on_cases(&wd, "run").period("2024-25").out("out").run();
     assert!(wd.read("out/2024-25/tsm.csv").contains("CH01,all,1,0,1100,0.0"));
 }
 
@@ -175,54 +168,24 @@ fn a_second_run_into_the_same_directory_waits_its_turn() {
 
 #[test]
 fn a_failed_run_leaves_the_previous_reports_untouched() {
-    let wd = Workdir::new();
-    wd.fixture("handchecked", "in");
-    wd.run(&["run", "--config", "in/landlord.toml", "--period", "2024-25-Q4", "--out", "out"]);
-    let before: Vec<(std::path::PathBuf, Vec<u8>)> = workdir::files_below(&wd.path("out"))
-        .into_iter()
-        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
-        .collect();
+    let wd = Workdir::with_fixture("handchecked");
+    let quarter = || wd.redress("run").config("in/landlord.toml").period("2024-25-Q4").out("out");
+    quarter().run();
+    let before: Vec<(std::path::PathBuf, Vec<u8>)> =
+        files_below(&wd.path("out")).into_iter().map(|p| (p.clone(), std::fs::read(&p).unwrap())).collect();
     // A newer export with a fault the run cannot get past (a broken template).
     wd.create(
         "bad/smt-report.html",
         "{% extends \"base.html\" %}{% block content %}{{ missing.value }}{% endblock %}",
     );
-    wd.run_fails(
-        &[
-            "run",
-            "--config",
-            "in/landlord.toml",
-            "--period",
-            "2024-25-Q4",
-            "--out",
-            "out",
-            "--templates",
-            "bad",
-        ],
-        4,
-    );
+    quarter().templates("bad").expect_exit(4);
     // And an unreadable export.
-    wd.run_fails(
-        &[
-            "run",
-            "--config",
-            "in/landlord.toml",
-            "--period",
-            "2024-25-Q4",
-            "--out",
-            "out",
-            "--cases",
-            "in/gone.csv",
-        ],
-        2,
-    );
+    quarter().cases("in/gone.csv").expect_exit(2);
     for (path, bytes) in before {
         assert_eq!(std::fs::read(&path).unwrap(), bytes, "{} changed", path.display());
     }
-    let leftovers: Vec<_> = workdir::files_below(&wd.path("out"))
-        .into_iter()
-        .filter(|p| p.to_string_lossy().ends_with(".tmp"))
-        .collect();
+    let leftovers: Vec<_> =
+        files_below(&wd.path("out")).into_iter().filter(|p| p.to_string_lossy().ends_with(".tmp")).collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
@@ -304,17 +267,7 @@ fn only_well_formed_amounts_are_money() {
 #[test]
 fn due_dates_beyond_the_calendar_are_errors() {
     let wd = setup(format!("{HEADER}\nZ1,1,15/12/2028,18/12/2028,20/12/2028,upheld,,\nZ2,1,01/12/2028,04/12/2028,08/12/2028,upheld,,\n"));
-    let stderr = wd.run(&[
-        "validate",
-        "--config",
-        "landlord.toml",
-        "--cases",
-        "cases.csv",
-        "--out",
-        "dq",
-        "--as-of",
-        "2028-12-20",
-    ]);
+    let stderr = on_cases(&wd, "validate").out("dq").as_of("2028-12-20").run();
     let dq = wd.read("dq/data-quality.csv");
     // Z1's response is due in January 2029; Z2's (8 December) is not.
     assert!(stderr.contains("2 rows read from 1 file(s), 1 used, 1 excluded"), "{stderr}\n{dq}");
@@ -325,20 +278,8 @@ fn due_dates_beyond_the_calendar_are_errors() {
 fn open_case_ages_and_weekend_extensions() {
     // Received Saturday 4 January 2025, run on Sunday 5 January: 0 working days old.
     let wd = setup(format!("{HEADER}\nW1,1,04/01/2025,,,,,\n"));
-    wd.run(&[
-        "run",
-        "--config",
-        "landlord.toml",
-        "--cases",
-        "cases.csv",
-        "--as-of",
-        "2025-01-05",
-        "--period",
-        "2024-25-Q3",
-        "--out",
-        "out",
-    ]);
-    let m: serde_json::Value = serde_json::from_str(&wd.read("out/2024-25-Q3/metrics.json")).unwrap();
+    on_cases(&wd, "run").as_of("2025-01-05").period("2024-25-Q3").out("out").run();
+    let m = wd.json("out/2024-25-Q3/metrics.json");
     assert_eq!(m["open_cases"]["cases"][0]["age_working_days"], 0);
 
     // Received and acknowledged Friday 10 January 2025: the maximum extended

@@ -4,12 +4,10 @@
 //! (`target/tmp/screenshots`). Needs Debian's Chromium (`.ci/run` installs
 //! it) and the npm packages of `tests/browser` (installed here if missing).
 
-mod workdir;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use workdir::{project, Workdir};
+use crate::workdir::{project, Workdir};
 
 fn browser_dir() -> PathBuf {
     project().join("tests/browser")
@@ -54,9 +52,9 @@ fn shots() -> PathBuf {
 fn every_report_passes_axe_at_wcag_2_2_aa_and_reflows() {
     let wd = Workdir::new();
     wd.sample();
-    wd.run(&["run"]);
+    wd.redress("run").run();
     // The sample's last complete year: the self-assessment and annual report.
-    wd.run(&["run", "--period", "latest-year"]);
+    wd.redress("run").period("latest-year").run();
     let (quarter, year) = (wd.path("reports/2026-27-Q2"), wd.path("reports/2025-26"));
     let mut files: Vec<PathBuf> =
         ["customer-assembly.html", "smt-report.html", "monthly-pack.html", "index.html"]

@@ -2,24 +2,28 @@
 //! the hand-worked fixture, the HTML is well formed and accessible in
 //! structure, free text can never become markup, templates can be replaced.
 
-mod workdir;
-
+use crate::workdir::{files_below, project_file, Redress, Workdir};
 use scraper::{Html, Selector};
-use workdir::{files_below, Workdir};
 
 fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap()
 }
 
-fn run_quarter(wd: &Workdir) {
-    wd.fixture("handchecked", "in");
-    wd.run(&["run", "--config", "in/landlord.toml", "--period", "2024-25-Q4", "--out", "out"]);
+/// `redress run` of the fixture's configuration, copied into `in/`, for the quarter 2024-25-Q4.
+fn quarter(wd: &Workdir) -> Redress<'_> {
+    wd.redress("run").config("in/landlord.toml").period("2024-25-Q4")
+}
+
+/// A directory with the hand-checked fixture in `in/`, after the quarter's run into `out/`.
+fn run_quarter() -> Workdir {
+    let wd = Workdir::with_fixture("handchecked");
+    quarter(&wd).out("out").run();
+    wd
 }
 
 #[test]
 fn quarter_run_produces_the_smt_report_monthly_pack_housemark_and_index() {
-    let wd = Workdir::new();
-    run_quarter(&wd);
+    let wd = run_quarter();
     let mut produced: Vec<String> = files_below(&wd.path("out/2024-25-Q4"))
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
@@ -57,8 +61,7 @@ fn quarter_run_produces_the_smt_report_monthly_pack_housemark_and_index() {
 
 #[test]
 fn housemark_file_has_the_hand_worked_quarter() {
-    let wd = Workdir::new();
-    run_quarter(&wd);
+    let wd = run_quarter();
     let text = wd.read("out/2024-25-Q4/housemark.csv");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "indicator,period,value,numerator,denominator");
@@ -82,9 +85,8 @@ fn housemark_file_has_the_hand_worked_quarter() {
 
 #[test]
 fn year_run_gives_housemark_rows_for_each_quarter() {
-    let wd = Workdir::new();
-    wd.fixture("handchecked", "in");
-    wd.run(&["run", "--config", "in/landlord.toml", "--period", "2024-25", "--out", "out"]);
+    let wd = Workdir::with_fixture("handchecked");
+    wd.redress("run").config("in/landlord.toml").period("2024-25").out("out").run();
     let text = wd.read("out/2024-25/housemark.csv");
     assert_eq!(text.lines().count(), 1 + 4 * 22);
     for q in 1..=4 {
@@ -96,8 +98,7 @@ fn year_run_gives_housemark_rows_for_each_quarter() {
 
 #[test]
 fn smt_report_shows_the_figures_with_numerators_and_denominators() {
-    let wd = Workdir::new();
-    run_quarter(&wd);
+    let wd = run_quarter();
     let html = wd.read("out/2024-25-Q4/smt-report.html");
     let doc = Html::parse_document(&html);
     let comparison = doc.select(&sel("#comparison table")).next().expect("comparison table");
@@ -117,8 +118,7 @@ fn smt_report_shows_the_figures_with_numerators_and_denominators() {
 
 #[test]
 fn reports_are_well_formed_self_contained_and_structured_for_screen_readers() {
-    let wd = Workdir::new();
-    run_quarter(&wd);
+    let wd = run_quarter();
     for name in ["smt-report.html", "monthly-pack.html", "index.html"] {
         let html = wd.read(&format!("out/2024-25-Q4/{name}"));
         let doc = Html::parse_document(&html);
@@ -150,8 +150,7 @@ fn reports_are_well_formed_self_contained_and_structured_for_screen_readers() {
 
 #[test]
 fn free_text_in_the_export_and_config_is_never_markup() {
-    let wd = Workdir::new();
-    wd.fixture("handchecked", "in");
+    let wd = Workdir::with_fixture("handchecked");
     let evil = "<script>alert(1)</script>";
     let img = "\"><img src=x onerror=alert(2)>";
     let cases = wd
@@ -168,17 +167,7 @@ fn free_text_in_the_export_and_config_is_never_markup() {
     wd.create("in/landlord.toml", config);
     // Run on 12 June 2025, when the case with the hostile reference is overdue
     // and listed by reference in the monthly pack.
-    wd.run(&[
-        "run",
-        "--config",
-        "in/landlord.toml",
-        "--period",
-        "2024-25-Q4",
-        "--out",
-        "out",
-        "--as-of",
-        "2025-06-12",
-    ]);
+    quarter(&wd).out("out").as_of("2025-06-12").run();
     let pack: String =
         Html::parse_document(&wd.read("out/2024-25-Q4/monthly-pack.html")).root_element().text().collect();
     assert!(pack.contains("<svg onload=alert(5)>"), "the hostile case reference is listed, as text");
@@ -209,29 +198,18 @@ fn free_text_in_the_export_and_config_is_never_markup() {
 
 #[test]
 fn a_templates_folder_restyles_a_report_without_recompiling() {
-    let wd = Workdir::new();
-    wd.fixture("handchecked", "in");
-    let base = std::fs::read_to_string(workdir::project().join("report-templates/base.html")).unwrap();
+    let wd = Workdir::with_fixture("handchecked");
+    let base = project_file("report-templates/base.html");
     wd.create(
         "mine/base.html",
         base.replace("<footer>", "<footer><p class=\"house\">Prepared by the Customer Resolution Team</p>"),
     );
-    wd.run(&[
-        "run",
-        "--config",
-        "in/landlord.toml",
-        "--period",
-        "2024-25-Q4",
-        "--out",
-        "out",
-        "--templates",
-        "mine",
-    ]);
+    quarter(&wd).out("out").templates("mine").run();
     assert!(wd.read("out/2024-25-Q4/smt-report.html").contains("Prepared by the Customer Resolution Team"));
     // The same folder can be set in the config.
     let config = wd.read("in/landlord.toml") + "\n[reports]\ntemplates_dir = \"../mine\"\n";
     wd.create("in/styled.toml", config);
-    wd.run(&["run", "--config", "in/styled.toml", "--period", "2024-25-Q4", "--out", "out2"]);
+    wd.redress("run").config("in/styled.toml").period("2024-25-Q4").out("out2").run();
     assert!(wd
         .read("out2/2024-25-Q4/monthly-pack.html")
         .contains("Prepared by the Customer Resolution Team"));
@@ -240,41 +218,17 @@ fn a_templates_folder_restyles_a_report_without_recompiling() {
         "bad/smt-report.html",
         "{% extends \"base.html\" %}{% block content %}{{ no_such_thing.value }}{% endblock %}",
     );
-    let stderr = wd.run_fails(
-        &[
-            "run",
-            "--config",
-            "in/landlord.toml",
-            "--period",
-            "2024-25-Q4",
-            "--out",
-            "out3",
-            "--templates",
-            "bad",
-        ],
-        4,
-    );
+    let stderr = quarter(&wd).out("out3").templates("bad").expect_exit(4);
     assert!(stderr.contains("smt-report.html"), "{stderr}");
     assert!(!wd.exists("out3/2024-25-Q4/metrics.json"), "a failed run writes nothing");
 }
 
 #[test]
 fn monthly_pack_lists_what_needs_action_now() {
-    let wd = Workdir::new();
-    wd.fixture("handchecked", "in");
+    let wd = Workdir::with_fixture("handchecked");
     // On 12 June 2025 O1 (received 20 May, due 11 June) is overdue, 16 working days old
     // (21 May to 12 June, less the 26 May bank holiday).
-    wd.run(&[
-        "run",
-        "--config",
-        "in/landlord.toml",
-        "--period",
-        "latest-month",
-        "--as-of",
-        "2025-06-12",
-        "--out",
-        "out",
-    ]);
+    wd.redress("run").config("in/landlord.toml").period("latest-month").as_of("2025-06-12").out("out").run();
     let html = wd.read("out/2025-05/monthly-pack.html");
     let doc = Html::parse_document(&html);
     let overdue = doc
