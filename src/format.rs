@@ -4,7 +4,6 @@
 
 use chrono::NaiveDate;
 
-
 pub fn uk_date(day: NaiveDate) -> String {
     day.format("%-d %b %Y").to_string()
 }

@@ -29,7 +29,9 @@ pub fn working(f: &Figure) -> Option<String> {
     match (f.unit, f.denominator) {
         (Unit::Percent, Some(d)) => Some(format!("{} of {}", format::count(f.numerator), format::count(d))),
         (Unit::Mean, Some(d)) => Some(format!("{} ÷ {}", format::count(f.numerator), format::count(d))),
-        (Unit::Per1000Homes, Some(d)) => Some(format!("{} ÷ {} homes × 1,000", format::count(f.numerator), format::count(d))),
+        (Unit::Per1000Homes, Some(d)) => {
+            Some(format!("{} ÷ {} homes × 1,000", format::count(f.numerator), format::count(d)))
+        }
         _ => None,
     }
 }

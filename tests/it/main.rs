@@ -1,14 +1,13 @@
-//! The integration tests, as one crate so that the binary's library and
-//! polars are linked into one test executable rather than one per file.
-//! Each module is what was once a file of `tests/`; `workdir` runs the real
-//! `redress` binary in a scratch directory.
+//! The integration tests: each runs the real `redress` binary on fixtures in
+//! a scratch directory ([`workdir`]) and checks what it writes. One crate, so
+//! cargo runs them all in parallel; the tests that call the library in
+//! process (and link polars) are in `tests/library/`.
 
 mod accessibility;
 mod annual;
 mod customer_assembly;
 mod engine;
 mod feedback;
-mod fuzz;
 mod reliability;
 mod reports;
 mod sample;

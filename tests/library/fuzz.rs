@@ -2,7 +2,7 @@
 //! the pipeline's front half returns a frame or a clear input error, and
 //! never panics. Runs a bounded number of cases in the normal suite; for a
 //! long run set `REDRESS_FUZZ_CASES` (see README, "Fuzzing"):
-//! `REDRESS_FUZZ_CASES=12000 cargo test --test it fuzz:: -- --test-threads 1`.
+//! `REDRESS_FUZZ_CASES=12000 cargo test --test library fuzz:: -- --test-threads 1`.
 
 use std::path::Path;
 
