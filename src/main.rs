@@ -195,11 +195,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             for p in &sa.problems {
                 println!("{}: {p}", sa.path.display());
             }
-            let answered = sa.answers.iter().filter(|a| a.comply.is_some()).count();
             eprintln!(
                 "redress: {}: {} provisions answered, {} error(s), {} warning(s)",
                 sa.path.display(),
-                answered,
+                sa.answered(),
                 sa.errors(),
                 sa.problems.len() - sa.errors()
             );

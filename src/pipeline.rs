@@ -420,7 +420,7 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     let annual = match period.granularity() {
         Granularity::Year => {
             let read: Vec<&str> = prepared.quality.other_exports.iter().map(|e| e.export).collect();
-            Some(annual_input(&prepared.loaded, &results, catalogue, &period, &read)?)
+            Some(annual_input(&prepared.loaded, &results, catalogue, &period, &read, prepared.as_of)?)
         }
         _ => None,
     };
@@ -477,7 +477,7 @@ pub fn run(opts: &RunOptions, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     let files = output::write_all(&out_dir, &outputs)?;
     let self_assessment = annual.as_ref().and_then(|a| {
         a.self_assessment.as_ref().map(|sa| SelfAssessmentSummary {
-            answered: sa.answers.iter().filter(|x| x.comply.is_some()).count(),
+            answered: sa.answered(),
             errors: sa.errors(),
             checks: a.measured.iter().filter(|m| m.flag.is_some()).count(),
         })
@@ -503,6 +503,7 @@ fn annual_input(
     catalogue: &Catalogue,
     period: &Period,
     exports_read: &[&str],
+    as_of: NaiveDate,
 ) -> Result<render::annual::AnnualInput> {
     let cfg = &loaded.config.annual_report;
     let code = code_for(loaded)?;
@@ -512,6 +513,7 @@ fn annual_input(
     };
     if let Some(sa) = sa.as_mut() {
         sa.check_year(&period.to_string());
+        sa.check_approval_date(as_of);
     }
     let measured = self_assessment::measure(
         sa.as_ref(),
@@ -539,6 +541,7 @@ fn annual_input(
         governing_body_response,
         member_responsible: cfg.member_responsible_for_complaints.clone(),
         threshold_pct: cfg.compliance_threshold_pct,
+        homes: loaded.config.homes_for(period.financial_year()),
     })
 }
 
@@ -590,6 +593,8 @@ pub fn validate_self_assessment(
     if let Some(year) = year {
         sa.check_year(year);
     }
+    // The run date a yearly run would use without --as-of: the config's as_of, else today.
+    sa.check_approval_date(loaded.config.as_of.unwrap_or_else(|| chrono::Local::now().date_naive()));
     Ok(sa)
 }
 

@@ -341,11 +341,7 @@ fn self_assessment_context(
     context! {
         page => page(input, &r.period, "Complaint Handling Code self-assessment"),
         code => json!({"title": a.code.title, "edition": a.code.edition, "in_force_from": format::uk_date(a.code.in_force_from)}),
-        sa => a.self_assessment.as_ref().map(|sa| json!({
-            "year": sa.year,
-            "completed_by": sa.completed_by,
-            "completed_on": sa.completed_on.map(format::uk_date),
-        })),
+        sa => a.self_assessment.as_ref().map(annual::approval),
         summary => annual::summary(sections),
         problems => annual::problems(a),
         sections => sections,
@@ -403,6 +399,8 @@ fn annual_context(
         member_responsible => a.member_responsible,
         governing_body_response => a.governing_body_response,
         has_self_assessment => a.self_assessment.is_some(),
+        approval => a.self_assessment.as_ref().map(annual::approval),
+        submission => annual::submission(a.homes, r.period.financial_year()),
         summary => annual::summary(sections),
         problems => annual::problems(a),
         sections => sections,
@@ -507,12 +505,16 @@ fn metrics_json(input: &RenderInput) -> Result<Vec<u8>> {
 /// year's data raised and the problems with the file (figures are in `figures`).
 fn self_assessment_json(a: &annual::AnnualInput) -> serde_json::Value {
     let count = |c: crate::self_assessment::Comply| {
-        a.self_assessment.iter().flat_map(|sa| &sa.answers).filter(|x| x.comply == Some(c)).count()
+        a.self_assessment
+            .iter()
+            .flat_map(|sa| &sa.answers)
+            .filter(|x| x.assessed && x.comply == Some(c))
+            .count()
     };
     json!({
         "code_edition": a.code.edition,
         "file": a.self_assessment.as_ref().map(|sa| sa.path.display().to_string()),
-        "provisions": a.code.provisions.len(),
+        "provisions": a.code.assessed().count(),
         "yes": count(crate::self_assessment::Comply::Yes),
         "no": count(crate::self_assessment::Comply::No),
         "compliance_threshold_pct": a.threshold_pct,
