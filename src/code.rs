@@ -28,9 +28,19 @@ pub struct Provision {
     pub id: String,
     pub section: u32,
     pub requirement: String,
+    /// Whether the Ombudsman's self-assessment form asks it. A provision the
+    /// form does not ask (2024: 1.1, the introductory paragraph) stays in the
+    /// catalogue but need not be answered, and is left off the published form
+    /// unless the file answers it anyway.
+    #[serde(default = "assessed_by_default")]
+    pub assessed: bool,
     /// The key of an `evidence.toml` entry.
     #[serde(default)]
     pub evidence: Option<String>,
+}
+
+fn assessed_by_default() -> bool {
+    true
 }
 
 /// One edition of the Code: its sections and provisions, in order.
@@ -140,6 +150,12 @@ impl Code {
             if !code.sections.iter().any(|s| s.number == p.section) {
                 return Err(format!("provision {}: there is no section {}", p.id, p.section));
             }
+            if !p.id.starts_with(&format!("{}.", p.section)) {
+                return Err(format!(
+                    "provision {}: listed in section {}, but its number says otherwise",
+                    p.id, p.section
+                ));
+            }
             if let Some(key) = &p.evidence {
                 if evidence(key).is_none() {
                     return Err(format!(
@@ -155,6 +171,11 @@ impl Code {
 
     pub fn provision(&self, id: &str) -> Option<&Provision> {
         self.provisions.iter().find(|p| p.id == id)
+    }
+
+    /// The provisions the Ombudsman's form asks, in order.
+    pub fn assessed(&self) -> impl Iterator<Item = &Provision> {
+        self.provisions.iter().filter(|p| p.assessed)
     }
 }
 
@@ -223,6 +244,44 @@ mod tests {
         let code = Code::load("2024", None).unwrap();
         assert_eq!(code.sections.len(), 9);
         assert_eq!(code.provision("6.3").and_then(|p| p.evidence.as_deref()), Some("stage1_response"));
+    }
+
+    #[test]
+    fn the_2024_catalogue_numbers_the_paragraphs_the_ombudsmans_form_asks() {
+        let code = Code::load("2024", None).unwrap();
+        // 73 numbered paragraphs; the form asks all but 1.1.
+        assert_eq!(code.provisions.len(), 73);
+        let not_asked: Vec<&str> =
+            code.provisions.iter().filter(|p| !p.assessed).map(|p| p.id.as_str()).collect();
+        assert_eq!(not_asked, ["1.1"]);
+        assert_eq!(code.assessed().count(), 72);
+        // 1.6 holds the survey and wider-feedback sentences: there is no 1.7.
+        assert!(code.provision("1.7").is_none());
+        assert!(code.provision("1.6").unwrap().requirement.contains("wider feedback"));
+        // Each section runs from x.1 to its last paragraph with no gaps.
+        let last = [(1, 6), (2, 5), (3, 7), (4, 3), (5, 15), (6, 20), (7, 4), (8, 5), (9, 8)];
+        for (section, n) in last {
+            let ids: Vec<&str> =
+                code.provisions.iter().filter(|p| p.section == section).map(|p| p.id.as_str()).collect();
+            let expected: Vec<String> = (1..=n).map(|i| format!("{section}.{i}")).collect();
+            assert_eq!(ids, expected, "section {section}");
+        }
+        // Every section has something for the officer to answer.
+        for s in &code.sections {
+            assert!(code.assessed().any(|p| p.section == s.number), "section {}", s.number);
+        }
+    }
+
+    #[test]
+    fn assessed_defaults_to_true_and_a_misplaced_provision_is_refused() {
+        let text = "edition = \"x\"\ntitle = \"T\"\nin_force_from = \"2024-04-01\"\n[[section]]\nnumber = 1\ntitle = \"One\"\n\
+                    [[provision]]\nid = \"1.1\"\nsection = 1\nrequirement = \"R\"\n\
+                    [[provision]]\nid = \"1.2\"\nsection = 1\nassessed = false\nrequirement = \"R\"\n";
+        let code = Code::parse(text).unwrap();
+        assert!(code.provision("1.1").unwrap().assessed);
+        assert!(!code.provision("1.2").unwrap().assessed);
+        let err = Code::parse(&text.replace("id = \"1.2\"", "id = \"2.2\"")).unwrap_err();
+        assert!(err.contains("provision 2.2") && err.contains("section 1"), "{err}");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The complaints officer's self-assessment against the Code: read the
-//! evidence file, check it (every provision answered yes or no, a "no" with
-//! its action and date, links that exist), and set the year's measured
-//! figures beside the answers the case data can speak to.
+//! evidence file, check it (every provision the Ombudsman's form asks
+//! answered yes or no, a "no" with its action and date, links that exist, the
+//! governing body's approval recorded and dated sensibly), and set the year's
+//! measured figures beside the answers the case data can speak to.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -28,6 +29,10 @@ struct AnswerFile {
     completed_by: Option<String>,
     #[serde(default)]
     completed_on: Option<toml::Value>,
+    #[serde(default)]
+    approved_by: Option<String>,
+    #[serde(default)]
+    approved_on: Option<toml::Value>,
     #[serde(default, rename = "provision")]
     provisions: Vec<RawAnswer>,
 }
@@ -69,6 +74,8 @@ pub struct Link {
 #[derive(Debug, Clone, Serialize)]
 pub struct Answer {
     pub id: String,
+    /// False for a provision the Ombudsman's form does not ask (answered anyway).
+    pub assessed: bool,
     /// None when the answer is missing or not yes/no (a problem says which).
     pub comply: Option<Comply>,
     pub evidence: String,
@@ -105,6 +112,9 @@ pub struct SelfAssessment {
     pub year: String,
     pub completed_by: String,
     pub completed_on: Option<NaiveDate>,
+    /// The governing body or committee that approved the self-assessment, and when.
+    pub approved_by: String,
+    pub approved_on: Option<NaiveDate>,
     /// In the Code's order; provisions the file does not answer are absent.
     pub answers: Vec<Answer>,
     pub problems: Vec<Problem>,
@@ -130,6 +140,36 @@ impl SelfAssessment {
                 },
             });
         }
+    }
+
+    /// An approval dated after the run date records a meeting that has not
+    /// happened yet (or a typing slip): an error. Yearly runs pass their run
+    /// date; `validate-self-assessment` the config's `as_of`, else today.
+    pub fn check_approval_date(&mut self, run_date: NaiveDate) {
+        if let Some(on) = self.approved_on.filter(|on| *on > run_date) {
+            self.problems.push(Problem {
+                provision: String::new(),
+                field: "approved_on",
+                severity: ERROR,
+                problem: format!(
+                    "{on} is after the run date, {run_date}: record the approval once the governing body has given it"
+                ),
+            });
+        }
+    }
+
+    /// Approved by the governing body: who and when recorded, and nothing
+    /// wrong with either.
+    pub fn approved(&self) -> bool {
+        !self.approved_by.is_empty()
+            && self.approved_on.is_some()
+            && !self.problems.iter().any(|p| p.provision.is_empty() && p.field.starts_with("approved_"))
+    }
+
+    /// Provisions on the Ombudsman's form answered yes or no (answers to
+    /// provisions the form does not ask are not counted).
+    pub fn answered(&self) -> usize {
+        self.answers.iter().filter(|a| a.assessed && a.comply.is_some()).count()
     }
 
     pub fn answer(&self, id: &str) -> Option<&Answer> {
@@ -195,6 +235,45 @@ fn check(file: AnswerFile, code: &Code, base: &Path, path: &Path) -> SelfAssessm
     if let Some(v) = file.completed_on.as_ref().filter(|_| completed_on.is_none()) {
         problem("", "completed_on", ERROR, format!("{} is not a date (yyyy-mm-dd)", shown(v)));
     }
+    // Appendix A: the form "must be reviewed and approved by the landlord's
+    // governing body at least annually". Not yet approved is a warning (the
+    // file is drafted before the meeting); dates that cannot be right are errors.
+    let approved_by = file.approved_by.as_deref().unwrap_or("").trim().to_string();
+    let approved_on = file.approved_on.as_ref().and_then(date_of);
+    match (approved_by.is_empty(), &file.approved_on) {
+        (true, None) => problem(
+            "",
+            "approved_on",
+            WARNING,
+            "missing: not yet approved by the governing body (give approved_by, the governing body or committee that approved it, and approved_on, the date)".into(),
+        ),
+        (true, Some(_)) => problem(
+            "",
+            "approved_by",
+            WARNING,
+            "missing: say which governing body or committee approved it; until then it counts as not yet approved by the governing body".into(),
+        ),
+        (false, None) => problem(
+            "",
+            "approved_on",
+            WARNING,
+            format!("missing: the date the {approved_by} approved it; until then it counts as not yet approved by the governing body"),
+        ),
+        (false, Some(_)) => {}
+    }
+    if let Some(v) = file.approved_on.as_ref().filter(|_| approved_on.is_none()) {
+        problem("", "approved_on", ERROR, format!("{} is not a date (yyyy-mm-dd)", shown(v)));
+    }
+    if let (Some(on), Some(completed)) = (approved_on, completed_on) {
+        if on < completed {
+            problem(
+                "",
+                "approved_on",
+                ERROR,
+                format!("{on} is before completed_on, {completed}: the governing body approves the self-assessment once it is completed"),
+            );
+        }
+    }
 
     let mut by_id: HashMap<&str, &RawAnswer> = HashMap::new();
     for raw in &file.provisions {
@@ -210,7 +289,10 @@ fn check(file: AnswerFile, code: &Code, base: &Path, path: &Path) -> SelfAssessm
     let mut answers = Vec::new();
     for p in &code.provisions {
         let Some(raw) = by_id.get(p.id.as_str()) else {
-            problem(&p.id, "comply", ERROR, "missing: every provision needs an answer".into());
+            // A provision the Ombudsman's form does not ask need not be answered.
+            if p.assessed {
+                problem(&p.id, "comply", ERROR, "missing: every provision needs an answer".into());
+            }
             continue;
         };
         let comply = match &raw.comply {
@@ -281,6 +363,7 @@ fn check(file: AnswerFile, code: &Code, base: &Path, path: &Path) -> SelfAssessm
         }
         answers.push(Answer {
             id: p.id.clone(),
+            assessed: p.assessed,
             comply,
             evidence,
             links,
@@ -295,6 +378,8 @@ fn check(file: AnswerFile, code: &Code, base: &Path, path: &Path) -> SelfAssessm
         year: file.year.unwrap_or_default(),
         completed_by: file.completed_by.unwrap_or_default(),
         completed_on,
+        approved_by,
+        approved_on,
         answers,
         problems,
     }
@@ -407,9 +492,12 @@ mod tests {
         Code::load("2024", None).unwrap()
     }
 
+    /// Every provision the form asks answered "yes", completed and approved.
     fn full_file() -> String {
-        let mut text = String::from("edition = \"2024\"\nyear = \"2024-25\"\n");
-        for p in &code().provisions {
+        let mut text = String::from(
+            "edition = \"2024\"\nyear = \"2024-25\"\ncompleted_on = \"2025-05-30\"\napproved_by = \"Board\"\napproved_on = \"2025-06-20\"\n",
+        );
+        for p in code().assessed() {
             text.push_str(&format!(
                 "[[provision]]\nid = \"{}\"\ncomply = \"yes\"\nevidence = \"Policy.\"\n",
                 p.id
@@ -427,7 +515,99 @@ mod tests {
     fn a_complete_file_has_no_problems() {
         let sa = checked(&full_file());
         assert_eq!(sa.problems, vec![]);
-        assert_eq!(sa.answers.len(), code().provisions.len());
+        assert_eq!(sa.answers.len(), code().assessed().count());
+        assert_eq!(sa.answered(), 72);
+        assert!(sa.approved());
+        assert_eq!(
+            (sa.approved_by.as_str(), sa.approved_on),
+            ("Board", NaiveDate::from_ymd_opt(2025, 6, 20))
+        );
+    }
+
+    fn said(sa: &SelfAssessment, field: &str) -> Vec<String> {
+        sa.problems.iter().filter(|p| p.field == field).map(Problem::to_string).collect()
+    }
+
+    #[test]
+    fn an_approval_not_yet_recorded_is_a_warning() {
+        let text = full_file().replace("approved_by = \"Board\"\napproved_on = \"2025-06-20\"\n", "");
+        let sa = checked(&text);
+        assert_eq!(sa.errors(), 0, "{:?}", sa.problems);
+        assert_eq!(
+            said(&sa, "approved_on"),
+            ["warning: approved_on: missing: not yet approved by the governing body (give approved_by, the governing body or committee that approved it, and approved_on, the date)"]
+        );
+        assert!(!sa.approved());
+        // Half an approval is still not one.
+        let sa = checked(&full_file().replace("approved_on = \"2025-06-20\"\n", ""));
+        assert_eq!(sa.errors(), 0);
+        assert!(said(&sa, "approved_on")[0].contains("the date the Board approved it"), "{:?}", sa.problems);
+        assert!(!sa.approved());
+        let sa = checked(&full_file().replace("approved_by = \"Board\"\n", ""));
+        assert!(said(&sa, "approved_by")[0]
+            .starts_with("warning: approved_by: missing: say which governing body"));
+        assert!(!sa.approved());
+    }
+
+    #[test]
+    fn an_approval_before_completion_or_on_no_date_is_an_error() {
+        let sa =
+            checked(&full_file().replace("approved_on = \"2025-06-20\"", "approved_on = \"2025-05-29\""));
+        assert_eq!(
+            said(&sa, "approved_on"),
+            ["error: approved_on: 2025-05-29 is before completed_on, 2025-05-30: the governing body approves the self-assessment once it is completed"]
+        );
+        assert_eq!(sa.errors(), 1);
+        assert!(!sa.approved());
+        // The same day is fine.
+        let sa = checked(&full_file().replace("approved_on = \"2025-06-20\"", "approved_on = 2025-05-30"));
+        assert_eq!(sa.problems, vec![]);
+        let sa =
+            checked(&full_file().replace("approved_on = \"2025-06-20\"", "approved_on = \"31/06/2025\""));
+        assert_eq!(
+            said(&sa, "approved_on"),
+            ["error: approved_on: \"31/06/2025\" is not a date (yyyy-mm-dd)"]
+        );
+        assert!(!sa.approved());
+    }
+
+    #[test]
+    fn an_approval_after_the_run_date_is_an_error() {
+        let mut sa = checked(&full_file());
+        sa.check_approval_date(NaiveDate::from_ymd_opt(2025, 6, 20).unwrap());
+        assert_eq!(sa.problems, vec![], "approved on the run date itself");
+        sa.check_approval_date(NaiveDate::from_ymd_opt(2025, 6, 19).unwrap());
+        assert_eq!(
+            said(&sa, "approved_on"),
+            ["error: approved_on: 2025-06-20 is after the run date, 2025-06-19: record the approval once the governing body has given it"]
+        );
+        assert!(!sa.approved());
+    }
+
+    #[test]
+    fn a_provision_the_form_does_not_ask_need_not_be_answered_but_may_be() {
+        // Unanswered: no problem (full_file leaves 1.1 out).
+        let sa = checked(&full_file());
+        assert!(sa.answer("1.1").is_none());
+        assert_eq!(sa.problems, vec![]);
+        // Answered: checked like any other, kept (to be shown), not counted.
+        let text = full_file() + "[[provision]]\nid = \"1.1\"\ncomply = \"no\"\n";
+        let sa = checked(&text);
+        let a = sa.answer("1.1").expect("the answer is kept");
+        assert_eq!((a.assessed, a.comply), (false, Some(Comply::No)));
+        assert_eq!(sa.answered(), 72);
+        assert!(said(&sa, "action").iter().any(|m| m.contains("provision 1.1")), "{:?}", sa.problems);
+        // A provision the form asks is still required, and an id the Code
+        // does not have (1.7: the 2024 Code's section 1 ends at 1.6) is an error.
+        let text = full_file().replacen("[[provision]]\nid = \"1.6\"\n", "[[provision]]\nid = \"1.7\"\n", 1);
+        let messages: Vec<String> = checked(&text).problems.iter().map(Problem::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "error: provision 1.7: id: not a provision of the 2024 Code",
+                "error: provision 1.6: comply: missing: every provision needs an answer"
+            ]
+        );
     }
 
     #[test]

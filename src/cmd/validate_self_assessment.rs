@@ -7,6 +7,8 @@ use redress::config::SAMPLE_CONFIG_PATH;
 use redress::error::Error;
 use redress::pipeline;
 
+use super::today;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Landlord configuration (TOML): the Code edition and the file.
@@ -21,15 +23,19 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let sa = pipeline::validate_self_assessment(&args.config, args.file.as_deref(), args.year.as_deref())?;
+    let sa = pipeline::validate_self_assessment(
+        &args.config,
+        args.file.as_deref(),
+        args.year.as_deref(),
+        today(),
+    )?;
     for p in &sa.problems {
         println!("{}: {p}", sa.path.display());
     }
-    let answered = sa.answers.iter().filter(|a| a.comply.is_some()).count();
     eprintln!(
         "redress: {}: {} provisions answered, {} error(s), {} warning(s)",
         sa.path.display(),
-        answered,
+        sa.answered(),
         sa.errors(),
         sa.problems.len() - sa.errors()
     );

@@ -145,7 +145,7 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     let annual = match period.granularity() {
         Granularity::Year => {
             let read: Vec<&str> = prepared.quality.other_exports.iter().map(|e| e.export).collect();
-            Some(annual_input(&plan.loaded, &results, catalogue, &period, &read)?)
+            Some(annual_input(&plan.loaded, &results, catalogue, &period, &read, plan.as_of)?)
         }
         _ => None,
     };
@@ -195,7 +195,7 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     let files = output::write_all(&out_dir, &outputs)?;
     let self_assessment = annual.as_ref().and_then(|a| {
         a.self_assessment.as_ref().map(|sa| SelfAssessmentSummary {
-            answered: sa.answers.iter().filter(|x| x.comply.is_some()).count(),
+            answered: sa.answered(),
             errors: sa.errors(),
             checks: a.measured.iter().filter(|m| m.flag.is_some()).count(),
         })
@@ -221,6 +221,7 @@ fn annual_input(
     catalogue: &metrics::Catalogue,
     period: &Period,
     exports_read: &[&str],
+    as_of: NaiveDate,
 ) -> Result<render::annual::AnnualInput> {
     let cfg = &loaded.config.annual_report;
     let code = code_for(loaded)?;
@@ -230,6 +231,7 @@ fn annual_input(
     };
     if let Some(sa) = sa.as_mut() {
         sa.check_year(&period.to_string());
+        sa.check_approval_date(as_of);
     }
     let measured = self_assessment::measure(
         sa.as_ref(),
@@ -257,6 +259,7 @@ fn annual_input(
         governing_body_response,
         member_responsible: cfg.member_responsible_for_complaints.clone(),
         threshold_pct: cfg.compliance_threshold_pct,
+        homes: loaded.config.homes_for(period.financial_year()),
     })
 }
 
@@ -285,11 +288,14 @@ fn paragraphs(text: &str) -> Vec<String> {
 }
 
 /// `redress validate-self-assessment`: the evidence file checked against
-/// the configured edition of the Code (and year, when given).
+/// the configured edition of the Code (and year, when given). An approval
+/// is checked against the run date a yearly run would use without
+/// `--as-of`: the config's `as_of`, else `today`.
 pub fn validate_self_assessment(
     config: &std::path::Path,
     file: Option<&std::path::Path>,
     year: Option<&str>,
+    today: NaiveDate,
 ) -> Result<self_assessment::SelfAssessment> {
     let loaded = LoadedConfig::load(config)?;
     let cfg = &loaded.config.annual_report;
@@ -308,6 +314,7 @@ pub fn validate_self_assessment(
     if let Some(year) = year {
         sa.check_year(year);
     }
+    sa.check_approval_date(loaded.config.as_of.unwrap_or(today));
     Ok(sa)
 }
 

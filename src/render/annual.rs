@@ -3,6 +3,7 @@
 //! report. View models only; the checks and measured figures come from
 //! [`crate::self_assessment`].
 
+use chrono::{Datelike, Months, NaiveDate};
 use minijinja::context;
 use serde::Serialize;
 use serde_json::json;
@@ -11,11 +12,12 @@ use super::lists::{ids, report_figures};
 use super::views::{self, Cell, Table};
 use super::{assembly, linked_exports, page, RenderInput};
 use crate::code::Code;
+use crate::config::HomesOwned;
 use crate::error::Result;
 use crate::format;
 use crate::metrics::tsm::{TP09_RULE, TSM_RULES};
 use crate::metrics::{Catalogue, Figure, Results, TsmRow, Unit};
-use crate::period::Period;
+use crate::period::{FinancialYear, Period};
 use crate::self_assessment::{Comply, Measured, Problem, SelfAssessment};
 
 /// Everything the annual documents need beyond the year's results.
@@ -27,11 +29,17 @@ pub struct AnnualInput {
     pub governing_body_response: Vec<String>,
     pub member_responsible: Option<String>,
     pub threshold_pct: f64,
+    /// The `[homes]` entry that applies to the year (`Config::homes_for`), and
+    /// the year it applies from.
+    pub homes: Option<(FinancialYear, HomesOwned)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ProvisionRow {
     pub id: String,
+    /// False for a provision the Ombudsman's form does not ask, shown only
+    /// because the file answers it; not counted in the summary.
+    pub assessed: bool,
     pub requirement: String,
     /// "Yes", "No" or "Not answered".
     pub comply: &'static str,
@@ -61,7 +69,9 @@ fn measured_text(catalogue: &Catalogue, f: &Figure) -> String {
     format!("{label}: {}", Cell::figure(Some(f)).inline())
 }
 
-/// One table per Code section, answers and measured figures side by side.
+/// One table per Code section, answers and measured figures side by side:
+/// the provisions the Ombudsman's form asks, as the published form shows
+/// them, and any other provision only if the file answers it.
 pub fn sections(a: &AnnualInput, catalogue: &Catalogue) -> Vec<SectionRows> {
     a.code
         .sections
@@ -74,11 +84,15 @@ pub fn sections(a: &AnnualInput, catalogue: &Catalogue) -> Vec<SectionRows> {
                 .provisions
                 .iter()
                 .filter(|p| p.section == s.number)
-                .map(|p| {
+                .filter_map(|p| {
                     let answer = a.self_assessment.as_ref().and_then(|sa| sa.answer(&p.id));
+                    if !p.assessed && answer.is_none() {
+                        return None;
+                    }
                     let measured = a.measured.iter().find(|m| m.provision == p.id);
-                    ProvisionRow {
+                    Some(ProvisionRow {
                         id: p.id.clone(),
+                        assessed: p.assessed,
                         requirement: p.requirement.clone(),
                         comply: match answer.and_then(|x| x.comply) {
                             Some(Comply::Yes) => "Yes",
@@ -106,7 +120,7 @@ pub fn sections(a: &AnnualInput, catalogue: &Catalogue) -> Vec<SectionRows> {
                             .map(format::uk_date)
                             .unwrap_or_default(),
                         flag: measured.and_then(|m| m.flag.clone()),
-                    }
+                    })
                 })
                 .collect(),
         })
@@ -130,6 +144,7 @@ pub fn self_assessment_csv(sections: &[SectionRows]) -> Result<Vec<u8>> {
                 r.action.clone(),
                 r.target_date.clone(),
                 r.flag.clone().unwrap_or_default(),
+                if r.assessed { "yes" } else { "no" }.to_string(),
             ]
         })
     });
@@ -147,6 +162,7 @@ pub fn self_assessment_csv(sections: &[SectionRows]) -> Result<Vec<u8>> {
             "action",
             "target_date",
             "check",
+            "on_ombudsman_form",
         ],
         rows,
     )
@@ -154,21 +170,98 @@ pub fn self_assessment_csv(sections: &[SectionRows]) -> Result<Vec<u8>> {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
+    /// The provisions on the Ombudsman's form, and their answers.
     pub provisions: usize,
     pub yes: usize,
     pub no: usize,
     pub not_answered: usize,
+    /// Rows marked "Check", wherever they are.
     pub flagged: usize,
+    /// Provisions the form does not ask that the file answers anyway: shown,
+    /// not counted above.
+    pub not_on_form: usize,
 }
 
 pub fn summary(sections: &[SectionRows]) -> Summary {
-    let rows: Vec<&ProvisionRow> = sections.iter().flat_map(|s| &s.rows).collect();
+    let all: Vec<&ProvisionRow> = sections.iter().flat_map(|s| &s.rows).collect();
+    let form: Vec<&&ProvisionRow> = all.iter().filter(|r| r.assessed).collect();
     Summary {
-        provisions: rows.len(),
-        yes: rows.iter().filter(|r| r.comply == "Yes").count(),
-        no: rows.iter().filter(|r| r.comply == "No").count(),
-        not_answered: rows.iter().filter(|r| r.comply == "Not answered").count(),
-        flagged: rows.iter().filter(|r| r.flag.is_some()).count(),
+        provisions: form.len(),
+        yes: form.iter().filter(|r| r.comply == "Yes").count(),
+        no: form.iter().filter(|r| r.comply == "No").count(),
+        not_answered: form.iter().filter(|r| r.comply == "Not answered").count(),
+        flagged: all.iter().filter(|r| r.flag.is_some()).count(),
+        not_on_form: all.len() - form.len(),
+    }
+}
+
+/// Who completed the self-assessment and who approved it, for the page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Approval {
+    pub completed_by: String,
+    pub completed_on: String,
+    pub approved_by: String,
+    pub approved_on: String,
+    /// Approved by the governing body: who and when recorded, and no problem
+    /// with either ([`SelfAssessment::approved`]).
+    pub approved: bool,
+}
+
+pub fn approval(sa: &SelfAssessment) -> Approval {
+    Approval {
+        completed_by: sa.completed_by.clone(),
+        completed_on: sa.completed_on.map(format::uk_date).unwrap_or_default(),
+        approved_by: sa.approved_by.clone(),
+        approved_on: sa.approved_on.map(format::uk_date).unwrap_or_default(),
+        approved: sa.approved(),
+    }
+}
+
+/// Landlords with more homes than this submit to the Ombudsman by 30 September.
+pub const SUBMISSION_HOMES_THRESHOLD: u32 = 1_000;
+
+/// When the year's annual submission (this report, the self-assessment and
+/// the governing body's response) is due at the Housing Ombudsman. The
+/// Ombudsman's annual submissions guidance: "landlords with over 1,000 homes
+/// must submit the form by 30 September; landlords with under 1,000 homes
+/// must submit the form within 6 months after their financial year-end".
+/// The Code itself (section 8) sets no date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Submission {
+    /// "over_1000": by 30 September after the year ends; "up_to_1000": within
+    /// six months of the year's end; "homes_not_configured": no `[homes]`
+    /// entry applies to the year, so neither can be chosen.
+    pub rule: &'static str,
+    pub year: String,
+    pub year_end: String,
+    /// Homes owned (LCRA + LCHO), then each, and the year the entry applies from.
+    pub homes: String,
+    pub lcra: String,
+    pub lcho: String,
+    pub homes_from: String,
+    /// "" when homes are not configured.
+    pub deadline: String,
+}
+
+pub fn submission(homes: Option<(FinancialYear, HomesOwned)>, year: FinancialYear) -> Submission {
+    let year_end = year.end();
+    let (rule, deadline) = match homes {
+        None => ("homes_not_configured", None),
+        Some((_, h)) if h.lcra + h.lcho > SUBMISSION_HOMES_THRESHOLD => {
+            ("over_1000", NaiveDate::from_ymd_opt(year_end.year(), 9, 30))
+        }
+        Some(_) => ("up_to_1000", year_end.checked_add_months(Months::new(6))),
+    };
+    let n = |v: u32| format::count(f64::from(v));
+    Submission {
+        rule,
+        year: year.to_string(),
+        year_end: format::uk_date(year_end),
+        homes: homes.map(|(_, h)| n(h.lcra + h.lcho)).unwrap_or_default(),
+        lcra: homes.map(|(_, h)| n(h.lcra)).unwrap_or_default(),
+        lcho: homes.map(|(_, h)| n(h.lcho)).unwrap_or_default(),
+        homes_from: homes.map(|(from, _)| from.to_string()).unwrap_or_default(),
+        deadline: deadline.map(format::uk_date).unwrap_or_default(),
     }
 }
 
@@ -303,11 +396,7 @@ pub(super) fn self_assessment_context(
     context! {
         page => page(input, &r.period, "Complaint Handling Code self-assessment"),
         code => json!({"title": a.code.title, "edition": a.code.edition, "in_force_from": format::uk_date(a.code.in_force_from)}),
-        sa => a.self_assessment.as_ref().map(|sa| json!({
-            "year": sa.year,
-            "completed_by": sa.completed_by,
-            "completed_on": sa.completed_on.map(format::uk_date),
-        })),
+        sa => a.self_assessment.as_ref().map(approval),
         summary => summary(sections),
         problems => problems(a),
         sections => sections,
@@ -349,6 +438,8 @@ pub(super) fn annual_context(
         member_responsible => a.member_responsible,
         governing_body_response => a.governing_body_response,
         has_self_assessment => a.self_assessment.is_some(),
+        approval => a.self_assessment.as_ref().map(approval),
+        submission => submission(a.homes, r.period.financial_year()),
         summary => summary(sections),
         problems => problems(a),
         sections => sections,
@@ -375,4 +466,36 @@ pub(super) fn annual_context(
         working_day_rules => input.rules["working_days"].clone(),
     };
     Ok((context, held))
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fy(text: &str) -> FinancialYear {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn over_1000_homes_submit_by_30_september_after_the_year() {
+        let homes = Some((fy("2024-25"), HomesOwned { lcra: 33_057, lcho: 2_488 }));
+        let s = submission(homes, fy("2025-26"));
+        assert_eq!((s.rule, s.deadline.as_str()), ("over_1000", "30 Sep 2026"));
+        assert_eq!((s.homes.as_str(), s.lcra.as_str(), s.lcho.as_str()), ("35,545", "33,057", "2,488"));
+        assert_eq!(
+            (s.homes_from.as_str(), s.year.as_str(), s.year_end.as_str()),
+            ("2024-25", "2025-26", "31 Mar 2026")
+        );
+        // LCRA and LCHO together: 1,001 is over.
+        let s = submission(Some((fy("2025-26"), HomesOwned { lcra: 1_000, lcho: 1 })), fy("2025-26"));
+        assert_eq!(s.rule, "over_1000");
+    }
+
+    #[test]
+    fn up_to_1000_homes_submit_within_six_months_and_no_homes_no_date() {
+        // Exactly 1,000 is not "over 1,000".
+        let s = submission(Some((fy("2025-26"), HomesOwned { lcra: 900, lcho: 100 })), fy("2025-26"));
+        assert_eq!((s.rule, s.deadline.as_str(), s.homes.as_str()), ("up_to_1000", "30 Sep 2026", "1,000"));
+        let s = submission(None, fy("2025-26"));
+        assert_eq!((s.rule, s.deadline.as_str(), s.homes.as_str()), ("homes_not_configured", "", ""));
+    }
 }

@@ -76,12 +76,16 @@ pub(super) fn metrics_json(input: &RenderInput) -> Result<Vec<u8>> {
 /// year's data raised and the problems with the file (figures are in `figures`).
 fn self_assessment_json(a: &AnnualInput) -> serde_json::Value {
     let count = |c: crate::self_assessment::Comply| {
-        a.self_assessment.iter().flat_map(|sa| &sa.answers).filter(|x| x.comply == Some(c)).count()
+        a.self_assessment
+            .iter()
+            .flat_map(|sa| &sa.answers)
+            .filter(|x| x.assessed && x.comply == Some(c))
+            .count()
     };
     json!({
         "code_edition": a.code.edition,
         "file": a.self_assessment.as_ref().map(|sa| sa.path.display().to_string()),
-        "provisions": a.code.provisions.len(),
+        "provisions": a.code.assessed().count(),
         "yes": count(crate::self_assessment::Comply::Yes),
         "no": count(crate::self_assessment::Comply::No),
         "compliance_threshold_pct": a.threshold_pct,

@@ -48,12 +48,16 @@ fn every_data_evidenced_provision_has_its_known_figures_and_check() {
     let wd = annual_fixture();
     let stderr = run_year(&wd).out("out").run();
     assert!(
-        stderr.contains("; self-assessment: 74 provisions answered, 0 error(s), 5 check(s); wrote"),
+        stderr.contains("; self-assessment: 72 provisions answered, 0 error(s), 5 check(s); wrote"),
         "{stderr}"
     );
     assert_eq!(stderr.lines().count(), 1, "one summary line for cron");
     let rows = self_assessment_rows(&wd, "2024-25");
-    assert_eq!(rows.len(), 74, "one row per provision of the 2024 Code");
+    // One row per provision the Ombudsman's form asks: the 2024 Code's 73
+    // paragraphs but 1.1, which the fixture leaves unanswered (not an error).
+    assert_eq!(rows.len(), 72, "one row per provision on the Ombudsman's form");
+    assert!(!rows.iter().any(|r| &r[2] == "1.1" || &r[2] == "1.7"));
+    assert!(rows.iter().all(|r| &r[12] == "yes"), "every row is on the form");
     let row = |id: &str| rows.iter().find(|r| &r[2] == id).unwrap_or_else(|| panic!("no provision {id}"));
     // (provision, comply, measured_for_the_year, check): the README's table.
     let expected = [
@@ -85,7 +89,7 @@ fn every_data_evidenced_provision_has_its_known_figures_and_check() {
     let sa = &m["self_assessment"];
     assert_eq!(
         (sa["provisions"].as_u64(), sa["yes"].as_u64(), sa["no"].as_u64()),
-        (Some(74), Some(72), Some(2))
+        (Some(72), Some(70), Some(2))
     );
     let checked: Vec<&str> =
         sa["checks"].as_array().unwrap().iter().map(|c| c["provision"].as_str().unwrap()).collect();
@@ -118,8 +122,11 @@ fn the_annual_report_holds_the_year_the_self_assessment_and_the_response() {
         // TP09 and its rule.
         "TP09 LCRA 34.2% 41 120",
         "an input figure from [tp09.\"<year>\"] in the config",
-        // The self-assessment inside the report, and its summary.
-        "we comply with 72 and do not yet comply with 2",
+        // The self-assessment inside the report, its approval and its summary.
+        "The self-assessment was completed by the Complaints Manager on 12 May 2025 and approved by the Customer Services Committee on 29 May 2025.",
+        "Of the 72 provisions on the Housing Ombudsman's self-assessment form, we comply with 70 and do not yet comply with 2.",
+        // When the year's submission is due: 2,000 + 150 homes, more than 1,000.
+        "We own 2,150 homes (2,000 low-cost rental and 150 low-cost home ownership, as configured from 2024-25), more than 1,000, so we must send our annual submission for 2024-25 to the Housing Ombudsman, with this report, the self-assessment and the governing body's response, by 30 Sep 2025. The Ombudsman's rule: landlords with more than 1,000 homes submit by 30 September after the end of the financial year (here 31 Mar 2025).",
         "Section 6: Complaints stages",
         // Learning quoted from the year's closed complaints.
         "Added a weekly check on overdue repairs.",
@@ -130,12 +137,14 @@ fn the_annual_report_holds_the_year_the_self_assessment_and_the_response() {
         assert!(text.contains(expected), "missing {expected:?}");
     }
     assert!(html.contains("&lt;timeliness&gt; &amp; ask"), "free text is escaped");
+    assert!(!text.contains("not yet approved"), "an approved year carries no notice");
     // Quarter by quarter: stage 1 received (A4, A5 in Q1; A6 in Q2, A7 being
     // refused; A8 and A1 in Q3; A2, A3 and A9 in Q4).
     assert!(text.contains("Stage 1: received 2 1 2 3 8"), "quarters");
     // The standalone self-assessment and the index link.
     let sa = wd.read("out/2024-25/self-assessment.html");
     assert!(sa.contains("Check:"));
+    assert!(sa.contains("completed by the Complaints Manager on 12 May 2025; approved by the Customer Services Committee on 29 May 2025."));
     let index = wd.read("out/2024-25/index.html");
     for href in ["annual-complaints-report.html", "self-assessment.html", "self-assessment.csv"] {
         assert!(index.contains(&format!("href=\"{href}\"")), "index links {href}");
@@ -148,7 +157,7 @@ fn validate_self_assessment_names_each_faulty_provision_and_exits_3() {
     let out = validate(&wd).year("2024-25").output();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "", "a clean file prints no problems");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("74 provisions answered, 0 error(s), 0 warning(s)"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("72 provisions answered, 0 error(s), 0 warning(s)"));
     let faulty = wd
         .read("in/self-assessment.toml")
         .replacen("id = \"1.2\"\ncomply = \"yes\"", "id = \"1.2\"\ncomply = \"Partial\"", 1)
@@ -200,8 +209,130 @@ fn strict_year_runs_refuse_a_faulty_self_assessment() {
     run_year(&wd).out("out").run();
     let sa = wd.read("out/2024-25/self-assessment.html");
     assert!(sa.contains("To fix in the self-assessment file before publishing"), "problems listed");
-    assert!(sa.contains("provision 1.1: comply: &quot;partial&quot; is not an answer"), "problem named");
+    assert!(sa.contains("provision 1.2: comply: &quot;partial&quot; is not an answer"), "problem named");
     let stderr = run_year(&wd).out("strict").strict().expect_exit(3);
     assert!(stderr.contains("1 error(s) to fix before publishing"), "{stderr}");
     assert!(!wd.exists("strict/2024-25/annual-complaints-report.html"));
+}
+
+/// The annual report's text, whitespace collapsed.
+fn report_text(wd: &Workdir, file: &str) -> String {
+    let html = wd.read(&format!("out/2024-25/{file}"));
+    let doc = scraper::Html::parse_document(&html);
+    let text: String = doc.root_element().text().collect::<Vec<_>>().join(" ");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn a_self_assessment_not_yet_approved_is_flagged_in_words_and_approval_dates_are_checked() {
+    let wd = annual_fixture();
+    let unapproved = wd
+        .read("in/self-assessment.toml")
+        .replace("approved_by = \"Customer Services Committee\"\napproved_on = \"2025-05-29\"\n", "");
+    wd.create("in/self-assessment.toml", &unapproved);
+    // Not approved is a warning: the run publishes, with a notice.
+    let stderr = run_year(&wd).out("out").run();
+    assert!(stderr.contains("self-assessment: 72 provisions answered, 0 error(s), 5 check(s)"), "{stderr}");
+    let report = report_text(&wd, "annual-complaints-report.html");
+    for expected in [
+        "The self-assessment in this report is not yet approved by the governing body",
+        "Not yet approved by the governing body This self-assessment has not been recorded as approved by the governing body.",
+        "warning: approved_on: missing: not yet approved by the governing body",
+    ] {
+        assert!(report.contains(expected), "missing {expected:?}");
+    }
+    assert!(!report.contains("approved by the Customer Services Committee"));
+    let sa = report_text(&wd, "self-assessment.html");
+    assert!(
+        sa.contains(
+            "completed by the Complaints Manager on 12 May 2025; not yet approved by the governing body."
+        ),
+        "{sa}"
+    );
+    assert!(sa.contains("Not yet approved by the governing body This self-assessment has not been recorded"));
+    let out = validate(&wd).year("2024-25").output();
+    assert_eq!(out.status.code(), Some(0), "a warning does not fail validation");
+    assert!(String::from_utf8_lossy(&out.stdout).contains(
+        "warning: approved_on: missing: not yet approved by the governing body (give approved_by, the governing body or committee that approved it, and approved_on, the date)"
+    ));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("72 provisions answered, 0 error(s), 1 warning(s)"));
+
+    // Approved before it was completed, or after the run date (the config's
+    // as_of, 1 Jun 2025, for validate-self-assessment too): errors.
+    for (on, problem) in [
+        ("2025-05-11", "error: approved_on: 2025-05-11 is before completed_on, 2025-05-12"),
+        ("2025-06-02", "error: approved_on: 2025-06-02 is after the run date, 2025-06-01"),
+        ("2025-13-01", "error: approved_on: \"2025-13-01\" is not a date (yyyy-mm-dd)"),
+    ] {
+        let file = unapproved.replace(
+            "completed_on = \"2025-05-12\"\n",
+            &format!("completed_on = \"2025-05-12\"\napproved_by = \"Board\"\napproved_on = \"{on}\"\n"),
+        );
+        wd.create("in/self-assessment.toml", &file);
+        let out = validate(&wd).output();
+        assert_eq!(out.status.code(), Some(3), "{on}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains(problem),
+            "{on}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        // A yearly run checks it too, against its own run date.
+        let stderr = run_year(&wd).out("out").run();
+        assert!(
+            stderr.contains("self-assessment: 72 provisions answered, 1 error(s), 5 check(s)"),
+            "{on}: {stderr}"
+        );
+        assert!(report_text(&wd, "annual-complaints-report.html").contains(problem), "{on}");
+    }
+}
+
+#[test]
+fn the_submission_deadline_follows_the_homes_configured_for_the_year() {
+    let wd = annual_fixture();
+    let config = wd.read("in/landlord.toml");
+    // 1,000 homes or fewer: within six months of the year's end.
+    wd.create(
+        "in/landlord.toml",
+        config.replace("{ lcra = 2000, lcho = 150 }", "{ lcra = 900, lcho = 100 }"),
+    );
+    run_year(&wd).out("out").run();
+    assert!(report_text(&wd, "annual-complaints-report.html").contains(
+        "We own 1,000 homes (900 low-cost rental and 100 low-cost home ownership, as configured from 2024-25), not more than 1,000, so we must send our annual submission for 2024-25 to the Housing Ombudsman, with this report, the self-assessment and the governing body's response, by 30 Sep 2025. The Ombudsman's rule: landlords with 1,000 homes or fewer submit within six months of the end of their financial year (here 31 Mar 2025)."
+    ));
+    // No [homes] entry for the year: the report says so and gives no date.
+    wd.create(
+        "in/landlord.toml",
+        config.replace(
+            "\"2024-25\" = { lcra = 2000, lcho = 150 }",
+            "\"2025-26\" = { lcra = 2000, lcho = 150 }",
+        ),
+    );
+    run_year(&wd).out("out").run();
+    let report = report_text(&wd, "annual-complaints-report.html");
+    assert!(report.contains(
+        "The number of homes we own is not configured for 2024-25 ([homes] in the configuration), so this report cannot say when our annual submission is due at the Housing Ombudsman"
+    ));
+    assert!(!report.contains("we must send our annual submission"), "no deadline without homes");
+}
+
+#[test]
+fn a_provision_the_form_does_not_ask_may_be_answered_and_is_shown_but_not_counted() {
+    let wd = annual_fixture();
+    let answered = wd.read("in/self-assessment.toml")
+        + "\n[[provision]]\nid = \"1.1\"\ncomply = \"yes\"\nevidence = \"Policy <introduction> & aims.\"\n";
+    wd.create("in/self-assessment.toml", answered);
+    let stderr = run_year(&wd).out("out").run();
+    assert!(stderr.contains("self-assessment: 72 provisions answered, 0 error(s), 5 check(s)"), "{stderr}");
+    let rows = self_assessment_rows(&wd, "2024-25");
+    assert_eq!(rows.len(), 73);
+    // In its place (first), marked as not on the form.
+    assert_eq!((&rows[0][2], &rows[0][4], &rows[0][12]), ("1.1", "Yes", "no"));
+    let m: serde_json::Value = serde_json::from_str(&wd.read("out/2024-25/metrics.json")).unwrap();
+    let sa = &m["self_assessment"];
+    assert_eq!((sa["provisions"].as_u64(), sa["yes"].as_u64()), (Some(72), Some(70)));
+    let text = report_text(&wd, "self-assessment.html");
+    assert!(text.contains("1.1 (not on the Ombudsman's form)"), "{text}");
+    assert!(text.contains("we comply with 70 and do not yet comply with 2. Each \"No\""));
+    assert!(text.contains("We also answered 1 paragraph of the Code that the form does not ask; it is shown, marked \"not on the Ombudsman's form\", and not counted here."));
+    assert!(wd.read("out/2024-25/self-assessment.html").contains("Policy &lt;introduction&gt; &amp; aims."));
 }
