@@ -25,6 +25,7 @@ pub mod render;
 pub mod repeats;
 pub mod sample;
 pub mod screen;
+pub mod sector;
 pub mod self_assessment;
 pub mod themes;
 pub mod timescales;
