@@ -30,6 +30,7 @@ pub mod repeats;
 pub mod sample;
 pub mod schema;
 pub mod screen;
+pub mod sector;
 pub mod self_assessment;
 pub mod themes;
 pub mod timescales;
