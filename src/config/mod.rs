@@ -1,0 +1,251 @@
+//! The landlord configuration: a TOML file of typed sections. Unknown keys are
+//! errors that name the key, so a typo never silently falls back to a default.
+//! Every timescale defaults to the Housing Ombudsman's Complaint Handling Code
+//! (2024); a landlord states only where its own policy differs.
+
+mod input;
+mod reports;
+mod timescales;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::period::FinancialYear;
+use crate::schema;
+pub use input::{DateFormat, Encoding, InputConfig, OtherExport};
+pub use reports::{
+    default_taxonomy, AnnualReportConfig, CustomerAssemblyConfig, RepeatsConfig, ReportsConfig, ThemesConfig,
+    Tp09Answers, Tp09Year,
+};
+pub use timescales::{
+    CalendarConfig, ClockStart, ComplaintTimescales, Division, StageTimescale, StageTimescaleConfig,
+    Timescales, CODE_STAGE1, CODE_STAGE2, OTHER_FEEDBACK,
+};
+
+/// The sample configuration bundled with redress, used by `redress run` with
+/// no `--config`.
+pub const SAMPLE_CONFIG_PATH: &str = "sample-data/landlord.toml";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The landlord's name as it should appear in reports.
+    pub landlord: String,
+    /// Pins the run date, so a published run can be reproduced exactly.
+    /// `--as-of` overrides it; without either, today.
+    #[serde(default)]
+    pub as_of: Option<NaiveDate>,
+    #[serde(default)]
+    pub input: InputConfig,
+    /// Homes owned by stock type, keyed by the financial year from which the
+    /// figure applies ("2024-25"). A period uses the latest entry at or before
+    /// its financial year.
+    #[serde(default)]
+    pub homes: BTreeMap<FinancialYear, HomesOwned>,
+    #[serde(default)]
+    pub timescales: Timescales,
+    #[serde(default)]
+    pub calendar: CalendarConfig,
+    /// Targets by measure id (see `queries/metrics.toml`), e.g.
+    /// `stage1_on_time_pct = 95`.
+    #[serde(default)]
+    pub targets: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub reports: ReportsConfig,
+    #[serde(default)]
+    pub customer_assembly: CustomerAssemblyConfig,
+    /// Post-complaint satisfaction survey exports (optional).
+    #[serde(default)]
+    pub surveys: OtherExport,
+    /// Housing Ombudsman determination exports (optional).
+    #[serde(default)]
+    pub ombudsman: OtherExport,
+    #[serde(default)]
+    pub themes: ThemesConfig,
+    #[serde(default)]
+    pub repeats: RepeatsConfig,
+    /// TP09 from the annual perception survey, by financial year.
+    #[serde(default)]
+    pub tp09: BTreeMap<FinancialYear, Tp09Year>,
+    #[serde(default)]
+    pub annual_report: AnnualReportConfig,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HomesOwned {
+    #[serde(default)]
+    pub lcra: u32,
+    #[serde(default)]
+    pub lcho: u32,
+}
+
+/// A loaded configuration and where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    pub config: Config,
+    pub path: PathBuf,
+    /// Of the file as read, for the run manifest.
+    pub sha256: String,
+}
+
+impl LoadedConfig {
+    pub fn load(path: &Path) -> Result<Self> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Error::config(path, format!("cannot read: {e}")))?;
+        let config = Config::parse(&text).map_err(|message| Error::config(path, message))?;
+        Ok(LoadedConfig {
+            config,
+            path: path.to_path_buf(),
+            sha256: crate::digest::sha256_hex(text.as_bytes()),
+        })
+    }
+
+    /// A path from the config, taken relative to the config file's folder.
+    pub fn resolve(&self, relative: &Path) -> PathBuf {
+        if relative.is_absolute() {
+            return relative.to_path_buf();
+        }
+        self.path.parent().unwrap_or(Path::new(".")).join(relative)
+    }
+
+    pub fn case_files(&self) -> Vec<PathBuf> {
+        self.config.input.cases.iter().map(|p| self.resolve(p)).collect()
+    }
+
+    pub fn files_of(&self, export: &OtherExport) -> Vec<PathBuf> {
+        export.files.iter().map(|p| self.resolve(p)).collect()
+    }
+}
+
+impl Config {
+    /// Parse and check a configuration; the error is a message for the analyst.
+    pub fn parse(text: &str) -> std::result::Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> std::result::Result<(), String> {
+        if !matches!(self.timescales.complaint.stages, 1 | 2) {
+            return Err(format!(
+                "timescales.complaint.stages is {}; a complaints process has 1 or 2 stages",
+                self.timescales.complaint.stages
+            ));
+        }
+        for (section, columns, schema) in [
+            ("input", &self.input.columns, &schema::CASES),
+            ("surveys", &self.surveys.columns, &schema::SURVEYS),
+            ("ombudsman", &self.ombudsman.columns, &schema::DETERMINATIONS),
+        ] {
+            for (canonical, header) in columns {
+                if !schema.has(canonical) {
+                    return Err(format!(
+                        "{section}.columns: '{canonical}' (mapped from \"{header}\") is not a column of the {}; expected one of {}",
+                        schema.name,
+                        schema.names().collect::<Vec<_>>().join(", ")
+                    ));
+                }
+            }
+        }
+        for (theme, phrases) in &self.themes.taxonomy {
+            if phrases.iter().all(|p| p.trim().is_empty()) {
+                return Err(format!("themes.taxonomy: theme '{theme}' has no words or phrases"));
+            }
+        }
+        if self.themes.emerging_ratio <= 1.0 || self.themes.emerging_lookback == 0 {
+            return Err("themes: emerging_ratio must be above 1 and emerging_lookback at least 1".into());
+        }
+        for (year, answers) in &self.tp09 {
+            for (stock, a) in [("lcra", answers.lcra), ("lcho", answers.lcho)] {
+                if let Some(a) = a {
+                    if a.satisfied > a.respondents {
+                        return Err(format!(
+                            "tp09.\"{year}\".{stock}: satisfied ({}) is more than respondents ({})",
+                            a.satisfied, a.respondents
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Homes owned that apply to a financial year: the latest entry at or before it.
+    pub fn homes_for(&self, year: FinancialYear) -> Option<(FinancialYear, HomesOwned)> {
+        self.homes.range(..=year).next_back().map(|(y, h)| (*y, *h))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_code_2024_timescales() {
+        let c = Config::parse("landlord = \"Test\"").unwrap();
+        assert_eq!(c.timescales.stage(1), CODE_STAGE1);
+        assert_eq!(c.timescales.stage(2), CODE_STAGE2);
+        assert_eq!(c.timescales.complaint.stages, 2);
+        assert_eq!(c.calendar.division, Division::EnglandAndWales);
+    }
+
+    #[test]
+    fn a_partial_stage_keeps_the_other_defaults_of_that_stage() {
+        let c = Config::parse("landlord = \"T\"\n[timescales.complaint.stage2]\nacknowledge = 10\n").unwrap();
+        let s2 = c.timescales.stage(2);
+        assert_eq!((s2.acknowledge, s2.respond, s2.max_extension), (10, Some(20), 20));
+    }
+
+    #[test]
+    fn one_stage_landlord_from_the_seeds_is_expressible() {
+        // Wellingborough Homes: one stage, respond within 10 working days of
+        // receipt; compliments and suggestions acknowledged within 3.
+        let text = r#"
+landlord = "One Stage Homes"
+[timescales.complaint]
+stages = 1
+[timescales.complaint.stage1]
+acknowledge = 3
+respond = 10
+clock_starts = "receipt"
+[timescales.compliment]
+acknowledge = 3
+[timescales.suggestion]
+acknowledge = 3
+respond = 20
+"#;
+        let c = Config::parse(text).unwrap();
+        assert_eq!(c.timescales.complaint.stages, 1);
+        assert_eq!(c.timescales.stage(1).clock_starts, ClockStart::Receipt);
+        assert_eq!(c.timescales.record_type("suggestion").respond, Some(20));
+        assert_eq!(c.timescales.record_type("compliment").respond, None);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_naming_the_key() {
+        let err =
+            Config::parse("landlord = \"T\"\n[timescales.complaint.stage1]\nrepsond = 10\n").unwrap_err();
+        assert!(err.contains("repsond"), "{err}");
+        let err = Config::parse("landlord = \"T\"\nlandlord_name = \"x\"\n").unwrap_err();
+        assert!(err.contains("landlord_name"), "{err}");
+        let err = Config::parse("landlord = \"T\"\n[input.columns]\ncase_reference = \"Ref\"\n").unwrap_err();
+        assert!(err.contains("case_reference"), "{err}");
+    }
+
+    #[test]
+    fn homes_apply_from_their_year_until_the_next_entry() {
+        let c = Config::parse(
+            "landlord = \"T\"\n[homes]\n\"2024-25\" = { lcra = 100, lcho = 10 }\n\"2026-27\" = { lcra = 120, lcho = 12 }\n",
+        )
+        .unwrap();
+        let fy = |s: &str| s.parse::<FinancialYear>().unwrap();
+        assert_eq!(c.homes_for(fy("2023-24")), None);
+        assert_eq!(c.homes_for(fy("2025-26")).unwrap().1, HomesOwned { lcra: 100, lcho: 10 });
+        assert_eq!(c.homes_for(fy("2027-28")).unwrap().1.lcra, 120);
+    }
+}

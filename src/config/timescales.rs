@@ -1,0 +1,168 @@
+//! Timescales and the working-day calendar: each stage's acknowledgement,
+//! response and maximum extension in working days, when the response clock
+//! starts, and the bank-holiday division and closure days. Every timescale
+//! defaults to the Complaint Handling Code (2024).
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// When the response clock of a stage starts.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClockStart {
+    /// From the acknowledgement, but never later than the day it was due
+    /// (Code 2024).
+    #[default]
+    Acknowledgement,
+    /// From receipt (day 0), as older policies count it.
+    Receipt,
+}
+
+/// The timescales of one stage or record type, as written in the config:
+/// every field optional, so a landlord states only what differs.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageTimescaleConfig {
+    pub acknowledge: Option<u32>,
+    pub respond: Option<u32>,
+    pub max_extension: Option<u32>,
+    pub clock_starts: Option<ClockStart>,
+}
+
+/// A stage's timescales with every default filled in.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct StageTimescale {
+    /// Acknowledge within this many working days of receipt.
+    pub acknowledge: u32,
+    /// Respond within this many working days of the clock start (None: no
+    /// response timescale, e.g. compliments).
+    pub respond: Option<u32>,
+    /// An agreed extension may add at most this many working days.
+    pub max_extension: u32,
+    pub clock_starts: ClockStart,
+}
+
+impl StageTimescaleConfig {
+    fn resolve(&self, default: StageTimescale) -> StageTimescale {
+        StageTimescale {
+            acknowledge: self.acknowledge.unwrap_or(default.acknowledge),
+            respond: self.respond.or(default.respond),
+            max_extension: self.max_extension.unwrap_or(default.max_extension),
+            clock_starts: self.clock_starts.unwrap_or(default.clock_starts),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timescales {
+    #[serde(default)]
+    pub complaint: ComplaintTimescales,
+    #[serde(default)]
+    pub compliment: StageTimescaleConfig,
+    #[serde(default)]
+    pub suggestion: StageTimescaleConfig,
+    #[serde(default)]
+    pub enquiry: StageTimescaleConfig,
+    #[serde(default)]
+    pub feedback: StageTimescaleConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintTimescales {
+    /// 2 (the Code) or 1 (a one-stage process: stage 2 rows are then errors).
+    #[serde(default = "two_stages")]
+    pub stages: u8,
+    #[serde(default)]
+    pub stage1: StageTimescaleConfig,
+    #[serde(default)]
+    pub stage2: StageTimescaleConfig,
+}
+
+fn two_stages() -> u8 {
+    2
+}
+
+impl Default for ComplaintTimescales {
+    fn default() -> Self {
+        ComplaintTimescales { stages: 2, stage1: Default::default(), stage2: Default::default() }
+    }
+}
+
+/// Code 2024 stage 1: acknowledge 5, respond 10 from acknowledgement, extend by at most 10.
+pub const CODE_STAGE1: StageTimescale = StageTimescale {
+    acknowledge: 5,
+    respond: Some(10),
+    max_extension: 10,
+    clock_starts: ClockStart::Acknowledgement,
+};
+/// Code 2024 stage 2: acknowledge 5, respond 20 from acknowledgement, extend by at most 20.
+pub const CODE_STAGE2: StageTimescale = StageTimescale {
+    acknowledge: 5,
+    respond: Some(20),
+    max_extension: 20,
+    clock_starts: ClockStart::Acknowledgement,
+};
+/// Other feedback: acknowledge within 5 working days, no response timescale
+/// unless the landlord sets one.
+pub const OTHER_FEEDBACK: StageTimescale = StageTimescale {
+    acknowledge: 5,
+    respond: None,
+    max_extension: 0,
+    clock_starts: ClockStart::Acknowledgement,
+};
+
+impl Timescales {
+    pub fn stage(&self, stage: u8) -> StageTimescale {
+        match stage {
+            1 => self.complaint.stage1.resolve(CODE_STAGE1),
+            _ => self.complaint.stage2.resolve(CODE_STAGE2),
+        }
+    }
+
+    pub fn record_type(&self, record_type: &str) -> StageTimescale {
+        let config = match record_type {
+            "compliment" => &self.compliment,
+            "suggestion" => &self.suggestion,
+            "enquiry" => &self.enquiry,
+            _ => &self.feedback,
+        };
+        config.resolve(OTHER_FEEDBACK)
+    }
+}
+
+/// The bank-holiday divisions of the United Kingdom, named as gov.uk names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Division {
+    #[default]
+    EnglandAndWales,
+    Scotland,
+    NorthernIreland,
+}
+
+impl Division {
+    pub fn key(self) -> &'static str {
+        match self {
+            Division::EnglandAndWales => "england-and-wales",
+            Division::Scotland => "scotland",
+            Division::NorthernIreland => "northern-ireland",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarConfig {
+    #[serde(default)]
+    pub division: Division,
+    /// A newer gov.uk `bank-holidays.json`, relative to the config file.
+    #[serde(default)]
+    pub bank_holidays_file: Option<PathBuf>,
+    /// Extra days the landlord is closed (e.g. between Christmas and New Year).
+    #[serde(default)]
+    pub closure_days: Vec<NaiveDate>,
+}
