@@ -10,9 +10,9 @@ use crate::error::Result;
 /// Hand memory the allocator holds but no longer uses back to the system.
 ///
 /// glibc keeps freed blocks below its mmap threshold for reuse, but the
-/// large arrays that follow (a whole column of a 10M-row frame) are mapped
-/// afresh and never reuse them. Without this, a 10M-row run's peak carried
-/// about 2 GiB of freed chunk arrays. Elsewhere it does nothing.
+/// large arrays that follow (a whole column of a big frame) are mapped
+/// afresh and never reuse them, so without this a big run's peak carries
+/// every freed chunk array. Elsewhere it does nothing.
 pub fn release_freed() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free pages; it has no preconditions.

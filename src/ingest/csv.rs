@@ -9,10 +9,10 @@ use std::sync::Arc;
 use polars::prelude::*;
 
 use super::headers::{canonical_frame, map_headers};
-use super::{empty_frame, InputFile};
-use crate::config::{Encoding, InputConfig};
+use super::{empty_frame, InputFile, Reading};
+use crate::config::Encoding;
 use crate::error::{Error, Result};
-use crate::schema::{ExportSchema, FILE, ROW};
+use crate::schema::{FILE, ROW};
 
 /// Turn one chunk of a CSV export into UTF-8. `lines_before` counts the
 /// lines of earlier chunks, so a fault is placed by its line in the file.
@@ -62,13 +62,11 @@ struct CsvLayout {
 
 /// Read a CSV export in chunks of whole records of about `chunk_bytes`.
 pub(super) fn read_csv(
-    path: &Path,
+    reading: Reading,
     mut source: impl std::io::Read,
-    input: &InputConfig,
-    schema: &ExportSchema,
-    chunk_bytes: usize,
     each: &mut dyn FnMut(DataFrame) -> Result<()>,
 ) -> Result<InputFile> {
+    let Reading { path, input, schema, chunk_bytes } = reading;
     let delimiter = u8::try_from(input.delimiter).map_err(|_| {
         Error::input(path, format!("delimiter '{}' is not a single-byte character", input.delimiter))
     })?;
@@ -85,7 +83,7 @@ pub(super) fn read_csv(
         let new_bytes = &block[fresh..];
         let boundary = std::thread::scope(|scope| {
             let hashing = scope.spawn(|| hasher.update(new_bytes));
-            let boundary = chunks.take(path, &block, eof, delimiter, input, schema, each);
+            let boundary = chunks.take(reading, &block, eof, delimiter, each);
             hashing.join().expect("hashing does not panic");
             boundary
         })?;
@@ -122,20 +120,17 @@ struct Chunks {
 impl Chunks {
     /// Parse the whole records at the start of `block` and hand them on;
     /// returns how many bytes were used (0: not even the header yet).
-    #[allow(clippy::too_many_arguments)]
     fn take(
         &mut self,
-        path: &Path,
+        reading: Reading,
         block: &[u8],
         eof: bool,
         delimiter: u8,
-        input: &InputConfig,
-        schema: &ExportSchema,
         each: &mut dyn FnMut(DataFrame) -> Result<()>,
     ) -> Result<usize> {
         let mut start = 0;
         if self.layout.is_none() {
-            let (header_end, found) = header_layout(path, block, eof, delimiter, input, schema)?;
+            let (header_end, found) = header_layout(reading, block, eof, delimiter)?;
             let Some(found) = found else { return Ok(0) };
             self.layout = Some(found);
             // Lines and bytes count from the top of the file.
@@ -150,7 +145,7 @@ impl Chunks {
             return Ok(start + boundary);
         }
         let chunk = &block[start..start + boundary];
-        let frame = parse_chunk(path, chunk, input, schema, csv, &ragged, self.at)?;
+        let frame = parse_chunk(reading, chunk, csv, &ragged, self.at)?;
         self.at.rows += frame.height();
         self.at.lines += memchr::memchr_iter(b'\n', chunk).count();
         self.at.bytes += chunk.len();
@@ -180,13 +175,12 @@ fn fill(path: &Path, source: &mut impl std::io::Read, block: &mut Vec<u8>, want:
 /// and the header row) and the layout the header gives, or None when the
 /// block does not yet hold the whole header.
 fn header_layout(
-    path: &Path,
+    reading: Reading,
     block: &[u8],
     eof: bool,
     delimiter: u8,
-    input: &InputConfig,
-    schema: &ExportSchema,
 ) -> Result<(usize, Option<(CsvLayout, InputFile)>)> {
+    let Reading { path, input, schema, .. } = reading;
     if block.starts_with(&[0xFF, 0xFE]) || block.starts_with(&[0xFE, 0xFF]) {
         return Err(Error::input(path, "is UTF-16 encoded; save the export as UTF-8 CSV"));
     }
@@ -265,14 +259,13 @@ fn without_blank_lines<'a>(
 
 /// Parse one chunk of whole records into the canonical text columns.
 fn parse_chunk(
-    path: &Path,
+    reading: Reading,
     chunk: &[u8],
-    input: &InputConfig,
-    schema: &ExportSchema,
     csv: &CsvLayout,
     ragged: &Ragged,
     at: Position,
 ) -> Result<DataFrame> {
+    let Reading { path, input, schema, .. } = reading;
     // Decoded as it stands in the file, so a fault is placed by the file's
     // line; empty lines (plain ASCII) are then left out of the raw bytes.
     let mut bytes = decode(path, chunk, input.encoding, at.lines)?;
@@ -349,9 +342,8 @@ struct Record {
 /// Records are read as the CSV reader reads them: a quote opens a quoted
 /// field only at the start of a field, `""` inside one is a literal quote,
 /// a record ends at a line feed outside quotes, and empty lines are skipped.
-/// It jumps between delimiters, quotes and line feeds with `memchr`, since
-/// a byte-at-a-time state machine (the `csv` crate) took a third of a second
-/// per million rows.
+/// It jumps between delimiters, quotes and line feeds with `memchr` rather
+/// than stepping byte by byte, as most of a field's bytes are none of those.
 fn next_record(bytes: &[u8], mut pos: usize, delimiter: u8) -> Option<Record> {
     while bytes.get(pos).is_some_and(|b| matches!(b, b'\n' | b'\r')) {
         pos += 1;
@@ -450,6 +442,7 @@ fn read_header(path: &Path, bytes: &[u8], delimiter: u8) -> Result<Vec<String>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::InputConfig;
     use crate::schema::{CASES, FIELDS_FOUND};
     use proptest::prelude::*;
 
@@ -517,17 +510,11 @@ mod tests {
         input.columns.insert("stage".into(), "h3".into());
         let mut frames = Vec::new();
         let path = Path::new("chunks.csv");
-        let file = super::super::read_source(
-            path,
-            Cursor::new(bytes.to_vec()),
-            &input,
-            &CASES,
-            chunk_bytes,
-            &mut |f| {
-                frames.push(f);
-                Ok(())
-            },
-        )
+        let reading = Reading { path, input: &input, schema: &CASES, chunk_bytes };
+        let file = super::super::read_source(reading, Cursor::new(bytes.to_vec()), &mut |f| {
+            frames.push(f);
+            Ok(())
+        })
         .map_err(|e| e.to_string())?;
         let mut frame = frames.remove(0);
         for more in frames {

@@ -64,9 +64,8 @@ pub fn load_chunks(
         let file_id = (first_file_id + n) as u32;
         let source =
             std::fs::File::open(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
-        let file = read_source(path, source, input, schema, chunk_bytes, &mut |frame| {
-            each(numbered(frame, file_id, schema)?)
-        })?;
+        let reading = Reading { path, input, schema, chunk_bytes };
+        let file = read_source(reading, source, &mut |frame| each(numbered(frame, file_id, schema)?))?;
         files.push(file);
     }
     Ok(files)
@@ -130,7 +129,8 @@ pub fn load_bytes(
     schema: &ExportSchema,
 ) -> Result<(DataFrame, InputFile)> {
     let mut frames = Vec::new();
-    let file = read_source(path, Cursor::new(bytes), input, schema, CHUNK_BYTES, &mut |frame| {
+    let reading = Reading { path, input, schema, chunk_bytes: CHUNK_BYTES };
+    let file = read_source(reading, Cursor::new(bytes), &mut |frame| {
         frames.push(frame);
         Ok(())
     })?;
@@ -149,24 +149,32 @@ fn is_workbook(path: &Path) -> bool {
     )
 }
 
+/// What is being read: the file (named in every message), the reader
+/// options, the shape of the export, and how much of a CSV to parse at once.
+#[derive(Clone, Copy)]
+pub(super) struct Reading<'a> {
+    pub path: &'a Path,
+    pub input: &'a InputConfig,
+    pub schema: &'a ExportSchema,
+    pub chunk_bytes: usize,
+}
+
 /// Read one export, CSV chunk by chunk or a workbook whole, with its
 /// checksum and row count for run.json.
 pub(super) fn read_source(
-    path: &Path,
+    reading: Reading,
     mut source: impl std::io::Read,
-    input: &InputConfig,
-    schema: &ExportSchema,
-    chunk_bytes: usize,
     each: &mut dyn FnMut(DataFrame) -> Result<()>,
 ) -> Result<InputFile> {
+    let path = reading.path;
     if is_workbook(path) {
         let mut bytes = Vec::new();
         source.read_to_end(&mut bytes).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
-        let (frame, mut file) = workbook::read_workbook(path, &bytes, input, schema)?;
+        let (frame, mut file) = workbook::read_workbook(reading, &bytes)?;
         file.sha256 = crate::digest::sha256_hex(&bytes);
         file.rows = frame.height();
         each(frame)?;
         return Ok(file);
     }
-    csv::read_csv(path, source, input, schema, chunk_bytes, each)
+    csv::read_csv(reading, source, each)
 }

@@ -2,23 +2,17 @@
 //! sheet, or the first, read whole; cells become the text a CSV would hold.
 
 use std::io::Cursor;
-use std::path::Path;
 
 use polars::prelude::*;
 
 use super::headers::{canonical_frame, map_headers};
-use super::InputFile;
-use crate::config::InputConfig;
+use super::{InputFile, Reading};
 use crate::error::{Error, Result};
-use crate::schema::{ExportSchema, ROW};
+use crate::schema::ROW;
 
-pub(super) fn read_workbook(
-    path: &Path,
-    bytes: &[u8],
-    input: &InputConfig,
-    schema: &ExportSchema,
-) -> Result<(DataFrame, InputFile)> {
+pub(super) fn read_workbook(reading: Reading, bytes: &[u8]) -> Result<(DataFrame, InputFile)> {
     use calamine::{Data, Reader};
+    let Reading { path, input, schema, .. } = reading;
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| Error::input(path, format!("cannot be read as a workbook: {e}")))?;
     let sheet_names = workbook.sheet_names();

@@ -166,8 +166,7 @@ impl Cube {
     ///
     /// Rows are counted [`SLICE_ROWS`] at a time: every cell is a sum, so
     /// slices add up to the whole, and a slice's working columns are all that
-    /// is held beside the frame (at 10 million rows, the whole frame's took
-    /// 1.5 GiB more).
+    /// is held beside the frame, where the whole frame's would double it.
     pub fn build(sources: Sources, catalogue: &Catalogue, window: (NaiveDate, NaiveDate)) -> Result<Cube> {
         Cube::build_in_slices(sources, catalogue, window, SLICE_ROWS)
     }

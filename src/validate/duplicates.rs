@@ -30,8 +30,8 @@ pub(super) fn first_occurrences(rows: &DataFrame) -> Result<Occurrences> {
     let record_type = rows.column(case::RECORD_TYPE)?.str()?;
     let stage = rows.column(case::STAGE)?.i32()?;
     // The key's second half packed in one number (record type, and stage for
-    // a complaint), so an entry is 32 bytes: at 10M rows the table is the
-    // biggest thing validation holds.
+    // a complaint), so an entry is 32 bytes: over a big export the table is
+    // the biggest thing validation holds.
     let kind = |record_type: Option<&str>, stage: Option<i32>| -> i64 {
         let Some(t) = record_type else { return -1 };
         let type_index = RECORD_TYPE_SPELLINGS.iter().position(|(c, _)| *c == t).map_or(-2, |i| i as i64);
