@@ -98,6 +98,11 @@ impl ExportSchema {
         self.columns.iter().map(|c| if c.kind == Kind::Household { HOUSEHOLD } else { c.name })
     }
 
+    /// The columns that hold one kind of value, in order.
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &'static str> + '_ {
+        self.columns.iter().filter(move |c| c.kind == kind).map(|c| c.name)
+    }
+
     /// The columns read as text (every one but the hashed household).
     pub fn text_columns(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.columns.iter().filter(|c| c.kind != Kind::Household).map(|c| c.name)
@@ -127,9 +132,6 @@ pub mod case {
     /// The complaint in the resident's words (optional): read only to infer
     /// a theme, never written anywhere.
     pub const DESCRIPTION: &str = "description";
-
-    /// The dates of a case row.
-    pub const DATES: [&str; 4] = [RECEIVED, ACKNOWLEDGED, EXTENDED_DUE, RESPONDED];
 }
 
 /// A post-complaint satisfaction survey export. `stage` is optional: without

@@ -106,7 +106,7 @@ fn values_checks(config: &Config, calendar: &Calendar, as_of: NaiveDate) -> Vec<
             lit(""),
         ),
     ];
-    for c in case::DATES {
+    for c in CASES.of_kind(Kind::Date) {
         checks.push(Check::new(
             c,
             ERROR,
