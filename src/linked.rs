@@ -11,8 +11,8 @@ use crate::config::InputConfig;
 use crate::error::Result;
 use crate::quality::{ExportQuality, IssueList, ERROR, WARNING};
 use crate::schema::{
-    case, determination, survey, ExportSchema, COMPLAINT, DETERMINATIONS, FIELDS_EXPECTED, FIELDS_FOUND,
-    FILE, FINDING_SPELLINGS, NOT_RECORDED, ROW, SURVEYS,
+    case, determination, survey, ExportSchema, SpellingTable, COMPLAINT, DETERMINATIONS, FIELDS_EXPECTED,
+    FIELDS_FOUND, FILE, FINDING_SPELLINGS, NOT_RECORDED, ROW, SURVEYS,
 };
 use crate::validate::values::{self, date_hint, raw, text};
 
@@ -379,7 +379,7 @@ pub fn determinations(
         &DETERMINATIONS,
         vec![
             values::days_expr(col(raw(determination::DATE)), input.date_format).alias(determination::DATE),
-            values::canonical_expr(col(raw(determination::FINDING)), FINDING_SPELLINGS)
+            values::canonical_expr(col(raw(determination::FINDING)), SpellingTable::from(FINDING_SPELLINGS))
                 .alias(determination::FINDING),
             values::money_expr(col(raw(determination::COMPENSATION_ORDERED)))
                 .alias(determination::COMPENSATION_ORDERED),

@@ -20,7 +20,8 @@ pub enum Kind {
     Date,
     /// upheld, partially upheld, not upheld, withdrawn, refused.
     Outcome,
-    /// LCRA (the default when blank) or LCHO.
+    /// LCRA (the default when blank), LCHO, or a stock type outside the
+    /// Regulator's measures (leasehold, market rent...).
     StockType,
     /// An amount in pounds: `£1,250.00`, `1250`; blank is £0.
     Money,
@@ -321,10 +322,16 @@ pub const OUTCOME_SPELLINGS: Spellings = &[
 ];
 
 /// The Regulator's stock types: low cost rental accommodation (the default
-/// when blank) and low cost home ownership.
+/// when blank) and low cost home ownership. Only these are counted in the
+/// Tenant Satisfaction Measures.
 pub const LCRA: &str = "LCRA";
 pub const LCHO: &str = "LCHO";
+pub const TSM_STOCK_TYPES: [&str; 2] = [LCRA, LCHO];
 
+/// The Complaint Handling Code covers every resident, so complaints from
+/// residents outside social stock count in every Code figure; they are only
+/// left out of CH01 and CH02. A landlord adds spellings, or stock types of
+/// its own, in `[input.stock_types]`.
 pub const STOCK_TYPE_SPELLINGS: Spellings = &[
     (
         LCRA,
@@ -344,7 +351,80 @@ pub const STOCK_TYPE_SPELLINGS: Spellings = &[
     // Not "leasehold": right-to-buy leaseholders are not low cost home
     // ownership under the Regulator's definitions.
     (LCHO, &["lcho", "lowcosthomeownership", "sharedownership", "homeownership"]),
+    ("Leasehold", &["leasehold", "leaseholder", "leaseholders", "righttobuyleasehold", "rtbleasehold"]),
+    ("Market rent", &["marketrent", "marketrented", "privaterent", "privaterented"]),
+    ("Freehold", &["freehold", "freeholder", "freeholders"]),
+    ("Commercial", &["commercial", "commercialtenant", "commerciallease"]),
+    ("Other", &["other", "othertenure"]),
 ];
+
+/// A table of spellings read at run time: canonical values with the keys
+/// (see [`spelling_key`]) that stand for them, the first match winning.
+#[derive(Debug, Clone, Default)]
+pub struct SpellingTable {
+    entries: Vec<(String, Vec<String>)>,
+    /// The canonical values in the order messages list them.
+    values: Vec<String>,
+}
+
+impl SpellingTable {
+    fn new(entries: Vec<(String, Vec<String>)>, listed_first: &[(String, Vec<String>)]) -> Self {
+        let mut values: Vec<String> = Vec::new();
+        for (value, _) in listed_first.iter().chain(&entries) {
+            if !values.contains(value) {
+                values.push(value.clone());
+            }
+        }
+        SpellingTable { entries, values }
+    }
+
+    pub fn canonical(&self, text: &str) -> Option<&str> {
+        let key = spelling_key(text);
+        self.entries.iter().find(|(_, keys)| keys.iter().any(|k| *k == key)).map(|(value, _)| value.as_str())
+    }
+
+    /// The canonical values, each once.
+    pub fn values(&self) -> Vec<&str> {
+        self.values.iter().map(String::as_str).collect()
+    }
+
+    /// The values for a message: "LCRA, LCHO or Leasehold".
+    pub fn listed(&self) -> String {
+        match self.values().split_last() {
+            Some((last, [])) => last.to_string(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        }
+    }
+}
+
+fn owned(table: Spellings) -> Vec<(String, Vec<String>)> {
+    let keys = |keys: &[&str]| keys.iter().map(|k| k.to_string()).collect();
+    table.iter().map(|(value, spellings)| (value.to_string(), keys(spellings))).collect()
+}
+
+impl From<Spellings> for SpellingTable {
+    fn from(table: Spellings) -> Self {
+        SpellingTable::new(owned(table), &[])
+    }
+}
+
+/// The stock types of a landlord: its own spellings first (so they win over
+/// the defaults), listed after the defaults.
+pub fn stock_types<'a>(own: impl IntoIterator<Item = (&'a String, &'a Vec<String>)>) -> SpellingTable {
+    let keys = |spellings: &[String]| spellings.iter().map(|s| spelling_key(s)).collect();
+    let mut entries: Vec<(String, Vec<String>)> =
+        own.into_iter().map(|(value, spellings)| (value.clone(), keys(spellings))).collect();
+    let defaults = owned(STOCK_TYPE_SPELLINGS);
+    entries.extend(defaults.iter().cloned());
+    SpellingTable::new(entries, &defaults)
+}
+
+/// The key a spelling is compared by: lower case, letters and digits only,
+/// so "Partially Upheld", "partly_upheld" and "PARTLY-UPHELD" compare alike.
+pub fn spelling_key(text: &str) -> String {
+    text.chars().flat_map(char::to_lowercase).filter(char::is_ascii_alphanumeric).collect()
+}
 
 /// Ombudsman findings (domain.md section 6), in canonical spelling.
 pub const FINDING_SPELLINGS: Spellings = &[
@@ -369,5 +449,29 @@ mod tests {
             assert!(schema.columns[0].required, "{}", schema.name);
         }
         assert_eq!(CASES.required().collect::<Vec<_>>(), [case::REF, case::STAGE, case::RECEIVED]);
+    }
+
+    #[test]
+    fn a_landlords_own_stock_type_spellings_win_and_add_types() {
+        let own: indexmap::IndexMap<String, Vec<String>> = [
+            ("Leasehold".to_string(), vec!["RTB lessee".to_string()]),
+            ("LCRA".to_string(), vec!["Leasehold flat (rented)".to_string()]),
+            ("Garages".to_string(), vec!["garage".to_string()]),
+        ]
+        .into_iter()
+        .collect();
+        let table = stock_types(&own);
+        assert_eq!(table.canonical("rtb-lessee"), Some("Leasehold"));
+        assert_eq!(table.canonical("Leaseholder"), Some("Leasehold"), "the default spellings still work");
+        assert_eq!(table.canonical("Leasehold Flat (Rented)"), Some(LCRA), "the landlord's spelling wins");
+        assert_eq!(table.canonical("General needs"), Some(LCRA));
+        assert_eq!(table.canonical("Market rented"), Some("Market rent"));
+        assert_eq!(table.canonical("Garage"), Some("Garages"));
+        assert_eq!(table.canonical("Shop"), None);
+        assert_eq!(
+            table.listed(),
+            "LCRA, LCHO, Leasehold, Market rent, Freehold, Commercial, Other or Garages",
+            "the defaults first, then the landlord's own"
+        );
     }
 }

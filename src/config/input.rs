@@ -36,6 +36,7 @@ impl OtherExport {
             encoding: self.encoding.unwrap_or(base.encoding),
             delimiter: self.delimiter.unwrap_or(base.delimiter),
             columns: self.columns.clone(),
+            stock_types: base.stock_types.clone(),
         }
     }
 }
@@ -60,6 +61,14 @@ pub struct InputConfig {
     /// Canonical column name -> the header the export uses for it.
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
+    /// Stock type -> the spellings the export uses for it, compared ignoring
+    /// case, spaces and punctuation. These win over the defaults; a name
+    /// other than LCRA or LCHO is a stock type outside the Tenant
+    /// Satisfaction Measures (counted in every Code figure, never in CH01 or
+    /// CH02), as the defaults Leasehold, Market rent, Freehold, Commercial
+    /// and Other are.
+    #[serde(default)]
+    pub stock_types: indexmap::IndexMap<String, Vec<String>>,
 }
 
 fn default_delimiter() -> char {
@@ -75,6 +84,7 @@ impl Default for InputConfig {
             encoding: Encoding::default(),
             delimiter: default_delimiter(),
             columns: BTreeMap::new(),
+            stock_types: indexmap::IndexMap::new(),
         }
     }
 }

@@ -75,13 +75,41 @@ pub struct Config {
     pub annual_report: AnnualReportConfig,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct HomesOwned {
     #[serde(default)]
     pub lcra: u32,
     #[serde(default)]
     pub lcho: u32,
+    /// Homes of residents outside social stock, by stock type as reports
+    /// name it (`{ Leasehold = 1200 }`): the per-1,000-homes figures count
+    /// those residents' complaints, so their homes belong in the divisor.
+    /// CH01 never reads them.
+    #[serde(default)]
+    pub others: BTreeMap<String, u32>,
+}
+
+impl HomesOwned {
+    /// Low cost rental and low cost home ownership: the homes of the
+    /// Regulator's measures.
+    pub fn social(&self) -> u32 {
+        self.lcra + self.lcho
+    }
+
+    /// Every home given, social or not.
+    pub fn all(&self) -> u32 {
+        self.social() + self.others.values().sum::<u32>()
+    }
+
+    /// The homes of one stock type, if given.
+    pub fn of_stock_type(&self, stock_type: &str) -> Option<u32> {
+        match stock_type {
+            schema::LCRA => Some(self.lcra),
+            schema::LCHO => Some(self.lcho),
+            other => self.others.get(other).copied(),
+        }
+    }
 }
 
 /// A loaded configuration and where it came from.
@@ -152,6 +180,24 @@ impl Config {
                 }
             }
         }
+        let stock_types = schema::stock_types(&self.input.stock_types);
+        for (name, spellings) in &self.input.stock_types {
+            if name.trim().is_empty() || spellings.iter().all(|s| schema::spelling_key(s).is_empty()) {
+                return Err(format!("input.stock_types: '{name}' needs a name and at least one spelling"));
+            }
+        }
+        for (year, homes) in &self.homes {
+            for name in homes.others.keys() {
+                if schema::TSM_STOCK_TYPES.contains(&name.as_str())
+                    || !stock_types.values().contains(&name.as_str())
+                {
+                    return Err(format!(
+                        "homes.\"{year}\".others: '{name}' is not a stock type outside LCRA and LCHO; expected one of {}",
+                        stock_types.values().into_iter().filter(|v| !schema::TSM_STOCK_TYPES.contains(v)).collect::<Vec<_>>().join(", ")
+                    ));
+                }
+            }
+        }
         for (theme, phrases) in &self.themes.taxonomy {
             if phrases.iter().all(|p| p.trim().is_empty()) {
                 return Err(format!("themes.taxonomy: theme '{theme}' has no words or phrases"));
@@ -177,7 +223,7 @@ impl Config {
 
     /// Homes owned that apply to a financial year: the latest entry at or before it.
     pub fn homes_for(&self, year: FinancialYear) -> Option<(FinancialYear, HomesOwned)> {
-        self.homes.range(..=year).next_back().map(|(y, h)| (*y, *h))
+        self.homes.range(..=year).next_back().map(|(y, h)| (*y, h.clone()))
     }
 }
 
@@ -245,7 +291,10 @@ respond = 20
         .unwrap();
         let fy = |s: &str| s.parse::<FinancialYear>().unwrap();
         assert_eq!(c.homes_for(fy("2023-24")), None);
-        assert_eq!(c.homes_for(fy("2025-26")).unwrap().1, HomesOwned { lcra: 100, lcho: 10 });
+        assert_eq!(
+            c.homes_for(fy("2025-26")).unwrap().1,
+            HomesOwned { lcra: 100, lcho: 10, ..Default::default() }
+        );
         assert_eq!(c.homes_for(fy("2027-28")).unwrap().1.lcra, 120);
     }
 }

@@ -20,6 +20,16 @@ pub enum ClockStart {
     Receipt,
 }
 
+impl ClockStart {
+    /// As the config spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockStart::Acknowledgement => "acknowledgement",
+            ClockStart::Receipt => "receipt",
+        }
+    }
+}
+
 /// The timescales of one stage or record type, as written in the config:
 /// every field optional, so a landlord states only what differs.
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]

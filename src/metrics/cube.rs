@@ -2,7 +2,7 @@
 //! breakdown group, made in one group-by per period-defining date and rolled
 //! up to each breakdown. Any period's figures are sums of its months' cells.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -68,6 +68,9 @@ pub struct Cube {
     /// (month index, stream, breakdown, group) -> one value per count
     cells: HashMap<(i32, String, &'static str, String), Vec<f64>>,
     n_counts: usize,
+    /// The stock types with a row in each month, so a per-1,000-homes figure
+    /// can say whose homes its divisor lacks without scanning the cells.
+    stock_types: BTreeMap<i32, BTreeSet<String>>,
 }
 
 /// The stream of a row: `stage1`, `stage2` or the record type.
@@ -180,7 +183,7 @@ impl Cube {
         slice_rows: usize,
     ) -> Result<Cube> {
         let n_counts = catalogue.counts.len();
-        let mut cube = Cube { cells: HashMap::new(), n_counts };
+        let mut cube = Cube { cells: HashMap::new(), n_counts, stock_types: BTreeMap::new() };
         for basis in PeriodBy::ALL {
             let members: Vec<usize> =
                 (0..n_counts).filter(|i| catalogue.counts[*i].period_by == basis).collect();
@@ -268,6 +271,9 @@ impl Cube {
             let (Some(m), Some(s), Some(g)) = (month.get(row), stream.get(row), group.get(row)) else {
                 continue;
             };
+            if breakdown == case::STOCK_TYPE {
+                self.stock_types.entry(m).or_default().insert(g.to_string());
+            }
             let streams: &[&str] = if s.starts_with("stage") { &[s, "complaints"] } else { &[s] };
             for st in streams {
                 let cell = self
@@ -302,6 +308,14 @@ impl Cube {
     }
 
     /// The groups seen for a breakdown in a month range, sorted.
+    /// The stock types with a row in a month range.
+    pub(crate) fn stock_types(&self, months: &std::ops::RangeInclusive<i32>) -> BTreeSet<&str> {
+        self.stock_types
+            .range(months.clone())
+            .flat_map(|(_, types)| types.iter().map(String::as_str))
+            .collect()
+    }
+
     pub(crate) fn groups(&self, months: &std::ops::RangeInclusive<i32>, breakdown: &str) -> Vec<String> {
         let mut g: Vec<String> = self
             .cells

@@ -8,7 +8,7 @@ use super::catalogue::{Catalogue, MeasureDef, Unit, ALL_BREAKDOWN, BREAKDOWNS};
 use super::cube::{Cube, ALL};
 use crate::config::Config;
 use crate::period::{month_index, FinancialYear, Period};
-use crate::schema::{case, LCHO};
+use crate::schema::case;
 
 /// One published figure.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -47,23 +47,6 @@ fn months_of(period: &Period) -> std::ops::RangeInclusive<i32> {
     month_index(period.start())..=month_index(period.end())
 }
 
-/// Homes owned for a breakdown group in a financial year.
-fn homes(
-    config: &Config,
-    year: FinancialYear,
-    breakdown: &str,
-    group: &str,
-) -> std::result::Result<f64, String> {
-    let Some((_, h)) = config.homes_for(year) else {
-        return Err(format!("no homes-owned figure for {year} or earlier in [homes]"));
-    };
-    Ok(match (breakdown, group) {
-        (case::STOCK_TYPE, LCHO) => f64::from(h.lcho),
-        (case::STOCK_TYPE, _) => f64::from(h.lcra),
-        _ => f64::from(h.lcra) + f64::from(h.lcho),
-    })
-}
-
 pub struct FigureMaker<'a> {
     pub cube: &'a Cube,
     pub catalogue: &'a Catalogue,
@@ -71,6 +54,35 @@ pub struct FigureMaker<'a> {
 }
 
 impl FigureMaker<'_> {
+    /// Homes owned for a breakdown group in a financial year: the stock
+    /// type's own, or every home given; with a note naming the stock types
+    /// whose complaints are counted but whose homes are not given.
+    fn homes(
+        &self,
+        year: FinancialYear,
+        months: &std::ops::RangeInclusive<i32>,
+        breakdown: &str,
+        group: &str,
+    ) -> std::result::Result<(f64, Option<String>), String> {
+        let Some((_, h)) = self.config.homes_for(year) else {
+            return Err(format!("no homes-owned figure for {year} or earlier in [homes]"));
+        };
+        if breakdown == case::STOCK_TYPE {
+            return h.of_stock_type(group).map(|n| (f64::from(n), None)).ok_or_else(|| {
+                format!("no homes figure for {group} in [homes] for {year} (give it under others)")
+            });
+        }
+        let missing: Vec<&str> =
+            self.cube.stock_types(months).into_iter().filter(|t| h.of_stock_type(t).is_none()).collect();
+        let note = (!missing.is_empty()).then(|| {
+            format!(
+                "counts the complaints of {} residents, whose homes are not in [homes] for {year}",
+                missing.join(" and ")
+            )
+        });
+        Ok((f64::from(h.all()), note))
+    }
+
     fn count(
         &self,
         reference: &str,
@@ -105,12 +117,14 @@ impl FigureMaker<'_> {
                 let scale = if m.unit == Unit::Percent { 100.0 } else { 1.0 };
                 (d > 0.0).then(|| round_ratio(numerator * scale, d, 1))
             }
-            Unit::Per1000Homes => match homes(self.config, year, breakdown, group) {
-                Ok(h) => {
+            Unit::Per1000Homes => match self.homes(year, months, breakdown, group) {
+                Ok((h, missing)) => {
                     denominator = Some(h);
-                    if h == 0.0 {
-                        note = Some(format!("no homes of this stock type in [homes] for {year}"));
-                    }
+                    note = if h == 0.0 {
+                        Some(format!("no homes of this stock type in [homes] for {year}"))
+                    } else {
+                        missing
+                    };
                     (h > 0.0).then(|| round_ratio(numerator * 1000.0, h, 1))
                 }
                 Err(why) => {

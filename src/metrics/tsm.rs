@@ -4,12 +4,10 @@
 
 use serde::Serialize;
 
-use super::catalogue::ALL_BREAKDOWN;
-use super::cube::ALL;
-use super::figures::{round_ratio, FigureMaker};
-use crate::config::Config;
+use super::figures::{round_ratio, Figure, FigureMaker};
+use crate::config::{ClockStart, Config, Timescales, CODE_STAGE1, CODE_STAGE2};
 use crate::period::{month_index, FinancialYear, Period};
-use crate::schema::{case, LCHO, LCRA};
+use crate::schema::{case, LCHO, LCRA, TSM_STOCK_TYPES};
 
 /// A row of `tsm.csv`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -24,11 +22,59 @@ pub struct TsmRow {
     pub value: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// CH02's timescales, which the Regulator expects published with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timescale: Option<TsmTimescale>,
+}
+
+/// The working days a CH02 row was measured against, and whether they are
+/// the Complaint Handling Code's.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct TsmTimescale {
+    pub acknowledge: u32,
+    pub respond: Option<u32>,
+    pub max_extension: u32,
+    pub clock_starts: ClockStart,
+    /// The stage's timescale is the Code's in every part.
+    pub code: bool,
+}
+
+impl TsmTimescale {
+    /// The timescale in words, for the reports' TSM return.
+    pub fn describe(&self) -> String {
+        let from = match self.clock_starts {
+            ClockStart::Acknowledgement => "the acknowledgement",
+            ClockStart::Receipt => "receipt",
+        };
+        let respond = match self.respond {
+            Some(days) => format!("; respond within {days} of {from}"),
+            None => String::new(),
+        };
+        let whose = if self.code { "the Code's" } else { "not the Code's" };
+        format!(
+            "acknowledge within {}{respond}; extend by at most {}; in working days ({whose})",
+            self.acknowledge, self.max_extension
+        )
+    }
+
+    fn of_stage(timescales: &Timescales, stage: u8) -> Self {
+        let own = timescales.stage(stage);
+        let code = if stage == 1 { CODE_STAGE1 } else { CODE_STAGE2 };
+        TsmTimescale {
+            acknowledge: own.acknowledge,
+            respond: own.respond,
+            max_extension: own.max_extension,
+            clock_starts: own.clock_starts,
+            code: own == code,
+        }
+    }
 }
 
 /// The Tenant Satisfaction Measures CH01 and CH02 (domain.md section 4) over
 /// the financial year to date at the end of `period` (the whole year when the
-/// period is a year), for LCRA, LCHO and all stock, stage 1 and stage 2.
+/// period is a year), for LCRA, LCHO and the two together, stage 1 and 2.
+/// Complaints from residents of other stock (leasehold, market rent...) are
+/// in every Code figure but in no TSM row.
 pub fn tsm(maker: &FigureMaker, period: &Period) -> (Period, Vec<TsmRow>) {
     let year = period.financial_year();
     let months = month_index(year.start())..=month_index(period.end());
@@ -36,11 +82,16 @@ pub fn tsm(maker: &FigureMaker, period: &Period) -> (Period, Vec<TsmRow>) {
     let on_time = maker.catalogue.measure("on_time_pct").expect("queries define on_time_pct");
     let mut rows = Vec::new();
     for (measure, def) in [("CH01", per_1000), ("CH02", on_time)] {
-        for stock in [LCRA, LCHO, "all"] {
-            for stage in [1u8, 2] {
-                let (breakdown, group) =
-                    if stock == "all" { (ALL_BREAKDOWN, ALL) } else { (case::STOCK_TYPE, stock) };
-                let f = maker.figure(def, &format!("stage{stage}"), &months, "", year, breakdown, group);
+        let by_stage = [1u8, 2].map(|stage| {
+            TSM_STOCK_TYPES.map(|stock| {
+                maker.figure(def, &format!("stage{stage}"), &months, "", year, case::STOCK_TYPE, stock)
+            })
+        });
+        let timescale =
+            |stage: u8| (measure == "CH02").then(|| TsmTimescale::of_stage(&maker.config.timescales, stage));
+        for (k, stock) in TSM_STOCK_TYPES.into_iter().enumerate() {
+            for (stage, parts) in [1u8, 2].into_iter().zip(&by_stage) {
+                let f = &parts[k];
                 rows.push(TsmRow {
                     measure,
                     stock_type: stock.to_string(),
@@ -48,13 +99,46 @@ pub fn tsm(maker: &FigureMaker, period: &Period) -> (Period, Vec<TsmRow>) {
                     numerator: f.numerator,
                     denominator: f.denominator.unwrap_or(0.0),
                     value: f.value,
-                    note: f.note,
+                    note: f.note.clone(),
+                    timescale: timescale(stage),
                 });
             }
+        }
+        for (stage, parts) in [1u8, 2].into_iter().zip(&by_stage) {
+            let mut row = social_stock(measure, year, parts);
+            row.stage = Some(stage);
+            row.timescale = timescale(stage);
+            rows.push(row);
         }
     }
     rows.extend(tp09(maker.config, year));
     (Period::Year(year), rows)
+}
+
+/// The `all` row: LCRA and LCHO together, from their numerators and
+/// denominators (never the whole landlord, which counts other stock too).
+fn social_stock(measure: &'static str, year: FinancialYear, parts: &[Figure; 2]) -> TsmRow {
+    let numerator = parts.iter().map(|f| f.numerator).sum::<f64>();
+    let denominator = parts.iter().map(|f| f.denominator).sum::<Option<f64>>();
+    let scale = if measure == "CH01" { 1000.0 } else { 100.0 };
+    let (value, note) = match denominator {
+        None => (None, parts.iter().find_map(|f| f.note.clone())),
+        Some(d) if d > 0.0 => (Some(round_ratio(numerator * scale, d, 1)), None),
+        Some(_) if measure == "CH01" => {
+            (None, Some(format!("no homes of this stock type in [homes] for {year}")))
+        }
+        Some(_) => (None, None),
+    };
+    TsmRow {
+        measure,
+        stock_type: "all".to_string(),
+        stage: None,
+        numerator,
+        denominator: denominator.unwrap_or(0.0),
+        value,
+        note,
+        timescale: None,
+    }
 }
 
 /// TP09 from the perception survey figures in `[tp09."<year>"]`: satisfied
@@ -62,7 +146,7 @@ pub fn tsm(maker: &FigureMaker, period: &Period) -> (Period, Vec<TsmRow>) {
 /// reported by stock type only, since the two surveys are sampled apart.
 fn tp09(config: &Config, year: FinancialYear) -> Vec<TsmRow> {
     let Some(answers) = config.tp09.get(&year) else { return Vec::new() };
-    [("LCRA", answers.lcra), ("LCHO", answers.lcho)]
+    [(LCRA, answers.lcra), (LCHO, answers.lcho)]
         .into_iter()
         .filter_map(|(stock, a)| {
             let a = a?;
@@ -75,6 +159,7 @@ fn tp09(config: &Config, year: FinancialYear) -> Vec<TsmRow> {
                 denominator: d,
                 value: (d > 0.0).then(|| round_ratio(n * 100.0, d, 1)),
                 note: (d == 0.0).then(|| "no respondents".to_string()),
+                timescale: None,
             })
         })
         .collect()
@@ -82,8 +167,8 @@ fn tp09(config: &Config, year: FinancialYear) -> Vec<TsmRow> {
 
 /// How CH01 and CH02 are counted, as the reports and metrics.json state it.
 pub const TSM_RULES: [&str; 2] = [
-    "complaints received in the year (to date) at the stage ÷ homes owned of the stock type (latest [homes] entry at or before the year) × 1,000, to 1 decimal place; withdrawn complaints count, refused complaints do not; a complaint escalated to stage 2 counts once at each stage",
-    "complaints responded to in the year (to date) at the stage within the timescale ÷ complaints responded to in the year at the stage × 100, to 1 decimal place; the timescale is the landlord's, by the working-day rules; withdrawn complaints without a response are not counted",
+    "complaints received in the year (to date) at the stage from residents of low cost rental (LCRA) or low cost home ownership (LCHO) stock ÷ homes owned of the stock type (latest [homes] entry at or before the year) × 1,000, to 1 decimal place; \"all\" is LCRA and LCHO together; withdrawn complaints count, refused complaints do not; a complaint escalated to stage 2 counts once at each stage; complaints from residents of other stock (leasehold, market rent and the like) are in every Complaint Handling Code figure but not in CH01",
+    "complaints from LCRA or LCHO residents responded to in the year (to date) at the stage within the timescale ÷ such complaints responded to in the year at the stage × 100, to 1 decimal place; \"all\" is LCRA and LCHO together; the timescale is the landlord's, by the working-day rules, and is published beside each row (acknowledge, respond and maximum extension in working days, and whether they are the Code's); withdrawn complaints without a response are not counted; complaints from residents of other stock are not in CH02",
 ];
 
 /// How TP09 is made, as the reports and metrics.json state it.

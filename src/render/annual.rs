@@ -243,11 +243,11 @@ pub struct Submission {
     pub deadline: String,
 }
 
-pub fn submission(homes: Option<(FinancialYear, HomesOwned)>, year: FinancialYear) -> Submission {
+pub fn submission(homes: Option<&(FinancialYear, HomesOwned)>, year: FinancialYear) -> Submission {
     let year_end = year.end();
     let (rule, deadline) = match homes {
         None => ("homes_not_configured", None),
-        Some((_, h)) if h.lcra + h.lcho > SUBMISSION_HOMES_THRESHOLD => {
+        Some((_, h)) if h.social() > SUBMISSION_HOMES_THRESHOLD => {
             ("over_1000", NaiveDate::from_ymd_opt(year_end.year(), 9, 30))
         }
         Some(_) => ("up_to_1000", year_end.checked_add_months(Months::new(6))),
@@ -257,7 +257,7 @@ pub fn submission(homes: Option<(FinancialYear, HomesOwned)>, year: FinancialYea
         rule,
         year: year.to_string(),
         year_end: format::uk_date(year_end),
-        homes: homes.map(|(_, h)| n(h.lcra + h.lcho)).unwrap_or_default(),
+        homes: homes.map(|(_, h)| n(h.social())).unwrap_or_default(),
         lcra: homes.map(|(_, h)| n(h.lcra)).unwrap_or_default(),
         lcho: homes.map(|(_, h)| n(h.lcho)).unwrap_or_default(),
         homes_from: homes.map(|(from, _)| from.to_string()).unwrap_or_default(),
@@ -365,7 +365,14 @@ pub fn tsm_table(rows: &[TsmRow], year: &Period) -> Table {
     let mut t = Table::new(
         format!("Tenant Satisfaction Measures, {}", year.label()),
         "Measure",
-        &[("Stock", false), ("Stage", false), ("Value", true), ("Numerator", true), ("Denominator", true)],
+        &[
+            ("Stock", false),
+            ("Stage", false),
+            ("Value", true),
+            ("Numerator", true),
+            ("Denominator", true),
+            ("Timescale used", false),
+        ],
     );
     for r in rows {
         let value = match (r.measure, r.value) {
@@ -381,6 +388,7 @@ pub fn tsm_table(rows: &[TsmRow], year: &Period) -> Table {
                 Cell::number(value),
                 Cell::number(format::count(r.numerator)),
                 Cell::number(format::count(r.denominator)),
+                Cell::text(r.timescale.map(|t| t.describe()).unwrap_or_default()),
             ],
         );
     }
@@ -439,7 +447,7 @@ pub(super) fn annual_context(
         governing_body_response => a.governing_body_response,
         has_self_assessment => a.self_assessment.is_some(),
         approval => a.self_assessment.as_ref().map(approval),
-        submission => submission(a.homes, r.period.financial_year()),
+        submission => submission(a.homes.as_ref(), r.period.financial_year()),
         summary => summary(sections),
         problems => problems(a),
         sections => sections,
@@ -449,6 +457,7 @@ pub(super) fn annual_context(
         outcomes => outcomes,
         by_service_area => views::breakdown(r, "service_area", &format!("Complaints by service area, {}", r.period.label()), "Service area"),
         by_category => views::breakdown(r, "category", &format!("Complaints by category, {}", r.period.label()), "Category"),
+        by_stock_type => views::by_stock_type(r),
         refused => views::by_group(r, "refusal_reason", &format!("Complaints refused in {}, by reason", r.period.label()), "Reason", &[("Refused", "complaints_refused")], true),
         themes => views::themes(r, input.themes.emerging_lookback),
         themes_by_area => views::themes_by_service_area(r),
@@ -477,8 +486,8 @@ mod tests {
 
     #[test]
     fn over_1000_homes_submit_by_30_september_after_the_year() {
-        let homes = Some((fy("2024-25"), HomesOwned { lcra: 33_057, lcho: 2_488 }));
-        let s = submission(homes, fy("2025-26"));
+        let homes = (fy("2024-25"), HomesOwned { lcra: 33_057, lcho: 2_488, ..Default::default() });
+        let s = submission(Some(&homes), fy("2025-26"));
         assert_eq!((s.rule, s.deadline.as_str()), ("over_1000", "30 Sep 2026"));
         assert_eq!((s.homes.as_str(), s.lcra.as_str(), s.lcho.as_str()), ("35,545", "33,057", "2,488"));
         assert_eq!(
@@ -486,14 +495,20 @@ mod tests {
             ("2024-25", "2025-26", "31 Mar 2026")
         );
         // LCRA and LCHO together: 1,001 is over.
-        let s = submission(Some((fy("2025-26"), HomesOwned { lcra: 1_000, lcho: 1 })), fy("2025-26"));
+        let s = submission(
+            Some(&(fy("2025-26"), HomesOwned { lcra: 1_000, lcho: 1, ..Default::default() })),
+            fy("2025-26"),
+        );
         assert_eq!(s.rule, "over_1000");
     }
 
     #[test]
     fn up_to_1000_homes_submit_within_six_months_and_no_homes_no_date() {
         // Exactly 1,000 is not "over 1,000".
-        let s = submission(Some((fy("2025-26"), HomesOwned { lcra: 900, lcho: 100 })), fy("2025-26"));
+        let s = submission(
+            Some(&(fy("2025-26"), HomesOwned { lcra: 900, lcho: 100, ..Default::default() })),
+            fy("2025-26"),
+        );
         assert_eq!((s.rule, s.deadline.as_str(), s.homes.as_str()), ("up_to_1000", "30 Sep 2026", "1,000"));
         let s = submission(None, fy("2025-26"));
         assert_eq!((s.rule, s.deadline.as_str(), s.homes.as_str()), ("homes_not_configured", "", ""));

@@ -109,18 +109,45 @@ fn all_figures<'a>(input: &'a RenderInput) -> Vec<&'a Figure> {
         .collect()
 }
 
+/// The six columns of the return, then (on CH02 rows) the timescales the
+/// Regulator expects published with CH02.
+pub const TSM_CSV_HEADER: [&str; 11] = [
+    "measure",
+    "stock_type",
+    "stage",
+    "numerator",
+    "denominator",
+    "value",
+    "acknowledge_working_days",
+    "respond_working_days",
+    "max_extension_working_days",
+    "response_clock_starts",
+    "code_timescales",
+];
+
 pub(super) fn tsm_csv(r: &Results) -> Result<Vec<u8>> {
     output::csv_bytes(
-        &["measure", "stock_type", "stage", "numerator", "denominator", "value"],
+        &TSM_CSV_HEADER,
         r.tsm.iter().map(|row| {
-            vec![
+            let mut cells = vec![
                 row.measure.to_string(),
                 row.stock_type.clone(),
                 row.stage.map(|s| s.to_string()).unwrap_or_default(),
                 output::number(row.numerator),
                 output::number(row.denominator),
                 row.value.map(|v| output::fixed(v, 1)).unwrap_or_default(),
-            ]
+            ];
+            cells.extend(match &row.timescale {
+                Some(t) => [
+                    t.acknowledge.to_string(),
+                    t.respond.map(|d| d.to_string()).unwrap_or_default(),
+                    t.max_extension.to_string(),
+                    t.clock_starts.as_str().to_string(),
+                    if t.code { "yes" } else { "no" }.to_string(),
+                ],
+                None => Default::default(),
+            });
+            cells
         }),
     )
 }

@@ -104,6 +104,7 @@ pub(super) fn smt_context(input: &RenderInput) -> Result<minijinja::Value> {
         charts => charts,
         by_service_area => views::breakdown(r, "service_area", &format!("Complaints by service area, {}", r.period.label()), "Service area"),
         by_category => views::breakdown(r, "category", &format!("Complaints by category, {}", r.period.label()), "Category"),
+        by_stock_type => views::by_stock_type(r),
         open_summary => views::open_summary(input.open),
         overdue => views::overdue_cases(input.open, 50),
         extensions => extensions,

@@ -296,6 +296,18 @@ pub fn breakdown(results: &Results, breakdown: &str, caption: &str, header: &str
     t
 }
 
+/// The breakdown by stock type, with the rule that only LCRA and LCHO
+/// complaints are in the Tenant Satisfaction Measures.
+pub fn by_stock_type(results: &Results) -> Table {
+    let caption = format!("Complaints by stock type, {}", results.period.label());
+    let mut t = breakdown(results, crate::schema::case::STOCK_TYPE, &caption, "Stock type");
+    t.note = Some(format!(
+        "{} Every resident's complaint is in the Complaint Handling Code figures; only LCRA (low cost rental) and LCHO (low cost home ownership) complaints are in the Tenant Satisfaction Measures CH01 and CH02.",
+        t.note.unwrap_or_default()
+    ));
+    t
+}
+
 pub fn themes(results: &Results, lookback: u32) -> Table {
     let before = format!("Average of the {lookback} before");
     let mut t = Table::new(

@@ -160,9 +160,12 @@ fn landlord_toml(complaint_rows: usize) -> String {
         let total = (homes_mid * growth).round() as u64;
         let lcho = ((total as f64 * lcho_share).round() as u64).max(1);
         let lcra = total.saturating_sub(lcho).max(1);
+        let share = |s: f64| ((total as f64 * s).round() as u64).max(1).to_string();
         text = text
             .replace(&format!("{{{{LCRA_{year}}}}}"), &lcra.to_string())
-            .replace(&format!("{{{{LCHO_{year}}}}}"), &lcho.to_string());
+            .replace(&format!("{{{{LCHO_{year}}}}}"), &lcho.to_string())
+            .replace(&format!("{{{{LEASEHOLD_{year}}}}}"), &share(0.045))
+            .replace(&format!("{{{{MARKET_{year}}}}}"), &share(0.012));
     }
     // The residents in the export are the people the screen must not publish.
     let names: Vec<String> =

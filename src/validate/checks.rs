@@ -2,6 +2,8 @@
 //! figure; a warning leaves it in. Each rule names its column, says what is
 //! wrong in words an analyst can act on, and quotes the value.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use polars::prelude::*;
 
@@ -11,24 +13,24 @@ use crate::calendar::{date_lit, Calendar};
 use crate::config::{Config, DateFormat};
 use crate::quality::{Check, ERROR, WARNING};
 use crate::schema::{
-    case, outcome, Breakdown, ColumnSpec, Kind, CASES, COMPLAINT, FIELDS_EXPECTED, FIELDS_FOUND, HOUSEHOLD,
-    LCRA, NOT_RECORDED, OUTCOME_SPELLINGS, RECORD_TYPE_SPELLINGS, STOCK_TYPE_SPELLINGS,
+    case, outcome, Breakdown, ColumnSpec, Kind, SpellingTable, CASES, COMPLAINT, FIELDS_EXPECTED,
+    FIELDS_FOUND, HOUSEHOLD, LCRA, NOT_RECORDED, OUTCOME_SPELLINGS, RECORD_TYPE_SPELLINGS,
 };
 
 /// Parse every column by what it may hold ([`Kind`]); keep the trimmed text
 /// as `raw_<column>` for the data-quality report.
-pub(super) fn parse(raw_frame: LazyFrame, config: &Config) -> LazyFrame {
+pub(super) fn parse(raw_frame: LazyFrame, config: &Config, stock_types: &Arc<SpellingTable>) -> LazyFrame {
     let text_columns: Vec<Expr> = CASES.text_columns().map(|c| text(c).alias(raw(c))).collect();
     let parsed: Vec<Expr> =
-        CASES.columns.iter().filter_map(|c| parsed(c, config.input.date_format)).collect();
+        CASES.columns.iter().filter_map(|c| parsed(c, config.input.date_format, stock_types)).collect();
     raw_frame.with_columns(text_columns).with_columns(parsed)
 }
 
 /// A column's value read from its trimmed text: null where it cannot be
 /// read, for the checks to report.
-fn parsed(column: &ColumnSpec, format: DateFormat) -> Option<Expr> {
+fn parsed(column: &ColumnSpec, format: DateFormat, stock_types: &Arc<SpellingTable>) -> Option<Expr> {
     let text = col(raw(column.name));
-    let with_default = |default: &str, spellings| {
+    let with_default = |default: &str, spellings: Arc<SpellingTable>| {
         when(text.clone().is_null())
             .then(lit(default))
             .otherwise(values::canonical_expr(text.clone(), spellings))
@@ -37,11 +39,11 @@ fn parsed(column: &ColumnSpec, format: DateFormat) -> Option<Expr> {
         Kind::Reference | Kind::FreeText => text,
         Kind::Text if column.breakdown == Breakdown::Always => text.fill_null(lit(NOT_RECORDED)),
         Kind::Text => text,
-        Kind::RecordType => with_default(COMPLAINT, RECORD_TYPE_SPELLINGS),
-        Kind::StockType => with_default(LCRA, STOCK_TYPE_SPELLINGS),
+        Kind::RecordType => with_default(COMPLAINT, SpellingTable::from(RECORD_TYPE_SPELLINGS).into()),
+        Kind::StockType => with_default(LCRA, stock_types.clone()),
         Kind::Stage => values::first_number_expr(text),
         Kind::Date => values::days_expr(text, format),
-        Kind::Outcome => values::canonical_expr(text, OUTCOME_SPELLINGS),
+        Kind::Outcome => values::canonical_expr(text, SpellingTable::from(OUTCOME_SPELLINGS)),
         Kind::Money => values::money_expr(text),
         Kind::Score | Kind::Finding => unreachable!("not a case column"),
         Kind::Household => return None,
@@ -52,7 +54,12 @@ fn parsed(column: &ColumnSpec, format: DateFormat) -> Option<Expr> {
 /// The errors of a row. A row of the wrong shape, or a blank one, is
 /// reported once, and none of its values is checked or echoed: in a shifted
 /// row they may belong to a personal-data column.
-pub(super) fn errors(config: &Config, calendar: &Calendar, as_of: NaiveDate) -> Vec<Check> {
+pub(super) fn errors(
+    config: &Config,
+    calendar: &Calendar,
+    as_of: NaiveDate,
+    stock_types: &SpellingTable,
+) -> Vec<Check> {
     let blank = CASES.text_columns().fold(col(HOUSEHOLD).is_null(), |acc, c| acc.and(col(raw(c)).is_null()));
     let well_shaped = col(FIELDS_FOUND).is_null();
     let mut error_checks = vec![
@@ -77,7 +84,7 @@ pub(super) fn errors(config: &Config, calendar: &Calendar, as_of: NaiveDate) -> 
         Check::new("(row)", ERROR, "blank row", well_shaped.clone().and(blank.clone()), lit("")),
     ];
     let gate = well_shaped.and(blank.not());
-    error_checks.extend(values_checks(config, calendar, as_of).into_iter().map(|mut c| {
+    error_checks.extend(values_checks(config, calendar, as_of, stock_types).into_iter().map(|mut c| {
         c.when = c.when.and(gate.clone());
         c
     }));
@@ -85,7 +92,12 @@ pub(super) fn errors(config: &Config, calendar: &Calendar, as_of: NaiveDate) -> 
 }
 
 /// The errors in a well-shaped row's values.
-fn values_checks(config: &Config, calendar: &Calendar, as_of: NaiveDate) -> Vec<Check> {
+fn values_checks(
+    config: &Config,
+    calendar: &Calendar,
+    as_of: NaiveDate,
+    stock_types: &SpellingTable,
+) -> Vec<Check> {
     let fmt = config.input.date_format;
     let stages = i32::from(config.timescales.complaint.stages);
     let is_complaint = col(case::RECORD_TYPE).eq(lit(COMPLAINT));
@@ -169,7 +181,7 @@ fn values_checks(config: &Config, calendar: &Calendar, as_of: NaiveDate) -> Vec<
         Check::new(
             case::STOCK_TYPE,
             ERROR,
-            "unknown stock type (expected LCRA or LCHO)",
+            format!("unknown stock type (expected {})", stock_types.listed()),
             col(raw(case::STOCK_TYPE)).is_not_null().and(col(case::STOCK_TYPE).is_null()),
             col(raw(case::STOCK_TYPE)),
         ),

@@ -8,6 +8,8 @@ mod checks;
 mod duplicates;
 pub mod values;
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use polars::prelude::*;
 
@@ -16,7 +18,7 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::memory;
 use crate::quality::{issue_rows, Check};
-use crate::schema::{case, CASES, COMPLAINT, FIELDS_FOUND, FILE, ROW, THEME_SOURCE};
+use crate::schema::{self, case, SpellingTable, CASES, COMPLAINT, FIELDS_FOUND, FILE, ROW, THEME_SOURCE};
 use values::raw;
 
 pub struct Validated {
@@ -36,6 +38,8 @@ pub struct Validated {
 /// between chunks, so memory follows the rows used, not the text read.
 pub struct Validator<'a> {
     config: &'a Config,
+    /// The landlord's stock types and their spellings (`[input.stock_types]`).
+    stock_types: Arc<SpellingTable>,
     error_checks: Vec<Check>,
     row_warnings: Vec<Check>,
     /// Rows with an error, every column, for the data-quality rows.
@@ -68,9 +72,11 @@ const INTERNED: [&str; 7] = [
 
 impl<'a> Validator<'a> {
     pub fn new(config: &'a Config, calendar: &Calendar, as_of: NaiveDate) -> Self {
-        let error_checks = checks::errors(config, calendar, as_of);
+        let stock_types = Arc::new(schema::stock_types(&config.input.stock_types));
+        let error_checks = checks::errors(config, calendar, as_of, &stock_types);
         Validator {
             config,
+            stock_types,
             error_checks,
             row_warnings: checks::row_warnings(),
             flagged: Vec::new(),
@@ -84,7 +90,7 @@ impl<'a> Validator<'a> {
     pub fn add(&mut self, raw_frame: DataFrame) -> Result<()> {
         self.rows_read += raw_frame.height();
         let has_error = self.error_checks.iter().fold(lit(false), |acc, c| acc.or(c.when.clone()));
-        let parsed = checks::parse(raw_frame.lazy(), self.config)
+        let parsed = checks::parse(raw_frame.lazy(), self.config, &self.stock_types)
             .with_column(has_error.alias("has_error"))
             .collect()?;
         self.flagged.push(memory::compacted(parsed.clone().lazy().filter(col("has_error")).collect()?)?);

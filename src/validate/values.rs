@@ -9,7 +9,9 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::config::DateFormat;
-use crate::schema::Spellings;
+use std::sync::Arc;
+
+use crate::schema::SpellingTable;
 
 /// Text as a person means it: surrounding whitespace removed, and a blank
 /// cell is no value at all. A column that needs neither change is returned
@@ -70,26 +72,14 @@ pub fn days(values: &StringChunked, format: DateFormat) -> DateChunked {
     parsed.with_name(values.name().clone()).into_date()
 }
 
-/// The key a spelling is compared by: lower case, letters and digits only,
-/// so "Partially Upheld", "partly_upheld" and "PARTLY-UPHELD" compare alike.
-pub fn spelling_key(text: &str) -> String {
-    text.chars().flat_map(char::to_lowercase).filter(char::is_ascii_alphanumeric).collect()
-}
-
-/// The canonical value a spelling stands for, if the table knows it.
-pub fn canonical_value(text: &str, table: &[(&'static str, &[&str])]) -> Option<&'static str> {
-    let key = spelling_key(text);
-    table.iter().find(|(_, spellings)| spellings.contains(&key.as_str())).map(|(value, _)| *value)
-}
-
 /// A column of coded values mapped to canonical spellings; an unknown
 /// spelling becomes null. Coded columns hold a handful of distinct values,
 /// so each is looked up once.
-pub fn canonical_values(values: &StringChunked, table: &[(&'static str, &[&str])]) -> StringChunked {
-    let mut cache: PlHashMap<&str, Option<&'static str>> = PlHashMap::new();
+pub fn canonical_values(values: &StringChunked, table: &SpellingTable) -> StringChunked {
+    let mut cache: PlHashMap<&str, Option<&str>> = PlHashMap::new();
     values
         .iter()
-        .map(|v| *cache.entry(v?).or_insert_with_key(|v| canonical_value(v, table)))
+        .map(|v| *cache.entry(v?).or_insert_with_key(|v| table.canonical(v)))
         .collect::<StringChunked>()
         .with_name(values.name().clone())
 }
@@ -127,8 +117,9 @@ pub fn days_expr(e: Expr, format: DateFormat) -> Expr {
 }
 
 /// [`canonical_values`] as an expression.
-pub fn canonical_expr(e: Expr, table: Spellings) -> Expr {
-    over_text(e, DataType::String, move |c| canonical_values(c, table).into_column())
+pub fn canonical_expr(e: Expr, table: impl Into<Arc<SpellingTable>>) -> Expr {
+    let table = table.into();
+    over_text(e, DataType::String, move |c| canonical_values(c, &table).into_column())
 }
 
 /// [`first_numbers`] as an expression.
@@ -211,12 +202,14 @@ mod tests {
 
     #[test]
     fn spellings_compare_without_case_spacing_or_punctuation() {
-        let table: &[(&str, &[&str])] = &[("partially_upheld", &["partiallyupheld", "partlyupheld"])];
+        const PARTIAL: crate::schema::Spellings =
+            &[("partially_upheld", &["partiallyupheld", "partlyupheld"])];
+        let table = SpellingTable::from(PARTIAL);
         for s in ["Partially Upheld", "partly_upheld", "PARTLY-UPHELD", " partially upheld "] {
-            assert_eq!(canonical_value(s, table), Some("partially_upheld"), "{s}");
+            assert_eq!(table.canonical(s), Some("partially_upheld"), "{s}");
         }
-        assert_eq!(canonical_value("upheld", table), None);
-        assert_eq!(spelling_key("Café Upheld!"), "cafupheld");
+        assert_eq!(table.canonical("upheld"), None);
+        assert_eq!(crate::schema::spelling_key("Café Upheld!"), "cafupheld");
     }
 
     #[test]

@@ -98,9 +98,9 @@ fn every_data_evidenced_provision_has_its_known_figures_and_check() {
 
     // TP09 from the config, in tsm.csv beside CH01 and CH02.
     let tsm = wd.read("out/2024-25/tsm.csv");
-    assert!(tsm.lines().any(|l| l == "TP09,LCRA,,41,120,34.2"), "{tsm}");
+    assert!(tsm.lines().any(|l| l == "TP09,LCRA,,41,120,34.2,,,,,"), "{tsm}");
     assert!(!tsm.contains("TP09,LCHO"), "{tsm}");
-    assert!(tsm.lines().any(|l| l == "CH02,all,1,5,7,71.4"), "{tsm}");
+    assert!(tsm.lines().any(|l| l == "CH02,all,1,5,7,71.4,5,10,10,acknowledgement,yes"), "{tsm}");
 }
 
 #[test]

@@ -11,4 +11,5 @@ mod feedback;
 mod reliability;
 mod reports;
 mod sample;
+mod tenures;
 mod workdir;

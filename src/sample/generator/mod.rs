@@ -23,6 +23,9 @@ use crate::error::{Error, Result};
 
 // ---- the simulation -----------------------------------------------------------
 
+/// Mixed into the seed for the tenure stream.
+const TENURE_STREAM: u64 = 0x7e4e_5eed;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Outcome {
     Upheld,
@@ -38,6 +41,13 @@ pub(super) enum Tenure {
     Lcho,
     /// LCRA, written blank.
     Blank,
+    /// Residents outside social stock: in every Code figure, never in the
+    /// TSM. The export spells leasehold two ways, one of them the landlord's
+    /// own (`[input.stock_types]` in the sample config).
+    Leasehold {
+        own_spelling: bool,
+    },
+    MarketRent,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,6 +232,10 @@ pub(super) fn tail_days(rng: &mut ChaCha8Rng, mean: f64, cap: u32) -> u32 {
 
 pub(super) struct Generator<'a> {
     rng: ChaCha8Rng,
+    /// Draws leaseholders and market renters from the rented homes on a
+    /// stream of their own, so the rest of the sample is as it was before
+    /// they were added.
+    tenure_rng: ChaCha8Rng,
     cal: &'a Calendar,
     rows: usize,
     faulty_rate: f64,
@@ -254,6 +268,7 @@ impl<'a> Generator<'a> {
         let faulty_rate = if opts.faulty_rate.is_finite() { opts.faulty_rate.clamp(0.0, 1.0) } else { 0.0 };
         Generator {
             rng: ChaCha8Rng::seed_from_u64(opts.seed),
+            tenure_rng: ChaCha8Rng::seed_from_u64(opts.seed ^ TENURE_STREAM),
             cal,
             rows: opts.rows,
             faulty_rate,
@@ -275,6 +290,19 @@ impl<'a> Generator<'a> {
             complaint_seq: (0, 0),
             feedback_seq: (0, 0),
             counts: Counts::default(),
+        }
+    }
+
+    /// A rented home's tenure: most are LCRA; some complaints come from
+    /// leaseholders and market renters.
+    fn outside_social_stock(&mut self) -> Tenure {
+        let x = self.tenure_rng.random::<f64>();
+        if x < 0.025 {
+            Tenure::Leasehold { own_spelling: x < 0.0125 }
+        } else if x < 0.033 {
+            Tenure::MarketRent
+        } else {
+            Tenure::Lcra
         }
     }
 
@@ -372,7 +400,7 @@ impl<'a> Generator<'a> {
         } else if rng.random::<f64>() < 0.032 {
             Tenure::Blank
         } else {
-            Tenure::Lcra
+            self.outside_social_stock()
         };
         // Out of hours (weekends, bank holidays) only the web form and email work.
         let out_of_hours = matches!(self.cal.is_working_day(day), Ok(false));

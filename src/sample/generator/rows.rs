@@ -138,6 +138,9 @@ impl Generator<'_> {
             Tenure::Lcra => "LCRA",
             Tenure::Lcho => "LCHO",
             Tenure::Blank => "",
+            Tenure::Leasehold { own_spelling: true } => "Leaseholder (RTB)",
+            Tenure::Leasehold { own_spelling: false } => "Leasehold",
+            Tenure::MarketRent => "Market Rent",
         });
         let p = &case.person;
         let _ = write!(f[F_NAME], "{} {}", FIRST_NAMES[p.first as usize], LAST_NAMES[p.last as usize]);
