@@ -128,11 +128,13 @@ impl Plan {
 }
 
 /// The working-day calendar a configuration describes: the bundled gov.uk
-/// holidays or the landlord's newer file, the division and closure days.
+/// holidays or the landlord's newer file, the division, closure days and
+/// where day 0 falls for a clock started on a non-working day.
 pub fn calendar_for(loaded: &LoadedConfig) -> Result<Calendar> {
     let c = &loaded.config.calendar;
-    match &c.bank_holidays_file {
+    let calendar = match &c.bank_holidays_file {
         Some(file) => Calendar::from_file(&loaded.resolve(file), c.division, &c.closure_days),
         None => Calendar::embedded(c.division, &c.closure_days),
-    }
+    }?;
+    Ok(calendar.with_non_working_receipt(c.non_working_receipt))
 }

@@ -8,7 +8,7 @@ use polars::lazy::dsl;
 use polars::prelude::*;
 
 use crate::calendar::{date_lit, Calendar};
-use crate::config::{ClockStart, StageTimescale, Timescales};
+use crate::config::{ClockStart, NonWorkingReceipt, StageTimescale, Timescales};
 use crate::error::Result;
 use crate::quality::{issue_rows, Check, ERROR, WARNING};
 use crate::schema::{case, outcome, prepared, COMPLAINT, RECORD_TYPES};
@@ -83,10 +83,18 @@ pub fn rules(ts: &Timescales, calendar: &Calendar) -> serde_json::Value {
     for rt in RECORD_TYPES.iter().filter(|r| **r != COMPLAINT) {
         streams.insert(rt.to_string(), ts.record_type(rt));
     }
+    let day_zero = match calendar.non_working_receipt() {
+        NonWorkingReceipt::NextWorkingDay => {
+            "Day 0 is the day of receipt, or the next working day if that is not a working day."
+        }
+        NonWorkingReceipt::PreviousWorkingDay => {
+            "Day 0 is the day of receipt, or the previous working day if that is not a working day (a Saturday receipt counts as Friday's, and so does a Saturday acknowledgement where it starts the response clock)."
+        }
+    };
     serde_json::json!({
         "working_days": [
             "A working day is a Monday to Friday that is not a bank holiday of the division nor a listed closure day.",
-            "Day 0 is the day of receipt, or the next working day if that is not a working day.",
+            day_zero,
             "'Within N working days' means on or before the Nth working day after day 0.",
             "The response clock starts at the acknowledgement but never later than the day it was due; with no acknowledgement recorded, at the due date (or at day 0 where clock_starts = receipt).",
             "An agreed extension moves the due date later by at most the stage's maximum extension.",
@@ -141,7 +149,10 @@ pub fn schedule(
     ]);
     // The response clock starts at the acknowledgement, but never later than
     // the day it was due; with none recorded, at the due date. Or at day 0
-    // where the landlord counts from receipt.
+    // where the landlord counts from receipt. An acknowledgement made on a
+    // non-working day starts the clock where the calendar's non-working
+    // receipt rule puts day 0, as a receipt that day would: under the
+    // previous-working-day rule a Saturday acknowledgement counts as Friday's.
     let ack_ordinal = col("day_zero") + col("ack_days");
     let clock_start = when(col("from_receipt").eq(lit(1)))
         .then(col("day_zero"))
@@ -202,7 +213,9 @@ pub fn schedule(
         is_open.clone().alias(prepared::IS_OPEN),
     ]);
     let as_of_through = lit(calendar.working_days_through(as_of)? as i32);
-    // Near the calendar's end, "due soon" runs to its last day.
+    // Near the calendar's end, "due soon" runs to its last day. A run on a
+    // non-working day counts the window from day 0 by the calendar's rule,
+    // like any other "within N working days".
     let due_soon_until =
         calendar.add_working_days(as_of, DUE_SOON_WORKING_DAYS).unwrap_or(calendar.last_day());
     let lf = lf.with_columns([
@@ -256,4 +269,35 @@ pub fn schedule(
     let excluded = warnings.column("severity")?.str()?.equal(ERROR).sum().unwrap_or(0) as usize;
     let cases = usable(all)?;
     Ok(Scheduled { cases, warnings, excluded })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Division;
+
+    #[test]
+    fn rules_state_the_configured_non_working_receipt_rule() {
+        let ts = Timescales::default();
+        let next = Calendar::embedded(Division::EnglandAndWales, &[]).unwrap();
+        let previous = next.clone().with_non_working_receipt(NonWorkingReceipt::PreviousWorkingDay);
+        let (next, previous) = (rules(&ts, &next), rules(&ts, &previous));
+        assert_eq!(
+            next["working_days"][1],
+            "Day 0 is the day of receipt, or the next working day if that is not a working day."
+        );
+        assert_eq!(
+            previous["working_days"][1],
+            "Day 0 is the day of receipt, or the previous working day if that is not a working day (a Saturday receipt counts as Friday's, and so does a Saturday acknowledgement where it starts the response clock)."
+        );
+        assert_eq!(next["calendar"]["non_working_receipt"], "next_working_day");
+        assert_eq!(previous["calendar"]["non_working_receipt"], "previous_working_day");
+        // Nothing else in the published rules depends on it.
+        let without = |mut v: serde_json::Value| {
+            v["working_days"][1] = serde_json::Value::Null;
+            v["calendar"]["non_working_receipt"] = serde_json::Value::Null;
+            v
+        };
+        assert_eq!(without(next), without(previous));
+    }
 }

@@ -7,8 +7,13 @@
 //! * `through[d]`: how many working days fall on or before date `d`;
 //! * `nth[k]`: the date of the k-th working day of the calendar.
 //!
-//! "Day 0" of a clock started on date `d` is the first working day on or after
-//! `d`, whose ordinal is `through[d - 1] + 1`; "N working days after day 0" is
+//! "Day 0" of a clock started on date `d` is `d` itself if it is a working
+//! day. If it is not, the landlord's [`NonWorkingReceipt`] rule decides: the
+//! next working day, whose ordinal is `through[d - 1] + 1` (the default), or
+//! the previous one, whose ordinal is `through[d]` (an error when no working
+//! day of the calendar comes before `d`). The rule's ordinal for every date is
+//! kept as a third table, `day_zero[d]`, which the scalar and the vectorised
+//! forms both read, so the two cannot disagree on it. "N working days after day 0" is
 //! `nth[ordinal + N]`; "working days taken up to `r`" is `through[r] - ordinal`.
 //! The same tables are handed to polars as literal series, so the whole frame
 //! is computed with `gather`s, never a per-row loop.
@@ -20,7 +25,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use polars::prelude::*;
 use serde::Deserialize;
 
-use crate::config::Division;
+use crate::config::{Division, NonWorkingReceipt};
 use crate::error::{Error, Result};
 
 /// The bank holidays 2019-2028 as gov.uk publishes them (`bank-holidays.json`).
@@ -44,6 +49,7 @@ pub struct CalendarSource {
     pub first_year: i32,
     pub last_year: i32,
     pub closure_days: Vec<NaiveDate>,
+    pub non_working_receipt: NonWorkingReceipt,
 }
 
 #[derive(Debug, Clone)]
@@ -55,11 +61,29 @@ pub struct Calendar {
     through: Vec<u32>,
     /// `nth[k]` = the k-th working day (1-based; `nth[0]` is a placeholder).
     nth: Vec<NaiveDate>,
+    /// `day_zero[i]` = the ordinal of day 0 of a clock started on `first + i`
+    /// under `source.non_working_receipt`; None where that rule finds no
+    /// working day inside the calendar.
+    day_zero: Vec<Option<u32>>,
     source: CalendarSource,
 }
 
+/// The day-0 table for a rule (see the module comment).
+fn day_zero_table(through: &[u32], rule: NonWorkingReceipt) -> Vec<Option<u32>> {
+    match rule {
+        NonWorkingReceipt::NextWorkingDay => {
+            through[..through.len() - 1].iter().map(|t| Some(t + 1)).collect()
+        }
+        // A working day is its own last working day, so `through[d]` serves
+        // both cases; 0 means none on or before `d`.
+        NonWorkingReceipt::PreviousWorkingDay => through[1..].iter().map(|&t| (t > 0).then_some(t)).collect(),
+    }
+}
+
 impl Calendar {
-    /// The calendar from the bank holidays bundled with redress.
+    /// The calendar from the bank holidays bundled with redress. Like every
+    /// constructor it places day 0 by the default rule: a calendar built from
+    /// a configuration also takes [`Calendar::with_non_working_receipt`].
     pub fn embedded(division: Division, closure_days: &[NaiveDate]) -> Result<Self> {
         Self::from_gov_uk_json(EMBEDDED_BANK_HOLIDAYS, "embedded (gov.uk 2019-2028)", division, closure_days)
     }
@@ -111,9 +135,11 @@ impl Calendar {
             }
             through.push(count);
         }
+        let non_working_receipt = NonWorkingReceipt::default();
         Ok(Calendar {
             first,
             last,
+            day_zero: day_zero_table(&through, non_working_receipt),
             through,
             nth,
             source: CalendarSource {
@@ -122,8 +148,29 @@ impl Calendar {
                 first_year: first.year(),
                 last_year: last.year(),
                 closure_days: closures.into_iter().collect(),
+                non_working_receipt,
             },
         })
+    }
+
+    /// The same calendar with day 0 of a clock started on a non-working day
+    /// placed by `rule`.
+    pub fn with_non_working_receipt(mut self, rule: NonWorkingReceipt) -> Self {
+        self.day_zero = day_zero_table(&self.through, rule);
+        self.source.non_working_receipt = rule;
+        self
+    }
+
+    pub fn non_working_receipt(&self) -> NonWorkingReceipt {
+        self.source.non_working_receipt
+    }
+
+    /// The first date a clock can start on: the calendar's first day, or
+    /// under the previous-working-day rule its first working day (a clock
+    /// started before that has no day 0 the calendar knows).
+    pub fn first_clock_start(&self) -> NaiveDate {
+        let i = self.day_zero.iter().position(Option::is_some).unwrap_or(self.day_zero.len());
+        self.first + chrono::Days::new(i as u64)
     }
 
     pub fn source(&self) -> &CalendarSource {
@@ -165,7 +212,13 @@ impl Calendar {
 
     /// The ordinal of day 0 for a clock started on `day`.
     fn day_zero_ordinal(&self, day: NaiveDate) -> Result<u32> {
-        Ok(self.through[self.offset(day)?] + 1)
+        self.day_zero[self.offset(day)?].ok_or_else(|| {
+            Error::Calendar(format!(
+                "{day} has no working day on or before it in the working-day calendar ({}-{}), so no day 0 under non_working_receipt = \"previous_working_day\"; supply a gov.uk bank-holidays.json with earlier years in [calendar] bank_holidays_file",
+                self.first.year(),
+                self.last.year()
+            ))
+        })
     }
 
     fn nth(&self, ordinal: u32) -> Result<NaiveDate> {
@@ -178,7 +231,8 @@ impl Calendar {
     }
 
     /// Day 0 of a clock started on `day`: that day if it is a working day,
-    /// otherwise the next working day.
+    /// otherwise the next or the previous working day, by the calendar's
+    /// [`NonWorkingReceipt`] rule.
     pub fn day_zero(&self, day: NaiveDate) -> Result<NaiveDate> {
         self.nth(self.day_zero_ordinal(day)?)
     }
@@ -190,7 +244,8 @@ impl Calendar {
     }
 
     /// Working days after day 0 of `from` up to and including `to`. Negative
-    /// when `to` falls before day 0 (a reply on the weekend it was received).
+    /// when `to` falls before day 0 (under the next-working-day rule, a reply
+    /// on the weekend it was received).
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> Result<i64> {
         Ok(i64::from(self.working_days_through(to)?) - i64::from(self.day_zero_ordinal(from)?))
     }
@@ -216,10 +271,11 @@ impl Calendar {
         lit(self.through_series()).gather(idx, true).cast(DataType::Int32)
     }
 
-    /// The ordinal of day 0 for a date column.
+    /// The ordinal of day 0 for a date column; null where the rule finds no
+    /// working day inside the calendar.
     pub fn day_zero_ordinal_expr(&self, date: Expr) -> Expr {
         let idx = self.epoch_offset(date).cast(DataType::UInt32);
-        lit(self.through_series()).gather(idx, true).cast(DataType::Int32) + lit(1)
+        lit(Series::new("day_zero".into(), &self.day_zero)).gather(idx, true).cast(DataType::Int32)
     }
 
     /// The date of working day `ordinal`; null past the calendar's end.

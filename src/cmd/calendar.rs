@@ -16,7 +16,8 @@ use super::parse_date;
 pub struct Args {
     #[command(subcommand)]
     action: Action,
-    /// Use this config's division and closure days (default: England and Wales, no closures).
+    /// Use this config's division, closure days and non-working receipt rule (default: England and
+    /// Wales, no closures, day 0 the next working day).
     #[arg(long, global = true)]
     config: Option<PathBuf>,
 }

@@ -22,8 +22,8 @@ pub use reports::{
     Tp09Answers, Tp09Year,
 };
 pub use timescales::{
-    CalendarConfig, ClockStart, ComplaintTimescales, Division, StageTimescale, StageTimescaleConfig,
-    Timescales, CODE_STAGE1, CODE_STAGE2, OTHER_FEEDBACK,
+    CalendarConfig, ClockStart, ComplaintTimescales, Division, NonWorkingReceipt, StageTimescale,
+    StageTimescaleConfig, Timescales, CODE_STAGE1, CODE_STAGE2, OTHER_FEEDBACK,
 };
 
 /// The sample configuration bundled with redress, used by `redress run` with
@@ -281,6 +281,29 @@ respond = 20
         assert!(err.contains("landlord_name"), "{err}");
         let err = Config::parse("landlord = \"T\"\n[input.columns]\ncase_reference = \"Ref\"\n").unwrap_err();
         assert!(err.contains("case_reference"), "{err}");
+    }
+
+    #[test]
+    fn non_working_receipt_defaults_to_the_next_working_day_and_a_wrong_value_names_the_key() {
+        let c = Config::parse("landlord = \"T\"").unwrap();
+        assert_eq!(c.calendar.non_working_receipt, NonWorkingReceipt::NextWorkingDay);
+        let set = |value: &str| {
+            Config::parse(&format!("landlord = \"T\"\n[calendar]\nnon_working_receipt = \"{value}\"\n"))
+        };
+        assert_eq!(
+            set("previous_working_day").unwrap().calendar.non_working_receipt,
+            NonWorkingReceipt::PreviousWorkingDay
+        );
+        assert_eq!(
+            set("next_working_day").unwrap().calendar.non_working_receipt,
+            NonWorkingReceipt::NextWorkingDay
+        );
+        let err = set("previous-working-day").unwrap_err();
+        for part in
+            ["non_working_receipt", "previous-working-day", "`next_working_day` or `previous_working_day`"]
+        {
+            assert!(err.contains(part), "{part} not in {err}");
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Timescales and the working-day calendar: each stage's acknowledgement,
 //! response and maximum extension in working days, when the response clock
-//! starts, and the bank-holiday division and closure days. Every timescale
-//! defaults to the Complaint Handling Code (2024).
+//! starts, and the working-day calendar: the bank-holiday division, closure
+//! days and where day 0 falls for a clock started on a non-working day. Every
+//! timescale defaults to the Complaint Handling Code (2024).
 
 use std::path::PathBuf;
 
@@ -164,6 +165,23 @@ impl Division {
     }
 }
 
+/// Day 0 of a clock started on a day that is not a working day (a weekend,
+/// a bank holiday or a closure day). It applies to receipt and equally to an
+/// acknowledgement from which the response clock starts: both are the start
+/// of a clock, and one date counting two ways in one case would be a second
+/// rule nobody configured.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum NonWorkingReceipt {
+    /// The next working day (domain.md section 3): a Saturday receipt counts
+    /// as Monday's.
+    #[default]
+    NextWorkingDay,
+    /// The previous working day, the convention of the UK's statutory
+    /// working-day deadlines: a Saturday receipt counts as Friday's.
+    PreviousWorkingDay,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarConfig {
@@ -175,4 +193,6 @@ pub struct CalendarConfig {
     /// Extra days the landlord is closed (e.g. between Christmas and New Year).
     #[serde(default)]
     pub closure_days: Vec<NaiveDate>,
+    #[serde(default)]
+    pub non_working_receipt: NonWorkingReceipt,
 }

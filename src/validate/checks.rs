@@ -138,6 +138,26 @@ fn values_checks(
             col(raw(c)),
         ));
     }
+    // Under the previous-working-day rule a clock started before the
+    // calendar's first working day has no day 0. Such rows go here, with the
+    // reason: left to the schedule, a receipt without a day 0 would be
+    // reported as beyond the calendar's end, and an acknowledgement without
+    // one passed over for the acknowledgement's due date.
+    let first_clock_start = calendar.first_clock_start();
+    if first_clock_start > calendar.first_day() {
+        for c in [case::RECEIVED, case::ACKNOWLEDGED] {
+            checks.push(Check::new(
+                c,
+                ERROR,
+                format!(
+                    "before the working-day calendar's first working day ({}), so it has no previous working day to count as day 0 (non_working_receipt = previous_working_day); a bank-holidays file with earlier years extends the calendar",
+                    first_clock_start.format("%d/%m/%Y")
+                ),
+                col(c).gt_eq(date_lit(calendar.first_day())).and(col(c).lt(date_lit(first_clock_start))),
+                col(raw(c)),
+            ));
+        }
+    }
     for c in [case::RECEIVED, case::ACKNOWLEDGED, case::RESPONDED] {
         checks.push(Check::new(
             c,

@@ -376,6 +376,183 @@ fn calendar_calculator_gives_the_worked_examples() {
     assert!(stderr.contains("outside the working-day calendar"), "{stderr}");
 }
 
+/// A configuration counting a receipt on a non-working day as the previous
+/// working day's.
+const PREVIOUS_WORKING_DAY: &str = "\n[calendar]\nnon_working_receipt = \"previous_working_day\"\n";
+
+#[test]
+fn calendar_calculator_follows_the_configured_non_working_receipt_rule() {
+    let wd = Workdir::new();
+    wd.create("previous.toml", format!("landlord = \"T\"\n{PREVIOUS_WORKING_DAY}"));
+    // stdout and the "day 0 is" line of stderr.
+    let add = |config: Option<&str>, from: &str, days| {
+        let cmd = wd.redress("calendar add").from(from).days(days);
+        let out = match config {
+            Some(c) => cmd.config(c),
+            None => cmd,
+        }
+        .output();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{stderr}");
+        (String::from_utf8_lossy(&out.stdout).into_owned(), stderr.split(';').next().unwrap().to_string())
+    };
+    let previous = |from, days| add(Some("previous.toml"), from, days);
+    // The unit tests' worked examples (src/calendar/tests.rs): day 0, the
+    // acknowledgement due 5 working days after it, the stage 1 response due
+    // 10 working days after that.
+    for (received, day_zero, ack_due, response_due) in [
+        ("2025-01-04", "Fri 03 Jan 2025", "2025-01-10", "2025-01-24"), // Saturday
+        ("2025-01-05", "Fri 03 Jan 2025", "2025-01-10", "2025-01-24"), // Sunday
+        ("2024-08-26", "Fri 23 Aug 2024", "2024-09-02", "2024-09-16"), // bank holiday Monday
+        ("2025-04-21", "Thu 17 Apr 2025", "2025-04-28", "2025-05-13"), // Easter Monday, after Good Friday
+        ("25/12/2025", "Wed 24 Dec 2025", "2026-01-05", "2026-01-19"), // Christmas Day
+        ("2025-12-26", "Wed 24 Dec 2025", "2026-01-05", "2026-01-19"), // Boxing Day
+    ] {
+        let (due, stderr) = previous(received, 5);
+        assert_eq!(due, format!("{ack_due}\n"), "{received}");
+        assert_eq!(stderr, format!("day 0 is {day_zero}"), "{received}");
+        assert_eq!(previous(ack_due, 10).0, format!("{response_due}\n"), "{received}");
+    }
+    // Without --config, and with a config that leaves the key out, Saturday's
+    // day 0 is Monday.
+    wd.create("default.toml", "landlord = \"T\"\n");
+    for config in [None, Some("default.toml")] {
+        assert_eq!(add(config, "2025-01-04", 5), ("2025-01-13\n".into(), "day 0 is Mon 06 Jan 2025".into()));
+    }
+    // Received Sat 4 Jan, answered Tue 28 Jan: 17 working days after Friday's
+    // day 0, 16 after Monday's.
+    let between = wd.redress("calendar between").args(["2025-01-04", "2025-01-28"]);
+    assert_eq!(between.config("previous.toml").stdout(), "17\n");
+    assert_eq!(wd.redress("calendar between").args(["2025-01-04", "2025-01-28"]).stdout(), "16\n");
+    // Tue 1 Jan 2019, a holiday on the calendar's first day, has no working
+    // day before it that the calendar knows.
+    let stderr = wd.redress("calendar add").config("previous.toml").from("2019-01-01").days(5).expect_exit(1);
+    assert!(stderr.contains("2019-01-01 has no working day on or before it"), "{stderr}");
+    // A value the rule does not know is a config error naming the key and the choices.
+    wd.create("typo.toml", "landlord = \"T\"\n[calendar]\nnon_working_receipt = \"friday\"\n");
+    let stderr = wd.redress("calendar add").config("typo.toml").from("2025-01-04").days(5).expect_exit(1);
+    for part in ["typo.toml", "non_working_receipt", "`next_working_day` or `previous_working_day`"] {
+        assert!(stderr.contains(part), "{part} not in {stderr}");
+    }
+}
+
+#[test]
+fn handchecked_figures_under_the_previous_working_day_rule() {
+    let wd = Workdir::with_fixture("handchecked");
+    // O2, added to the fixture here: a stage 1 complaint received Wed 21 May
+    // 2025 (a working day, so day 0 under either rule), acknowledged early on
+    // Sat 24 May and still open at the run date, Sun 1 June 2025. Its
+    // acknowledgement was due 22, 23, [26 bank holiday] 27, 28, 29 -> Thu 29
+    // May. The response clock starts at day 0 of the acknowledgement:
+    // - next working day: Tue 27 May -> due 28-30 May, 2-6, 9, 10 Jun = Tue 10 Jun;
+    // - previous working day: Fri 23 May -> due 27-30 May, 2-6, 9 Jun = Mon 9 Jun.
+    // Either way it is 6 working days old (22, 23, 27-30 May) and in 2025-26,
+    // so none of the year's figures below counts it.
+    let o2 = "O2,complaint,1,2025-05-21,2025-05-24,,,,,Repairs,Repair delay,Phone,LCRA,,,\n";
+    wd.create("in/cases.csv", wd.read("in/cases.csv") + o2);
+    wd.create("in/previous.toml", wd.read("in/landlord.toml") + PREVIOUS_WORKING_DAY);
+    run(&wd).period("2024-25").out("next").run();
+    wd.redress("run").config("in/previous.toml").period("2024-25").out("previous").run();
+    let (next, previous) = (wd.json("next/2024-25/metrics.json"), wd.json("previous/2024-25/metrics.json"));
+    let y = "2024-25";
+
+    // The default rule: the hand-worked answers of the fixture's README.
+    assert_figure(&next, "stage1_ack_on_time_pct", y, 87.5, 7.0, Some(8.0));
+    assert_figure(&next, "stage1_on_time_pct", y, 71.4, 5.0, Some(7.0));
+    assert_figure(&next, "stage1_avg_working_days", y, 14.9, 104.0, Some(7.0));
+
+    // The only stage 1 row received on a non-working day is A2, Sat 4 Jan
+    // 2025 (every other received and acknowledged date of the year is a
+    // working day). Under the previous-working-day rule its day 0 is Fri 3
+    // Jan, not Mon 6 Jan:
+    // - acknowledgement due 6-10 Jan = Fri 10 Jan; acknowledged Mon 13 Jan, so
+    //   late: 6 of 8 on time (A3 was already late) = 75.0%;
+    // - the response clock starts at the due date, Fri 10 Jan, not at the
+    //   late acknowledgement: due 13-17, 20-24 Jan = Fri 24 Jan; answered Tue
+    //   28 Jan, late under either rule: still 5 of 7 = 71.4%;
+    // - working days taken: after Fri 3 Jan to Tue 28 Jan is 6-10, 13-17,
+    //   20-24, 27, 28 Jan = 17, not 16: (104 + 1) / 7 = 15.0.
+    assert_figure(&previous, "stage1_ack_on_time_pct", y, 75.0, 6.0, Some(8.0));
+    assert_figure(&previous, "stage1_on_time_pct", y, 71.4, 5.0, Some(7.0));
+    assert_figure(&previous, "stage1_avg_working_days", y, 15.0, 105.0, Some(7.0));
+    // The TSMs count responses by date and stage, not days: unchanged.
+    assert_eq!(wd.read("previous/2024-25/tsm.csv"), hand_worked_tsm());
+    // And no other figure of the year moves: only the ones above and their
+    // all-complaints totals, which A2's stage 1 row also feeds.
+    let year = |m: &Value| -> Vec<(String, Value)> {
+        m["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["period"] == y && f["breakdown"] == "all")
+            .map(|f| (f["id"].as_str().unwrap().to_string(), f["numerator"].clone()))
+            .collect()
+    };
+    let changed: Vec<String> =
+        year(&next).into_iter().zip(year(&previous)).filter(|(a, b)| a != b).map(|(a, _)| a.0).collect();
+    assert_eq!(
+        changed,
+        [
+            "stage1_ack_on_time_pct",
+            "complaints_ack_on_time_pct",
+            "stage1_avg_working_days",
+            "complaints_avg_working_days"
+        ],
+        "figures of {y} that changed"
+    );
+    // With stage 2 (acknowledged on time: A2, A8; late: A4; working days
+    // taken A2 22, A4 26, A8 20), all complaints: 9 of 11 acknowledged on time
+    // becomes 8 of 11, and 172 working days over 10 responses becomes 173.
+    assert_figure(&next, "complaints_ack_on_time_pct", y, 81.8, 9.0, Some(11.0));
+    assert_figure(&previous, "complaints_ack_on_time_pct", y, 72.7, 8.0, Some(11.0));
+    assert_figure(&next, "complaints_avg_working_days", y, 17.2, 172.0, Some(10.0));
+    assert_figure(&previous, "complaints_avg_working_days", y, 17.3, 173.0, Some(10.0));
+
+    // O2 shows the acknowledgement rule; O1 (received and due on working
+    // days) is the same either way.
+    let open = |m: &Value, i: usize| {
+        let c = &m["open_cases"]["cases"][i];
+        (c["case_ref"].clone(), c["due_date"].clone(), c["age_working_days"].clone())
+    };
+    for m in [&next, &previous] {
+        assert_eq!(open(m, 0), ("O1".into(), "2025-06-11".into(), 7.into()));
+    }
+    assert_eq!(open(&next, 1), ("O2".into(), "2025-06-10".into(), 6.into()));
+    assert_eq!(open(&previous, 1), ("O2".into(), "2025-06-09".into(), 6.into()));
+
+    // The rule is recorded, and stated where every report says how its figures are made.
+    assert_eq!(next["rules"]["calendar"]["non_working_receipt"], "next_working_day");
+    assert_eq!(previous["rules"]["calendar"]["non_working_receipt"], "previous_working_day");
+    let day_zero = |m: &Value| m["rules"]["working_days"][1].as_str().unwrap().to_string();
+    assert!(day_zero(&previous).starts_with("Day 0 is the day of receipt, or the previous working day if that is not a working day (a Saturday receipt counts as Friday"), "{}", day_zero(&previous));
+    let report = wd.read("previous/2024-25/annual-complaints-report.html");
+    assert!(
+        report.contains(
+            "or the previous working day if that is not a working day (a Saturday receipt counts as Friday"
+        ),
+        "annual report lacks the rule"
+    );
+    assert!(wd.read("next/2024-25/annual-complaints-report.html").contains(&day_zero(&next)));
+}
+
+#[test]
+fn a_clock_started_before_the_calendars_first_working_day_is_a_data_error_under_the_previous_rule() {
+    // Tue 1 Jan 2019, a holiday on the built-in calendar's first day: the next
+    // working day is Wed 2 Jan, but no previous one is known.
+    let wd = Workdir::with_fixture("handchecked");
+    let x1 = "X1,complaint,1,2019-01-01,2019-01-01,,2019-01-10,upheld,,Repairs,Repair delay,Phone,LCRA,,,\n";
+    wd.create("in/cases.csv", wd.read("in/cases.csv") + x1);
+    wd.create("in/previous.toml", wd.read("in/landlord.toml") + PREVIOUS_WORKING_DAY);
+    wd.redress("validate").config("in/previous.toml").out("previous").run();
+    let dq = wd.read("previous/data-quality.csv");
+    for column in ["received_date", "acknowledged_date"] {
+        let line = format!("in/cases.csv,19,X1,{column},2019-01-01,\"before the working-day calendar's first working day (02/01/2019), so it has no previous working day to count as day 0 (non_working_receipt = previous_working_day);");
+        assert!(dq.contains(&line), "{line} not in\n{dq}");
+    }
+    wd.redress("validate").config("in/landlord.toml").out("next").run();
+    assert!(!wd.read("next/data-quality.csv").contains("X1"));
+}
+
 #[test]
 fn windows_1252_exports_are_refused_by_default_and_decoded_when_configured() {
     let wd = Workdir::with_fixture("handchecked");
