@@ -222,6 +222,9 @@ pub(super) fn tail_days(rng: &mut ChaCha8Rng, mean: f64, cap: u32) -> u32 {
 
 pub(super) struct Generator<'a> {
     rng: ChaCha8Rng,
+    /// The Ombudsman's categories come from a stream of their own, so that
+    /// adding them left every other value the seed gives as it was.
+    category_rng: ChaCha8Rng,
     cal: &'a Calendar,
     rows: usize,
     faulty_rate: f64,
@@ -230,7 +233,7 @@ pub(super) struct Generator<'a> {
     /// Survey and Ombudsman rows made as complaints close, written after
     /// the case row that caused them.
     pending_surveys: Vec<[String; 5]>,
-    pending_findings: Vec<[String; 6]>,
+    pending_findings: Vec<[String; 7]>,
     /// Recent complainants, some of whom complain again.
     recent: VecDeque<Person>,
     households: u32,
@@ -252,8 +255,11 @@ pub(super) struct Generator<'a> {
 impl<'a> Generator<'a> {
     pub(super) fn new(opts: &SampleOptions, cal: &'a Calendar) -> Self {
         let faulty_rate = if opts.faulty_rate.is_finite() { opts.faulty_rate.clamp(0.0, 1.0) } else { 0.0 };
+        let mut category_rng = ChaCha8Rng::seed_from_u64(opts.seed);
+        category_rng.set_stream(1);
         Generator {
             rng: ChaCha8Rng::seed_from_u64(opts.seed),
+            category_rng,
             cal,
             rows: opts.rows,
             faulty_rate,

@@ -242,6 +242,7 @@ impl Generator<'_> {
                     } else {
                         (String::new(), String::new())
                     };
+                    let category = FINDING_CATEGORIES[pick(&mut self.category_rng, &FINDING_CATEGORIES)].0;
                     self.pending_findings.push([
                         hos.clone(),
                         reference.clone(),
@@ -249,6 +250,7 @@ impl Generator<'_> {
                         finding.to_string(),
                         orders,
                         amount,
+                        category.to_string(),
                     ]);
                 }
             }
