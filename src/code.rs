@@ -11,6 +11,13 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::metrics::{Catalogue, BREAKDOWNS};
 
+/// What an `evidence.toml` entry may need beyond the cases: an export, or
+/// an export with one of its optional columns (`<export>.<column>`).
+pub const NEEDS: [&str; 3] = ["surveys", "ombudsman", OMBUDSMAN_CATEGORIES];
+/// The Ombudsman export with its category column, without which no finding
+/// can be told to be about complaint handling.
+pub const OMBUDSMAN_CATEGORIES: &str = "ombudsman.category";
+
 /// The editions shipped with redress, by name.
 const EDITIONS: &[(&str, &str)] = &[("2024", include_str!("../queries/code/2024.toml"))];
 const EVIDENCE: &str = include_str!("../queries/code/evidence.toml");
@@ -76,9 +83,21 @@ pub struct Evidence {
     /// The figure the rule reads: `<figure id>` or `<figure id>/<breakdown>=<group>`.
     #[serde(default)]
     pub of: Option<String>,
-    /// An export the figures come from, other than the cases.
+    /// An export the figures come from, other than the cases, or such an
+    /// export with one of its optional columns ([`NEEDS`]).
     #[serde(default)]
     pub needs: Option<String>,
+}
+
+impl Evidence {
+    /// What the run lacks of what the figures need, given the exports (and
+    /// `<export>.<column>`s) it read: the export when it was not read at all,
+    /// else the column; None when nothing is missing.
+    pub fn missing(&self, read: &[&str]) -> Option<String> {
+        let needs = self.needs.as_deref()?;
+        let export = needs.split_once('.').map_or(needs, |(export, _)| export);
+        [export, needs].into_iter().find(|x| !read.contains(x)).map(str::to_string)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -210,8 +229,12 @@ pub fn check_evidence(catalogue: &Catalogue) -> std::result::Result<(), String> 
                 return Err(format!("evidence {}: '{text}' is not a figure the metrics make", e.key));
             }
         }
-        if let Some(export) = e.needs.as_deref().filter(|x| !["surveys", "ombudsman"].contains(x)) {
-            return Err(format!("evidence {}: needs = \"{export}\": expected surveys or ombudsman", e.key));
+        if let Some(export) = e.needs.as_deref().filter(|x| !NEEDS.contains(x)) {
+            return Err(format!(
+                "evidence {}: needs = \"{export}\": expected one of {}",
+                e.key,
+                NEEDS.join(", ")
+            ));
         }
         let needs_figure = matches!(e.rule, Rule::AtLeastThreshold | Rule::Zero);
         if needs_figure != e.of.is_some() {

@@ -364,16 +364,25 @@ pub fn surveys(
     })
 }
 
+/// Whether a finding's category (trimmed text, null when blank) is
+/// complaint handling, by its spelling key: false when blank.
+fn is_complaint_handling(category: Expr) -> Expr {
+    values::canonical_expr(category, SpellingTable::from(determination::COMPLAINT_HANDLING_SPELLINGS))
+        .is_not_null()
+}
+
 /// Check the Ombudsman's findings and link each to its case where the
 /// reference matches (the case's latest stage gives the service area). A
 /// finding whose case is not in the exports still counts, with its service
-/// area "Not recorded", and is listed as a warning.
+/// area "Not recorded", and is listed as a warning. The finding's own
+/// category is carried apart from the case's, as `finding_category`.
 pub fn determinations(
     raw_frame: DataFrame,
     cases: &DataFrame,
     input: &InputConfig,
     as_of: NaiveDate,
 ) -> Result<Linked> {
+    let complaint_handling = is_complaint_handling(col(raw(determination::CATEGORY)));
     let parsed = parse_export(
         raw_frame,
         &DETERMINATIONS,
@@ -383,7 +392,14 @@ pub fn determinations(
                 .alias(determination::FINDING),
             values::money_expr(col(raw(determination::COMPENSATION_ORDERED)))
                 .alias(determination::COMPENSATION_ORDERED),
-            col(raw(determination::ORDERS)).is_not_null().alias("has_orders"),
+            col(raw(determination::ORDERS)).is_not_null().alias(determination::HAS_ORDERS),
+            complaint_handling.clone().alias(determination::IS_COMPLAINT_HANDLING),
+            // One label for every spelling, so the findings by category have one
+            // complaint-handling row that agrees with the complaint-handling count.
+            when(complaint_handling)
+                .then(lit(determination::COMPLAINT_HANDLING))
+                .otherwise(col(raw(determination::CATEGORY)).fill_null(lit(NOT_RECORDED)))
+                .alias(determination::FINDING_CATEGORY),
         ],
     )?;
     let rows = Rows::of(&parsed)?;
@@ -461,7 +477,9 @@ pub fn determinations(
             col(determination::DATE),
             col(determination::FINDING),
             col(determination::COMPENSATION_ORDERED).fill_null(lit(0.0)),
-            col("has_orders"),
+            col(determination::HAS_ORDERS),
+            col(determination::FINDING_CATEGORY),
+            col(determination::IS_COMPLAINT_HANDLING),
         ])
         .collect()?
         .take(&take)?;
@@ -483,4 +501,34 @@ pub fn determinations(
             rows_excluded,
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn complaint_handling_is_recognised_by_its_spelling_key() {
+        let categories = [
+            Some("Complaint Handling"),
+            Some("complaint-handling"),
+            Some("Complaints handling"),
+            Some("COMPLAINT_HANDLING"),
+            Some("Handling of complaints"),
+            Some("Complaint handling."),
+            Some("Complaint"),
+            Some("Handling"),
+            Some("Complaint about repairs handling"),
+            Some("Complaint handling and repairs"),
+            Some("Repairs & Maintenance"),
+            None,
+        ];
+        let frame = df!("category" => categories).unwrap();
+        let found =
+            frame.lazy().select([is_complaint_handling(col("category")).alias("ch")]).collect().unwrap();
+        let found: Vec<Option<bool>> = found.column("ch").unwrap().bool().unwrap().iter().collect();
+        let expected: Vec<Option<bool>> =
+            [true, true, true, true, true, true, false, false, false, false, false, false].map(Some).to_vec();
+        assert_eq!(found, expected);
+    }
 }

@@ -148,6 +148,35 @@ pub mod determination {
     pub const FINDING: &str = "finding";
     pub const ORDERS: &str = "orders";
     pub const COMPENSATION_ORDERED: &str = "compensation_ordered";
+    /// Prepared on linked rows: the Ombudsman ordered something (`orders`
+    /// is not blank). The orders' text is not carried.
+    pub const HAS_ORDERS: &str = "has_orders";
+    /// What the finding is about ("Complaint Handling", "Damp & Mould"), as
+    /// the export names it (optional).
+    pub const CATEGORY: &str = "category";
+    /// The finding's category on linked rows, which also carry their case's
+    /// own `category`: blank is "Not recorded", and every spelling of
+    /// complaint handling reads [`COMPLAINT_HANDLING`].
+    pub const FINDING_CATEGORY: &str = "finding_category";
+    /// Prepared on linked rows: the category is complaint handling (one of
+    /// [`COMPLAINT_HANDLING_SPELLINGS`]).
+    pub const IS_COMPLAINT_HANDLING: &str = "is_complaint_handling";
+    /// How a finding about complaint handling is shown, whatever its spelling.
+    pub const COMPLAINT_HANDLING: &str = "Complaint handling";
+    /// The spellings of complaint handling, compared as spelling keys
+    /// (lower-case letters and digits only, as every coded value is):
+    /// "Complaint Handling", "complaint-handling" and "Complaints handling"
+    /// are complaint handling; "Complaint about repairs handling" is not.
+    pub const COMPLAINT_HANDLING_SPELLINGS: super::Spellings = &[(
+        COMPLAINT_HANDLING,
+        &["complainthandling", "complaintshandling", "handlingofcomplaint", "handlingofcomplaints"],
+    )];
+
+    /// The columns a count over the Ombudsman's rows may read beside the
+    /// linked case columns, for the check that `queries/metrics.toml`
+    /// documents them all.
+    pub const COUNTED: [&str; 6] =
+        [DATE, FINDING, COMPENSATION_ORDERED, HAS_ORDERS, FINDING_CATEGORY, IS_COMPLAINT_HANDLING];
 }
 
 pub const CASES: ExportSchema = ExportSchema {
@@ -192,6 +221,7 @@ pub const DETERMINATIONS: ExportSchema = ExportSchema {
         required(determination::FINDING, Kind::Finding),
         column(determination::ORDERS, Kind::Text),
         column(determination::COMPENSATION_ORDERED, Kind::Money),
+        column(determination::CATEGORY, Kind::Text),
     ],
 };
 

@@ -392,7 +392,8 @@ pub struct Measured {
     pub figures: Vec<Figure>,
     /// Why the answer needs explaining, when the data disagrees with it.
     pub flag: Option<String>,
-    /// Why there are no figures: the export they come from was not given.
+    /// Why there are no figures: the export they come from was not given
+    /// ("ombudsman"), or it lacks the column they need ("ombudsman.category").
     pub missing_export: Option<String>,
 }
 
@@ -424,12 +425,12 @@ pub fn measure(
     let mut out = Vec::new();
     for p in &code.provisions {
         let Some(e) = p.evidence.as_deref().and_then(code::evidence) else { continue };
-        if let Some(export) = e.needs.as_deref().filter(|x| !exports_read.contains(x)) {
+        if let Some(missing) = e.missing(exports_read) {
             out.push(Measured {
                 provision: p.id.clone(),
                 figures: Vec::new(),
                 flag: None,
-                missing_export: Some(export.to_string()),
+                missing_export: Some(missing),
             });
             continue;
         }

@@ -153,6 +153,10 @@ pub struct AnnualReportConfig {
     /// The governing body's response, as plain text paragraphs.
     #[serde(default)]
     pub governing_body_response: Option<PathBuf>,
+    /// The Housing Ombudsman's annual letter to the landlord, as plain text
+    /// paragraphs: section 8 of the Code puts it in the annual report.
+    #[serde(default)]
+    pub ombudsman_annual_letter: Option<PathBuf>,
     /// The Member Responsible for Complaints (a public role on the board).
     #[serde(default)]
     pub member_responsible_for_complaints: Option<String>,
@@ -176,6 +180,7 @@ impl Default for AnnualReportConfig {
             code_file: None,
             self_assessment: None,
             governing_body_response: None,
+            ombudsman_annual_letter: None,
             member_responsible_for_complaints: None,
             compliance_threshold_pct: default_compliance_threshold(),
         }

@@ -16,7 +16,9 @@ pub const STREAMS: [&str; 7] =
     ["stage1", "stage2", "complaints", "compliment", "suggestion", "enquiry", "feedback"];
 /// The columns figures are broken down by; `all` is the whole landlord.
 /// `theme_by_service_area` crosses two: its groups read "theme | area".
-pub const BREAKDOWNS: [&str; 8] = [
+/// `finding_category` is the Ombudsman's category of a finding, on the
+/// Ombudsman's rows only.
+pub const BREAKDOWNS: [&str; 9] = [
     ALL_BREAKDOWN,
     case::STOCK_TYPE,
     case::SERVICE_AREA,
@@ -25,6 +27,7 @@ pub const BREAKDOWNS: [&str; 8] = [
     case::LEARNING_THEME,
     case::REFUSAL_REASON,
     THEME_BY_SERVICE_AREA,
+    determination::FINDING_CATEGORY,
 ];
 /// The whole landlord.
 pub const ALL_BREAKDOWN: &str = "all";
@@ -314,7 +317,7 @@ mod tests {
             .take_while(|l| l.starts_with('#') || l.is_empty())
             .collect::<Vec<_>>()
             .join("\n");
-        for name in prepared::ALL {
+        for name in prepared::ALL.into_iter().chain(determination::COUNTED) {
             assert!(header.contains(name), "queries/metrics.toml does not document the column {name}");
         }
     }

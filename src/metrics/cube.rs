@@ -11,16 +11,23 @@ use super::catalogue::{Catalogue, PeriodBy, ALL_BREAKDOWN, BREAKDOWNS, THEME_BY_
 use crate::calendar::date_lit;
 use crate::error::{Error, Result};
 use crate::memory::{self, Dictionary};
-use crate::schema::{case, COMPLAINT, NOT_RECORDED};
+use crate::schema::{case, determination, COMPLAINT, NOT_RECORDED};
 
-/// Breakdowns counted together in one fine group-by; learning themes and
-/// refusal reasons are counted apart so the fine cube stays small.
+/// Breakdowns counted together in one fine group-by; learning themes,
+/// refusal reasons and the Ombudsman's categories are counted apart so the
+/// fine cube stays small.
 const FINE_COLUMNS: [&str; 4] = [case::STOCK_TYPE, case::SERVICE_AREA, case::CATEGORY, case::CHANNEL];
-const APART: [(&str, &[&str]); 3] = [
+const APART: [(&str, &[&str]); 4] = [
     (case::LEARNING_THEME, &[case::LEARNING_THEME]),
     (case::REFUSAL_REASON, &[case::REFUSAL_REASON]),
     (THEME_BY_SERVICE_AREA, &[case::LEARNING_THEME, case::SERVICE_AREA]),
+    (determination::FINDING_CATEGORY, &[determination::FINDING_CATEGORY]),
 ];
+/// Columns only the Ombudsman's rows have. A source without them is not
+/// counted by them at all: filled in as "Not recorded" like a case column,
+/// every case and survey row would add a "Not recorded" group (and a
+/// group-by over millions of case rows) to the findings by category.
+const OMBUDSMAN_ONLY: [&str; 1] = [determination::FINDING_CATEGORY];
 /// Joins the two groups of a crossed breakdown.
 pub const CROSS: &str = " | ";
 pub const ALL: &str = "All";
@@ -114,12 +121,12 @@ fn decoded(mut sums: DataFrame, dictionaries: &HashMap<String, Dictionary>) -> R
 const SLICE_ROWS: usize = 1 << 20;
 
 /// `frame` with its stream, and with the case-only breakdown columns a linked
-/// export lacks added as not recorded.
+/// export lacks added as not recorded ([`OMBUDSMAN_ONLY`] columns are not).
 fn with_breakdown_columns(frame: &DataFrame) -> LazyFrame {
     let missing: Vec<Expr> = FINE_COLUMNS
         .iter()
         .chain(APART.iter().flat_map(|(_, columns)| columns.iter()))
-        .filter(|c| frame.column(c).is_err())
+        .filter(|c| frame.column(c).is_err() && !OMBUDSMAN_ONLY.contains(c))
         .map(|c| lit(NULL).cast(DataType::String).alias(*c))
         .collect();
     frame.clone().lazy().with_columns(missing).with_column(stream_expr().alias("stream"))
@@ -212,9 +219,13 @@ impl Cube {
         window: (NaiveDate, NaiveDate),
     ) -> Result<()> {
         let date = basis.column();
+        let counted =
+            |columns: &[&str]| columns.iter().all(|c| !OMBUDSMAN_ONLY.contains(c) || frame.column(c).is_ok());
+        let apart: Vec<(&'static str, &[&str])> =
+            APART.iter().copied().filter(|(_, columns)| counted(columns)).collect();
         let keys: Vec<&str> = FINE_COLUMNS
             .iter()
-            .chain(APART.iter().flat_map(|(_, columns)| columns.iter()))
+            .chain(apart.iter().flat_map(|(_, columns)| columns.iter()))
             .copied()
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
@@ -237,15 +248,19 @@ impl Cube {
             ["month", "stream"].iter().chain(FINE_COLUMNS.iter()).map(|c| col(*c)).collect();
         let fine =
             decoded(in_window.clone().group_by(fine_keys).agg(sums.clone()).collect()?, &dictionaries)?;
-        let mut apart = HashMap::new();
-        for (breakdown, columns) in APART {
+        let mut apart_sums = HashMap::new();
+        for (breakdown, columns) in apart {
             let keys: Vec<Expr> = ["month", "stream"].iter().chain(columns.iter()).map(|c| col(*c)).collect();
             let sums = in_window.clone().group_by(keys).agg(sums.clone()).collect()?;
-            apart.insert(breakdown, decoded(sums, &dictionaries)?);
+            apart_sums.insert(breakdown, decoded(sums, &dictionaries)?);
         }
         let resum: Vec<Expr> = members.iter().map(|i| col(format!("c{i}")).sum()).collect();
         for breakdown in BREAKDOWNS {
-            let source = apart.get(breakdown).unwrap_or(&fine);
+            let source = match apart_sums.get(breakdown) {
+                Some(sums) => sums,
+                None if APART.iter().any(|(b, _)| *b == breakdown) => continue,
+                None => &fine,
+            };
             let rolled = source
                 .clone()
                 .lazy()

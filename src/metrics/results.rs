@@ -7,11 +7,13 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;
 
-use super::{tsm, Better, Catalogue, Figure, FigureMaker, TsmRow, ALL, ALL_BREAKDOWN, THEME_BY_SERVICE_AREA};
+use super::{
+    tsm, Better, Catalogue, Figure, FigureMaker, PeriodBy, TsmRow, ALL, ALL_BREAKDOWN, THEME_BY_SERVICE_AREA,
+};
 use crate::config::Config;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::period::{month_index, Period};
-use crate::schema::{case, prepared, NOT_RECORDED};
+use crate::schema::{case, determination, prepared, NOT_RECORDED};
 
 /// How many periods a trend covers, ending with the report period.
 pub const TREND_PERIODS: i32 = 8;
@@ -436,4 +438,65 @@ pub fn learning_actions(cases: &DataFrame, period: &Period) -> Result<Vec<Learni
             })
         })
         .collect())
+}
+
+/// The count of `queries/metrics.toml` whose findings the annual report
+/// lists as the Ombudsman's findings of a failing in complaint handling.
+pub const COMPLAINT_HANDLING_FAILINGS: &str = "complaint_handling_failings";
+
+/// One of the Ombudsman's findings, as a report lists it: the case
+/// reference (shown elsewhere already), never anything about the resident.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingRow {
+    pub determination_date: NaiveDate,
+    pub case_ref: String,
+    /// The finding, canonically spelt ("service failure").
+    pub finding: String,
+}
+
+/// The Ombudsman's findings determined in a period that a count over the
+/// Ombudsman's rows counts, by determination date then case reference. The
+/// count's own condition picks them, so the list and the count's figure
+/// cannot disagree. None when the catalogue (a `--queries` copy) has no such
+/// count.
+pub fn findings_counted(
+    determinations: &DataFrame,
+    catalogue: &Catalogue,
+    count: &str,
+    period: &Period,
+) -> Result<Option<Vec<FindingRow>>> {
+    let Some(def) = catalogue.counts.iter().find(|c| c.id == count) else { return Ok(None) };
+    if def.period_by != PeriodBy::DeterminationDate {
+        return Err(Error::config(
+            "queries/metrics.toml",
+            format!("count {count}: lists Ombudsman findings, so its period_by must be determination_date"),
+        ));
+    }
+    let condition = polars::sql::sql_expr(&def.condition)?;
+    let date = col(determination::DATE);
+    let rows = determinations
+        .clone()
+        .lazy()
+        .filter(
+            date.clone()
+                .gt_eq(crate::calendar::date_lit(period.start()))
+                .and(date.lt_eq(crate::calendar::date_lit(period.end())))
+                .and(condition.fill_null(lit(false))),
+        )
+        .select([col(determination::DATE), col(case::REF), col(determination::FINDING)])
+        .sort([determination::DATE, case::REF], SortMultipleOptions::default().with_maintain_order(true))
+        .collect()?;
+    let days: Vec<Option<NaiveDate>> = rows.column(determination::DATE)?.date()?.as_date_iter().collect();
+    let (r, f) = (rows.column(case::REF)?.str()?, rows.column(determination::FINDING)?.str()?);
+    Ok(Some(
+        (0..rows.height())
+            .filter_map(|i| {
+                Some(FindingRow {
+                    determination_date: days[i]?,
+                    case_ref: r.get(i)?.to_string(),
+                    finding: f.get(i)?.to_string(),
+                })
+            })
+            .collect(),
+    ))
 }

@@ -144,8 +144,26 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         render::RepeatHouseholds { households, complaints, window_days: config.repeats.window_days };
     let annual = match period.granularity() {
         Granularity::Year => {
-            let read: Vec<&str> = prepared.quality.other_exports.iter().map(|e| e.export).collect();
-            Some(annual_input(&plan.loaded, &results, catalogue, &period, &read, plan.as_of)?)
+            let mut read: Vec<&str> = prepared.quality.other_exports.iter().map(|e| e.export).collect();
+            if prepared.ombudsman_categories {
+                read.push(crate::code::OMBUDSMAN_CATEGORIES);
+            }
+            let failings = metrics::results::findings_counted(
+                &frames.determinations,
+                catalogue,
+                metrics::results::COMPLAINT_HANDLING_FAILINGS,
+                &period,
+            )?;
+            let complaint_handling = render::annual::ComplaintHandling::new(&read, failings);
+            Some(annual_input(
+                &plan.loaded,
+                &results,
+                catalogue,
+                &period,
+                &read,
+                plan.as_of,
+                complaint_handling,
+            )?)
         }
         _ => None,
     };
@@ -185,6 +203,7 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         repeat_households,
         annual: annual.as_ref(),
         people_names: &config.customer_assembly.people_names,
+        ombudsman_categories: prepared.ombudsman_categories,
     };
     let mut outputs = render::render(&input)?;
     timings.render_ms = ms(t);
@@ -214,7 +233,7 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
 }
 
 /// The Code self-assessment, read and checked, with the year's figures set
-/// beside it; and the governing body's response.
+/// beside it; the governing body's response and the Ombudsman's annual letter.
 fn annual_input(
     loaded: &LoadedConfig,
     results: &Results,
@@ -222,6 +241,7 @@ fn annual_input(
     period: &Period,
     exports_read: &[&str],
     as_of: NaiveDate,
+    complaint_handling: render::annual::ComplaintHandling,
 ) -> Result<render::annual::AnnualInput> {
     let cfg = &loaded.config.annual_report;
     let code = code_for(loaded)?;
@@ -242,21 +262,18 @@ fn annual_input(
         loaded.config.timescales.complaint.stages,
         exports_read,
     );
-    let governing_body_response = match &cfg.governing_body_response {
-        Some(file) => {
-            let path = loaded.resolve(file);
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                Error::config(&path, format!("annual_report.governing_body_response: cannot read: {e}"))
-            })?;
-            paragraphs(&text)
-        }
-        None => Vec::new(),
-    };
+    let governing_body_response =
+        text_file(loaded, "governing_body_response", cfg.governing_body_response.as_ref())?
+            .unwrap_or_default();
+    let ombudsman_annual_letter =
+        text_file(loaded, "ombudsman_annual_letter", cfg.ombudsman_annual_letter.as_ref())?;
     Ok(render::annual::AnnualInput {
         code,
         self_assessment: sa,
         measured,
         governing_body_response,
+        ombudsman_annual_letter,
+        complaint_handling,
         member_responsible: cfg.member_responsible_for_complaints.clone(),
         threshold_pct: cfg.compliance_threshold_pct,
         homes: loaded.config.homes_for(period.financial_year()),
@@ -268,6 +285,21 @@ fn code_for(loaded: &LoadedConfig) -> Result<Code> {
     let cfg = &loaded.config.annual_report;
     let code_file = cfg.code_file.as_ref().map(|f| loaded.resolve(f));
     Code::load(&cfg.code_edition, code_file.as_deref())
+}
+
+/// A plain-text file the annual report publishes (`annual_report.<key>`), as
+/// paragraphs; None when the key is not set. A file that cannot be read is a
+/// configuration error naming the key and the file.
+fn text_file(
+    loaded: &LoadedConfig,
+    key: &str,
+    file: Option<&std::path::PathBuf>,
+) -> Result<Option<Vec<String>>> {
+    let Some(file) = file else { return Ok(None) };
+    let path = loaded.resolve(file);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Error::config(&path, format!("annual_report.{key}: cannot read: {e}")))?;
+    Ok(Some(paragraphs(&text)))
 }
 
 /// Plain-text paragraphs: blocks separated by blank lines, lines joined.

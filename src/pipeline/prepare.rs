@@ -25,6 +25,10 @@ pub struct Prepared {
     pub surveys: DataFrame,
     /// Ombudsman findings linked to their case (empty without an export).
     pub determinations: DataFrame,
+    /// An Ombudsman export has a category column: without one, every
+    /// finding's category is "Not recorded" and none is about complaint
+    /// handling, which the reports must say rather than show as none.
+    pub ombudsman_categories: bool,
     pub issues: DataFrame,
     pub quality: DataQuality,
     pub timings: Timings,
@@ -95,6 +99,8 @@ pub fn prepare(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     files.extend(surveys.files);
     let findings =
         ingest::load(&plan.determination_files, &finding_input, &schema::DETERMINATIONS, files.len())?;
+    let ombudsman_categories =
+        findings.files.iter().any(|f| f.columns.contains_key(schema::determination::CATEGORY));
     files.extend(findings.files);
     // Reading and checking row by row alternate chunk by chunk; each stage
     // is timed on its own.
@@ -145,6 +151,7 @@ pub fn prepare(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
         cases,
         surveys: surveys.rows,
         determinations: determinations.rows,
+        ombudsman_categories,
         issues,
         quality,
         timings,

@@ -15,6 +15,7 @@ use crate::code::Code;
 use crate::config::HomesOwned;
 use crate::error::Result;
 use crate::format;
+use crate::metrics::results::FindingRow;
 use crate::metrics::tsm::{TP09_RULE, TSM_RULES};
 use crate::metrics::{Catalogue, Figure, Results, TsmRow, Unit};
 use crate::period::{FinancialYear, Period};
@@ -27,11 +28,84 @@ pub struct AnnualInput {
     pub measured: Vec<Measured>,
     /// The governing body's response, paragraph by paragraph.
     pub governing_body_response: Vec<String>,
+    /// The Housing Ombudsman's annual letter, paragraph by paragraph; None
+    /// when `annual_report.ombudsman_annual_letter` is not set.
+    pub ombudsman_annual_letter: Option<Vec<String>>,
+    /// The year's findings of a failing in complaint handling.
+    pub complaint_handling: ComplaintHandling,
     pub member_responsible: Option<String>,
     pub threshold_pct: f64,
     /// The `[homes]` entry that applies to the year (`Config::homes_for`), and
     /// the year it applies from.
     pub homes: Option<(FinancialYear, HomesOwned)>,
+}
+
+/// The Ombudsman's findings of a failing in the landlord's complaint
+/// handling in the year (the Code's "findings of non-compliance"), or why
+/// they cannot be listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComplaintHandling {
+    /// "listed"; "no_export" (no Ombudsman export is configured);
+    /// "no_category_column" (no Ombudsman export has a category column, so
+    /// no finding can be told to be about complaint handling); "no_count"
+    /// (the metric definitions in use have no `complaint_handling_failings`).
+    pub status: &'static str,
+    /// By determination date; empty unless listed.
+    pub failings: Vec<FindingRow>,
+}
+
+impl ComplaintHandling {
+    /// From the exports (and `<export>.<column>`s) the run read, and the
+    /// findings the count picked (None: the count is not defined).
+    pub fn new(read: &[&str], failings: Option<Vec<FindingRow>>) -> ComplaintHandling {
+        let status = if !read.contains(&"ombudsman") {
+            "no_export"
+        } else if !read.contains(&crate::code::OMBUDSMAN_CATEGORIES) {
+            "no_category_column"
+        } else if failings.is_none() {
+            "no_count"
+        } else {
+            "listed"
+        };
+        let failings = if status == "listed" { failings.unwrap_or_default() } else { Vec::new() };
+        ComplaintHandling { status, failings }
+    }
+}
+
+/// The year's complaint-handling failings: date, case reference and finding.
+pub fn complaint_handling_table(ch: &ComplaintHandling, year: &Period) -> Table {
+    let mut t = Table::new(
+        format!(
+            "The Housing Ombudsman's findings of a failing in our complaint handling, determined in {}",
+            year.label()
+        ),
+        "Determination date",
+        &[("Case reference", false), ("Finding", false)],
+    );
+    for f in &ch.failings {
+        t.row(
+            format::uk_date(f.determination_date),
+            vec![Cell::text(f.case_ref.clone()), Cell::text(views::finding_label(&f.finding))],
+        );
+    }
+    t.empty = "None in this year.".into();
+    t
+}
+
+/// Why a data-evidenced provision has no figures: an export not given, or
+/// given without the column the figures need (`<export>.<column>`).
+fn missing_text(missing: &str) -> String {
+    let name = |export: &str| export.replace("ombudsman", "Housing Ombudsman");
+    match missing.split_once('.') {
+        None => format!(
+            "No figures: the {} export was not given ([{missing}] in the configuration).",
+            name(missing)
+        ),
+        Some((export, column)) => format!(
+            "No figures: the {} export has no {column} column ([{export}.columns] {column} in the configuration).",
+            name(export)
+        ),
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -102,15 +176,10 @@ pub fn sections(a: &AnnualInput, catalogue: &Catalogue) -> Vec<SectionRows> {
                         evidence: answer.map(|x| x.evidence.clone()).unwrap_or_default(),
                         links: answer.map(|x| x.links.clone()).unwrap_or_default(),
                         measured: match measured {
-                            Some(m) if m.missing_export.is_some() => vec![format!(
-                                "No figures: the {} export was not given ([{}] in the configuration).",
-                                m.missing_export
-                                    .as_deref()
-                                    .unwrap_or_default()
-                                    .replace("ombudsman", "Housing Ombudsman"),
-                                m.missing_export.as_deref().unwrap_or_default()
-                            )],
-                            Some(m) => m.figures.iter().map(|f| measured_text(catalogue, f)).collect(),
+                            Some(m) => match &m.missing_export {
+                                Some(missing) => vec![missing_text(missing)],
+                                None => m.figures.iter().map(|f| measured_text(catalogue, f)).collect(),
+                            },
                             None => Vec::new(),
                         },
                         commentary: answer.map(|x| x.commentary.clone()).unwrap_or_default(),
@@ -445,6 +514,13 @@ pub(super) fn annual_context(
         code => json!({"title": a.code.title, "edition": a.code.edition}),
         member_responsible => a.member_responsible,
         governing_body_response => a.governing_body_response,
+        ombudsman_letter => a.ombudsman_annual_letter,
+        complaint_handling => json!({
+            "status": a.complaint_handling.status,
+            "count": format::count(a.complaint_handling.failings.len() as f64),
+            "any": !a.complaint_handling.failings.is_empty(),
+            "table": complaint_handling_table(&a.complaint_handling, &r.period),
+        }),
         has_self_assessment => a.self_assessment.is_some(),
         approval => a.self_assessment.as_ref().map(approval),
         submission => submission(a.homes.as_ref(), r.period.financial_year()),

@@ -68,6 +68,7 @@ pub(super) fn metrics_json(input: &RenderInput) -> Result<Vec<u8>> {
     let mut value = value;
     if let Some(a) = input.annual {
         value["self_assessment"] = self_assessment_json(a);
+        value["ombudsman_complaint_handling_failings"] = complaint_handling_json(input, a);
     }
     output::json_bytes(&value, "metrics.json")
 }
@@ -91,6 +92,19 @@ fn self_assessment_json(a: &AnnualInput) -> serde_json::Value {
         "compliance_threshold_pct": a.threshold_pct,
         "checks": a.measured.iter().filter_map(|m| m.flag.as_ref().map(|f| json!({"provision": m.provision, "check": f}))).collect::<Vec<_>>(),
         "problems": a.self_assessment.as_ref().map(|sa| sa.problems.clone()).unwrap_or_default(),
+    })
+}
+
+/// The year's findings of a failing in complaint handling, as the annual
+/// report lists them (the count is the figure
+/// `complaints_complaint_handling_failings`).
+fn complaint_handling_json(input: &RenderInput, a: &AnnualInput) -> serde_json::Value {
+    let count = crate::metrics::results::COMPLAINT_HANDLING_FAILINGS;
+    json!({
+        "status": a.complaint_handling.status,
+        "rule": input.catalogue.counts.iter().find(|c| c.id == count).map(|c| c.describe.clone()),
+        "count": a.complaint_handling.failings.len(),
+        "findings": a.complaint_handling.failings,
     })
 }
 

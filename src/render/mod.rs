@@ -64,6 +64,8 @@ pub struct RenderInput<'a> {
     pub annual: Option<&'a annual::AnnualInput>,
     /// Names never to publish, for the personal-data screen.
     pub people_names: &'a [String],
+    /// An Ombudsman export has a category column (findings by category).
+    pub ombudsman_categories: bool,
 }
 
 /// Households with two or more counted complaints received in the period.
@@ -289,6 +291,8 @@ pub(super) fn linked_exports(input: &RenderInput) -> serde_json::Value {
         ),
         "ombudsman_read": input.quality.read("ombudsman"),
         "findings": views::findings(r),
+        "ombudsman_categories": input.ombudsman_categories,
+        "findings_by_category": views::findings_by_category(r),
         "findings_by_area": views::by_group(
             r,
             "service_area",

@@ -414,6 +414,15 @@ pub fn by_group(
     t
 }
 
+/// A canonical finding as a heading or cell shows it: "Service failure".
+pub fn finding_label(finding: &str) -> String {
+    let mut label = finding.to_string();
+    if let Some(first) = label.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    label
+}
+
 /// The Ombudsman's findings in the period, one row per finding.
 pub fn findings(results: &Results) -> Table {
     let periods = results.compared();
@@ -426,9 +435,7 @@ pub fn findings(results: &Results) -> Table {
     );
     for (finding, _) in crate::schema::FINDING_SPELLINGS {
         let id = format!("complaints_finding_{}", finding.replace(' ', "_"));
-        let mut label = finding.to_string();
-        label[..1].make_ascii_uppercase();
-        t.row(label, periods.iter().map(|p| Cell::figure(results.figure(&id, p))).collect());
+        t.row(finding_label(finding), periods.iter().map(|p| Cell::figure(results.figure(&id, p))).collect());
     }
     for (label, id) in [
         ("Maladministration rate", "complaints_maladministration_rate_pct"),
@@ -437,6 +444,32 @@ pub fn findings(results: &Results) -> Table {
         t.row(label, periods.iter().map(|p| Cell::figure(results.figure(id, p))).collect());
     }
     t
+}
+
+/// The Ombudsman's findings in the period by the category the Ombudsman
+/// gave each (rows, most findings first, then all): how many, of each
+/// finding, and the maladministration rate with its numerator and
+/// denominator.
+pub fn findings_by_category(results: &Results) -> Table {
+    let ids: Vec<(String, String)> =
+        std::iter::once(("Findings".to_string(), "complaints_ombudsman_findings".to_string()))
+            .chain(crate::schema::FINDING_SPELLINGS.iter().map(|(finding, _)| {
+                (finding_label(finding), format!("complaints_finding_{}", finding.replace(' ', "_")))
+            }))
+            .chain(std::iter::once((
+                "Maladministration rate".to_string(),
+                "complaints_maladministration_rate_pct".to_string(),
+            )))
+            .collect();
+    let columns: Vec<(&str, &str)> = ids.iter().map(|(l, id)| (l.as_str(), id.as_str())).collect();
+    by_group(
+        results,
+        crate::schema::determination::FINDING_CATEGORY,
+        &format!("Housing Ombudsman findings by the Ombudsman's category, {}", results.period.label()),
+        "Category",
+        &columns,
+        true,
+    )
 }
 
 pub fn open_summary(open: &OpenCases) -> Table {

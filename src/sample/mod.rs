@@ -66,7 +66,8 @@ pub struct SampleSummary {
 }
 
 /// Writes `out_dir/cases.csv`, `surveys.csv`, `ombudsman.csv`, the
-/// self-assessment files and `landlord.toml`, creating `out_dir`.
+/// self-assessment files, the Ombudsman's annual letter and `landlord.toml`,
+/// creating `out_dir`.
 pub fn generate(opts: &SampleOptions, out_dir: &Path) -> Result<SampleSummary> {
     std::fs::create_dir_all(out_dir.join("evidence"))
         .map_err(|source| Error::Write { path: out_dir.to_path_buf(), source })?;
@@ -106,11 +107,13 @@ pub fn generate(opts: &SampleOptions, out_dir: &Path) -> Result<SampleSummary> {
     Ok(SampleSummary { rows: counts.rows, files })
 }
 
-/// The sample landlord's Code self-assessment, the board's response and the
-/// evidence documents the self-assessment links to.
-const SELF_ASSESSMENT_FILES: [(&str, &str); 5] = [
+/// The sample landlord's Code self-assessment, the board's response, the
+/// Ombudsman's annual letter and the evidence documents the self-assessment
+/// links to.
+const SELF_ASSESSMENT_FILES: [(&str, &str); 6] = [
     ("self-assessment.toml", include_str!("self-assessment.toml")),
     ("governing-body-response.md", include_str!("governing-body-response.md")),
+    ("ombudsman-annual-letter.md", include_str!("ombudsman-annual-letter.md")),
     ("evidence/complaints-policy.md", include_str!("evidence/complaints-policy.md")),
     ("evidence/board-minutes-2026-06.md", include_str!("evidence/board-minutes-2026-06.md")),
     ("evidence/staff-training-log.md", include_str!("evidence/staff-training-log.md")),

@@ -54,6 +54,22 @@ pub(super) const FINDINGS: [(&str, u32); 8] = [
     ("Withdrawn", 3),
 ];
 
+/// The Ombudsman's category of each finding, mostly complaint handling (the
+/// Ombudsman looks at how the complaint was handled in nearly every case it
+/// investigates), written as a casework export might, with a spelling
+/// variant and a few left blank.
+pub(super) const FINDING_CATEGORIES: [(&str, u32); 9] = [
+    ("Complaint Handling", 36),
+    ("Complaints handling", 4),
+    ("Repairs & Maintenance", 20),
+    ("Damp & Mould", 14),
+    ("Property condition", 8),
+    ("Anti-social Behaviour", 7),
+    ("Charges", 4),
+    ("Estate Management", 4),
+    ("", 3),
+];
+
 pub(crate) const SURVEY_HEADER: [&str; 5] = [
     "Case Reference",
     "Survey Date",
@@ -62,13 +78,14 @@ pub(crate) const SURVEY_HEADER: [&str; 5] = [
     "Respondent",
 ];
 
-pub(crate) const OMBUDSMAN_HEADER: [&str; 6] = [
+pub(crate) const OMBUDSMAN_HEADER: [&str; 7] = [
     "HOS Reference",
     "Landlord Reference",
     "Determination Date",
     "Finding",
     "Orders",
     "Compensation Ordered (£)",
+    "Category",
 ];
 
 pub(crate) const HEADER: [&str; 24] = [

@@ -62,6 +62,7 @@ fn every_data_evidenced_provision_has_its_known_figures_and_check() {
     // (provision, comply, measured_for_the_year, check): the README's table.
     let expected = [
         ("2.3", "Yes", "All complaints: refused: 1; All complaints: refused, refusal reason: Outside 12-month window: 1", ""),
+        ("4.3", "Yes", "No figures: the Housing Ombudsman export was not given ([ombudsman] in the configuration).", ""),
         ("2.4", "Yes", "All complaints: refused: 1; All complaints: refused, refusal reason: Outside 12-month window: 1", ""),
         ("5.2", "Yes", "Stage 1: received: 8; Stage 2: received: 3", ""),
         ("5.3", "No", "Stage 1: received: 8; Stage 2: received: 3", "Answered no, but the complaints process is configured with exactly two stages: check the answer."),
@@ -72,6 +73,7 @@ fn every_data_evidenced_provision_has_its_known_figures_and_check() {
         ("6.14", "No", "Stage 2: responded to on time: 66.7% (2 of 3); Stage 2: average working days to respond: 22.7 (68 ÷ 3)", ""),
         ("6.15", "Yes", "Stage 2: responses with an agreed extension: 0.0% (0 of 3); Stage 2: extensions beyond the maximum: 0", ""),
         ("8.1", "Yes", "Stage 1: received: 8; Stage 2: received: 3; All complaints: responded to: 10", ""),
+        ("8.4", "Yes", "No figures: the Housing Ombudsman export was not given ([ombudsman] in the configuration).", ""),
         ("9.7", "Yes", "No figures: the Housing Ombudsman export was not given ([ombudsman] in the configuration).", ""),
     ];
     for (id, comply, measured, check) in expected {
@@ -335,4 +337,323 @@ fn a_provision_the_form_does_not_ask_may_be_answered_and_is_shown_but_not_counte
     assert!(text.contains("we comply with 70 and do not yet comply with 2. Each \"No\""));
     assert!(text.contains("We also answered 1 paragraph of the Code that the form does not ask; it is shown, marked \"not on the Ombudsman's form\", and not counted here."));
     assert!(wd.read("out/2024-25/self-assessment.html").contains("Policy &lt;introduction&gt; &amp; aims."));
+}
+
+// ---- the Ombudsman's findings about complaint handling, and its annual letter
+//
+// Over the feedback fixture (tests/fixtures/feedback), whose Ombudsman export
+// has a category column worked out by hand in its README ("Ombudsman by
+// category"), with the annual fixture's self-assessment answered for 2025-26.
+
+const OMBUDSMAN_YEAR_CONFIG: &str = r#"
+[annual_report]
+self_assessment = "self-assessment.toml"
+ombudsman_annual_letter = "ombudsman-annual-letter.md"
+"#;
+
+fn ombudsman_year() -> Workdir {
+    let wd = Workdir::with_fixture("feedback");
+    let answers = crate::workdir::project_file("tests/fixtures/annual/self-assessment.toml").replacen(
+        "year = \"2024-25\"",
+        "year = \"2025-26\"",
+        1,
+    );
+    wd.create("in/self-assessment.toml", answers);
+    wd.create(
+        "in/evidence/complaints-policy.md",
+        crate::workdir::project_file("tests/fixtures/annual/evidence/complaints-policy.md"),
+    );
+    let config = wd.read("in/landlord.toml") + OMBUDSMAN_YEAR_CONFIG;
+    wd.create("in/landlord.toml", config);
+    wd
+}
+
+/// `redress run` of the feedback fixture's year (or another), into `out/`.
+fn run_ombudsman_year<'a>(wd: &'a Workdir, period: &'a str) -> Redress<'a> {
+    wd.redress("run").config("in/landlord.toml").period(period).out("out")
+}
+
+/// The report's text, whitespace collapsed.
+fn text_of(wd: &Workdir, file: &str) -> String {
+    let doc = scraper::Html::parse_document(&wd.read(file));
+    let text: String = doc.root_element().text().collect::<Vec<_>>().join(" ");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The cells of the table whose caption starts with `caption`, row by row
+/// (a cell's text and its working run together: "60.0%3 of 5").
+fn table_rows(html: &str, caption: &str) -> Vec<Vec<String>> {
+    let doc = scraper::Html::parse_document(html);
+    let select = |s: &str| scraper::Selector::parse(s).unwrap();
+    let (table, cap, row, cell) = (select("table"), select("caption"), select("tr"), select("th, td"));
+    let table = doc
+        .select(&table)
+        .find(|t| t.select(&cap).any(|c| c.text().collect::<String>().starts_with(caption)))
+        .unwrap_or_else(|| panic!("no table {caption:?}"));
+    table
+        .select(&row)
+        .map(|r| {
+            r.select(&cell)
+                .map(|c| c.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect()
+        })
+        .collect()
+}
+
+fn strings(rows: &[&[&str]]) -> Vec<Vec<String>> {
+    rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+}
+
+#[test]
+fn the_annual_report_lists_the_years_complaint_handling_failings_and_the_findings_by_category() {
+    let wd = ombudsman_year();
+    run_ombudsman_year(&wd, "2025-26").run();
+    let html = wd.read("out/2025-26/annual-complaints-report.html");
+    // The README's "Ombudsman by category": rows 1, 3 (FB09) and 9
+    // (HX-2024-0007, no such case) are failings in complaint handling; rows 4
+    // and 5 are about complaint handling but found no failing.
+    assert_eq!(
+        table_rows(
+            &html,
+            "The Housing Ombudsman's findings of a failing in our complaint handling, determined in 2025-26"
+        ),
+        strings(&[
+            &["Determination date", "Case reference", "Finding"],
+            &["20 Jun 2025", "FB01", "Severe maladministration"],
+            &["18 Jul 2025", "HX-2024-0007", "Maladministration"],
+            &["30 Sep 2025", "FB09", "Service failure"],
+        ])
+    );
+    let text = text_of(&wd, "out/2025-26/annual-complaints-report.html");
+    assert!(text.contains("Non-compliance with the Code"), "the list is in the non-compliance section");
+    assert!(text.contains(
+        "In 2025-26 the Housing Ombudsman found a failing in our complaint handling 3 times: a finding of severe maladministration, maladministration or service failure in a determination the Ombudsman categorised as complaint handling."
+    ));
+    let section = html.split("id=\"non-compliance\"").nth(1).unwrap().split("</section>").next().unwrap();
+    assert!(section.contains("HX-2024-0007"), "listed in the non-compliance section");
+    // Findings by the Ombudsman's category, with each rate's working.
+    assert_eq!(
+        table_rows(&html, "Housing Ombudsman findings by the Ombudsman's category, 2025-26"),
+        strings(&[
+            &[
+                "Category",
+                "Findings",
+                "Severe maladministration",
+                "Maladministration",
+                "Service failure",
+                "Partial maladministration",
+                "Reasonable redress",
+                "No maladministration",
+                "Outside jurisdiction",
+                "Withdrawn",
+                "Maladministration rate",
+            ],
+            &["Complaint handling", "5", "1", "1", "1", "0", "1", "1", "0", "0", "60.0%3 of 5"],
+            &["Anti-social Behaviour", "2", "0", "1", "0", "0", "0", "0", "0", "1", "100.0%1 of 1"],
+            &["Damp & Mould", "1", "0", "0", "0", "1", "0", "0", "0", "0", "0.0%0 of 1"],
+            &["Not recorded", "1", "0", "0", "0", "0", "0", "0", "1", "0", "–0 of 0"],
+            &["All", "9", "1", "2", "1", "1", "1", "1", "1", "1", "57.1%4 of 7"],
+        ])
+    );
+    assert!(html.contains("Damp &amp; Mould"), "categories are escaped");
+
+    // metrics.json: the count with the other figures, and the list.
+    let m = wd.json("out/2025-26/metrics.json");
+    let figure = |id: &str, breakdown: &str, group: &str| {
+        m["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| {
+                f["id"] == id
+                    && f["period"] == "2025-26"
+                    && f["breakdown"] == breakdown
+                    && f["group"] == group
+            })
+            .map(|f| (f["numerator"].as_f64().unwrap(), f["denominator"].as_f64(), f["value"].as_f64()))
+            .unwrap_or_else(|| panic!("no figure {id} {breakdown} {group}"))
+    };
+    assert_eq!(figure("complaints_complaint_handling_failings", "all", "All"), (3.0, None, Some(3.0)));
+    let listed = &m["ombudsman_complaint_handling_failings"];
+    assert_eq!(listed["status"], "listed");
+    assert_eq!(listed["count"], 3);
+    let cases: Vec<(&str, &str, &str)> = listed["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["determination_date"].as_str().unwrap(),
+                f["case_ref"].as_str().unwrap(),
+                f["finding"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cases,
+        [
+            ("2025-06-20", "FB01", "severe maladministration"),
+            ("2025-07-18", "HX-2024-0007", "maladministration"),
+            ("2025-09-30", "FB09", "service failure"),
+        ]
+    );
+}
+
+#[test]
+fn the_self_assessment_flags_a_yes_to_4_3_and_8_4_in_a_year_of_complaint_handling_failings() {
+    let wd = ombudsman_year();
+    let stderr = run_ombudsman_year(&wd, "2025-26").run();
+    assert!(stderr.contains("self-assessment: 72 provisions answered, 0 error(s)"), "{stderr}");
+    let text = wd.read("out/2025-26/self-assessment.csv");
+    let rows: Vec<csv::StringRecord> =
+        csv::Reader::from_reader(text.as_bytes()).records().map(|r| r.unwrap()).collect();
+    let row = |id: &str| rows.iter().find(|r| &r[2] == id).unwrap_or_else(|| panic!("no provision {id}"));
+    let measured =
+        "All complaints: ombudsman: failings in complaint handling: 3; All complaints: ombudsman findings: 9";
+    let check = "Answered yes, but all complaints: ombudsman: failings in complaint handling was 3 for the year: explain in the commentary.";
+    for id in ["4.3", "8.4"] {
+        assert_eq!((&row(id)[4], &row(id)[7], &row(id)[11]), ("Yes", measured, check), "provision {id}");
+    }
+    // 9.7 shows the Ombudsman's outcomes as before, and flags nothing.
+    assert_eq!(&row("9.7")[11], "");
+    let m = wd.json("out/2025-26/metrics.json");
+    let checked: Vec<&str> = m["self_assessment"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["provision"].as_str().unwrap())
+        .collect();
+    assert!(checked.contains(&"4.3") && checked.contains(&"8.4"), "{checked:?}");
+    let report = text_of(&wd, "out/2025-26/annual-complaints-report.html");
+    assert!(report.contains(&format!("Check: {check}")), "the flag is in the annual report too");
+
+    // A "no" is never flagged by this rule.
+    let answers = wd.read("in/self-assessment.toml").replacen(
+        "id = \"4.3\"\ncomply = \"yes\"",
+        "id = \"4.3\"\ncomply = \"no\"\naction = \"Train every officer.\"\ntarget_date = \"2026-09-30\"",
+        1,
+    );
+    wd.create("in/self-assessment.toml", answers);
+    run_ombudsman_year(&wd, "2025-26").run();
+    let text = wd.read("out/2025-26/self-assessment.csv");
+    let rows: Vec<csv::StringRecord> =
+        csv::Reader::from_reader(text.as_bytes()).records().map(|r| r.unwrap()).collect();
+    let r = rows.iter().find(|r| &r[2] == "4.3").unwrap();
+    assert_eq!((&r[4], &r[11]), ("No", ""));
+    let r = rows.iter().find(|r| &r[2] == "8.4").unwrap();
+    assert_eq!(&r[11], check);
+}
+
+#[test]
+fn a_year_without_failings_without_a_category_column_or_without_the_export_says_which() {
+    // 2024-25: the export has no finding dated in it, so no failing, no flag.
+    let wd = ombudsman_year();
+    let answers = wd.read("in/self-assessment.toml").replacen("year = \"2025-26\"", "year = \"2024-25\"", 1);
+    wd.create("in/self-assessment.toml", answers);
+    run_ombudsman_year(&wd, "2024-25").run();
+    let text = text_of(&wd, "out/2024-25/annual-complaints-report.html");
+    assert!(text.contains(
+        "In 2024-25 the Housing Ombudsman made no finding of severe maladministration, maladministration or service failure about our complaint handling."
+    ));
+    let csv_text = wd.read("out/2024-25/self-assessment.csv");
+    let row = csv::Reader::from_reader(csv_text.as_bytes())
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[2] == "4.3")
+        .unwrap();
+    assert_eq!(
+        (&row[7], &row[11]),
+        ("All complaints: ombudsman: failings in complaint handling: 0; All complaints: ombudsman findings: 0", "")
+    );
+
+    // Without a category column: no table by category, and the report, the
+    // SMT report and the self-assessment say so rather than show none.
+    let wd = ombudsman_year();
+    let without: String =
+        wd.read("in/ombudsman.csv").lines().map(|l| format!("{}\n", l.rsplit_once(',').unwrap().0)).collect();
+    wd.create("in/ombudsman.csv", without);
+    run_ombudsman_year(&wd, "2025-26").run();
+    let no_column = "The Housing Ombudsman export has no category column ([ombudsman.columns] category in the configuration)";
+    let text = text_of(&wd, "out/2025-26/annual-complaints-report.html");
+    assert!(text.contains(&format!(
+        "{no_column}, so this report cannot tell which of the Ombudsman's findings were about our complaint handling."
+    )));
+    assert!(
+        text.contains(&format!("{no_column}, so the findings cannot be shown by the Ombudsman's category."))
+    );
+    assert!(!text.contains("findings by the Ombudsman's category"), "no table by category");
+    assert!(text.contains(
+        "No figures: the Housing Ombudsman export has no category column ([ombudsman.columns] category in the configuration)."
+    ));
+    assert!(
+        !text.contains("Check: Answered yes, but all complaints: ombudsman"),
+        "no flag without categories"
+    );
+    let m = wd.json("out/2025-26/metrics.json");
+    assert_eq!(m["ombudsman_complaint_handling_failings"]["status"], "no_category_column");
+    run_ombudsman_year(&wd, "2025-26-Q2").run();
+    let smt = text_of(&wd, "out/2025-26-Q2/smt-report.html");
+    assert!(
+        smt.contains(&format!("{no_column}, so the findings cannot be shown by the Ombudsman's category."))
+    );
+
+    // Without an Ombudsman export at all.
+    let wd = ombudsman_year();
+    let config = wd.read("in/landlord.toml").replace("[ombudsman]\nfiles = [\"ombudsman.csv\"]\n", "");
+    wd.create("in/landlord.toml", config);
+    run_ombudsman_year(&wd, "2025-26").run();
+    let text = text_of(&wd, "out/2025-26/annual-complaints-report.html");
+    assert!(text.contains(
+        "No Housing Ombudsman export was given ([ombudsman] in the configuration), so this report cannot list the Ombudsman's findings about our complaint handling."
+    ));
+    assert!(text.contains(
+        "No figures: the Housing Ombudsman export was not given ([ombudsman] in the configuration)."
+    ));
+}
+
+#[test]
+fn the_ombudsmans_annual_letter_is_published_escaped_in_its_own_section() {
+    let wd = ombudsman_year();
+    run_ombudsman_year(&wd, "2025-26").run();
+    let html = wd.read("out/2025-26/annual-complaints-report.html");
+    let doc = scraper::Html::parse_document(&html);
+    let select = |s: &str| scraper::Selector::parse(s).unwrap();
+    let section = doc.select(&select("section#ombudsman-letter")).next().expect("a section of its own");
+    let heading: String = section.select(&select("h2")).next().unwrap().text().collect();
+    assert_eq!(heading, "The Housing Ombudsman's annual letter");
+    let paragraphs: Vec<String> =
+        section.select(&select(".response p")).map(|p| p.text().collect()).collect();
+    assert_eq!(
+        paragraphs,
+        [
+            "Dear Chief Executive,",
+            "Our casework with you in 2024-25 found <script>alert(\"letter\")</script> failings in complaint handling & in repairs.",
+            "Yours sincerely, Housing Ombudsman (fixture)",
+        ]
+    );
+    assert!(html.contains("&lt;script&gt;alert(&quot;letter&quot;)&lt;&#x2f;script&gt; failings in complaint handling &amp; in repairs."), "the letter is escaped");
+    assert!(!html.contains("<script>"), "no script reaches the report");
+    assert!(html.contains("href=\"#ombudsman-letter\""), "the contents link to it");
+
+    // Not configured: the report says the letter is not included.
+    let config =
+        wd.read("in/landlord.toml").replace("ombudsman_annual_letter = \"ombudsman-annual-letter.md\"\n", "");
+    wd.create("in/landlord.toml", &config);
+    run_ombudsman_year(&wd, "2025-26").run();
+    assert!(text_of(&wd, "out/2025-26/annual-complaints-report.html").contains(
+        "The Housing Ombudsman's annual letter to us is not included in this report (annual_report.ombudsman_annual_letter in the configuration)."
+    ));
+
+    // Configured but missing: a configuration error naming the key and the file.
+    let config = config.replace(
+        "[annual_report]\n",
+        "[annual_report]\nombudsman_annual_letter = \"letters/no-such-letter.md\"\n",
+    );
+    wd.create("in/landlord.toml", config);
+    let stderr = run_ombudsman_year(&wd, "2025-26").expect_exit(1);
+    assert!(
+        stderr.contains("annual_report.ombudsman_annual_letter: cannot read")
+            && stderr.contains("no-such-letter.md"),
+        "{stderr}"
+    );
 }

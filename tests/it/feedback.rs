@@ -209,7 +209,7 @@ fn surveys_and_determinations_dated_after_the_run_date_are_errors() {
     // The fixture's run date is 30 April 2026.
     let surveys = wd.read("in/surveys.csv") + "FB02,2026-05-01,5,1\n";
     wd.create("in/surveys.csv", surveys);
-    let findings = wd.read("in/ombudsman.csv") + "FB05,2026-06-30,Maladministration,,\n";
+    let findings = wd.read("in/ombudsman.csv") + "FB05,2026-06-30,Maladministration,,,\n";
     wd.create("in/ombudsman.csv", findings);
     let m = run(&wd, "2025-26-Q2");
     let dq = wd.read("out/2025-26-Q2/data-quality.csv");
@@ -310,4 +310,89 @@ fn smt_report_crosses_themes_with_service_areas_and_the_monthly_pack_shows_feedb
             "Stage 1: repeat issues (same household, same category)",
         ]
     );
+}
+
+#[test]
+fn findings_are_counted_by_the_ombudsmans_category_and_complaint_handling_failings_apart() {
+    let wd = Workdir::with_fixture("feedback");
+    let m = run(&wd, "2025-26");
+    // The README's "Ombudsman by category": every spelling of complaint
+    // handling is one group.
+    let category = |id: &str, g: &str| figure(&m, id, "2025-26", "finding_category", g);
+    let rate = "complaints_maladministration_rate_pct";
+    assert_eq!(category(rate, "Complaint handling"), (3.0, Some(5.0), Some(60.0)));
+    assert_eq!(category(rate, "Anti-social Behaviour"), (1.0, Some(1.0), Some(100.0)));
+    assert_eq!(category(rate, "Damp & Mould"), (0.0, Some(1.0), Some(0.0)));
+    assert_eq!(category(rate, "Not recorded"), (0.0, Some(0.0), None));
+    assert_eq!(category("complaints_ombudsman_findings", "Complaint handling").0, 5.0);
+    assert_eq!(category("complaints_finding_reasonable_redress", "Complaint handling").0, 1.0);
+    assert_eq!(category("complaints_finding_outside_jurisdiction", "Not recorded").0, 1.0);
+    let groups = |m: &Value, period: &str| -> Vec<String> {
+        let mut g: Vec<String> = m["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["breakdown"] == "finding_category" && f["period"] == period)
+            .map(|f| f["group"].as_str().unwrap().to_string())
+            .collect();
+        g.sort();
+        g.dedup();
+        g
+    };
+    assert_eq!(
+        groups(&m, "2025-26"),
+        ["Anti-social Behaviour", "Complaint handling", "Damp & Mould", "Not recorded"]
+    );
+    // Only the Ombudsman's measures are broken down by it.
+    assert!(m["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["breakdown"] == "finding_category")
+        .all(|f| f["measure"].as_str().unwrap().contains("finding")
+            || f["measure"] == "maladministration_rate_pct"));
+
+    // Failings in complaint handling: severe maladministration, maladministration
+    // or service failure whose category is complaint handling.
+    assert_eq!(all(&m, "complaints_complaint_handling_failings", "2025-26"), (3.0, None, Some(3.0)));
+    assert_eq!(all(&m, "complaints_complaint_handling_failings", "2025-26-Q1").0, 1.0);
+    assert_eq!(all(&m, "complaints_complaint_handling_failings", "2025-26-Q2").0, 2.0);
+    assert_eq!(all(&m, "complaints_complaint_handling_failings", "2025-26-Q3").0, 0.0);
+    let area = |g| figure(&m, "complaints_complaint_handling_failings", "2025-26", "service_area", g).0;
+    assert_eq!((area("Repairs"), area("Not recorded")), (2.0, 1.0));
+
+    // Q1's findings all have a category: the case and survey rows add no
+    // "Not recorded" group, and the case figures are as before.
+    let q1 = run(&wd, "2025-26-Q1");
+    assert_eq!(groups(&q1, "2025-26-Q1"), ["Complaint handling"]);
+    assert_eq!(all(&q1, "complaints_received", "2025-26-Q1").0, 10.0);
+    assert_eq!(figure(&q1, "complaints_received", "2025-26-Q1", "category", "Damp and mould").0, 3.0);
+}
+
+#[test]
+fn smt_report_shows_the_quarters_findings_by_the_ombudsmans_category() {
+    let wd = Workdir::with_fixture("feedback");
+    run(&wd, "2025-26-Q2");
+    let smt = wd.read("out/2025-26-Q2/smt-report.html");
+    // Q2: rows 2 and 7 (Anti-social Behaviour), 3 and 9 (complaint handling).
+    let rows = table_rows(&smt, "Housing Ombudsman findings by the Ombudsman's category, Q2 2025-26");
+    let expected: Vec<Vec<&str>> = vec![
+        vec![
+            "Category",
+            "Findings",
+            "Severe maladministration",
+            "Maladministration",
+            "Service failure",
+            "Partial maladministration",
+            "Reasonable redress",
+            "No maladministration",
+            "Outside jurisdiction",
+            "Withdrawn",
+            "Maladministration rate",
+        ],
+        vec!["Anti-social Behaviour", "2", "0", "1", "0", "0", "0", "0", "0", "1", "100.0%1 of 1"],
+        vec!["Complaint handling", "2", "0", "1", "1", "0", "0", "0", "0", "0", "100.0%2 of 2"],
+        vec!["All", "4", "0", "2", "1", "0", "0", "0", "0", "1", "100.0%3 of 3"],
+    ];
+    assert_eq!(rows, expected);
 }

@@ -5,13 +5,14 @@
 use crate::workdir::{files_below, project, Workdir};
 
 /// Every file the generator writes, relative to its output folder.
-const SAMPLE_FILES: [&str; 9] = [
+const SAMPLE_FILES: [&str; 10] = [
     "landlord.toml",
     "cases.csv",
     "surveys.csv",
     "ombudsman.csv",
     "self-assessment.toml",
     "governing-body-response.md",
+    "ombudsman-annual-letter.md",
     "evidence/complaints-policy.md",
     "evidence/board-minutes-2026-06.md",
     "evidence/staff-training-log.md",

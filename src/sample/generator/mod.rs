@@ -23,9 +23,6 @@ use crate::error::{Error, Result};
 
 // ---- the simulation -----------------------------------------------------------
 
-/// Mixed into the seed for the tenure stream.
-const TENURE_STREAM: u64 = 0x7e4e_5eed;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Outcome {
     Upheld,
@@ -232,8 +229,11 @@ pub(super) fn tail_days(rng: &mut ChaCha8Rng, mean: f64, cap: u32) -> u32 {
 
 pub(super) struct Generator<'a> {
     rng: ChaCha8Rng,
+    /// The Ombudsman's categories come from a stream of their own, so that
+    /// adding them left every other value the seed gives as it was.
+    category_rng: ChaCha8Rng,
     /// Draws leaseholders and market renters from the rented homes on a
-    /// stream of their own, so the rest of the sample is as it was before
+    /// stream of their own too, so the rest of the sample is as it was before
     /// they were added.
     tenure_rng: ChaCha8Rng,
     cal: &'a Calendar,
@@ -244,7 +244,7 @@ pub(super) struct Generator<'a> {
     /// Survey and Ombudsman rows made as complaints close, written after
     /// the case row that caused them.
     pending_surveys: Vec<[String; 5]>,
-    pending_findings: Vec<[String; 6]>,
+    pending_findings: Vec<[String; 7]>,
     /// Recent complainants, some of whom complain again.
     recent: VecDeque<Person>,
     households: u32,
@@ -266,9 +266,14 @@ pub(super) struct Generator<'a> {
 impl<'a> Generator<'a> {
     pub(super) fn new(opts: &SampleOptions, cal: &'a Calendar) -> Self {
         let faulty_rate = if opts.faulty_rate.is_finite() { opts.faulty_rate.clamp(0.0, 1.0) } else { 0.0 };
+        let mut category_rng = ChaCha8Rng::seed_from_u64(opts.seed);
+        category_rng.set_stream(1);
+        let mut tenure_rng = ChaCha8Rng::seed_from_u64(opts.seed);
+        tenure_rng.set_stream(2);
         Generator {
             rng: ChaCha8Rng::seed_from_u64(opts.seed),
-            tenure_rng: ChaCha8Rng::seed_from_u64(opts.seed ^ TENURE_STREAM),
+            category_rng,
+            tenure_rng,
             cal,
             rows: opts.rows,
             faulty_rate,

@@ -245,6 +245,7 @@ impl Generator<'_> {
                     } else {
                         (String::new(), String::new())
                     };
+                    let category = FINDING_CATEGORIES[pick(&mut self.category_rng, &FINDING_CATEGORIES)].0;
                     self.pending_findings.push([
                         hos.clone(),
                         reference.clone(),
@@ -252,6 +253,7 @@ impl Generator<'_> {
                         finding.to_string(),
                         orders,
                         amount,
+                        category.to_string(),
                     ]);
                 }
             }
