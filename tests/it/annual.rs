@@ -509,8 +509,8 @@ fn the_self_assessment_flags_a_yes_to_4_3_and_8_4_in_a_year_of_complaint_handlin
         csv::Reader::from_reader(text.as_bytes()).records().map(|r| r.unwrap()).collect();
     let row = |id: &str| rows.iter().find(|r| &r[2] == id).unwrap_or_else(|| panic!("no provision {id}"));
     let measured =
-        "All complaints: ombudsman: failings in complaint handling: 3; All complaints: ombudsman findings: 9";
-    let check = "Answered yes, but all complaints: ombudsman: failings in complaint handling was 3 for the year: explain in the commentary.";
+        "All complaints: ombudsman findings of a failing in complaint handling: 3; All complaints: ombudsman findings: 9";
+    let check = "Answered yes, but all complaints: ombudsman findings of a failing in complaint handling was 3 for the year: explain in the commentary.";
     for id in ["4.3", "8.4"] {
         assert_eq!((&row(id)[4], &row(id)[7], &row(id)[11]), ("Yes", measured, check), "provision {id}");
     }
@@ -563,7 +563,7 @@ fn a_year_without_failings_without_a_category_column_or_without_the_export_says_
         .unwrap();
     assert_eq!(
         (&row[7], &row[11]),
-        ("All complaints: ombudsman: failings in complaint handling: 0; All complaints: ombudsman findings: 0", "")
+        ("All complaints: ombudsman findings of a failing in complaint handling: 0; All complaints: ombudsman findings: 0", "")
     );
 
     // Without a category column: no table by category, and the report, the
