@@ -7,19 +7,23 @@ use std::time::{Duration, Instant};
 use polars::prelude::*;
 
 use super::{ms, rounded, Timings};
-use crate::error::Result;
-use crate::ingest::{self, InputFile};
+use crate::error::{Error, Result};
+use crate::ingest::{self, InputFile, Publication};
 use crate::linked;
 use crate::memory;
 use crate::plan::Plan;
 use crate::quality::DataQuality;
 use crate::schema::{self, FILE, ROW};
+use crate::sector::Release;
 use crate::timescales;
 use crate::validate;
 
 /// Everything the stages before metrics produce.
 pub struct Prepared {
+    /// The exports, in file-number order (data-quality rows name them).
     pub inputs: Vec<InputFile>,
+    /// The Regulator's TSM releases of `[benchmarks]`, in the order given.
+    pub releases: Vec<Release>,
     pub cases: DataFrame,
     /// Surveys linked to their complaint stage (empty without a survey export).
     pub surveys: DataFrame,
@@ -96,6 +100,7 @@ pub fn prepare(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     let findings =
         ingest::load(&plan.determination_files, &finding_input, &schema::DETERMINATIONS, files.len())?;
     files.extend(findings.files);
+    let releases = read_releases(plan)?;
     // Reading and checking row by row alternate chunk by chunk; each stage
     // is timed on its own.
     let validating_ms = validating.as_secs_f64() * 1000.0;
@@ -142,6 +147,7 @@ pub fn prepare(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     timings.total_ms = ms(started);
     Ok(Prepared {
         inputs: files,
+        releases,
         cases,
         surveys: surveys.rows,
         determinations: determinations.rows,
@@ -149,4 +155,46 @@ pub fn prepare(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
         quality,
         timings,
     })
+}
+
+/// The releases a run compares with, each read once. `validate` reads none:
+/// data quality does not depend on them. Two releases of one year would make
+/// the choice between them a guess, so that is an input error.
+fn read_releases(plan: &Plan) -> Result<Vec<Release>> {
+    if plan.period.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut releases: Vec<Release> = Vec::with_capacity(plan.benchmark_files.len());
+    for path in &plan.benchmark_files {
+        let release = Release::read(path)?;
+        if let Some(same) = releases.iter().find(|r| r.year == release.year) {
+            return Err(Error::input(
+                path,
+                format!(
+                    "covers {}, as {} does: give one release per year in [benchmarks] tsm_files",
+                    release.year,
+                    same.source.display()
+                ),
+            ));
+        }
+        releases.push(release);
+    }
+    Ok(releases)
+}
+
+/// A release as `run.json` lists it among the inputs.
+pub fn release_input(release: &Release) -> InputFile {
+    InputFile {
+        path: release.source.clone(),
+        format: "xlsx",
+        sha256: release.sha256.clone(),
+        rows: release.landlords.len(),
+        columns: Default::default(),
+        dropped_columns: Vec::new(),
+        publication: Some(Publication {
+            title: "Regulator of Social Housing: Tenant Satisfaction Measures, full data".into(),
+            year: release.year.to_string(),
+            sheets: release.sheets.iter().map(|s| s.name.clone()).collect(),
+        }),
+    }
 }

@@ -69,6 +69,9 @@ pub(super) fn metrics_json(input: &RenderInput) -> Result<Vec<u8>> {
     if let Some(a) = input.annual {
         value["self_assessment"] = self_assessment_json(a);
     }
+    if let Some(b) = input.benchmarks {
+        value["benchmarks"] = super::benchmarks::json(b);
+    }
     output::json_bytes(&value, "metrics.json")
 }
 
