@@ -378,6 +378,16 @@ fn a_missing_release_exits_2_naming_it_and_writes_nothing() {
     let stderr = wd.redress("run").config("in/landlord.toml").period("2024-25").out("out").expect_exit(2);
     assert!(stderr.contains("TSM_2030-31.xlsx") && stderr.contains("not found"), "{stderr}");
     assert!(!wd.exists("out/2024-25"), "nothing written");
+    // The releases are read beside the exports; a missing export is still
+    // the error reported.
+    let stderr = wd
+        .redress("run")
+        .config("in/landlord.toml")
+        .cases("in/nope.csv")
+        .period("2024-25")
+        .out("out")
+        .expect_exit(2);
+    assert!(stderr.contains("nope.csv") && !stderr.contains("TSM_2030-31"), "{stderr}");
     // A file that is not a workbook is as unusable.
     wd.create("in/rsh-tsm/TSM_2030-31.xlsx", "landlord,code\n");
     let stderr = wd.redress("run").config("in/landlord.toml").period("2024-25").out("out").expect_exit(2);
