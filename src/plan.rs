@@ -46,6 +46,8 @@ pub struct Plan {
     pub case_files: Vec<PathBuf>,
     pub survey_files: Vec<PathBuf>,
     pub determination_files: Vec<PathBuf>,
+    /// The Regulator's TSM releases of `[benchmarks] tsm_files`.
+    pub benchmark_files: Vec<PathBuf>,
     pub catalogue: Catalogue,
     /// `--templates`, else the config's `reports.templates_dir`.
     pub templates_dir: Option<PathBuf>,
@@ -84,6 +86,7 @@ impl Plan {
         Ok(Plan {
             survey_files: loaded.files_of(&loaded.config.surveys),
             determination_files: loaded.files_of(&loaded.config.ombudsman),
+            benchmark_files: loaded.benchmark_files(),
             case_files,
             period,
             catalogue,

@@ -3,6 +3,7 @@
 //! Every timescale defaults to the Housing Ombudsman's Complaint Handling Code
 //! (2024); a landlord states only where its own policy differs.
 
+mod benchmarks;
 mod input;
 mod reports;
 mod timescales;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::period::FinancialYear;
 use crate::schema;
+pub use benchmarks::BenchmarksConfig;
 pub use input::{DateFormat, Encoding, InputConfig, OtherExport};
 pub use reports::{
     default_taxonomy, AnnualReportConfig, CustomerAssemblyConfig, RepeatsConfig, ReportsConfig, ThemesConfig,
@@ -73,6 +75,10 @@ pub struct Config {
     pub tp09: BTreeMap<FinancialYear, Tp09Year>,
     #[serde(default)]
     pub annual_report: AnnualReportConfig,
+    /// The Regulator's published TSM releases to compare with; None when
+    /// the section is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub benchmarks: Option<BenchmarksConfig>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -148,6 +154,12 @@ impl LoadedConfig {
     pub fn files_of(&self, export: &OtherExport) -> Vec<PathBuf> {
         export.files.iter().map(|p| self.resolve(p)).collect()
     }
+
+    /// The Regulator's releases of `[benchmarks] tsm_files`, resolved.
+    pub fn benchmark_files(&self) -> Vec<PathBuf> {
+        let files = self.config.benchmarks.iter().flat_map(|b| &b.tsm_files);
+        files.map(|p| self.resolve(p)).collect()
+    }
 }
 
 impl Config {
@@ -217,6 +229,9 @@ impl Config {
                     }
                 }
             }
+        }
+        if let Some(b) = &self.benchmarks {
+            b.check()?;
         }
         Ok(())
     }
@@ -304,6 +319,42 @@ respond = 20
         {
             assert!(err.contains(part), "{part} not in {err}");
         }
+    }
+
+    #[test]
+    fn benchmarks_read_with_defaults_and_reject_unknown_keys() {
+        use crate::sector::{LandlordType, PeerGroup, SizeBand};
+        let c = Config::parse("landlord = \"T\"").unwrap();
+        assert!(c.benchmarks.is_none(), "absent section, no benchmarking");
+        let c = Config::parse(
+            "landlord = \"T\"\n[benchmarks]\ntsm_files = [\"a.xlsx\"]\npeer_attributes = { landlord_type = \"PRP\", size_band = \"5,000-40,000\" }\n",
+        )
+        .unwrap();
+        let b = c.benchmarks.unwrap();
+        assert_eq!(b.tsm_files, [PathBuf::from("a.xlsx")]);
+        assert_eq!(b.peer_group, PeerGroup::default());
+        let a = b.peer_attributes.unwrap();
+        assert_eq!(
+            (a.landlord_type, a.size_band),
+            (Some(LandlordType::Prp), Some(SizeBand::From5000To40000))
+        );
+        for (typo, key) in [
+            ("tsm_file = []", "tsm_file"),
+            ("landlord_code = \"L1\"\npeer_group = { size = true }", "size"),
+            ("landlord_code = \"L1\"\npeer_attributes = { type = \"PRP\" }", "type"),
+        ] {
+            let err = Config::parse(&format!("landlord = \"T\"\n[benchmarks]\n{typo}\n")).unwrap_err();
+            assert!(err.contains(key), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_peer_group_needs_the_landlords_attributes_from_somewhere() {
+        let err = Config::parse("landlord = \"T\"\n[benchmarks]\ntsm_files = [\"a.xlsx\"]\n").unwrap_err();
+        assert!(err.contains("landlord_code") && err.contains("peer_attributes"), "{err}");
+        let everyone = "peer_group = { landlord_type = false, size_band = false }";
+        assert!(Config::parse(&format!("landlord = \"T\"\n[benchmarks]\n{everyone}\n")).is_ok());
+        assert!(Config::parse("landlord = \"T\"\n[benchmarks]\nlandlord_code = \"45UB\"\n").is_ok());
     }
 
     #[test]

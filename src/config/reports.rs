@@ -128,8 +128,14 @@ pub struct Tp09Year {
     pub lcho: Option<Tp09Answers>,
 }
 
-/// Respondents who said they complained in the last 12 months, and how many
-/// of them were very or fairly satisfied with the approach to complaints.
+/// TP09's two counts, as the Regulator divides them. `respondents` is those
+/// who said they complained in the last 12 months *and answered* the question
+/// on the approach to complaints handling (very satisfied, fairly satisfied,
+/// neither, fairly dissatisfied or very dissatisfied), not everyone who said
+/// they complained: the Regulator's TP09 is the very and fairly satisfied
+/// over those five answers, so a figure over everyone who complained would
+/// be lower than the landlord's published one. `satisfied` is those of them
+/// very or fairly satisfied.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Tp09Answers {

@@ -84,6 +84,7 @@ pub(super) fn map_headers(
         rows: 0,
         columns,
         dropped_columns: dropped,
+        publication: None,
     };
     Ok((chosen, file))
 }

@@ -33,6 +33,21 @@ pub struct InputFile {
     pub columns: BTreeMap<String, String>,
     /// Headers present in the export but not read (their values never are).
     pub dropped_columns: Vec<String>,
+    /// For a published reference file rather than an export (the
+    /// Regulator's TSM releases): what it is. `rows` then counts its
+    /// landlords.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publication: Option<Publication>,
+}
+
+/// A published file read beside the exports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Publication {
+    pub title: String,
+    /// The financial year it covers.
+    pub year: String,
+    /// The sheets read.
+    pub sheets: Vec<String>,
 }
 
 pub struct Loaded {

@@ -5,6 +5,7 @@
 //! everything one run shows ([`results`]). Every figure keeps its numerator
 //! and denominator.
 
+pub mod benchmarks;
 pub mod catalogue;
 pub mod cube;
 pub mod figures;

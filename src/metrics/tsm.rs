@@ -142,8 +142,9 @@ fn social_stock(measure: &'static str, year: FinancialYear, parts: &[Figure; 2])
 }
 
 /// TP09 from the perception survey figures in `[tp09."<year>"]`: satisfied
-/// (very or fairly) ÷ respondents who complained in the last 12 months. It is
-/// reported by stock type only, since the two surveys are sampled apart.
+/// (very or fairly) ÷ respondents who complained in the last 12 months and
+/// answered the question. It is reported by stock type only, since the two
+/// surveys are sampled apart.
 fn tp09(config: &Config, year: FinancialYear) -> Vec<TsmRow> {
     let Some(answers) = config.tp09.get(&year) else { return Vec::new() };
     [(LCRA, answers.lcra), (LCHO, answers.lcho)]
@@ -172,4 +173,4 @@ pub const TSM_RULES: [&str; 2] = [
 ];
 
 /// How TP09 is made, as the reports and metrics.json state it.
-pub const TP09_RULE: &str = "respondents to the annual perception survey who said they had complained in the last 12 months and were very or fairly satisfied with the approach to complaints handling ÷ those respondents × 100, to 1 decimal place; an input figure from [tp09.\"<year>\"] in the config, not counted from cases; LCRA and LCHO separately, with no combined figure";
+pub const TP09_RULE: &str = "respondents to the annual perception survey who said they had complained in the last 12 months and were very or fairly satisfied with the approach to complaints handling ÷ those who said they had complained and answered that question (very satisfied to very dissatisfied, as the Regulator divides: not everyone who said they had complained) × 100, to 1 decimal place; an input figure from [tp09.\"<year>\"] in the config, not counted from cases; LCRA and LCHO separately, with no combined figure";

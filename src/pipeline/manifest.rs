@@ -4,12 +4,16 @@
 
 use serde_json::json;
 
-use super::prepare::Prepared;
+use super::prepare::{release_input, Prepared};
 use super::Timings;
 use crate::plan::Plan;
 
 pub fn manifest(plan: &Plan, prepared: &Prepared, timings: &Timings) -> serde_json::Value {
     let request = &plan.request;
+    let mut inputs = serde_json::to_value(&prepared.inputs).expect("inputs serialise");
+    if let Some(list) = inputs.as_array_mut() {
+        list.extend(prepared.releases.iter().map(|r| json!(release_input(r))));
+    }
     json!({
         "redress_version": env!("CARGO_PKG_VERSION"),
         "command": "run",
@@ -19,7 +23,7 @@ pub fn manifest(plan: &Plan, prepared: &Prepared, timings: &Timings) -> serde_js
         "as_of": plan.as_of,
         "strict": request.strict,
         "reproduce": plan.reproduce_command(),
-        "inputs": prepared.inputs,
+        "inputs": inputs,
         "rows": {
             "read": prepared.quality.rows_read,
             "used": prepared.quality.rows_used,

@@ -129,6 +129,15 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     memory::release_freed();
     let maker = FigureMaker { cube: &cube, catalogue, config };
     let results = Results::compute(&maker, period);
+    let benchmarks = config.benchmarks.as_ref().map(|b| {
+        metrics::benchmarks::compare(
+            b,
+            &prepared.releases,
+            results.tsm_year.financial_year(),
+            results.tsm_to,
+            &results.tsm,
+        )
+    });
     let monthly = match month {
         Some(m) if m == period => None,
         Some(m) => Some(Results::compute(&maker, m)),
@@ -202,6 +211,7 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         themes: &config.themes,
         repeat_households,
         annual: annual.as_ref(),
+        benchmarks: benchmarks.as_ref(),
         people_names: &config.customer_assembly.people_names,
         ombudsman_categories: prepared.ombudsman_categories,
     };

@@ -2,24 +2,29 @@
 //! timescales and the working-day calendar, flag repeat complainants, and
 //! check and link the survey and Ombudsman exports to their cases.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use polars::prelude::*;
 
 use super::{ms, rounded, Timings};
-use crate::error::Result;
-use crate::ingest::{self, InputFile};
+use crate::error::{Error, Result};
+use crate::ingest::{self, InputFile, Publication};
 use crate::linked;
 use crate::memory;
 use crate::plan::Plan;
 use crate::quality::DataQuality;
 use crate::schema::{self, FILE, ROW};
+use crate::sector::Release;
 use crate::timescales;
 use crate::validate;
 
 /// Everything the stages before metrics produce.
 pub struct Prepared {
+    /// The exports, in file-number order (data-quality rows name them).
     pub inputs: Vec<InputFile>,
+    /// The Regulator's TSM releases of `[benchmarks]`, in the order given.
+    pub releases: Vec<Release>,
     pub cases: DataFrame,
     /// Surveys linked to their complaint stage (empty without a survey export).
     pub surveys: DataFrame,
@@ -72,6 +77,21 @@ impl Frames {
 
 /// Load, validate and schedule: the shared front half of `run` and `validate`.
 pub fn prepare(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
+    let files = (plan.period.is_some(), plan.benchmark_files.as_slice());
+    std::thread::scope(|scope| {
+        // Parsing a release costs the same whatever the size of the exports
+        // (some 60 ms each), so it runs beside the rest of the front half
+        // rather than before it. An export's error is reported first, as
+        // when the releases did not exist.
+        let releases = scope.spawn(move || read_releases(files));
+        let prepared = exports(plan, progress);
+        let releases = releases.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let prepared = prepared?;
+        Ok(Prepared { releases: releases?, ..prepared })
+    })
+}
+
+fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     let started = Instant::now();
     let mut timings = Timings::default();
     let config = &plan.loaded.config;
@@ -148,6 +168,7 @@ pub fn prepare(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     timings.total_ms = ms(started);
     Ok(Prepared {
         inputs: files,
+        releases: Vec::new(),
         cases,
         surveys: surveys.rows,
         determinations: determinations.rows,
@@ -156,4 +177,47 @@ pub fn prepare(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
         quality,
         timings,
     })
+}
+
+/// The releases of a run (`for_run`) compared with, each read once.
+/// `validate` reads none: data quality does not depend on them. Two releases
+/// of one year would make the choice between them a guess, so that is an
+/// input error.
+fn read_releases((for_run, paths): (bool, &[PathBuf])) -> Result<Vec<Release>> {
+    if !for_run {
+        return Ok(Vec::new());
+    }
+    let mut releases: Vec<Release> = Vec::with_capacity(paths.len());
+    for path in paths {
+        let release = Release::read(path)?;
+        if let Some(same) = releases.iter().find(|r| r.year == release.year) {
+            return Err(Error::input(
+                path,
+                format!(
+                    "covers {}, as {} does: give one release per year in [benchmarks] tsm_files",
+                    release.year,
+                    same.source.display()
+                ),
+            ));
+        }
+        releases.push(release);
+    }
+    Ok(releases)
+}
+
+/// A release as `run.json` lists it among the inputs.
+pub fn release_input(release: &Release) -> InputFile {
+    InputFile {
+        path: release.source.clone(),
+        format: "xlsx",
+        sha256: release.sha256.clone(),
+        rows: release.landlords.len(),
+        columns: Default::default(),
+        dropped_columns: Vec::new(),
+        publication: Some(Publication {
+            title: "Regulator of Social Housing: Tenant Satisfaction Measures, full data".into(),
+            year: release.year.to_string(),
+            sheets: release.sheets.iter().map(|s| s.name.clone()).collect(),
+        }),
+    }
 }

@@ -540,6 +540,7 @@ pub(super) fn annual_context(
         improvements => improvements,
         linked => linked_exports(input),
         tsm => tsm_table(&r.tsm, &r.tsm_year),
+        sector => input.benchmarks.map(|b| super::benchmarks::view(b, &super::smt::tsm_period(r))),
         tsm_rules => [
             ("CH01", TSM_RULES[0]),
             ("CH02", TSM_RULES[1]),

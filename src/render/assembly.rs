@@ -9,8 +9,10 @@ use serde::Serialize;
 
 use crate::config::CustomerAssemblyConfig;
 use crate::format;
+use crate::metrics::benchmarks::{Benchmarks, Standing};
 use crate::metrics::{LearningAction, Rag, Results, ThemeRow};
 use crate::screen::Screen;
+use crate::sector::Stock;
 
 /// A count as residents see it: the number, or only that it is small.
 #[derive(Debug, Clone, Serialize)]
@@ -104,6 +106,98 @@ pub struct Assembly {
     pub ombudsman_findings: Option<OmbudsmanFindings>,
     pub how_to_complain: Option<String>,
     pub ombudsman: Option<String>,
+    /// How we compare with other landlords; None without `[benchmarks]`.
+    pub sector: Option<SectorComparison>,
+}
+
+/// Where our Tenant Satisfaction Measures stand among other landlords', as
+/// figures and keys only: the template words every one.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectorComparison {
+    /// A release covers this year or an earlier one.
+    pub available: bool,
+    /// The year of the other landlords' figures, "2024-25".
+    pub release_year: String,
+    /// The release is for an earlier year than ours: the latest we have.
+    pub latest_given: bool,
+    /// Compared with a group of similar landlords (else with all landlords),
+    /// and what makes them similar.
+    pub similar: bool,
+    pub same_type: bool,
+    pub same_size: bool,
+    pub same_region: bool,
+    pub items: Vec<SectorItem>,
+    /// Some figures rest on fewer than the threshold of complaints or
+    /// answers, so they are not compared.
+    pub held_back: bool,
+    /// The number of complaints is compared only once the year is over.
+    pub complaints_after_year_end: bool,
+    /// A figure about the number of complaints is shown, so the template
+    /// says why more or fewer is not simply better or worse.
+    pub has_complaints: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectorItem {
+    /// "on_time" (CH02), "satisfied" (TP09) or "complaints" (CH01).
+    pub kind: &'static str,
+    /// 1 or 2; None for TP09.
+    pub stage: Option<u8>,
+    /// "rent" (LCRA) or "shared_ownership" (LCHO).
+    pub stock: &'static str,
+    /// How many landlords we are compared with.
+    pub landlords: String,
+    pub standing: Standing,
+}
+
+/// The sector comparison for the tenants' panel: the peer group's figures
+/// where there is a peer group, and only figures with at least `threshold`
+/// complaints or answers behind them (as every other figure of the report),
+/// among at least `threshold` landlords.
+pub fn sector_comparison(b: &Benchmarks, threshold: u32) -> SectorComparison {
+    let t = f64::from(threshold);
+    let similar = b.peers.problem.is_none();
+    let mut held_back = false;
+    let mut complaints_after_year_end = false;
+    let mut items = Vec::new();
+    for c in &b.figures {
+        let kind = match c.measure.code() {
+            "CH01" => "complaints",
+            "CH02" => "on_time",
+            _ => "satisfied",
+        };
+        // CH01's denominator is homes; the people behind it are the complaints.
+        let people = if kind == "complaints" { c.own.numerator } else { c.own.denominator };
+        let placed = if similar { c.peers.as_ref() } else { c.sector.as_ref() };
+        let Some((placed, standing)) = placed.and_then(|p| Some((p, p.standing?))) else {
+            complaints_after_year_end |= kind == "complaints" && b.year_to_date;
+            continue;
+        };
+        if people < t || (placed.distribution.count as f64) < t {
+            held_back = true;
+            continue;
+        }
+        items.push(SectorItem {
+            kind,
+            stage: c.measure.stage(),
+            stock: if c.stock == Stock::Lcho { "shared_ownership" } else { "rent" },
+            landlords: format::count(placed.distribution.count as f64),
+            standing,
+        });
+    }
+    SectorComparison {
+        available: b.release.is_some(),
+        release_year: b.release.as_ref().map(|c| c.source.year.to_string()).unwrap_or_default(),
+        latest_given: b.release.as_ref().is_some_and(|c| !c.covers_run_year),
+        similar,
+        same_type: b.peers.group.landlord_type,
+        same_size: b.peers.group.size_band,
+        same_region: b.peers.group.region,
+        has_complaints: items.iter().any(|i| i.kind == "complaints"),
+        items,
+        held_back,
+        complaints_after_year_end,
+    }
 }
 
 /// A learning action held back by the screen.
@@ -142,6 +236,7 @@ pub fn assemble(
     actions: &[LearningAction],
     config: &CustomerAssemblyConfig,
     linked: LinkedExports,
+    benchmarks: Option<&Benchmarks>,
 ) -> (Assembly, Vec<Held>) {
     let t = config.small_number_threshold;
     let n = |id: &str| r.figure(id, &r.period).map(|f| f.numerator).unwrap_or(0.0);
@@ -233,6 +328,7 @@ pub fn assemble(
         ombudsman_findings,
         how_to_complain: config.how_to_complain.clone(),
         ombudsman: config.ombudsman.clone(),
+        sector: benchmarks.map(|b| sector_comparison(b, t)),
     };
     (assembly, held)
 }

@@ -70,6 +70,9 @@ pub(super) fn metrics_json(input: &RenderInput) -> Result<Vec<u8>> {
         value["self_assessment"] = self_assessment_json(a);
         value["ombudsman_complaint_handling_failings"] = complaint_handling_json(input, a);
     }
+    if let Some(b) = input.benchmarks {
+        value["benchmarks"] = super::benchmarks::json(b);
+    }
     output::json_bytes(&value, "metrics.json")
 }
 

@@ -6,6 +6,7 @@
 
 pub mod annual;
 pub mod assembly;
+pub mod benchmarks;
 pub mod charts;
 mod data;
 pub mod lists;
@@ -66,6 +67,8 @@ pub struct RenderInput<'a> {
     pub people_names: &'a [String],
     /// An Ombudsman export has a category column (findings by category).
     pub ombudsman_categories: bool,
+    /// The TSM figures beside the sector's; None without `[benchmarks]`.
+    pub benchmarks: Option<&'a crate::metrics::benchmarks::Benchmarks>,
 }
 
 /// Households with two or more counted complaints received in the period.
@@ -142,7 +145,7 @@ pub fn render(input: &RenderInput) -> Result<Vec<Output>> {
             surveys: input.quality.read("surveys"),
             ombudsman: input.quality.read("ombudsman"),
         };
-        let (assembly, held) = assembly::assemble(r, input.actions, input.assembly, linked);
+        let (assembly, held) = assembly::assemble(r, input.actions, input.assembly, linked, input.benchmarks);
         outputs.push(Output {
             name: "customer-assembly.html".into(),
             bytes: render_page(

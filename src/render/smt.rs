@@ -30,6 +30,15 @@ fn housemark_table(r: &Results) -> Table {
     t
 }
 
+/// The period our TSM figures cover: the year, or the year so far.
+pub(super) fn tsm_period(r: &Results) -> String {
+    if r.tsm_to < r.tsm_year.end() {
+        format!("{} to {}", r.tsm_year, format::uk_date(r.tsm_to))
+    } else {
+        r.tsm_year.to_string()
+    }
+}
+
 pub(super) fn smt_context(input: &RenderInput) -> Result<minijinja::Value> {
     let r = input.results;
     let figures = &report_figures().smt;
@@ -120,6 +129,7 @@ pub(super) fn smt_context(input: &RenderInput) -> Result<minijinja::Value> {
         ),
         feedback => feedback,
         housemark => housemark_table(r),
+        sector => input.benchmarks.map(|b| super::benchmarks::view(b, &tsm_period(r))),
         quality => input.quality,
         quality_table => views::quality(input.quality),
         definitions => views::definitions(input.catalogue),

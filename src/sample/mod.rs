@@ -66,11 +66,13 @@ pub struct SampleSummary {
 }
 
 /// Writes `out_dir/cases.csv`, `surveys.csv`, `ombudsman.csv`, the
-/// self-assessment files, the Ombudsman's annual letter and `landlord.toml`,
-/// creating `out_dir`.
+/// self-assessment files, the Ombudsman's annual letter, the Regulator's TSM
+/// releases under `rsh-tsm/` and `landlord.toml`, creating `out_dir`.
 pub fn generate(opts: &SampleOptions, out_dir: &Path) -> Result<SampleSummary> {
-    std::fs::create_dir_all(out_dir.join("evidence"))
-        .map_err(|source| Error::Write { path: out_dir.to_path_buf(), source })?;
+    for folder in ["evidence", "rsh-tsm"] {
+        std::fs::create_dir_all(out_dir.join(folder))
+            .map_err(|source| Error::Write { path: out_dir.to_path_buf(), source })?;
+    }
     let paths = ["cases.csv", "surveys.csv", "ombudsman.csv"].map(|n| out_dir.join(n));
     let toml_path = out_dir.join("landlord.toml");
 
@@ -99,13 +101,33 @@ pub fn generate(opts: &SampleOptions, out_dir: &Path) -> Result<SampleSummary> {
         .map_err(|source| Error::Write { path: toml_path.clone(), source })?;
     let mut files: Vec<PathBuf> = paths.to_vec();
     files.push(toml_path);
-    for (name, text) in SELF_ASSESSMENT_FILES {
+    let bundled = SELF_ASSESSMENT_FILES.iter().map(|(n, t)| (*n, t.as_bytes())).chain(TSM_RELEASES);
+    for (name, bytes) in bundled {
         let path = out_dir.join(name);
-        std::fs::write(&path, text).map_err(|source| Error::Write { path: path.clone(), source })?;
+        std::fs::write(&path, bytes).map_err(|source| Error::Write { path: path.clone(), source })?;
         files.push(path);
     }
     Ok(SampleSummary { rows: counts.rows, files })
 }
+
+/// The Regulator of Social Housing's two published TSM releases (Crown
+/// copyright, Open Government Licence v3.0) with their README, which carries
+/// the attribution the licence asks for, so that the `[benchmarks]` of a
+/// sample generated anywhere finds its files. Taken from the committed
+/// sample rather than kept twice: 1.4 MB in the binary against 1.4 MB more
+/// in the repository.
+const TSM_RELEASES: [(&str, &[u8]); 4] = [
+    (
+        "rsh-tsm/TSM_2023-24_Full_Data_v1.1.xlsx",
+        include_bytes!("../../sample-data/rsh-tsm/TSM_2023-24_Full_Data_v1.1.xlsx"),
+    ),
+    (
+        "rsh-tsm/TSM_2024-25_Full_Data_v1.0.xlsx",
+        include_bytes!("../../sample-data/rsh-tsm/TSM_2024-25_Full_Data_v1.0.xlsx"),
+    ),
+    ("rsh-tsm/README.md", include_bytes!("../../sample-data/rsh-tsm/README.md")),
+    ("rsh-tsm/QUARTILES.md", include_bytes!("../../sample-data/rsh-tsm/QUARTILES.md")),
+];
 
 /// The sample landlord's Code self-assessment, the board's response, the
 /// Ombudsman's annual letter and the evidence documents the self-assessment
@@ -170,6 +192,15 @@ fn landlord_toml(complaint_rows: usize) -> String {
             .replace(&format!("{{{{LEASEHOLD_{year}}}}}"), &share(0.045))
             .replace(&format!("{{{{MARKET_{year}}}}}"), &share(0.012));
     }
+    // The Regulator's size band of the middle year's homes, so a sample of
+    // any volume is compared with landlords of its own size.
+    let homes = homes_mid.round() as u64;
+    let band = match homes {
+        0..=4_999 => "<5,000",
+        5_000..=40_000 => "5,000-40,000",
+        _ => ">40,000",
+    };
+    text = text.replace("{{SIZE_BAND}}", band);
     // The residents in the export are the people the screen must not publish.
     let names: Vec<String> =
         FIRST_NAMES.iter().chain(LAST_NAMES.iter()).map(|n| format!("\"{n}\"")).collect();

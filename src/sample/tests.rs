@@ -130,6 +130,7 @@ fn bom_header_crlf_and_multiline_fields() {
     let names: Vec<&str> = ["cases.csv", "surveys.csv", "ombudsman.csv", "landlord.toml"]
         .into_iter()
         .chain(SELF_ASSESSMENT_FILES.iter().map(|(n, _)| *n))
+        .chain(TSM_RELEASES.iter().map(|(n, _)| *n))
         .collect();
     assert_eq!(summary.files, names.iter().map(|n| dir.path().join(n)).collect::<Vec<_>>());
     let bytes = std::fs::read(dir.path().join("cases.csv")).unwrap();
@@ -443,8 +444,13 @@ fn landlord_homes_scale_to_forty_complaints_per_thousand() {
     let lines: Vec<&str> = toml.lines().collect();
     assert_eq!(template_lines.len(), lines.len());
     let changed: Vec<_> = template_lines.iter().zip(&lines).filter(|(a, b)| a != b).collect();
-    // The three homes lines and the people_names line.
-    assert_eq!(changed.len(), 4);
+    // The three homes lines, the people_names line and the size band.
+    assert_eq!(changed.len(), 5);
+    // About 500,000 homes: the Regulator's top band.
+    assert!(
+        toml.contains("peer_attributes = { landlord_type = \"PRP\", size_band = \">40,000\" }"),
+        "{toml}"
+    );
     let homes = |fy: &str| -> (f64, f64) {
         let line = lines.iter().find(|l| l.starts_with(&format!("\"{fy}\""))).unwrap();
         let num = |key: &str| -> f64 {

@@ -418,6 +418,8 @@ pub struct SheetSummary {
 #[derive(Debug, Clone, Serialize)]
 pub struct Release {
     pub source: PathBuf,
+    /// Of the file's bytes, as parsed.
+    pub sha256: String,
     /// The year the figures cover: sheets named `TSM24_…` hold 2023-24.
     pub year: FinancialYear,
     pub sheets: Vec<SheetSummary>,

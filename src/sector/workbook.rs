@@ -8,10 +8,11 @@
 //! measure code in its brackets.
 
 use std::collections::{BTreeMap, HashSet};
+use std::io::Cursor;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use calamine::{open_workbook_auto, Data, Range, Reader};
+use calamine::{Data, Range, Reader};
 use indexmap::IndexMap;
 use regex::Regex;
 
@@ -22,10 +23,10 @@ use super::{
 use crate::error::{Error, Result};
 use crate::period::FinancialYear;
 
-type Workbook = calamine::Sheets<std::io::BufReader<std::fs::File>>;
+type Workbook = calamine::Sheets<Cursor<Vec<u8>>>;
 
 pub(super) fn read(path: &Path) -> Result<Release> {
-    let mut book = open(path)?;
+    let (mut book, sha256) = open(path)?;
     let mut release = ReleaseBuilder::default();
     let mut used_sheets = Vec::new();
     for (kind, required) in SHEETS {
@@ -39,7 +40,7 @@ pub(super) fn read(path: &Path) -> Result<Release> {
         used_sheets.push(table.sheet.clone());
     }
     let year = release_year(path, &mut book, &used_sheets)?;
-    Ok(release.finish(path, year))
+    Ok(release.finish(path, year, sha256))
 }
 
 /// The sheets read, and whether a release without one is unusable. Combined
@@ -52,11 +53,27 @@ const SHEETS: [(SheetKind, bool); 4] = [
     (SheetKind::Perception(Stock::Combined), false),
 ];
 
-fn open(path: &Path) -> Result<Workbook> {
+/// The workbook and the SHA-256 of its bytes. The file is read into memory
+/// once and parsed from there, so the checksum a run records is of exactly
+/// the bytes its figures came from.
+fn open(path: &Path) -> Result<(Workbook, String)> {
     if !path.is_file() {
         return Err(Error::input(path, "not found: expected the Regulator's TSM full data workbook (.xlsx)"));
     }
-    open_workbook_auto(path).map_err(|e| Error::input(path, format!("cannot be read as a workbook: {e}")))
+    let bytes = std::fs::read(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
+    let sha256 = crate::digest::sha256_hex(&bytes);
+    let unreadable = |e: calamine::Error| Error::input(path, format!("cannot be read as a workbook: {e}"));
+    // Chosen by extension, as calamine's own `open_workbook_auto` does, so a
+    // damaged .xlsx says what is wrong with it rather than "cannot detect
+    // file format".
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let book = match extension.as_deref() {
+        Some("xlsx" | "xlsm") => calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(Cursor::new(bytes))
+            .map(calamine::Sheets::Xlsx)
+            .map_err(|e| unreadable(e.into()))?,
+        _ => calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(unreadable)?,
+    };
+    Ok((book, sha256))
 }
 
 /// How a sheet's name ends, as the Regulator writes it (for messages).
@@ -328,7 +345,7 @@ impl Table {
 
 #[cfg(test)]
 pub(super) fn open_table(path: &Path, kind: SheetKind) -> Result<Table> {
-    let mut book = open(path)?;
+    let (mut book, _) = open(path)?;
     Table::load(path, &mut book, kind, true)?.ok_or_else(|| Error::input(path, "no such sheet"))
 }
 
@@ -629,7 +646,7 @@ impl ReleaseBuilder {
         landlord
     }
 
-    fn finish(self, path: &Path, year: FinancialYear) -> Release {
+    fn finish(self, path: &Path, year: FinancialYear, sha256: String) -> Release {
         let landlords: Vec<Landlord> = self.landlords.into_values().collect();
         let mut rounding = BTreeMap::new();
         for measure in Measure::ALL {
@@ -640,6 +657,7 @@ impl ReleaseBuilder {
         }
         Release {
             source: path.to_path_buf(),
+            sha256,
             year,
             sheets: self.sheets,
             landlords,

@@ -5,6 +5,7 @@
 
 mod accessibility;
 mod annual;
+mod benchmarks;
 mod customer_assembly;
 mod engine;
 mod feedback;

@@ -5,7 +5,7 @@
 use crate::workdir::{files_below, project, Workdir};
 
 /// Every file the generator writes, relative to its output folder.
-const SAMPLE_FILES: [&str; 10] = [
+const SAMPLE_FILES: [&str; 14] = [
     "landlord.toml",
     "cases.csv",
     "surveys.csv",
@@ -16,6 +16,10 @@ const SAMPLE_FILES: [&str; 10] = [
     "evidence/complaints-policy.md",
     "evidence/board-minutes-2026-06.md",
     "evidence/staff-training-log.md",
+    "rsh-tsm/TSM_2023-24_Full_Data_v1.1.xlsx",
+    "rsh-tsm/TSM_2024-25_Full_Data_v1.0.xlsx",
+    "rsh-tsm/README.md",
+    "rsh-tsm/QUARTILES.md",
 ];
 
 #[test]
