@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::period::FinancialYear;
 use crate::schema;
-pub use benchmarks::BenchmarksConfig;
+pub use benchmarks::{BenchmarksConfig, LandlordType, PeerAttributes, PeerGroup, SizeBand};
 pub use input::{DateFormat, Encoding, InputConfig, OtherExport};
 pub use reports::{
     default_taxonomy, AnnualReportConfig, CustomerAssemblyConfig, RepeatsConfig, ReportsConfig, ThemesConfig,

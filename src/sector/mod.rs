@@ -19,6 +19,8 @@
 //! * [`compare_with_published`]: whether the landlord's own published figure
 //!   agrees with the one redress computes from the landlord's cases.
 
+pub use crate::config::{LandlordType, PeerAttributes, PeerGroup, SizeBand};
+
 mod agreement;
 mod distribution;
 mod peers;
@@ -31,14 +33,14 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::Serialize;
 
 use crate::error::Result;
 use crate::period::FinancialYear;
 
 pub use agreement::{compare_with_published, Agreement, Difference, AGREEMENT_RULE};
 pub use distribution::{position, quartile_inc, Band, Distribution, Judgement, Position, QUARTILE_METHOD};
-pub use peers::{MissingAttribute, PeerAttributes, PeerGroup};
+pub use peers::MissingAttribute;
 
 /// The complaint measures a release is read for. CH01 and CH02 come by stage
 /// because the Regulator publishes them by stage; TP09 has none.
@@ -272,94 +274,6 @@ pub fn round_half_up(value: f64, decimals: u8) -> f64 {
     let scaled = value.abs() * factor * (1.0 + 1e-12);
     ((scaled + 0.5).floor() / factor).copysign(value)
 }
-
-/// Private registered provider or local authority; the two releases spell the
-/// latter differently ("LARP" in 2023-24, "LA" in 2024-25).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LandlordType {
-    Prp,
-    LocalAuthority,
-    /// Text the reader does not recognise, kept as written.
-    Other(String),
-}
-
-impl LandlordType {
-    pub fn parse(text: &str) -> LandlordType {
-        match squash(text).as_str() {
-            "prp" | "privateregisteredprovider" => LandlordType::Prp,
-            "larp" | "la" | "localauthority" | "localauthorityregisteredprovider" => {
-                LandlordType::LocalAuthority
-            }
-            _ => LandlordType::Other(text.trim().to_string()),
-        }
-    }
-}
-
-impl fmt::Display for LandlordType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LandlordType::Prp => f.write_str("PRP"),
-            LandlordType::LocalAuthority => f.write_str("LARP"),
-            LandlordType::Other(text) => f.write_str(text),
-        }
-    }
-}
-
-/// The Regulator's band of homes owned by the landlord's group. 2023-24
-/// writes the top band ">40000", 2024-25 ">40,000"; both are one band.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SizeBand {
-    Under5000,
-    From5000To40000,
-    Over40000,
-    /// Text the reader does not recognise, kept as written.
-    Other(String),
-}
-
-impl SizeBand {
-    pub fn parse(text: &str) -> SizeBand {
-        match squash(text).as_str() {
-            "5000" if text.contains('<') => SizeBand::Under5000,
-            "500040000" => SizeBand::From5000To40000,
-            "40000" if text.contains('>') => SizeBand::Over40000,
-            _ => SizeBand::Other(text.trim().to_string()),
-        }
-    }
-}
-
-impl fmt::Display for SizeBand {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SizeBand::Under5000 => f.write_str("<5,000"),
-            SizeBand::From5000To40000 => f.write_str("5,000-40,000"),
-            SizeBand::Over40000 => f.write_str(">40,000"),
-            SizeBand::Other(text) => f.write_str(text),
-        }
-    }
-}
-
-/// Letters and digits only, lower case: how names that differ only in
-/// spacing, punctuation or case are told to be the same.
-fn squash(text: &str) -> String {
-    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-}
-
-macro_rules! text_serde {
-    ($type:ty) => {
-        impl Serialize for $type {
-            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-                s.collect_str(self)
-            }
-        }
-        impl<'de> Deserialize<'de> for $type {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-                Ok(<$type>::parse(&String::deserialize(d)?))
-            }
-        }
-    };
-}
-text_serde!(LandlordType);
-text_serde!(SizeBand);
 
 /// One landlord in a release, gathered from every sheet it appears in.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -4,54 +4,7 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
-use super::{Landlord, LandlordType, SizeBand};
-
-/// Which of a landlord's attributes its peers must share. Meant for the
-/// config as
-///
-/// ```toml
-/// [benchmarks]
-/// # Peers share the landlord's type (PRP / LARP) and size band; set
-/// # region = true to narrow to its predominant region as well, or both
-/// # others to false to compare with the whole sector.
-/// peer_group = { landlord_type = true, size_band = true, region = false }
-/// ```
-///
-/// A key left out keeps its default: landlord type and size band on, region
-/// off. Type and size are the landlord characteristics the Regulator adds to
-/// every row "to aid comparisons", and together they keep most groups above a
-/// few dozen landlords (2024-25: 109 PRPs with 5,000-40,000 homes publish
-/// LCRA CH01); adding region can leave too few for quartiles to mean much.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct PeerGroup {
-    pub landlord_type: bool,
-    pub size_band: bool,
-    pub region: bool,
-}
-
-impl Default for PeerGroup {
-    fn default() -> Self {
-        PeerGroup { landlord_type: true, size_band: true, region: false }
-    }
-}
-
-/// The attributes a peer group compares: taken from the landlord's own row
-/// ([`Landlord::attributes`]) or, for a landlord not in the release (fewer
-/// than 1,000 homes, or new), written in the config in the Regulator's words:
-/// `{ landlord_type = "PRP", size_band = "<5,000", region = "North" }`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct PeerAttributes {
-    #[serde(default)]
-    pub landlord_type: Option<LandlordType>,
-    #[serde(default)]
-    pub size_band: Option<SizeBand>,
-    #[serde(default)]
-    pub region: Option<String>,
-}
+use super::{Landlord, PeerAttributes, PeerGroup};
 
 /// The peer group asks for an attribute the landlord being compared does not
 /// have, so no honest group can be formed.
@@ -131,7 +84,10 @@ fn both_equal<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use serde::Deserialize;
+
     use super::*;
+    use crate::config::{LandlordType, SizeBand};
 
     fn landlord(code: &str, kind: &str, band: &str, region: &str) -> Landlord {
         Landlord {

@@ -17,11 +17,12 @@ use indexmap::IndexMap;
 use regex::Regex;
 
 use super::{
-    squash, Figure, Landlord, LandlordType, Measure, Missing, MissingParts, Release, Rounding, SheetKind,
+    Figure, Landlord, LandlordType, Measure, Missing, MissingParts, Release, Rounding, SheetKind,
     SheetSummary, SizeBand, Stock,
 };
 use crate::error::{Error, Result};
 use crate::period::FinancialYear;
+use crate::schema::spelling_key as squash;
 
 type Workbook = calamine::Sheets<Cursor<Vec<u8>>>;
 
