@@ -22,6 +22,7 @@
 pub use crate::config::{LandlordType, PeerAttributes, PeerGroup, SizeBand};
 
 mod agreement;
+mod columns;
 mod distribution;
 mod peers;
 mod workbook;

@@ -7,19 +7,16 @@
 //! header row by its first cells, and each column by its words and the
 //! measure code in its brackets.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::io::Cursor;
 use std::path::Path;
 use std::sync::LazyLock;
 
 use calamine::{Data, Range, Reader};
-use indexmap::IndexMap;
 use regex::Regex;
 
-use super::{
-    Figure, Landlord, LandlordType, Measure, Missing, MissingParts, Release, Rounding, SheetKind,
-    SheetSummary, SizeBand, Stock,
-};
+use super::columns::ReleaseBuilder;
+use super::{Missing, Release, SheetKind, Stock};
 use crate::error::{Error, Result};
 use crate::period::FinancialYear;
 use crate::schema::spelling_key as squash;
@@ -115,27 +112,27 @@ fn quoted<'a>(items: impl Iterator<Item = &'a String>) -> String {
 
 /// A column header, reduced to what the matching looks at.
 #[derive(Debug, Clone)]
-struct Header {
-    text: String,
+pub(super) struct Header {
+    pub(super) text: String,
     /// Lower-case words separated by single spaces, padded with a space at
     /// each end so `contains(" very satisfied ")` matches whole words only.
-    words: String,
+    pub(super) words: String,
     /// From a leading "LCRA - ", "LCHO - " or "Combined - ".
-    stock: Option<Stock>,
-    tag: Option<Tag>,
+    pub(super) stock: Option<Stock>,
+    pub(super) tag: Option<Tag>,
 }
 
 /// The measure code in a header's brackets: "(CH01 1 Numerator)",
 /// "(CH02 2)", "(TP09)", "(TP09 responses)".
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Tag {
-    code: String,
-    stage: Option<u8>,
-    part: Part,
+pub(super) struct Tag {
+    pub(super) code: String,
+    pub(super) stage: Option<u8>,
+    pub(super) part: Part,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Part {
+pub(super) enum Part {
     Value,
     Numerator,
     Denominator,
@@ -167,21 +164,21 @@ impl Header {
         Header { text: text.trim().to_string(), words, stock, tag }
     }
 
-    fn tagged(&self, code: &str, stage: Option<u8>, part: Part) -> bool {
+    pub(super) fn tagged(&self, code: &str, stage: Option<u8>, part: Part) -> bool {
         self.tag.as_ref().is_some_and(|t| t.code == code && t.stage == stage && t.part == part)
     }
 
-    fn has(&self, phrase: &str) -> bool {
+    pub(super) fn has(&self, phrase: &str) -> bool {
         self.words.contains(&format!(" {phrase} "))
     }
 
-    fn starts(&self, phrase: &str) -> bool {
+    pub(super) fn starts(&self, phrase: &str) -> bool {
         self.words.starts_with(&format!(" {phrase} "))
     }
 }
 
 /// Lower-case letters and digits, everything else one space.
-fn words(text: &str) -> String {
+pub(super) fn words(text: &str) -> String {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
@@ -191,25 +188,25 @@ fn words(text: &str) -> String {
 
 /// One sheet from its header row down.
 pub(super) struct Table {
-    sheet: String,
-    kind: SheetKind,
-    range: Range<Data>,
+    pub(super) sheet: String,
+    pub(super) kind: SheetKind,
+    pub(super) range: Range<Data>,
     /// Index within `range` of the header row.
-    header_index: usize,
-    headers: Vec<Header>,
-    name_column: usize,
-    code_column: usize,
+    pub(super) header_index: usize,
+    pub(super) headers: Vec<Header>,
+    pub(super) name_column: usize,
+    pub(super) code_column: usize,
 }
 
 /// A landlord's row.
-struct DataRow<'a> {
-    name: String,
-    code: String,
-    cells: &'a [Data],
+pub(super) struct DataRow<'a> {
+    pub(super) name: String,
+    pub(super) code: String,
+    pub(super) cells: &'a [Data],
 }
 
 impl DataRow<'_> {
-    fn cell(&self, column: usize) -> Option<&Data> {
+    pub(super) fn cell(&self, column: usize) -> Option<&Data> {
         self.cells.get(column)
     }
 }
@@ -255,13 +252,13 @@ impl Table {
         self.range.start().map_or(0, |(row, _)| row) + index as u32 + 1
     }
 
-    fn header_row(&self) -> u32 {
+    pub(super) fn header_row(&self) -> u32 {
         self.sheet_row(self.header_index)
     }
 
     /// The one column `matches` picks; an error naming the sheet when there
     /// is none or more than one.
-    fn column(&self, path: &Path, what: &str, matches: impl Fn(&Header) -> bool) -> Result<usize> {
+    pub(super) fn column(&self, path: &Path, what: &str, matches: impl Fn(&Header) -> bool) -> Result<usize> {
         self.optional_column(path, what, matches)?.ok_or_else(|| {
             Error::input(
                 path,
@@ -276,7 +273,7 @@ impl Table {
 
     /// As [`Table::column`], but absent is `None`; ambiguous is still an
     /// error, since picking one of two would be a guess.
-    fn optional_column(
+    pub(super) fn optional_column(
         &self,
         path: &Path,
         what: &str,
@@ -302,7 +299,7 @@ impl Table {
     /// 2023-24 sheets end with. Blank rows are passed over; a row with a name
     /// but no code, or a code seen before in the sheet, is left out with a
     /// note.
-    fn data_rows(&self, notes: &mut Vec<String>) -> Vec<DataRow<'_>> {
+    pub(super) fn data_rows(&self, notes: &mut Vec<String>) -> Vec<DataRow<'_>> {
         let mut rows = Vec::new();
         let mut seen = HashSet::new();
         for (index, cells) in self.range.rows().enumerate().skip(self.header_index + 1) {
@@ -363,7 +360,7 @@ fn find_header_row(range: &Range<Data>) -> Option<(usize, usize, usize)> {
 }
 
 /// A cell as trimmed text; whole numbers without ".0".
-fn text(cell: Option<&Data>) -> Option<String> {
+pub(super) fn text(cell: Option<&Data>) -> Option<String> {
     let text = match cell? {
         Data::String(s) => s.trim().to_string(),
         Data::Int(i) => i.to_string(),
@@ -412,289 +409,6 @@ fn marker(letter: &str) -> Missing {
         (Some('S'), None) => Missing::Suppressed,
         (Some(c), None) if c.is_ascii_alphabetic() => Missing::OtherMarker(c),
         _ => Missing::NotNumeric,
-    }
-}
-
-/// Where one figure's parts are in a sheet.
-struct FigureColumns {
-    measure: Measure,
-    stock: Stock,
-    value: usize,
-    counts: Counts,
-}
-
-enum Counts {
-    /// The release gives no counts for this figure.
-    Absent,
-    /// CH01/CH02: published numerator and denominator columns.
-    Published { numerator: Option<usize>, denominator: Option<usize> },
-    /// TP09: the five answer counts, very satisfied first.
-    Answers([usize; 5]),
-}
-
-/// The TP09 answers in the order the release gives them; the first two are
-/// "satisfied".
-const TP09_ANSWERS: [&str; 5] = [
-    "very satisfied",
-    "fairly satisfied",
-    "neither satisfied nor dissatisfied",
-    "fairly dissatisfied",
-    "very dissatisfied",
-];
-
-impl Table {
-    fn figure_columns(&self, path: &Path, notes: &mut Vec<String>) -> Result<Vec<FigureColumns>> {
-        match self.kind {
-            SheetKind::ManagementInfo => self.complaint_columns(path, notes),
-            SheetKind::Perception(stock) => Ok(vec![self.tp09_columns(path, stock, notes)?]),
-        }
-    }
-
-    /// CH01 and CH02 by stage for each stock: "LCRA - … (CH01 1)", with
-    /// "(CH01 1 Numerator)" and "(CH01 1 Denominator)" beside it. LCRA and
-    /// LCHO values must be there; combined is optional.
-    fn complaint_columns(&self, path: &Path, notes: &mut Vec<String>) -> Result<Vec<FigureColumns>> {
-        let mut columns = Vec::new();
-        for stock in Stock::ALL {
-            for measure in
-                [Measure::Ch01Stage1, Measure::Ch01Stage2, Measure::Ch02Stage1, Measure::Ch02Stage2]
-            {
-                let (code, stage) = (measure.code(), measure.stage());
-                let find =
-                    |part: Part| move |h: &Header| h.stock == Some(stock) && h.tagged(code, stage, part);
-                let what = |part: &str| {
-                    let stage = stage.unwrap_or_default();
-                    format!("{stock} {measure}{part} (a header starting \"{stock} -\" and ending \"({code} {stage}{part})\")")
-                };
-                let value = if stock == Stock::Combined {
-                    self.optional_column(path, &what(""), find(Part::Value))?
-                } else {
-                    Some(self.column(path, &what(""), find(Part::Value))?)
-                };
-                let Some(value) = value else {
-                    notes.push(format!("sheet \"{}\" has no {stock} {measure} column", self.sheet));
-                    continue;
-                };
-                let numerator = self.optional_column(path, &what(" Numerator"), find(Part::Numerator))?;
-                let denominator =
-                    self.optional_column(path, &what(" Denominator"), find(Part::Denominator))?;
-                if numerator.is_none() || denominator.is_none() {
-                    notes.push(format!(
-                        "sheet \"{}\" lacks the {stock} {measure} numerator or denominator column",
-                        self.sheet
-                    ));
-                }
-                columns.push(FigureColumns {
-                    measure,
-                    stock,
-                    value,
-                    counts: Counts::Published { numerator, denominator },
-                });
-            }
-        }
-        Ok(columns)
-    }
-
-    /// TP09: "Proportion of respondents who report that they are satisfied
-    /// with their landlord's approach to complaints handling (TP09)", not
-    /// "Proportion … complained in the last 12 months (TP09 responses)";
-    /// and the five "Number of respondents … (TP09)" answer counts.
-    fn tp09_columns(&self, path: &Path, stock: Stock, notes: &mut Vec<String>) -> Result<FigureColumns> {
-        let value = self.column(
-            path,
-            "TP09 (\"Proportion of respondents who report that they are satisfied … (TP09)\")",
-            |h| h.tagged("TP09", None, Part::Value) && h.starts("proportion of") && h.has("satisfied"),
-        )?;
-        let mut answers = [0; 5];
-        for (slot, answer) in answers.iter_mut().zip(TP09_ANSWERS) {
-            let what = format!("TP09 answer \"{answer}\" (\"Number of respondents … {answer} … (TP09)\")");
-            let found = self.optional_column(path, &what, |h| {
-                h.tagged("TP09", None, Part::Value) && h.starts("number of respondents") && h.has(answer)
-            })?;
-            let Some(column) = found else {
-                notes.push(format!(
-                    "sheet \"{}\" lacks the TP09 answer counts; TP09 has no numerator",
-                    self.sheet
-                ));
-                return Ok(FigureColumns { measure: Measure::Tp09, stock, value, counts: Counts::Absent });
-            };
-            *slot = column;
-        }
-        Ok(FigureColumns { measure: Measure::Tp09, stock, value, counts: Counts::Answers(answers) })
-    }
-}
-
-type Reading = std::result::Result<f64, Missing>;
-
-impl FigureColumns {
-    fn figure(&self, row: &DataRow<'_>) -> Figure {
-        let (numerator, denominator) = self.counts(row);
-        let value = placeholder_zero(reading(row.cell(self.value)), numerator.as_ref(), denominator.as_ref());
-        let part = |r: Option<Reading>| r.map_or((None, None), |r| (r.ok(), r.err()));
-        let (value, value_missing) = part(Some(value));
-        let (numerator, numerator_missing) = part(numerator);
-        let (denominator, denominator_missing) = part(denominator);
-        Figure {
-            value,
-            numerator,
-            denominator,
-            missing: MissingParts {
-                value: value_missing,
-                numerator: numerator_missing,
-                denominator: denominator_missing,
-            },
-        }
-    }
-
-    /// Numerator and denominator, each `None` when the release has no column
-    /// for it.
-    fn counts(&self, row: &DataRow<'_>) -> (Option<Reading>, Option<Reading>) {
-        match &self.counts {
-            Counts::Absent => (None, None),
-            Counts::Published { numerator, denominator } => {
-                (numerator.map(|c| reading(row.cell(c))), denominator.map(|c| reading(row.cell(c))))
-            }
-            Counts::Answers(columns) => {
-                let answers: Vec<Reading> = columns.iter().map(|&c| reading(row.cell(c))).collect();
-                (Some(sum(&answers[..2])), Some(sum(&answers)))
-            }
-        }
-    }
-}
-
-/// The total, or why the first missing count is missing.
-fn sum(readings: &[Reading]) -> Reading {
-    readings.iter().try_fold(0.0, |total, r| r.map(|v| total + v))
-}
-
-/// The 2023-24 release prints 0 where a ratio cannot exist: stock the
-/// landlord does not have ("[X]" counts), a count not given, or a zero
-/// denominator (which 2024-25 marks "[U]"). Such a 0 is not a result and
-/// would drag the quartiles down, so it is read as missing. A 0 with both
-/// counts given and a positive denominator is a real 0.
-fn placeholder_zero(value: Reading, numerator: Option<&Reading>, denominator: Option<&Reading>) -> Reading {
-    let (Ok(0.0), Some(numerator), Some(denominator)) = (value, numerator, denominator) else {
-        return value;
-    };
-    match (numerator, denominator) {
-        (Ok(_), Ok(d)) if *d > 0.0 => value,
-        _ => Err(Missing::PlaceholderZero),
-    }
-}
-
-/// Landlords gathered across sheets, keyed by code.
-#[derive(Default)]
-struct ReleaseBuilder {
-    sheets: Vec<SheetSummary>,
-    landlords: IndexMap<String, Landlord>,
-    notes: Vec<String>,
-}
-
-impl ReleaseBuilder {
-    fn add_table(&mut self, path: &Path, table: &Table) -> Result<()> {
-        let columns = table.figure_columns(path, &mut self.notes)?;
-        let attributes = AttributeColumns::find(path, table)?;
-        let rows = table.data_rows(&mut self.notes);
-        let mut placeholders = 0;
-        for row in &rows {
-            let landlord = self.landlord(row, &attributes);
-            for c in &columns {
-                let figure = c.figure(row);
-                placeholders += usize::from(figure.missing.value == Some(Missing::PlaceholderZero));
-                landlord.figures.insert((c.measure, c.stock), figure);
-            }
-        }
-        if placeholders > 0 {
-            self.notes.push(format!(
-                "sheet \"{}\": {placeholders} published 0s with no numerator or denominator behind them are read as missing",
-                table.sheet
-            ));
-        }
-        self.sheets.push(SheetSummary {
-            name: table.sheet.clone(),
-            kind: table.kind,
-            header_row: table.header_row(),
-            landlords: rows.len(),
-        });
-        Ok(())
-    }
-
-    /// The landlord for this row, created on first sight; an attribute
-    /// missing from an earlier sheet is taken from this one. 2023-24 writes
-    /// "Merged during year" for the size band and region of a landlord that
-    /// merged: that is neither, so it is read as not known.
-    fn landlord(&mut self, row: &DataRow<'_>, attributes: &AttributeColumns) -> &mut Landlord {
-        let landlord = self.landlords.entry(row.code.clone()).or_insert_with(|| Landlord {
-            code: row.code.clone(),
-            name: row.name.clone(),
-            landlord_type: None,
-            size_band: None,
-            region: None,
-            figures: BTreeMap::new(),
-        });
-        let read = |column: Option<usize>| {
-            column.and_then(|c| text(row.cell(c))).filter(|t| squash(t) != "mergedduringyear")
-        };
-        if landlord.landlord_type.is_none() {
-            landlord.landlord_type = read(attributes.landlord_type).map(|t| LandlordType::parse(&t));
-        }
-        if landlord.size_band.is_none() {
-            landlord.size_band = read(attributes.size_band).map(|t| SizeBand::parse(&t));
-        }
-        if landlord.region.is_none() {
-            landlord.region = read(attributes.region);
-        }
-        landlord
-    }
-
-    fn finish(self, path: &Path, year: FinancialYear, sha256: String) -> Release {
-        let landlords: Vec<Landlord> = self.landlords.into_values().collect();
-        let mut rounding = BTreeMap::new();
-        for measure in Measure::ALL {
-            for stock in Stock::ALL {
-                let values = landlords.iter().filter_map(|l| l.value(measure, stock));
-                rounding.insert((measure, stock), Rounding::infer(values));
-            }
-        }
-        Release {
-            source: path.to_path_buf(),
-            sha256,
-            year,
-            sheets: self.sheets,
-            landlords,
-            notes: self.notes,
-            rounding,
-        }
-    }
-}
-
-/// Where a sheet keeps the landlord's type, size band and region. Required
-/// on the management-information sheet, which every landlord in the release
-/// is on unless excluded; optional elsewhere.
-struct AttributeColumns {
-    landlord_type: Option<usize>,
-    size_band: Option<usize>,
-    region: Option<usize>,
-}
-
-impl AttributeColumns {
-    fn find(path: &Path, table: &Table) -> Result<AttributeColumns> {
-        let required = table.kind == SheetKind::ManagementInfo;
-        let find = |what: &str, matches: &dyn Fn(&Header) -> bool| {
-            if required {
-                table.column(path, what, matches).map(Some)
-            } else {
-                table.optional_column(path, what, matches)
-            }
-        };
-        Ok(AttributeColumns {
-            landlord_type: find("landlord type (\"Landlord type\")", &|h| h.starts("landlord type"))?,
-            size_band: find(
-                "size band (\"Landlord group size (homes owned, LCRA and LCHO combined)\")",
-                &|h| h.starts("landlord group size") || (h.has("size") && h.has("homes owned")),
-            )?,
-            region: find("region (\"Landlord predominant region\")", &|h| h.has("predominant region"))?,
-        })
     }
 }
 
@@ -756,6 +470,7 @@ fn year_from_introduction(book: &mut Workbook) -> Option<FinancialYear> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sector::{LandlordType, Measure, Rounding, SizeBand};
     use rust_xlsxwriter::Workbook as XlsxWriter;
 
     #[test]
@@ -816,19 +531,126 @@ mod tests {
     }
 
     #[test]
-    fn placeholder_zero_only_without_counts_or_with_a_zero_denominator() {
-        let zero: Reading = Ok(0.0);
-        let given = |v: f64| -> Reading { Ok(v) };
-        let x: Reading = Err(Missing::NotGiven);
-        assert_eq!(placeholder_zero(zero, Some(&x), Some(&x)), Err(Missing::PlaceholderZero));
-        assert_eq!(placeholder_zero(zero, Some(&x), Some(&given(685.0))), Err(Missing::PlaceholderZero));
+    fn reads_a_release_found_by_names_not_positions() {
+        let dir = tempfile::tempdir().unwrap();
+        let release = Release::read(small_release(dir.path(), &MI_HEADERS, false)).unwrap();
+        assert_eq!(release.year, FinancialYear(2024));
+        let mi = release.sheet(SheetKind::ManagementInfo).unwrap();
+        assert_eq!((mi.header_row, mi.landlords), (10, 2));
+        assert_eq!(release.sheet(SheetKind::Perception(Stock::Lcra)).unwrap().header_row, 11);
+        assert_eq!(release.landlords.len(), 3, "Gamma is only in the perception sheet");
+
+        let alpha = release.landlord("l0001").unwrap();
+        assert_eq!(alpha.name, "Alpha Homes");
+        let ch01 = alpha.figure(Measure::Ch01Stage1, Stock::Lcra).unwrap();
+        assert_eq!((ch01.value, ch01.numerator, ch01.denominator), (Some(70.2), Some(1500.0), Some(21368.0)));
         assert_eq!(
-            placeholder_zero(zero, Some(&given(0.0)), Some(&given(0.0))),
-            Err(Missing::PlaceholderZero)
+            alpha.figure(Measure::Ch01Stage2, Stock::Lcra).unwrap().missing.value,
+            Some(Missing::ZeroDenominator)
         );
-        assert_eq!(placeholder_zero(zero, Some(&given(0.0)), Some(&given(1200.0))), Ok(0.0));
-        assert_eq!(placeholder_zero(zero, None, None), Ok(0.0), "no count columns: nothing to judge by");
-        assert_eq!(placeholder_zero(given(35.4), Some(&x), Some(&x)), Ok(35.4));
+        let tp09 = alpha.figure(Measure::Tp09, Stock::Lcra).unwrap();
+        assert_eq!(tp09.value, Some(41.3));
+        assert_eq!(tp09.numerator, None, "two of the five answers are not in this sheet");
+
+        let beta = release.landlord("4668").unwrap();
+        assert_eq!(beta.landlord_type, Some(LandlordType::LocalAuthority));
+        assert_eq!(beta.size_band, Some(SizeBand::Under5000));
+        assert_eq!(beta.value(Measure::Ch01Stage1, Stock::Lcra), Some(0.0), "0 of 2500 homes is a real 0");
+        assert_eq!(
+            beta.figure(Measure::Ch02Stage1, Stock::Lcra).unwrap().missing.value,
+            Some(Missing::Excluded)
+        );
+        assert_eq!(
+            beta.figure(Measure::Ch01Stage1, Stock::Lcho).unwrap().missing.value,
+            Some(Missing::NotGiven)
+        );
+
+        let gamma = release.landlord("L0003").unwrap();
+        assert_eq!(gamma.figure(Measure::Tp09, Stock::Lcra).unwrap().missing.value, Some(Missing::Excluded));
+        assert_eq!(gamma.size_band, Some(SizeBand::Over40000));
+
+        assert!(
+            release.notes.iter().any(|n| n.contains("L0001 appears a second time")),
+            "{:?}",
+            release.notes
+        );
+        assert!(
+            release.notes.iter().any(|n| n.contains("no *_Combined_Perception sheet")),
+            "{:?}",
+            release.notes
+        );
+        assert_eq!(release.rounding(Measure::Ch01Stage1, Stock::Lcra), Rounding::HalfUp { decimals: 1 });
+    }
+
+    #[test]
+    fn a_missing_file_names_the_file() {
+        let err = Release::read("/nonexistent/TSM_2030-31.xlsx").unwrap_err();
+        assert_eq!(err.exit_code(), crate::error::exit::INPUT);
+        let message = err.to_string();
+        assert!(
+            message.contains("/nonexistent/TSM_2030-31.xlsx") && message.contains("not found"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_workbook_is_an_input_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tsm.xlsx");
+        std::fs::write(&path, "Landlord name,Landlord code\n").unwrap();
+        let message = Release::read(&path).unwrap_err().to_string();
+        assert!(
+            message.contains("tsm.xlsx") && message.contains("cannot be read as a workbook"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_missing_sheet_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Release::read(small_release(dir.path(), &MI_HEADERS, true)).unwrap_err();
+        assert_eq!(err.exit_code(), crate::error::exit::INPUT);
+        let message = err.to_string();
+        assert!(
+            message.contains("release.xlsx") && message.contains("no sheet named like *_LCHO_Perception"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_missing_column_is_named_with_its_sheet() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut headers = MI_HEADERS;
+        headers[9] = "LCRA - Proportion of stage one complaints on time";
+        let message = Release::read(small_release(dir.path(), &headers, false)).unwrap_err().to_string();
+        assert!(message.contains("release.xlsx"), "{message}");
+        assert!(
+            message.contains("\"TSM25_Management_Info\" has no column for LCRA CH02 stage 1"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn an_ambiguous_column_is_an_error_not_a_guess() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut headers = MI_HEADERS;
+        headers[10] = "LCRA - a second stage one on-time column (CH02 1)";
+        let message = Release::read(small_release(dir.path(), &headers, false)).unwrap_err().to_string();
+        assert!(message.contains("2 columns that could be LCRA CH02 stage 1"), "{message}");
+    }
+
+    #[test]
+    fn year_from_sheet_names_or_introduction() {
+        let p = Path::new("x.xlsx");
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            year_from_sheet_names(p, &names(&["TSM24_Management_Info"])).unwrap(),
+            Some(FinancialYear(2023))
+        );
+        assert_eq!(year_from_sheet_names(p, &names(&["Management_Info"])).unwrap(), None);
+        assert!(
+            year_from_sheet_names(p, &names(&["TSM24_LCRA_Perception", "TSM25_Management_Info"])).is_err()
+        );
     }
 
     const MI_HEADERS: [&str; 15] = [
@@ -955,128 +777,5 @@ mod tests {
         let path = dir.join("release.xlsx");
         book.save(&path).unwrap();
         path
-    }
-
-    #[test]
-    fn reads_a_release_found_by_names_not_positions() {
-        let dir = tempfile::tempdir().unwrap();
-        let release = Release::read(small_release(dir.path(), &MI_HEADERS, false)).unwrap();
-        assert_eq!(release.year, FinancialYear(2024));
-        let mi = release.sheet(SheetKind::ManagementInfo).unwrap();
-        assert_eq!((mi.header_row, mi.landlords), (10, 2));
-        assert_eq!(release.sheet(SheetKind::Perception(Stock::Lcra)).unwrap().header_row, 11);
-        assert_eq!(release.landlords.len(), 3, "Gamma is only in the perception sheet");
-
-        let alpha = release.landlord("l0001").unwrap();
-        assert_eq!(alpha.name, "Alpha Homes");
-        let ch01 = alpha.figure(Measure::Ch01Stage1, Stock::Lcra).unwrap();
-        assert_eq!((ch01.value, ch01.numerator, ch01.denominator), (Some(70.2), Some(1500.0), Some(21368.0)));
-        assert_eq!(
-            alpha.figure(Measure::Ch01Stage2, Stock::Lcra).unwrap().missing.value,
-            Some(Missing::ZeroDenominator)
-        );
-        let tp09 = alpha.figure(Measure::Tp09, Stock::Lcra).unwrap();
-        assert_eq!(tp09.value, Some(41.3));
-        assert_eq!(tp09.numerator, None, "two of the five answers are not in this sheet");
-
-        let beta = release.landlord("4668").unwrap();
-        assert_eq!(beta.landlord_type, Some(LandlordType::LocalAuthority));
-        assert_eq!(beta.size_band, Some(SizeBand::Under5000));
-        assert_eq!(beta.value(Measure::Ch01Stage1, Stock::Lcra), Some(0.0), "0 of 2500 homes is a real 0");
-        assert_eq!(
-            beta.figure(Measure::Ch02Stage1, Stock::Lcra).unwrap().missing.value,
-            Some(Missing::Excluded)
-        );
-        assert_eq!(
-            beta.figure(Measure::Ch01Stage1, Stock::Lcho).unwrap().missing.value,
-            Some(Missing::NotGiven)
-        );
-
-        let gamma = release.landlord("L0003").unwrap();
-        assert_eq!(gamma.figure(Measure::Tp09, Stock::Lcra).unwrap().missing.value, Some(Missing::Excluded));
-        assert_eq!(gamma.size_band, Some(SizeBand::Over40000));
-
-        assert!(
-            release.notes.iter().any(|n| n.contains("L0001 appears a second time")),
-            "{:?}",
-            release.notes
-        );
-        assert!(
-            release.notes.iter().any(|n| n.contains("no *_Combined_Perception sheet")),
-            "{:?}",
-            release.notes
-        );
-        assert_eq!(release.rounding(Measure::Ch01Stage1, Stock::Lcra), Rounding::HalfUp { decimals: 1 });
-    }
-
-    #[test]
-    fn a_missing_file_names_the_file() {
-        let err = Release::read("/nonexistent/TSM_2030-31.xlsx").unwrap_err();
-        assert_eq!(err.exit_code(), crate::error::exit::INPUT);
-        let message = err.to_string();
-        assert!(
-            message.contains("/nonexistent/TSM_2030-31.xlsx") && message.contains("not found"),
-            "{message}"
-        );
-    }
-
-    #[test]
-    fn a_file_that_is_not_a_workbook_is_an_input_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("tsm.xlsx");
-        std::fs::write(&path, "Landlord name,Landlord code\n").unwrap();
-        let message = Release::read(&path).unwrap_err().to_string();
-        assert!(
-            message.contains("tsm.xlsx") && message.contains("cannot be read as a workbook"),
-            "{message}"
-        );
-    }
-
-    #[test]
-    fn a_missing_sheet_is_named() {
-        let dir = tempfile::tempdir().unwrap();
-        let err = Release::read(small_release(dir.path(), &MI_HEADERS, true)).unwrap_err();
-        assert_eq!(err.exit_code(), crate::error::exit::INPUT);
-        let message = err.to_string();
-        assert!(
-            message.contains("release.xlsx") && message.contains("no sheet named like *_LCHO_Perception"),
-            "{message}"
-        );
-    }
-
-    #[test]
-    fn a_missing_column_is_named_with_its_sheet() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut headers = MI_HEADERS;
-        headers[9] = "LCRA - Proportion of stage one complaints on time";
-        let message = Release::read(small_release(dir.path(), &headers, false)).unwrap_err().to_string();
-        assert!(message.contains("release.xlsx"), "{message}");
-        assert!(
-            message.contains("\"TSM25_Management_Info\" has no column for LCRA CH02 stage 1"),
-            "{message}"
-        );
-    }
-
-    #[test]
-    fn an_ambiguous_column_is_an_error_not_a_guess() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut headers = MI_HEADERS;
-        headers[10] = "LCRA - a second stage one on-time column (CH02 1)";
-        let message = Release::read(small_release(dir.path(), &headers, false)).unwrap_err().to_string();
-        assert!(message.contains("2 columns that could be LCRA CH02 stage 1"), "{message}");
-    }
-
-    #[test]
-    fn year_from_sheet_names_or_introduction() {
-        let p = Path::new("x.xlsx");
-        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            year_from_sheet_names(p, &names(&["TSM24_Management_Info"])).unwrap(),
-            Some(FinancialYear(2023))
-        );
-        assert_eq!(year_from_sheet_names(p, &names(&["Management_Info"])).unwrap(), None);
-        assert!(
-            year_from_sheet_names(p, &names(&["TSM24_LCRA_Perception", "TSM25_Management_Info"])).is_err()
-        );
     }
 }
