@@ -2,18 +2,17 @@
 //! none was recorded, inferred from the landlord's taxonomy; and the rule for
 //! calling a theme "emerging".
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use polars::prelude::*;
+use regex::Regex;
 
 use crate::config::ThemesConfig;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::schema::{case, INFERRED, NOT_RECORDED, RECORDED, THEME_SOURCE};
-
-/// The free-text columns searched for a theme's phrases, in order: the first
-/// column with a match decides, so a category outranks a description.
-const SEARCHED: [&str; 3] = [case::CATEGORY, case::DESCRIPTION, case::LEARNING_ACTION];
 
 /// A pattern matching any of a theme's phrases at the start of a word,
 /// ignoring case: "damp" finds "dampness" but "rent" does not find "current".
+/// This is the rule; [`ThemeFinder`] applies it.
 fn pattern(phrases: &[String]) -> String {
     let words: Vec<String> =
         phrases.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).map(regex::escape).collect();
@@ -21,43 +20,128 @@ fn pattern(phrases: &[String]) -> String {
     format!(r"(?i)(?-u:\b)(?:{})", words.join("|"))
 }
 
-/// The theme a column's text suggests: the first taxonomy theme with a match.
-fn inferred_from(column: &str, config: &ThemesConfig) -> Expr {
-    // "Not recorded" is what validation writes for a blank category; it is
-    // not text about the complaint.
-    let text =
-        when(col(column).eq(lit(NOT_RECORDED))).then(lit(NULL).cast(DataType::String)).otherwise(col(column));
-    config.taxonomy.iter().rev().fold(lit(NULL).cast(DataType::String), |otherwise, (theme, phrases)| {
-        when(text.clone().str().contains(lit(pattern(phrases)), true))
-            .then(lit(theme.as_str()))
-            .otherwise(otherwise)
-    })
+/// The taxonomy as a matcher: which theme a text suggests.
+///
+/// The rule is each theme's [`pattern`], tried in the order the themes are
+/// written. Most text is ASCII, where one automaton over every phrase
+/// (ignoring ASCII case) finds the same thing in a single pass: the first
+/// theme with a phrase that starts where a word boundary is. Text with other
+/// characters (whose case folding goes beyond ASCII) is judged by the
+/// patterns themselves, and so is every text when a phrase is not plain
+/// ASCII or a theme has no phrase at all.
+pub struct ThemeFinder {
+    names: Vec<String>,
+    patterns: Vec<Regex>,
+    phrases: Option<Phrases>,
+}
+
+/// Every phrase of every theme, and the theme each belongs to.
+struct Phrases {
+    matcher: AhoCorasick,
+    theme: Vec<usize>,
+}
+
+impl ThemeFinder {
+    pub fn new(config: &ThemesConfig) -> Result<ThemeFinder> {
+        let invalid = |e: &dyn std::fmt::Display| Error::config("[themes] taxonomy", e.to_string());
+        let patterns = config
+            .taxonomy
+            .values()
+            .map(|phrases| Regex::new(&pattern(phrases)).map_err(|e| invalid(&e)))
+            .collect::<Result<Vec<_>>>()?;
+        let listed = |phrases: &Vec<String>| -> Vec<String> {
+            phrases.iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
+        };
+        let themes: Vec<Vec<String>> = config.taxonomy.values().map(listed).collect();
+        let plain = themes.iter().all(|t| !t.is_empty() && t.iter().all(|p| p.is_ascii()));
+        let phrases = if plain {
+            let theme = themes.iter().enumerate().flat_map(|(i, t)| t.iter().map(move |_| i)).collect();
+            let matcher = AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(true)
+                .build(themes.iter().flatten())
+                .map_err(|e| invalid(&e))?;
+            Some(Phrases { matcher, theme })
+        } else {
+            None
+        };
+        Ok(ThemeFinder { names: config.taxonomy.keys().cloned().collect(), patterns, phrases })
+    }
+
+    /// The theme's name, by its place in the taxonomy.
+    pub fn name(&self, theme: usize) -> &str {
+        &self.names[theme]
+    }
+
+    /// The first theme (in the taxonomy's order) with a phrase at the start
+    /// of a word in `text`.
+    pub fn find(&self, text: &str) -> Option<usize> {
+        match &self.phrases {
+            Some(phrases) if text.is_ascii() => phrases.first_theme(text),
+            _ => self.patterns.iter().position(|p| p.is_match(text)),
+        }
+    }
+}
+
+impl Phrases {
+    fn first_theme(&self, text: &str) -> Option<usize> {
+        let bytes = text.as_bytes();
+        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let mut first: Option<usize> = None;
+        for found in self.matcher.find_overlapping_iter(text) {
+            let theme = self.theme[found.pattern().as_usize()];
+            if first.is_some_and(|f| f <= theme) {
+                continue;
+            }
+            // `(?-u:\b)` before the phrase: a word character on one side of
+            // its start and not on the other.
+            let before = found.start().checked_sub(1).is_some_and(|i| is_word(bytes[i]));
+            if before != is_word(bytes[found.start()]) {
+                first = Some(theme);
+                if theme == 0 {
+                    break;
+                }
+            }
+        }
+        first
+    }
 }
 
 /// Fill `learning_theme` where the officer left it blank, from the taxonomy,
 /// and add `theme_source` (recorded, inferred, or null when neither).
-pub fn resolve(cases: DataFrame, config: &ThemesConfig) -> Result<DataFrame> {
+///
+/// The category, then the description, then the learning action: the first
+/// with a phrase decides, so a category outranks a description. "Not
+/// recorded" is what validation writes for a blank category; it is not text
+/// about the complaint. A category is one of a few values, so each is looked
+/// up once; descriptions and actions are the residents' and officers' own
+/// words, searched row by row.
+pub fn resolve(cases: DataFrame, finder: &ThemeFinder) -> Result<DataFrame> {
     let recorded = cases.column(case::LEARNING_THEME)?.str()?;
     let (theme, source) = if recorded.null_count() == 0 {
         (recorded.clone(), StringChunked::full(THEME_SOURCE.into(), RECORDED, cases.height()))
     } else {
-        // The regexes run only over the rows without a recorded theme, and
-        // only over the columns they read; the answers are put back by index.
-        let inferred = cases
-            .clone()
-            .lazy()
-            .with_row_index("index", None)
-            .filter(col(case::LEARNING_THEME).is_null())
-            .select([col("index"), coalesce(&SEARCHED.map(|c| inferred_from(c, config))).alias("inferred")])
-            .collect()?;
-        let mut theme: Vec<Option<&str>> = recorded.iter().collect();
-        let mut source: Vec<Option<&str>> = theme.iter().map(|t| t.map(|_| RECORDED)).collect();
-        let (index, found) = (inferred.column("index")?.idx()?, inferred.column("inferred")?.str()?);
-        for (at, t) in index.iter().zip(found.iter()) {
-            if let (Some(at), Some(t)) = (at, t) {
-                theme[at as usize] = Some(t);
-                source[at as usize] = Some(INFERRED);
+        let category = cases.column(case::CATEGORY)?.str()?;
+        let description = cases.column(case::DESCRIPTION)?.str()?;
+        let action = cases.column(case::LEARNING_ACTION)?.str()?;
+        let mut by_category: PlHashMap<&str, Option<usize>> = PlHashMap::new();
+        let mut theme: Vec<Option<&str>> = Vec::with_capacity(cases.height());
+        let mut source: Vec<Option<&str>> = Vec::with_capacity(cases.height());
+        let rows = recorded.iter().zip(category.iter()).zip(description.iter()).zip(action.iter());
+        for (((recorded, category), description), action) in rows {
+            if recorded.is_some() {
+                theme.push(recorded);
+                source.push(Some(RECORDED));
+                continue;
             }
+            let from_category = category
+                .filter(|c| *c != NOT_RECORDED)
+                .and_then(|c| *by_category.entry(c).or_insert_with(|| finder.find(c)));
+            let found = from_category
+                .or_else(|| description.and_then(|d| finder.find(d)))
+                .or_else(|| action.and_then(|a| finder.find(a)));
+            theme.push(found.map(|t| finder.name(t)));
+            source.push(found.map(|_| INFERRED));
         }
         (
             StringChunked::from_iter_options(case::LEARNING_THEME.into(), theme.into_iter()),
@@ -103,7 +187,7 @@ mod tests {
             "learning_action" => [None, None, None, Some("Rent letters rewritten"), None, None],
         )
         .unwrap();
-        let out = resolve(df, &themes).unwrap();
+        let out = resolve(df, &ThemeFinder::new(&themes).unwrap()).unwrap();
         let theme: Vec<Option<&str>> =
             out.column(case::LEARNING_THEME).unwrap().str().unwrap().iter().collect();
         let source: Vec<Option<&str>> = out.column(THEME_SOURCE).unwrap().str().unwrap().iter().collect();
@@ -115,6 +199,25 @@ mod tests {
             [Some("Staff conduct"), Some("Damp and mould"), Some("Damp and mould"), Some("Rent"), None, None]
         );
         assert_eq!(source, [Some(RECORDED), Some(INFERRED), Some(INFERRED), Some(INFERRED), None, None]);
+    }
+
+    proptest::proptest! {
+        /// The automaton finds the theme the patterns find, on text and
+        /// phrases of word and non-word characters in any case, and on text
+        /// beyond ASCII (where the patterns decide).
+        #[test]
+        fn the_matcher_agrees_with_the_patterns(
+            text in "[aAbB_1 .£-]{0,16}|[aAbBſK ]{0,8}",
+            taxonomy in proptest::collection::vec(proptest::collection::vec("[abAB_1 .-]{0,3}", 0..3), 1..4),
+        ) {
+            let config = ThemesConfig {
+                taxonomy: taxonomy.iter().enumerate().map(|(i, p)| (format!("t{i}"), p.clone())).collect(),
+                ..ThemesConfig::default()
+            };
+            let finder = ThemeFinder::new(&config).unwrap();
+            let by_pattern = finder.patterns.iter().position(|p| p.is_match(&text));
+            proptest::prop_assert_eq!(finder.find(&text), by_pattern);
+        }
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub struct Validator<'a> {
     stock_types: Arc<SpellingTable>,
     error_checks: Vec<Check>,
     row_warnings: Vec<Check>,
+    themes: crate::themes::ThemeFinder,
     /// Rows with an error, every column, for the data-quality rows.
     flagged: Vec<DataFrame>,
     /// The row warnings of usable rows, as data-quality rows.
@@ -71,19 +72,20 @@ const INTERNED: [&str; 7] = [
 ];
 
 impl<'a> Validator<'a> {
-    pub fn new(config: &'a Config, calendar: &Calendar, as_of: NaiveDate) -> Self {
+    pub fn new(config: &'a Config, calendar: &Calendar, as_of: NaiveDate) -> Result<Self> {
         let stock_types = Arc::new(schema::stock_types(&config.input.stock_types));
         let error_checks = checks::errors(config, calendar, as_of, &stock_types);
-        Validator {
+        Ok(Validator {
             config,
             stock_types,
             error_checks,
             row_warnings: checks::row_warnings(),
+            themes: crate::themes::ThemeFinder::new(&config.themes)?,
             flagged: Vec::new(),
             warned: Vec::new(),
             usable: Vec::new(),
             rows_read: 0,
-        }
+        })
     }
 
     /// Parse and check one chunk of the raw frame (`ingest::load_chunks`).
@@ -117,7 +119,7 @@ impl<'a> Validator<'a> {
         // Themes are inferred here, chunk by chunk, so the residents'
         // descriptions (the longest text, and read by nothing else) are never
         // held for the whole export.
-        let usable = crate::themes::resolve(usable, &self.config.themes)?;
+        let usable = crate::themes::resolve(usable, &self.themes)?;
         let mut usable =
             usable.drop_many([case::DESCRIPTION.to_string(), raw(case::OUTCOME), raw(case::EXTENDED_DUE)]);
         for c in INTERNED {
@@ -217,7 +219,7 @@ pub fn validate(
     calendar: &Calendar,
     as_of: NaiveDate,
 ) -> Result<Validated> {
-    let mut validator = Validator::new(config, calendar, as_of);
+    let mut validator = Validator::new(config, calendar, as_of)?;
     validator.add(raw_frame)?;
     validator.finish(file_names)
 }
