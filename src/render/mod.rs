@@ -264,7 +264,6 @@ pub fn render(input: &RenderInput) -> Result<Vec<Output>> {
 }
 
 /// What the personal-data screen held back, for the analyst's review.
-
 fn held_csv(held: Vec<assembly::Held>) -> Result<Vec<u8>> {
     output::csv_bytes(
         &["case_ref", "theme", "reason", "text"],

@@ -298,8 +298,6 @@ pub(super) struct Person {
     pub(super) phone_num: u16,
 }
 
-/// A case's fixed attributes.
-
 pub(super) fn push_email(out: &mut String, p: &Person, always: bool) {
     let style = if p.email_style == 0 && always { 1 } else { p.email_style };
     if style == 0 {
