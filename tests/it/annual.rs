@@ -2,6 +2,7 @@
 //! year's figures, the annual complaints report and TP09, against
 //! `tests/fixtures/annual` (answers in its README) over the hand-checked year.
 
+use crate::html::{strings, table_rows, FINDINGS_BY_CATEGORY};
 use crate::workdir::{Redress, Workdir};
 
 const ANNUAL_CONFIG: &str = r#"
@@ -380,30 +381,6 @@ fn text_of(wd: &Workdir, file: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The cells of the table whose caption starts with `caption`, row by row
-/// (a cell's text and its working run together: "60.0%3 of 5").
-fn table_rows(html: &str, caption: &str) -> Vec<Vec<String>> {
-    let doc = scraper::Html::parse_document(html);
-    let select = |s: &str| scraper::Selector::parse(s).unwrap();
-    let (table, cap, row, cell) = (select("table"), select("caption"), select("tr"), select("th, td"));
-    let table = doc
-        .select(&table)
-        .find(|t| t.select(&cap).any(|c| c.text().collect::<String>().starts_with(caption)))
-        .unwrap_or_else(|| panic!("no table {caption:?}"));
-    table
-        .select(&row)
-        .map(|r| {
-            r.select(&cell)
-                .map(|c| c.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
-                .collect()
-        })
-        .collect()
-}
-
-fn strings(rows: &[&[&str]]) -> Vec<Vec<String>> {
-    rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
-}
-
 #[test]
 fn the_annual_report_lists_the_years_complaint_handling_failings_and_the_findings_by_category() {
     let wd = ombudsman_year();
@@ -435,19 +412,7 @@ fn the_annual_report_lists_the_years_complaint_handling_failings_and_the_finding
     assert_eq!(
         table_rows(&html, "Housing Ombudsman findings by the Ombudsman's category, 2025-26"),
         strings(&[
-            &[
-                "Category",
-                "Findings",
-                "Severe maladministration",
-                "Maladministration",
-                "Service failure",
-                "Partial maladministration",
-                "Reasonable redress",
-                "No maladministration",
-                "Outside jurisdiction",
-                "Withdrawn",
-                "Maladministration rate",
-            ],
+            &FINDINGS_BY_CATEGORY,
             &["Complaint handling", "5", "1", "1", "1", "0", "1", "1", "0", "0", "60.0%3 of 5"],
             &["Anti-social Behaviour", "2", "0", "1", "0", "0", "0", "0", "0", "1", "100.0%1 of 1"],
             &["Damp & Mould", "1", "0", "0", "0", "1", "0", "0", "0", "0", "0.0%0 of 1"],

@@ -2,6 +2,7 @@
 //! complainants, against `tests/fixtures/feedback`, whose answers were worked
 //! out by hand (its README) before the code was written.
 
+use crate::html::{table_rows, FINDINGS_BY_CATEGORY};
 use crate::workdir::{files_below, Workdir};
 use serde_json::Value;
 
@@ -256,29 +257,6 @@ fn the_customer_assembly_report_says_what_people_thought_and_what_the_ombudsman_
     assert!(q2.contains("made fewer than 5 decisions"), "{q2}");
 }
 
-/// The cells of the table whose caption starts with `caption`, row by row.
-fn table_rows(html: &str, caption: &str) -> Vec<Vec<String>> {
-    let doc = scraper::Html::parse_document(html);
-    let table_sel = scraper::Selector::parse("table").unwrap();
-    let (cap_sel, row_sel, cell_sel) = (
-        scraper::Selector::parse("caption").unwrap(),
-        scraper::Selector::parse("tr").unwrap(),
-        scraper::Selector::parse("th, td").unwrap(),
-    );
-    let table = doc
-        .select(&table_sel)
-        .find(|t| t.select(&cap_sel).any(|c| c.text().collect::<String>().starts_with(caption)))
-        .unwrap_or_else(|| panic!("no table {caption:?}"));
-    table
-        .select(&row_sel)
-        .map(|r| {
-            r.select(&cell_sel)
-                .map(|c| c.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
-                .collect()
-        })
-        .collect()
-}
-
 #[test]
 fn smt_report_crosses_themes_with_service_areas_and_the_monthly_pack_shows_feedback() {
     let wd = Workdir::with_fixture("feedback");
@@ -377,19 +355,7 @@ fn smt_report_shows_the_quarters_findings_by_the_ombudsmans_category() {
     // Q2: rows 2 and 7 (Anti-social Behaviour), 3 and 9 (complaint handling).
     let rows = table_rows(&smt, "Housing Ombudsman findings by the Ombudsman's category, Q2 2025-26");
     let expected: Vec<Vec<&str>> = vec![
-        vec![
-            "Category",
-            "Findings",
-            "Severe maladministration",
-            "Maladministration",
-            "Service failure",
-            "Partial maladministration",
-            "Reasonable redress",
-            "No maladministration",
-            "Outside jurisdiction",
-            "Withdrawn",
-            "Maladministration rate",
-        ],
+        FINDINGS_BY_CATEGORY.to_vec(),
         vec!["Anti-social Behaviour", "2", "0", "1", "0", "0", "0", "0", "0", "1", "100.0%1 of 1"],
         vec!["Complaint handling", "2", "0", "1", "1", "0", "0", "0", "0", "0", "100.0%2 of 2"],
         vec!["All", "4", "0", "2", "1", "0", "0", "0", "0", "1", "100.0%3 of 3"],

@@ -9,6 +9,7 @@ mod benchmarks;
 mod customer_assembly;
 mod engine;
 mod feedback;
+mod html;
 mod reliability;
 mod reports;
 mod sample;
