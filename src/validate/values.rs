@@ -147,15 +147,64 @@ pub fn date_hint(format: DateFormat) -> &'static str {
     }
 }
 
-/// Pounds as exports write them: "£1,250.00", "1250", "75", "-£50.00".
-/// Anything else ("1.250,00", "1e3", "NaN") is not an amount: null.
+/// Pounds as exports write them: "£1,250.00", "1250", "75", "-£50.00",
+/// with any whitespace and "GBP" (or "gbp") ignored. Anything else
+/// ("1.250,00", "1e3", "NaN") is not an amount: None.
+pub fn money(text: &str) -> Option<f64> {
+    let mut stripped = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("GBP") || rest.starts_with("gbp") {
+            rest = &rest[3..];
+            continue;
+        }
+        if !c.is_whitespace() {
+            stripped.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    if !well_formed_amount(&stripped) {
+        return None;
+    }
+    stripped.retain(|c| c != '£' && c != ',');
+    stripped.parse().ok()
+}
+
+/// `-?£?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?`, whole, in ASCII digits.
+fn well_formed_amount(text: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let text = text.strip_prefix('-').unwrap_or(text);
+    let text = text.strip_prefix('£').unwrap_or(text);
+    let (pounds, pence) = match text.split_once('.') {
+        Some((pounds, pence)) => (pounds, Some(pence)),
+        None => (text, None),
+    };
+    if pence.is_some_and(|p| p.len() > 2 || !digits(p)) {
+        return false;
+    }
+    let mut groups = pounds.split(',');
+    let first = groups.next().unwrap_or("");
+    let thousands: Vec<&str> = groups.collect();
+    if thousands.is_empty() {
+        return digits(first);
+    }
+    digits(first) && first.len() <= 3 && thousands.iter().all(|g| g.len() == 3 && digits(g))
+}
+
+/// A column of [`money`], each distinct cell read once (exports repeat a
+/// few dozen amounts).
+pub fn amounts(values: &StringChunked) -> Float64Chunked {
+    let mut cache: PlHashMap<&str, Option<f64>> = PlHashMap::new();
+    values
+        .iter()
+        .map(|v| *cache.entry(v?).or_insert_with_key(|v| money(v)))
+        .collect::<Float64Chunked>()
+        .with_name(values.name().clone())
+}
+
+/// [`amounts`] as an expression.
 pub fn money_expr(text: Expr) -> Expr {
-    let stripped = text.str().replace_all(lit(r"\s|GBP|gbp"), lit(""), false);
-    let well_formed = stripped.clone().str().contains(lit(r"^-?£?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$"), true);
-    when(well_formed)
-        .then(stripped.str().replace_all(lit(r"[£,]"), lit(""), false))
-        .otherwise(lit(NULL).cast(DataType::String))
-        .cast(DataType::Float64)
+    over_text(text, DataType::Float64, |c| amounts(c).into_column())
 }
 
 #[cfg(test)]
@@ -210,6 +259,62 @@ mod tests {
         }
         assert_eq!(table.canonical("upheld"), None);
         assert_eq!(crate::schema::spelling_key("Café Upheld!"), "cafupheld");
+    }
+
+    #[test]
+    fn amounts_are_read_as_exports_write_them() {
+        for (text, pounds) in [
+            ("£1,250.00", Some(1250.0)),
+            ("1250", Some(1250.0)),
+            ("75", Some(75.0)),
+            ("-£50.00", Some(-50.0)),
+            (" £ 12.5 GBP", Some(12.5)),
+            ("gbp1,000", Some(1000.0)),
+            ("12,345,678.9", Some(12_345_678.9)),
+            ("1.250,00", None),
+            ("1e3", None),
+            ("NaN", None),
+            ("£-50", None),
+            ("1,25", None),
+            ("1234,567", None),
+            ("12.345", None),
+            (".5", None),
+            ("", None),
+            ("GGBPBP", None),
+        ] {
+            assert_eq!(money(text), pounds, "{text}");
+        }
+    }
+
+    /// The amounts as the regular expressions and polars' cast read them,
+    /// before [`money`] replaced them: whitespace and "GBP" removed, the
+    /// shape checked, "£" and "," removed, the rest cast to a number.
+    fn money_by_regex(values: &StringChunked) -> Vec<Option<f64>> {
+        let text = col("v");
+        let stripped = text.str().replace_all(lit(r"\s|GBP|gbp"), lit(""), false);
+        let well_formed =
+            stripped.clone().str().contains(lit(r"^-?£?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$"), true);
+        let expr = when(well_formed)
+            .then(stripped.str().replace_all(lit(r"[£,]"), lit(""), false))
+            .otherwise(lit(NULL).cast(DataType::String))
+            .cast(DataType::Float64);
+        let frame =
+            DataFrame::new_infer_height(vec![values.clone().with_name("v".into()).into_column()]).unwrap();
+        let out = frame.lazy().select([expr.alias("m")]).collect().unwrap();
+        out.column("m").unwrap().f64().unwrap().iter().collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn amounts_are_read_as_the_regular_expressions_read_them(
+            cells in proptest::collection::vec("[-£,. 0-9GBPgbp\u{a0}\u{663}e]{0,9}|-?£?[0-9]{1,3}(,[0-9]{3}){0,3}(\\.[0-9]{1,3})?", 1..40),
+        ) {
+            let values = StringChunked::new("v".into(), cells.iter().map(|c| Some(c.as_str())).collect::<Vec<_>>());
+            let expected = money_by_regex(&values);
+            let got: Vec<Option<f64>> = amounts(&values).iter().collect();
+            let bits = |v: &[Option<f64>]| v.iter().map(|x| x.map(f64::to_bits)).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(bits(&got), bits(&expected), "{:?}", cells);
+        }
     }
 
     #[test]
