@@ -98,8 +98,8 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
 
     progress(&format!("reading and validating {} export(s)", plan.case_files.len()));
     let validator = validate::Validator::new(config, &plan.calendar, plan.as_of)?;
-    let (mut files, validator, validating) = read_and_check(plan, validator)?;
-    let t_other = Instant::now();
+    let (mut files, validator, busy) = read_and_check(plan, validator)?;
+    let linked_read = Instant::now();
     let survey_input = config.surveys.input(&config.input);
     let finding_input = config.ombudsman.input(&config.input);
     let surveys = ingest::load(&plan.survey_files, &survey_input, &schema::SURVEYS, files.len())?;
@@ -112,8 +112,8 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     // Reading and checking row by row overlap; each stage is timed by the
     // time its own thread was busy, so the two may add up to more than the
     // time taken.
-    let validating_ms = validating.busy.as_secs_f64() * 1000.0;
-    timings.read_ms = rounded((validating.reading + t_other.elapsed()).as_secs_f64() * 1000.0);
+    let validating_ms = busy.checking.as_secs_f64() * 1000.0;
+    timings.read_ms = rounded((busy.reading + linked_read.elapsed()).as_secs_f64() * 1000.0);
 
     let t = Instant::now();
     let names: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
@@ -167,11 +167,11 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     })
 }
 
-/// How long the checking thread was busy, and the reader (not counting the
-/// time it waited for the checks to take a chunk).
-struct Validating {
-    busy: Duration,
+/// How long each thread of [`read_and_check`] was busy: the reader not
+/// counting the time it waited for the checks to take a chunk.
+struct Busy {
     reading: Duration,
+    checking: Duration,
 }
 
 /// Read the case exports chunk by chunk while the chunk before is checked on
@@ -183,7 +183,7 @@ struct Validating {
 fn read_and_check<'a>(
     plan: &Plan,
     mut validator: validate::Validator<'a>,
-) -> Result<(Vec<InputFile>, validate::Validator<'a>, Validating)> {
+) -> Result<(Vec<InputFile>, validate::Validator<'a>, Busy)> {
     let config = &plan.loaded.config;
     std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel::<DataFrame>(0);
@@ -215,8 +215,8 @@ fn read_and_check<'a>(
         drop(send);
         let reading = started.elapsed().saturating_sub(waited);
         let checked = checking.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let (validator, busy) = checked?;
-        Ok((read?, validator, Validating { busy, reading }))
+        let (validator, checking) = checked?;
+        Ok((read?, validator, Busy { reading, checking }))
     })
 }
 
