@@ -9,6 +9,7 @@ use std::sync::Arc;
 use polars::prelude::*;
 
 use super::headers::{canonical_frame, map_headers};
+use super::scan;
 use super::{empty_frame, InputFile, Reading};
 use crate::config::Encoding;
 use crate::error::{Error, Result};
@@ -21,14 +22,14 @@ fn decode<'a>(
     bytes: &'a [u8],
     encoding: Encoding,
     lines_before: usize,
-) -> Result<std::borrow::Cow<'a, [u8]>> {
+) -> Result<std::borrow::Cow<'a, str>> {
     match encoding {
         Encoding::Windows1252 => {
             let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-            Ok(std::borrow::Cow::Owned(text.into_owned().into_bytes()))
+            Ok(std::borrow::Cow::Owned(text.into_owned()))
         }
         Encoding::Utf8 => match std::str::from_utf8(bytes) {
-            Ok(_) => Ok(std::borrow::Cow::Borrowed(bytes)),
+            Ok(text) => Ok(std::borrow::Cow::Borrowed(text)),
             Err(e) => {
                 let at = e.valid_up_to();
                 let line = lines_before + memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
@@ -194,7 +195,7 @@ fn header_layout(
         _ => return Ok((0, None)),
     };
     let header_bytes = decode(path, &body[..end], input.encoding, 0)?;
-    let headers = read_header(path, &header_bytes, delimiter)?;
+    let headers = read_header(path, header_bytes.as_bytes(), delimiter)?;
     let (chosen, mut file) = map_headers(path, &headers, input, schema)?;
     file.format = "csv";
     Ok((bom + end, Some((CsvLayout { delimiter, fields: headers.len(), chosen }, file))))
@@ -257,7 +258,9 @@ fn without_blank_lines<'a>(
     std::borrow::Cow::Owned(kept)
 }
 
-/// Parse one chunk of whole records into the canonical text columns.
+/// Parse one chunk of whole records into the canonical text columns: by
+/// the record walk of [`scan`] when its quoting is plain, else by polars'
+/// CSV reader.
 fn parse_chunk(
     reading: Reading,
     chunk: &[u8],
@@ -266,32 +269,30 @@ fn parse_chunk(
     at: Position,
 ) -> Result<DataFrame> {
     let Reading { path, input, schema, .. } = reading;
-    // Decoded as it stands in the file, so a fault is placed by the file's
-    // line; empty lines (plain ASCII) are then left out of the raw bytes.
-    let mut bytes = decode(path, chunk, input.encoding, at.lines)?;
-    if !ragged.blank_lines.is_empty() {
-        let kept = without_blank_lines(chunk, &ragged.blank_lines);
-        bytes = std::borrow::Cow::Owned(decode(path, &kept, input.encoding, at.lines)?.into_owned());
-    }
+    // Decoded as it stands in the file, so a fault is placed by the file's line.
+    let text = decode(path, chunk, input.encoding, at.lines)?;
     let projection: Vec<usize> = csv.chosen.iter().map(|(i, _)| *i).collect();
-    // Every column is read as text: parsing (dates, amounts, spellings) belongs
-    // to validation, which can report each failure by row and column.
-    let text_schema: Schema =
-        (0..csv.fields).map(|i| Field::new(format!("c{i}").into(), DataType::String)).collect();
-    let frame = CsvReadOptions::default()
-        .with_has_header(false)
-        .with_schema(Some(Arc::new(text_schema)))
-        .with_projection(Some(Arc::new(projection)))
-        .with_row_index(Some(RowIndex { name: ROW.into(), offset: at.rows as IdxSize + 1 }))
-        .map_parse_options(|o| {
-            o.with_separator(csv.delimiter)
-                .with_quote_char(Some(b'"'))
-                .with_missing_is_null(true)
-                .with_truncate_ragged_lines(true)
-        })
-        .into_reader_with_file_handle(Cursor::new(&bytes))
-        .finish()
-        .map_err(|e| Error::input(path, csv_problem(&bytes, &e.to_string(), at)))?;
+    let frame = match scan::text_columns(&text, csv.delimiter, &projection, ragged.records) {
+        Some(columns) => {
+            let first_row = at.rows as IdxSize + 1;
+            let rows =
+                IdxCa::from_vec(ROW.into(), (first_row..first_row + ragged.records as IdxSize).collect());
+            let columns =
+                std::iter::once(rows.into_column()).chain(columns.into_iter().map(IntoColumn::into_column));
+            DataFrame::new_infer_height(columns.collect())?
+        }
+        None => {
+            // Empty lines (plain ASCII) left out, as the reader would read
+            // them as rows of nothing (the record scan skips them).
+            let text = if ragged.blank_lines.is_empty() {
+                text
+            } else {
+                let kept = without_blank_lines(chunk, &ragged.blank_lines);
+                std::borrow::Cow::Owned(decode(path, &kept, input.encoding, at.lines)?.into_owned())
+            };
+            read_with_polars(path, text.as_bytes(), csv, &projection, at)?
+        }
+    };
     if frame.height() != ragged.records {
         return Err(Error::input(
             path,
@@ -303,6 +304,35 @@ fn parse_chunk(
         ));
     }
     canonical_frame(frame, &csv.chosen, &ragged.rows, csv.fields as u32, schema)
+}
+
+/// The projected fields of whole records (no empty lines) as text, by
+/// polars' CSV reader, with the row numbers of the file.
+fn read_with_polars(
+    path: &Path,
+    bytes: &[u8],
+    csv: &CsvLayout,
+    projection: &[usize],
+    at: Position,
+) -> Result<DataFrame> {
+    // Every column is read as text: parsing (dates, amounts, spellings) belongs
+    // to validation, which can report each failure by row and column.
+    let text_schema: Schema =
+        (0..csv.fields).map(|i| Field::new(format!("c{i}").into(), DataType::String)).collect();
+    CsvReadOptions::default()
+        .with_has_header(false)
+        .with_schema(Some(Arc::new(text_schema)))
+        .with_projection(Some(Arc::new(projection.to_vec())))
+        .with_row_index(Some(RowIndex { name: ROW.into(), offset: at.rows as IdxSize + 1 }))
+        .map_parse_options(|o| {
+            o.with_separator(csv.delimiter)
+                .with_quote_char(Some(b'"'))
+                .with_missing_is_null(true)
+                .with_truncate_ragged_lines(true)
+        })
+        .into_reader_with_file_handle(Cursor::new(bytes))
+        .finish()
+        .map_err(|e| Error::input(path, csv_problem(bytes, &e.to_string(), at)))
 }
 
 struct Ragged {
@@ -538,6 +568,93 @@ mod tests {
             let (chunked, chunked_sha) = read_in_chunks(bytes, chunk_bytes).unwrap();
             assert!(chunked.equals_missing(&whole), "chunks of {chunk_bytes} bytes");
             assert_eq!(chunked_sha, sha);
+        }
+    }
+
+    /// Each projected column of `text` as the scan reads it (None where it
+    /// leaves the chunk to the reader) and as polars' reader does.
+    #[allow(clippy::type_complexity)]
+    fn scan_and_reader(
+        text: &str,
+        fields: usize,
+        projection: &[usize],
+    ) -> (Option<Vec<Vec<Option<String>>>>, std::result::Result<Vec<Vec<Option<String>>>, String>) {
+        let csv = CsvLayout { delimiter: b',', fields, chosen: Vec::new() };
+        let (_, ragged) = complete_records(text.as_bytes(), true, &csv);
+        let values = |c: &StringChunked| c.iter().map(|v| v.map(str::to_string)).collect::<Vec<_>>();
+        let scanned = scan::text_columns(text, b',', projection, ragged.records)
+            .map(|columns| columns.iter().map(values).collect());
+        let kept = without_blank_lines(text.as_bytes(), &ragged.blank_lines);
+        let read = read_with_polars(Path::new("p.csv"), &kept, &csv, projection, Position::default())
+            .map_err(|e| e.to_string())
+            .and_then(|frame| {
+                if frame.height() != ragged.records {
+                    return Err(format!("{} rows for {} records", frame.height(), ragged.records));
+                }
+                Ok(projection
+                    .iter()
+                    .map(|i| values(frame.column(&format!("c{i}")).unwrap().str().unwrap()))
+                    .collect())
+            });
+        (scanned, read)
+    }
+
+    /// A field as exports write them: unquoted, or quoted around commas,
+    /// line breaks (either kind), doubled quotes and text beyond ASCII.
+    fn field() -> impl Strategy<Value = String> {
+        prop_oneof!["[a é]{0,3}", "[a,\n é]{0,4}(\r\n)?(\"\")?[a\n]{0,2}".prop_map(|s| format!("\"{s}\"")),]
+    }
+
+    proptest! {
+        /// Plain records (any mix of the fields above, rows of the wrong
+        /// length, blank lines, CRLF, no line end at the end) are read by
+        /// the scan, to the values the reader gives.
+        #[test]
+        fn the_scan_reads_plain_records_as_the_reader_does(
+            rows in proptest::collection::vec(
+                (
+                    proptest::collection::vec(field(), 1..5),
+                    prop_oneof![Just("\n"), Just("\r\n"), Just("\n\n"), Just("\r\n\r\n")],
+                ),
+                1..10,
+            ),
+            last_line_end in proptest::bool::ANY,
+            fields in 1usize..5,
+            skip in 0usize..4,
+        ) {
+            let mut text: String = rows.iter().map(|(f, end)| format!("{}{end}", f.join(","))).collect();
+            if !last_line_end {
+                text.truncate(text.trim_end_matches(['\r', '\n']).len());
+            }
+            let projection: Vec<usize> = (0..fields).filter(|i| *i != skip).collect();
+            prop_assume!(!projection.is_empty());
+            // A chunk of nothing but empty lines is never parsed.
+            prop_assume!(text.bytes().any(|b| !matches!(b, b'\n' | b'\r')));
+            let (scanned, read) = scan_and_reader(&text, fields, &projection);
+            prop_assert!(scanned.is_some(), "plain records left to the reader: {:?}", text);
+            prop_assert_eq!(scanned.unwrap(), read.map_err(TestCaseError::fail)?, "{:?}", text);
+        }
+
+        /// On any bytes at all, whatever the scan reads it reads as the
+        /// reader does; what it leaves, the reader reads as before.
+        #[test]
+        fn whatever_the_scan_reads_the_reader_reads_alike(
+            cells in proptest::collection::vec(
+                prop_oneof![
+                    Just("a"), Just("é"), Just(","), Just("\""), Just("\"\""), Just("\n"), Just("\r\n"),
+                    Just("\r"), Just(" "),
+                ],
+                0..60,
+            ),
+            fields in 1usize..4,
+        ) {
+            let text = cells.join("");
+            // A chunk of nothing but empty lines is never parsed.
+            prop_assume!(text.bytes().any(|b| !matches!(b, b'\n' | b'\r')));
+            let projection: Vec<usize> = (0..fields).collect();
+            if let (Some(scanned), read) = scan_and_reader(&text, fields, &projection) {
+                prop_assert_eq!(scanned, read.map_err(TestCaseError::fail)?, "{:?}", text);
+            }
         }
     }
 

@@ -9,6 +9,7 @@
 
 mod csv;
 mod headers;
+mod scan;
 mod workbook;
 
 use std::collections::BTreeMap;
