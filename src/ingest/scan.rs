@@ -6,49 +6,37 @@
 //! chunk's records. Exports are almost always plain, so this walk builds the
 //! columns itself and the reader is kept for the rare chunk that is not.
 //!
-//! A record is *plain* when every field is either unquoted, holding no quote
-//! and no carriage return (bar one just before the line feed that ends the
-//! record), or quoted, with its closing quote followed by the delimiter or
-//! the end of the record. For such records the values are exactly the
-//! reader's, and a property test holds the two equal: an unquoted empty
-//! field is no value, a quoted one is empty text, `""` inside quotes is one
-//! quote, a carriage return before the line feed is not part of the value,
+//! A chunk is *plain* when every carriage return in it comes just before a
+//! line feed, and every field is either unquoted, holding no quote, or
+//! quoted, with its closing quote followed by the delimiter or the end of
+//! the record. For such chunks the values are exactly the reader's, and a
+//! property test holds the two equal: an unquoted empty field is no value,
+//! a quoted one is empty text, `""` inside quotes is one quote, a carriage
+//! return before the line feed that ends a record is not part of the value,
 //! missing fields are no value and fields past the header's are ignored.
+//!
+//! The walk visits only the delimiters, quotes and line feeds, found by one
+//! `memchr` search over the whole chunk: a search per field costs more than
+//! the field's few bytes.
 
+use memchr::{memchr3_iter, Memchr3};
 use polars::prelude::*;
 
-/// One field of a plain record, where it lies in the chunk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Field {
-    Unquoted {
-        start: usize,
-        end: usize,
-    },
-    /// Between the quotes, and whether a doubled quote is inside.
-    Quoted {
-        start: usize,
-        end: usize,
-        doubled: bool,
-    },
-}
-
 /// The projected columns (`projection`: field indices, ascending) of the
-/// `records` records in `bytes`, each named `c<index>` as the reader names
-/// them; None if a record is not plain or the records found are not
+/// `records` records in `chunk`, each named `c<index>` as the reader names
+/// them; None if the chunk is not plain or the records found are not
 /// `records`, for the reader to read instead.
-///
-/// A delimiter beyond ASCII could cut a character in two: such files are
-/// left to the reader too.
 pub(super) fn text_columns(
     chunk: &str,
     delimiter: u8,
     projection: &[usize],
     records: usize,
 ) -> Option<Vec<StringChunked>> {
-    if !delimiter.is_ascii() {
+    let bytes = chunk.as_bytes();
+    // A delimiter beyond ASCII could cut a character in two.
+    if !delimiter.is_ascii() || matches!(delimiter, b'"' | b'\n' | b'\r') || has_lone_carriage_return(bytes) {
         return None;
     }
-    let bytes = chunk.as_bytes();
     let last = *projection.last()?;
     let mut slot_of = vec![None; last + 1];
     for (slot, &field) in projection.iter().enumerate() {
@@ -56,32 +44,48 @@ pub(super) fn text_columns(
     }
     let mut columns: Vec<StringChunkedBuilder> =
         projection.iter().map(|i| StringChunkedBuilder::new(format!("c{i}").into(), records)).collect();
+    let mut walk = Walk { bytes, delimiter, marks: memchr3_iter(delimiter, b'\n', b'"', bytes) };
     let mut unescaped = String::new();
     let (mut pos, mut found) = (0, 0);
-    while let Some(next) = record_start(bytes, pos) {
+    while let Some(start) = record_start(bytes, pos) {
+        pos = start;
+        let mut index = 0;
         let mut filled = 0;
-        pos = next_plain_record(bytes, next, delimiter, |index, field| {
-            let Some(Some(slot)) = slot_of.get(index) else { return };
-            let column = &mut columns[*slot];
-            match field {
-                Field::Unquoted { start, end } if start == end => column.append_null(),
-                Field::Unquoted { start, end } | Field::Quoted { start, end, doubled: false } => {
-                    column.append_value(&chunk[start..end])
+        loop {
+            let field = walk.field(pos)?;
+            if let Some(Some(slot)) = slot_of.get(index) {
+                let column = &mut columns[*slot];
+                match field.value {
+                    Value::Missing => column.append_null(),
+                    Value::Text(range) => column.append_value(&chunk[range]),
+                    Value::Doubled(range) => {
+                        unescaped.clear();
+                        unescaped.push_str(&chunk[range].replace("\"\"", "\""));
+                        column.append_value(&unescaped);
+                    }
                 }
-                Field::Quoted { start, end, doubled: true } => {
-                    unescaped.clear();
-                    unescaped.push_str(&chunk[start..end].replace("\"\"", "\""));
-                    column.append_value(&unescaped);
-                }
+                filled = slot + 1;
             }
-            filled = slot + 1;
-        })?;
+            pos = field.next;
+            if field.ends_record {
+                break;
+            }
+            index += 1;
+        }
         for column in &mut columns[filled..] {
             column.append_null();
         }
         found += 1;
     }
     (found == records).then(|| columns.into_iter().map(|c| c.finish()).collect())
+}
+
+/// A carriage return not followed by a line feed: the reader's handling of
+/// it (inside a value, or ending one at the end of the input) is left to
+/// the reader. CRLF exports have one before every line feed, so this looks
+/// at each and finds none.
+fn has_lone_carriage_return(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'\r', bytes).any(|at| bytes.get(at + 1) != Some(&b'\n'))
 }
 
 /// Where the record at or after `pos` starts, past empty lines (which hold
@@ -93,71 +97,77 @@ fn record_start(bytes: &[u8], mut pos: usize) -> Option<usize> {
     (pos < bytes.len()).then_some(pos)
 }
 
-/// Walk the plain record at `pos`, telling `each` every field's index and
-/// place; returns where the next record may start, or None if the record is
-/// not plain (see the module's notes).
-fn next_plain_record(
-    bytes: &[u8],
-    mut pos: usize,
-    delimiter: u8,
-    mut each: impl FnMut(usize, Field),
-) -> Option<usize> {
-    let mut index = 0;
-    loop {
-        if bytes.get(pos) == Some(&b'"') {
-            let (end, doubled) = closing_quote(bytes, pos + 1)?;
-            each(index, Field::Quoted { start: pos + 1, end, doubled });
-            pos = end + 1;
-            match bytes.get(pos) {
-                Some(&b) if b == delimiter => {}
-                None => return Some(pos),
-                Some(b'\n') => return Some(pos + 1),
-                Some(b'\r') => match bytes.get(pos + 1) {
-                    None => return Some(pos + 1),
-                    Some(b'\n') => return Some(pos + 2),
-                    Some(_) => return None,
-                },
-                Some(_) => return None,
-            }
-        } else {
-            let (end, ended_by) = match memchr::memchr3(delimiter, b'\n', b'"', &bytes[pos..]) {
-                Some(k) => (pos + k, Some(bytes[pos + k])),
-                None => (bytes.len(), None),
-            };
-            if ended_by == Some(b'"') {
-                return None;
-            }
-            let record_ends = ended_by != Some(delimiter);
-            // A carriage return before the line feed (or at the end of the
-            // chunk) ends the line, not the value.
-            let value_end = if record_ends && end > pos && bytes[end - 1] == b'\r' { end - 1 } else { end };
-            if memchr::memchr(b'\r', &bytes[pos..value_end]).is_some() {
-                return None;
-            }
-            each(index, Field::Unquoted { start: pos, end: value_end });
-            if record_ends {
-                return Some((end + 1).min(bytes.len()));
-            }
-            pos = end;
-        }
-        // At a delimiter: one more field follows it, even at the very end.
-        pos += 1;
-        index += 1;
-    }
+/// A field's value, as the reader reads it.
+enum Value {
+    /// An unquoted empty field.
+    Missing,
+    Text(std::ops::Range<usize>),
+    /// Quoted text holding doubled quotes, each to be read as one.
+    Doubled(std::ops::Range<usize>),
 }
 
-/// Where the quoted field whose text starts at `pos` (just past its opening
-/// quote) ends (at its closing quote), and whether it holds a doubled
-/// quote; None if it is never closed.
-fn closing_quote(bytes: &[u8], mut pos: usize) -> Option<(usize, bool)> {
-    let mut doubled = false;
-    loop {
-        let at = pos + memchr::memchr(b'"', &bytes[pos..])?;
-        if bytes.get(at + 1) == Some(&b'"') {
-            doubled = true;
-            pos = at + 2;
-        } else {
-            return Some((at, doubled));
+/// One field: its value, where the next field or record starts, and
+/// whether it was the record's last.
+struct Field {
+    value: Value,
+    next: usize,
+    ends_record: bool,
+}
+
+/// The walk over a chunk's delimiters, line feeds and quotes, in order.
+struct Walk<'a> {
+    bytes: &'a [u8],
+    delimiter: u8,
+    marks: Memchr3<'a>,
+}
+
+impl Walk<'_> {
+    /// The next delimiter, line feed or quote at or after `from`.
+    fn mark(&mut self, from: usize) -> Option<usize> {
+        self.marks.find(|&at| at >= from)
+    }
+
+    /// The field starting at `pos`; None if it is not plain.
+    fn field(&mut self, pos: usize) -> Option<Field> {
+        let bytes = self.bytes;
+        if bytes.get(pos) == Some(&b'"') {
+            let (close, doubled) = self.closing_quote(pos + 1)?;
+            let range = pos + 1..close;
+            let value = if doubled { Value::Doubled(range) } else { Value::Text(range) };
+            let after = close + 1;
+            let (next, ends_record) = match bytes.get(after) {
+                None => (after, true),
+                Some(&b) if b == self.delimiter => (after + 1, false),
+                Some(b'\n') => (after + 1, true),
+                // Always before a line feed (see `has_lone_carriage_return`).
+                Some(b'\r') => (after + 2, true),
+                Some(_) => return None,
+            };
+            return Some(Field { value, next, ends_record });
+        }
+        let (end, ends_record) = match self.mark(pos) {
+            Some(at) if bytes[at] == b'"' => return None,
+            Some(at) => (at, bytes[at] == b'\n'),
+            None => (bytes.len(), true),
+        };
+        // The carriage return of a CRLF ends the line, not the value.
+        let value_end = if ends_record && end > pos && bytes[end - 1] == b'\r' { end - 1 } else { end };
+        let value = if value_end == pos { Value::Missing } else { Value::Text(pos..value_end) };
+        Some(Field { value, next: (end + 1).min(bytes.len()), ends_record })
+    }
+
+    /// The closing quote of the quoted field whose text starts at `pos`, and
+    /// whether a doubled quote comes before it; None if it is never closed.
+    fn closing_quote(&mut self, mut pos: usize) -> Option<(usize, bool)> {
+        let mut doubled = false;
+        loop {
+            let at = self.marks.find(|&at| at >= pos && self.bytes[at] == b'"')?;
+            if self.bytes.get(at + 1) == Some(&b'"') {
+                doubled = true;
+                pos = at + 2;
+            } else {
+                return Some((at, doubled));
+            }
         }
     }
 }
@@ -182,7 +192,7 @@ mod tests {
 
     #[test]
     fn quoting_that_is_not_plain_is_left_to_the_reader() {
-        for chunk in ["a\"b,c\n", "\"a\"b,c\n", "\"open,c\n", "a\rb,c\n", "a\r,c\n"] {
+        for chunk in ["a\"b,c\n", "\"a\"b,c\n", "\"open,c\n", "a\rb,c\n", "a\r,c\n", "a,b\r"] {
             assert!(text_columns(chunk, b',', &[0, 1], 1).is_none(), "{chunk:?}");
         }
     }
