@@ -209,6 +209,7 @@ fn header_layout(
 /// with the lines that follow, exactly as in a single read of the file.
 fn complete_records(bytes: &[u8], eof: bool, csv: &CsvLayout) -> (usize, Ragged) {
     let (mut rows, mut blank_lines, mut records, mut pos) = (Vec::new(), Vec::new(), 0usize, 0usize);
+    let mut starts = Vec::new();
     let mut cut = (0usize, 0usize, 0usize, 0usize); // bytes, records, ragged rows, blank runs
     let mut odd_quotes = false;
     while let Some(record) = next_record(bytes, pos, csv.delimiter) {
@@ -219,6 +220,7 @@ fn complete_records(bytes: &[u8], eof: bool, csv: &CsvLayout) -> (usize, Ragged)
             blank_lines.push(pos..record.start);
         }
         records += 1;
+        starts.push(record.start);
         if record.fields != csv.fields {
             rows.push((records as u32, record.fields as u32));
         }
@@ -232,11 +234,12 @@ fn complete_records(bytes: &[u8], eof: bool, csv: &CsvLayout) -> (usize, Ragged)
         if pos < bytes.len() {
             blank_lines.push(pos..bytes.len());
         }
-        return (bytes.len(), Ragged { rows, records, blank_lines });
+        return (bytes.len(), Ragged { rows, records, blank_lines, starts });
     }
     rows.truncate(cut.2);
     blank_lines.truncate(cut.3);
-    (cut.0, Ragged { rows, records: cut.1, blank_lines })
+    starts.truncate(cut.1);
+    (cut.0, Ragged { rows, records: cut.1, blank_lines, starts })
 }
 
 /// The chunk without its empty lines, which the CSV reader would otherwise
@@ -272,7 +275,14 @@ fn parse_chunk(
     // Decoded as it stands in the file, so a fault is placed by the file's line.
     let text = decode(path, chunk, input.encoding, at.lines)?;
     let projection: Vec<usize> = csv.chosen.iter().map(|(i, _)| *i).collect();
-    let frame = match scan::text_columns(&text, csv.delimiter, &projection, ragged.records) {
+    // The halves are cut where the record scan found a record to start, in
+    // the bytes as read: only where decoding left them as they were.
+    let middle = match &text {
+        std::borrow::Cow::Borrowed(_) if ragged.records >= HALVES_FROM_RECORDS => ragged.middle(),
+        _ => None,
+    };
+    let frame = match scan::text_columns_in_halves(&text, csv.delimiter, &projection, ragged.records, middle)
+    {
         Some(columns) => {
             let first_row = at.rows as IdxSize + 1;
             let rows =
@@ -305,6 +315,10 @@ fn parse_chunk(
     }
     canonical_frame(frame, &csv.chosen, &ragged.rows, csv.fields as u32, schema)
 }
+
+/// Chunks of fewer records are read on one thread: a second costs more
+/// than it saves.
+const HALVES_FROM_RECORDS: usize = 4096;
 
 /// The projected fields of whole records (no empty lines) as text, by
 /// polars' CSV reader, with the row numbers of the file.
@@ -342,6 +356,18 @@ struct Ragged {
     records: usize,
     /// Byte ranges of empty lines: they hold no record and are not read.
     blank_lines: Vec<std::ops::Range<usize>>,
+    /// Where each record starts.
+    starts: Vec<usize>,
+}
+
+impl Ragged {
+    /// Where the chunk may be cut in two halves of whole records for
+    /// [`scan::text_columns_in_halves`], and how many records come before
+    /// the cut.
+    fn middle(&self) -> Option<(usize, usize)> {
+        let before = self.records / 2;
+        (before > 0).then(|| (self.starts[before], before))
+    }
 }
 
 /// The field counts of every record after the header, for the tests.
@@ -582,7 +608,7 @@ mod tests {
         let csv = CsvLayout { delimiter: b',', fields, chosen: Vec::new() };
         let (_, ragged) = complete_records(text.as_bytes(), true, &csv);
         let values = |c: &StringChunked| c.iter().map(|v| v.map(str::to_string)).collect::<Vec<_>>();
-        let scanned = scan::text_columns(text, b',', projection, ragged.records)
+        let scanned = scan::text_columns_in_halves(text, b',', projection, ragged.records, ragged.middle())
             .map(|columns| columns.iter().map(values).collect());
         let kept = without_blank_lines(text.as_bytes(), &ragged.blank_lines);
         let read = read_with_polars(Path::new("p.csv"), &kept, &csv, projection, Position::default())

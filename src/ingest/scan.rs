@@ -80,6 +80,33 @@ pub(super) fn text_columns(
     (found == records).then(|| columns.into_iter().map(|c| c.finish()).collect())
 }
 
+/// [`text_columns`] of a chunk's two halves, read on two threads: `middle`
+/// is where the second half's first record starts and how many records
+/// come before it (None: read on this thread alone). Each column is the two
+/// halves' pieces, in order.
+pub(super) fn text_columns_in_halves(
+    chunk: &str,
+    delimiter: u8,
+    projection: &[usize],
+    records: usize,
+    middle: Option<(usize, usize)>,
+) -> Option<Vec<StringChunked>> {
+    let Some((at, before)) = middle else {
+        return text_columns(chunk, delimiter, projection, records);
+    };
+    let (first, second) = chunk.split_at(at);
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| text_columns(second, delimiter, projection, records - before));
+        let first = text_columns(first, delimiter, projection, before);
+        (first, second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let mut columns = first?;
+    for (column, more) in columns.iter_mut().zip(second?) {
+        column.append_owned(more).ok()?;
+    }
+    Some(columns)
+}
+
 /// A carriage return not followed by a line feed: the reader's handling of
 /// it (inside a value, or ending one at the end of the input) is left to
 /// the reader. CRLF exports have one before every line feed, so this looks
