@@ -14,10 +14,14 @@ use crate::schema::{case, INFERRED, NOT_RECORDED, RECORDED, THEME_SOURCE};
 /// ignoring case: "damp" finds "dampness" but "rent" does not find "current".
 /// This is the rule; [`ThemeFinder`] applies it.
 fn pattern(phrases: &[String]) -> String {
-    let words: Vec<String> =
-        phrases.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).map(regex::escape).collect();
+    let words: Vec<String> = written(phrases).map(regex::escape).collect();
     // An ASCII word boundary: the Unicode one keeps the regex off its fast engines.
     format!(r"(?i)(?-u:\b)(?:{})", words.join("|"))
+}
+
+/// A theme's phrases as the taxonomy means them: trimmed, blanks left out.
+fn written(phrases: &[String]) -> impl Iterator<Item = &str> {
+    phrases.iter().map(|p| p.trim()).filter(|p| !p.is_empty())
 }
 
 /// The taxonomy as a matcher: which theme a text suggests.
@@ -49,10 +53,7 @@ impl ThemeFinder {
             .values()
             .map(|phrases| Regex::new(&pattern(phrases)).map_err(|e| invalid(&e)))
             .collect::<Result<Vec<_>>>()?;
-        let listed = |phrases: &Vec<String>| -> Vec<String> {
-            phrases.iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
-        };
-        let themes: Vec<Vec<String>> = config.taxonomy.values().map(listed).collect();
+        let themes: Vec<Vec<&str>> = config.taxonomy.values().map(|p| written(p).collect()).collect();
         let plain = themes.iter().all(|t| !t.is_empty() && t.iter().all(|p| p.is_ascii()));
         let phrases = if plain {
             let theme = themes.iter().enumerate().flat_map(|(i, t)| t.iter().map(move |_| i)).collect();

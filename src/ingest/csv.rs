@@ -400,13 +400,8 @@ struct Record {
 /// a record ends at a line feed outside quotes, and empty lines are skipped.
 /// It jumps between delimiters, quotes and line feeds with `memchr` rather
 /// than stepping byte by byte, as most of a field's bytes are none of those.
-fn next_record(bytes: &[u8], mut pos: usize, delimiter: u8) -> Option<Record> {
-    while bytes.get(pos).is_some_and(|b| matches!(b, b'\n' | b'\r')) {
-        pos += 1;
-    }
-    if pos >= bytes.len() {
-        return None;
-    }
+fn next_record(bytes: &[u8], pos: usize, delimiter: u8) -> Option<Record> {
+    let mut pos = scan::record_start(bytes, pos)?;
     let (start, mut fields, mut odd_quotes) = (pos, 1, false);
     let unended =
         |fields, odd_quotes| Some(Record { start, next: bytes.len(), fields, ended: false, odd_quotes });

@@ -117,7 +117,7 @@ fn has_lone_carriage_return(bytes: &[u8]) -> bool {
 
 /// Where the record at or after `pos` starts, past empty lines (which hold
 /// no record, as the record scan and the reader agree); None at the end.
-fn record_start(bytes: &[u8], mut pos: usize) -> Option<usize> {
+pub(super) fn record_start(bytes: &[u8], mut pos: usize) -> Option<usize> {
     while bytes.get(pos).is_some_and(|b| matches!(b, b'\n' | b'\r')) {
         pos += 1;
     }

@@ -58,30 +58,29 @@ fn parts(text: &str, separator: impl Fn(char) -> bool) -> Option<[&str; 3]> {
 
 const UNIX_EPOCH_DAY: i32 = 719_163; // days from 0001-01-01 (CE day 1) to 1970-01-01
 
+/// Each cell of a text column read by `read`, each distinct cell once:
+/// exports repeat a few thousand dates, a few dozen amounts and a handful
+/// of spellings over millions of rows.
+fn each_distinct<'a, T: Copy, C: FromIterator<Option<T>>>(
+    values: &'a StringChunked,
+    read: impl Fn(&'a str) -> Option<T>,
+) -> C {
+    let mut cache: PlHashMap<&'a str, Option<T>> = PlHashMap::new();
+    values.iter().map(|v| *cache.entry(v?).or_insert_with_key(|v| read(v))).collect()
+}
+
 /// A column of days, as [`day`] reads each cell.
 pub fn days(values: &StringChunked, format: DateFormat) -> DateChunked {
     use chrono::Datelike;
-    let mut cache: PlHashMap<&str, Option<i32>> = PlHashMap::new();
-    let parsed: Int32Chunked = values
-        .iter()
-        .map(|v| {
-            let v = v?;
-            *cache.entry(v).or_insert_with(|| day(v, format).map(|d| d.num_days_from_ce() - UNIX_EPOCH_DAY))
-        })
-        .collect();
+    let epoch_day = |v| day(v, format).map(|d| d.num_days_from_ce() - UNIX_EPOCH_DAY);
+    let parsed: Int32Chunked = each_distinct(values, epoch_day);
     parsed.with_name(values.name().clone()).into_date()
 }
 
 /// A column of coded values mapped to canonical spellings; an unknown
-/// spelling becomes null. Coded columns hold a handful of distinct values,
-/// so each is looked up once.
+/// spelling becomes null.
 pub fn canonical_values(values: &StringChunked, table: &SpellingTable) -> StringChunked {
-    let mut cache: PlHashMap<&str, Option<&str>> = PlHashMap::new();
-    values
-        .iter()
-        .map(|v| *cache.entry(v?).or_insert_with_key(|v| table.canonical(v)))
-        .collect::<StringChunked>()
-        .with_name(values.name().clone())
+    each_distinct::<_, StringChunked>(values, |v| table.canonical(v)).with_name(values.name().clone())
 }
 
 /// The first run of ASCII digits in a cell, as a number ("Stage 2" is 2).
@@ -191,15 +190,9 @@ fn well_formed_amount(text: &str) -> bool {
     digits(first) && first.len() <= 3 && thousands.iter().all(|g| g.len() == 3 && digits(g))
 }
 
-/// A column of [`money`], each distinct cell read once (exports repeat a
-/// few dozen amounts).
+/// A column of [`money`].
 pub fn amounts(values: &StringChunked) -> Float64Chunked {
-    let mut cache: PlHashMap<&str, Option<f64>> = PlHashMap::new();
-    values
-        .iter()
-        .map(|v| *cache.entry(v?).or_insert_with_key(|v| money(v)))
-        .collect::<Float64Chunked>()
-        .with_name(values.name().clone())
+    each_distinct::<_, Float64Chunked>(values, money).with_name(values.name().clone())
 }
 
 /// [`amounts`] as an expression.
