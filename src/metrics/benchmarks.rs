@@ -116,11 +116,15 @@ pub struct Placed {
 }
 
 /// Our own figure, as `tsm.csv` has it.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Own {
     pub value: Option<f64>,
     pub numerator: f64,
     pub denominator: f64,
+    /// Why there is no value, as `tsm.csv` says it (no homes given, no
+    /// respondents).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The landlord's figure as the Regulator published it, and whether ours
@@ -217,8 +221,12 @@ pub fn compare(
             tsm.iter()
                 .filter_map(|row| Some((row, measure_of(row)?)))
                 .map(|(row, (measure, stock))| {
-                    let own =
-                        Own { value: row.value, numerator: row.numerator, denominator: row.denominator };
+                    let own = Own {
+                        value: row.value,
+                        numerator: row.numerator,
+                        denominator: row.denominator,
+                        note: row.note.clone(),
+                    };
                     let not_placed = match own.value {
                         None => Some(NOT_PLACED_NO_FIGURE),
                         Some(_) if year_to_date && measure.code() == "CH01" => Some(NOT_PLACED_YEAR_TO_DATE),

@@ -126,9 +126,8 @@ fn own_cell(c: &Compared) -> Cell {
             numeric: true,
         },
         None => {
-            Cell {
-                text: "–".into(), working: Some("no figure: the denominator is 0".into()), numeric: true
-            }
+            let why = c.own.note.as_deref().unwrap_or("the denominator is 0");
+            Cell { text: "–".into(), working: Some(format!("no figure: {why}")), numeric: true }
         }
     }
 }
@@ -171,10 +170,11 @@ fn published_cell(measure: Measure, f: &Figure) -> Cell {
     match f.value {
         Some(v) => Cell {
             text: shown(measure, v),
-            working: match (f.numerator, f.denominator) {
-                (Some(n), Some(d)) => Some(working(measure, n, d)),
-                _ => None,
-            },
+            working: Some(match (f.numerator, f.denominator) {
+                (Some(n), Some(d)) => working(measure, n, d),
+                // A weighted TP09, say: the release gives the percentage alone.
+                _ => "published as a percentage alone, without its counts".into(),
+            }),
             numeric: true,
         },
         None => Cell {
@@ -418,6 +418,8 @@ fn agreement_json(a: &Agreement) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::benchmarks::Own;
+    use crate::sector::Stock;
 
     #[test]
     fn ch01_is_higher_or_lower_never_better_or_worse() {
@@ -445,6 +447,47 @@ mod tests {
             standing_words(Standing::BelowLowerQuartile, Measure::Tp09, "landlords"),
             "lower quartile: worse than three in four landlords"
         );
+    }
+
+    fn compared(own: Own) -> Compared {
+        Compared {
+            measure: Measure::Ch01Stage1,
+            stock: Stock::Lcra,
+            own,
+            sector: None,
+            peers: None,
+            not_placed: None,
+            published: None,
+        }
+    }
+
+    #[test]
+    fn our_missing_figure_says_why_as_tsm_csv_does() {
+        let no_homes = Own {
+            value: None,
+            numerator: 4.0,
+            denominator: 0.0,
+            note: Some("no homes of this stock type in [homes] for 2025-26".into()),
+        };
+        assert_eq!(
+            own_cell(&compared(no_homes)).working.as_deref(),
+            Some("no figure: no homes of this stock type in [homes] for 2025-26")
+        );
+        let no_note = Own { value: None, numerator: 0.0, denominator: 0.0, note: None };
+        assert_eq!(own_cell(&compared(no_note)).working.as_deref(), Some("no figure: the denominator is 0"));
+        let shown = Own { value: Some(3.3), numerator: 4.0, denominator: 1200.0, note: None };
+        assert_eq!(own_cell(&compared(shown)).working.as_deref(), Some("4 ÷ 1,200 homes × 1,000"));
+    }
+
+    #[test]
+    fn a_published_percentage_without_counts_says_so() {
+        let alone =
+            Figure { value: Some(71.3), numerator: None, denominator: None, missing: Default::default() };
+        let cell = published_cell(Measure::Tp09, &alone);
+        assert_eq!(cell.text, "71.3%");
+        assert_eq!(cell.working.as_deref(), Some("published as a percentage alone, without its counts"));
+        let counted = Figure { value: Some(75.0), numerator: Some(3.0), denominator: Some(4.0), ..alone };
+        assert_eq!(published_cell(Measure::Tp09, &counted).working.as_deref(), Some("3 of 4"));
     }
 
     #[test]
