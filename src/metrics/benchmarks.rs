@@ -17,7 +17,7 @@ use super::TsmRow;
 use crate::config::BenchmarksConfig;
 use crate::period::FinancialYear;
 use crate::sector::{
-    compare_with_published, position, Agreement, Band, Direction, Distribution, Figure, Judgement, Measure,
+    compare_with_published, position, Agreement, Band, Distribution, Figure, Judgement, Measure,
     PeerAttributes, PeerGroup, Release, Rounding, Stock,
 };
 
@@ -309,11 +309,6 @@ fn standing(value: f64, band: Band, median: f64) -> Standing {
         Band::LowerQuartileToMedian => Standing::BelowMedian,
         Band::BelowLowerQuartile => Standing::BelowLowerQuartile,
     }
-}
-
-/// Whether a measure has a better direction, for the words of a position.
-pub fn higher_is_better(measure: Measure) -> bool {
-    measure.direction() == Direction::HigherIsBetter
 }
 
 #[cfg(test)]

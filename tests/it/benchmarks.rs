@@ -264,6 +264,27 @@ fn the_tenants_report_compares_only_figures_with_enough_people_behind_them() {
     assert!(text.contains("fewer of our tenants who had complained were happy with how we handled it than at most of them: 3 in 4 did better"), "{text}");
 }
 
+/// A peer group that compares no attribute is every landlord: the tenants'
+/// report says "landlords", never "similar landlords".
+#[test]
+fn a_peer_group_comparing_nothing_is_every_landlord_in_the_tenants_report() {
+    let wd = Workdir::new();
+    wd.sample();
+    let config = wd.read("sample-data/landlord.toml").replace(
+        "peer_group = { landlord_type = true, size_band = true, region = false }",
+        "peer_group = { landlord_type = false, size_band = false, region = false }",
+    );
+    wd.create("sample-data/landlord.toml", config);
+    wd.redress("run").period("2024-25-Q4").run();
+    let text = section_text(&wd.read("reports/2024-25-Q4/customer-assembly.html"), "other-landlords");
+    assert!(!text.contains("similar"), "{text}");
+    // Every landlord of the release with the figure (QUARTILES.md counts 354).
+    assert!(
+        text.contains("Of 354 landlords, we received fewer complaints for every 1,000 homes we rent out"),
+        "{text}"
+    );
+}
+
 /// The hand-checked landlord as Adur District Council (45UB): its own
 /// published 2024-25 figures beside the fixture's, which differ, and its
 /// peers the local authorities with fewer than 5,000 homes (QUARTILES.md 3).
