@@ -1,6 +1,8 @@
 //! Rows that repeat another: a second row for the same case and stage (or
 //! record type, for other feedback), and a stage 2 with no stage 1 row.
 
+use std::hash::BuildHasher;
+
 use polars::prelude::*;
 
 use crate::error::Result;
@@ -14,8 +16,8 @@ pub(super) fn duplicate_key() -> Expr {
         .otherwise(col(case::RECORD_TYPE))
 }
 
-/// What one hash pass over the usable rows (in file and row order) finds:
-/// the later occurrences of each key ([`duplicate_key`]) and the stage 2
+/// What one pass over the usable rows (in file and row order) finds: the
+/// later occurrences of each key ([`duplicate_key`]) and the stage 2
 /// complaints whose case has no stage 1 row. A window per key over a million
 /// rows costs far more.
 pub(super) struct Occurrences {
@@ -26,40 +28,185 @@ pub(super) struct Occurrences {
 }
 
 pub(super) fn first_occurrences(rows: &DataFrame) -> Result<Occurrences> {
+    let state = PlRandomState::default();
+    first_occurrences_hashed(rows, &|case_ref| state.hash_one(case_ref), PARTITION_ROWS)
+}
+
+/// Rows a partition of [`first_occurrences_hashed`] holds, about: its table
+/// then stays in the processor's cache, where one table for every row of a
+/// big export is a cache miss a row.
+const PARTITION_ROWS: usize = 8192;
+
+/// [`first_occurrences`] with the case reference's hash given, so a test can
+/// make every reference collide. Rows are split by that hash into
+/// partitions, each holding every row of its cases in row order, and the
+/// partitions are searched on two threads: a first occurrence, and a case's
+/// stage 1, is always in the row's own partition.
+fn first_occurrences_hashed(
+    rows: &DataFrame,
+    hash: &(dyn Fn(Option<&str>) -> u64 + Sync),
+    partition_rows: usize,
+) -> Result<Occurrences> {
     let case_ref = rows.column(case::REF)?.str()?;
     let record_type = rows.column(case::RECORD_TYPE)?.str()?;
     let stage = rows.column(case::STAGE)?.i32()?;
-    // The key's second half packed in one number (record type, and stage for
-    // a complaint), so an entry is 32 bytes: over a big export the table is
-    // the biggest thing validation holds.
-    let kind = |record_type: Option<&str>, stage: Option<i32>| -> i64 {
-        let Some(t) = record_type else { return -1 };
-        let type_index = RECORD_TYPE_SPELLINGS.iter().position(|(c, _)| *c == t).map_or(-2, |i| i as i64);
-        let stage = if t == COMPLAINT { stage.map_or(-1, i64::from) } else { 0 };
-        (type_index << 32) | (stage & 0xffff_ffff)
-    };
-    let complaint_stage = |s: i64| kind(Some(COMPLAINT), Some(s as i32));
-    let (second, first_stage) = (complaint_stage(2), complaint_stage(1));
-    let keys =
-        || case_ref.iter().zip(record_type.iter().zip(stage.iter())).map(|(c, (t, s))| (c, kind(t, s)));
-    let mut first: PlHashMap<(Option<&str>, i64), IdxSize> = PlHashMap::with_capacity(rows.height());
-    let mut is_duplicate = Vec::with_capacity(rows.height());
-    let mut first_of_duplicates = Vec::new();
-    for (at, key) in keys().enumerate() {
-        let earliest = *first.entry(key).or_insert(at as IdxSize);
-        let later = earliest != at as IdxSize;
-        if later {
-            first_of_duplicates.push(earliest);
+    let kinds: Vec<i64> = record_type.iter().zip(stage.iter()).map(|(t, s)| kind(t, s)).collect();
+    let hashes = in_halves(case_ref.len(), partition_rows, |from, len| {
+        case_ref.slice(from as i64, len).iter().map(hash).collect()
+    });
+    let bits = partition_bits(rows.height(), partition_rows);
+    let partitions = partitioned(&hashes, bits);
+    drop(hashes);
+    let refs = Refs::of(case_ref);
+    let found = in_halves(partitions.len(), 2, |from, len| {
+        let mut found = Found::default();
+        for partition in &partitions[from..from + len] {
+            search(partition, &kinds, &refs, &mut found);
         }
-        is_duplicate.push(later);
+        vec![found]
+    });
+    let height = rows.height();
+    let mut is_duplicate = vec![false; height];
+    let mut without_stage_1 = vec![false; height];
+    let mut repeats: Vec<(IdxSize, IdxSize)> = Vec::new();
+    for f in found {
+        for &(row, first) in &f.repeats {
+            is_duplicate[row as usize] = true;
+            repeats.push((row, first));
+        }
+        for &row in &f.without_stage_1 {
+            without_stage_1[row as usize] = true;
+        }
     }
-    let without_stage_1: BooleanChunked = keys()
-        .map(|(case_ref, k)| Some(k == second && !first.contains_key(&(case_ref, first_stage))))
-        .collect();
+    repeats.sort_unstable();
     Ok(Occurrences {
         is_duplicate: BooleanChunked::from_slice("is_duplicate".into(), &is_duplicate),
-        without_stage_1: without_stage_1.with_name("without_stage_1".into()),
-        first_of_duplicates: IdxCa::from_vec("first".into(), first_of_duplicates),
+        without_stage_1: BooleanChunked::from_slice("without_stage_1".into(), &without_stage_1),
+        first_of_duplicates: IdxCa::from_vec(
+            "first".into(),
+            repeats.into_iter().map(|(_, first)| first).collect(),
+        ),
+    })
+}
+
+/// The key's second half packed in one number: the record type, and the
+/// stage for a complaint.
+fn kind(record_type: Option<&str>, stage: Option<i32>) -> i64 {
+    let Some(t) = record_type else { return -1 };
+    let type_index = RECORD_TYPE_SPELLINGS.iter().position(|(c, _)| *c == t).map_or(-2, |i| i as i64);
+    let stage = if t == COMPLAINT { stage.map_or(-1, i64::from) } else { 0 };
+    (type_index << 32) | (stage & 0xffff_ffff)
+}
+
+fn complaint_stage(stage: i32) -> i64 {
+    kind(Some(COMPLAINT), Some(stage))
+}
+
+/// What one thread's partitions found: each later occurrence with the row
+/// it repeats, and the stage 2 rows whose case has no stage 1.
+#[derive(Default)]
+struct Found {
+    repeats: Vec<(IdxSize, IdxSize)>,
+    without_stage_1: Vec<IdxSize>,
+}
+
+/// Search one partition's rows (each with its case reference's hash), in
+/// row order. Keys are compared by hash and kind, and a match is confirmed
+/// on the text; keys whose hash is taken by another key are kept apart.
+fn search<'a>(partition: &[(u64, IdxSize)], kinds: &[i64], refs: &Refs<'a>, found: &mut Found) {
+    let text = |row: IdxSize| refs.text(row);
+    let mut first: PlHashMap<(u64, i64), IdxSize> = PlHashMap::with_capacity(partition.len());
+    let mut colliding: PlHashMap<(Option<&'a str>, i64), IdxSize> = PlHashMap::new();
+    for &(hash, row) in partition {
+        let kind = kinds[row as usize];
+        let mut earliest = *first.entry((hash, kind)).or_insert(row);
+        if earliest != row && text(earliest) != text(row) {
+            earliest = *colliding.entry((text(row), kind)).or_insert(row);
+        }
+        if earliest != row {
+            found.repeats.push((row, earliest));
+        }
+    }
+    let (second, first_stage) = (complaint_stage(2), complaint_stage(1));
+    for &(hash, row) in partition {
+        if kinds[row as usize] != second {
+            continue;
+        }
+        let has_stage_1 = match first.get(&(hash, first_stage)) {
+            Some(&at) if text(at) == text(row) => true,
+            _ => colliding.contains_key(&(text(row), first_stage)),
+        };
+        if !has_stage_1 {
+            found.without_stage_1.push(row);
+        }
+    }
+}
+
+type TextChunk = <StringType as PolarsDataType>::Array;
+
+/// The case references by row, for the rare look at a row's text (a key
+/// met before), without joining the column's chunks into one copy.
+struct Refs<'a> {
+    chunks: Vec<&'a TextChunk>,
+    /// The first row of each chunk.
+    starts: Vec<usize>,
+}
+
+impl<'a> Refs<'a> {
+    fn of(column: &'a StringChunked) -> Self {
+        let chunks: Vec<&TextChunk> = column.downcast_iter().collect();
+        let starts = chunks
+            .iter()
+            .scan(0, |start, chunk| {
+                let at = *start;
+                *start += chunk.len();
+                Some(at)
+            })
+            .collect();
+        Refs { chunks, starts }
+    }
+
+    fn text(&self, row: IdxSize) -> Option<&'a str> {
+        let row = row as usize;
+        let chunk = self.starts.partition_point(|&start| start <= row) - 1;
+        self.chunks[chunk].get(row - self.starts[chunk])
+    }
+}
+
+/// Bits of the hash that pick a row's partition: enough for partitions of
+/// about `partition_rows` rows.
+fn partition_bits(rows: usize, partition_rows: usize) -> u32 {
+    (rows.div_ceil(partition_rows.max(1))).next_power_of_two().trailing_zeros().min(16)
+}
+
+/// Each row's (hash, row) in the partition the hash's top `bits` pick, the
+/// rows of a partition in row order.
+fn partitioned(hashes: &[u64], bits: u32) -> Vec<Vec<(u64, IdxSize)>> {
+    let of = |hash: u64| if bits == 0 { 0 } else { (hash >> (64 - bits)) as usize };
+    let mut sizes = vec![0usize; 1 << bits];
+    for &hash in hashes {
+        sizes[of(hash)] += 1;
+    }
+    let mut partitions: Vec<Vec<(u64, IdxSize)>> = sizes.into_iter().map(Vec::with_capacity).collect();
+    for (row, &hash) in hashes.iter().enumerate() {
+        partitions[of(hash)].push((hash, row as IdxSize));
+    }
+    partitions
+}
+
+/// `work(from, len)` over `0..n` in two halves, the second on another
+/// thread, the results in order; all on this thread when `n` is under
+/// `at_least`, where a thread costs more than it saves.
+fn in_halves<T: Send>(n: usize, at_least: usize, work: impl Fn(usize, usize) -> Vec<T> + Sync) -> Vec<T> {
+    if n < at_least.max(2) {
+        return work(0, n);
+    }
+    let half = n / 2;
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| work(half, n - half));
+        let mut all = work(0, half);
+        all.extend(second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        all
     })
 }
 
@@ -76,4 +223,114 @@ pub(super) fn without_rows(issues: DataFrame, rows: &DataFrame) -> Result<DataFr
     let gone: PlHashSet<_> = at(rows)?.into_iter().collect();
     let keep: BooleanChunked = at(&issues)?.into_iter().map(|r| Some(!gone.contains(&r))).collect();
     Ok(issues.filter(&keep)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// One table over every row, keyed by the text itself: the rule
+    /// [`first_occurrences_hashed`] must keep however it splits the rows.
+    fn by_one_table(rows: &DataFrame) -> (Vec<bool>, Vec<bool>, Vec<IdxSize>) {
+        let case_ref = rows.column(case::REF).unwrap().str().unwrap();
+        let record_type = rows.column(case::RECORD_TYPE).unwrap().str().unwrap();
+        let stage = rows.column(case::STAGE).unwrap().i32().unwrap();
+        let keys: Vec<(Option<&str>, i64)> = case_ref
+            .iter()
+            .zip(record_type.iter().zip(stage.iter()))
+            .map(|(c, (t, s))| (c, kind(t, s)))
+            .collect();
+        let mut first: std::collections::HashMap<(Option<&str>, i64), IdxSize> = Default::default();
+        let (mut is_duplicate, mut firsts) = (Vec::new(), Vec::new());
+        for (at, key) in keys.iter().enumerate() {
+            let earliest = *first.entry(*key).or_insert(at as IdxSize);
+            is_duplicate.push(earliest != at as IdxSize);
+            if earliest != at as IdxSize {
+                firsts.push(earliest);
+            }
+        }
+        let without_stage_1 = keys
+            .iter()
+            .map(|&(c, k)| k == complaint_stage(2) && !first.contains_key(&(c, complaint_stage(1))))
+            .collect();
+        (is_duplicate, without_stage_1, firsts)
+    }
+
+    fn found(
+        rows: &DataFrame,
+        hash: &(dyn Fn(Option<&str>) -> u64 + Sync),
+        partition_rows: usize,
+    ) -> (Vec<bool>, Vec<bool>, Vec<IdxSize>) {
+        let o = first_occurrences_hashed(rows, hash, partition_rows).unwrap();
+        let bools = |b: &BooleanChunked| b.iter().map(|v| v.unwrap()).collect::<Vec<_>>();
+        (
+            bools(&o.is_duplicate),
+            bools(&o.without_stage_1),
+            o.first_of_duplicates.iter().map(|v| v.unwrap()).collect(),
+        )
+    }
+
+    /// Rows from a few cases, with stages, other record types and a missing
+    /// reference, in chunks as validation stacks them.
+    fn rows(picks: &[(u8, u8, u8)], chunk: usize) -> DataFrame {
+        let row = |&(case_ref, record_type, stage): &(u8, u8, u8)| {
+            let case_ref = (case_ref > 0).then(|| format!("CMP-{case_ref:03}-with-a-long-reference"));
+            let record_type = ["complaint", "complaint", "compliment", "enquiry"][record_type as usize % 4];
+            (case_ref, record_type, Some(i32::from(stage % 3)))
+        };
+        let mut frames = picks.chunks(chunk.max(1)).map(|part| {
+            let rows: Vec<_> = part.iter().map(row).collect();
+            df!(
+                case::REF => rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>(),
+                case::RECORD_TYPE => rows.iter().map(|r| r.1).collect::<Vec<_>>(),
+                case::STAGE => rows.iter().map(|r| r.2).collect::<Vec<_>>(),
+            )
+            .unwrap()
+        });
+        let mut all = frames.next().unwrap_or_else(|| rows(&[(1, 0, 1)], 1).slice(0, 0));
+        for more in frames {
+            all.vstack_mut_owned(more).unwrap();
+        }
+        all
+    }
+
+    #[test]
+    fn a_worked_example() {
+        // Rows: 0 A stage 1, 1 A stage 2, 2 B stage 2, 3 A stage 1 again,
+        // 4 A compliment, 5 B stage 2 again.
+        let frame = rows(&[(1, 0, 1), (1, 0, 2), (2, 1, 2), (1, 1, 1), (1, 2, 0), (2, 0, 2)], 4);
+        let state = PlRandomState::default();
+        let (is_duplicate, without_stage_1, firsts) = found(&frame, &|c| state.hash_one(c), PARTITION_ROWS);
+        assert_eq!(is_duplicate, [false, false, false, true, false, true]);
+        assert_eq!(without_stage_1, [false, false, true, false, false, true]);
+        assert_eq!(firsts, [0, 2]);
+    }
+
+    proptest! {
+        #[test]
+        fn partitions_find_what_one_table_finds(
+            picks in proptest::collection::vec((0u8..12, 0u8..4, 0u8..3), 0..200),
+            chunk in 1usize..60,
+            partition_rows in 1usize..40,
+        ) {
+            let frame = rows(&picks, chunk);
+            let state = PlRandomState::default();
+            prop_assert_eq!(found(&frame, &|c| state.hash_one(c), partition_rows), by_one_table(&frame));
+        }
+
+        #[test]
+        fn colliding_hashes_find_what_one_table_finds(
+            picks in proptest::collection::vec((0u8..12, 0u8..4, 0u8..3), 0..200),
+            chunk in 1usize..60,
+            buckets in 1u64..4,
+        ) {
+            let frame = rows(&picks, chunk);
+            // Many references share a hash, so a key met before is often
+            // another case's.
+            let hash = |c: Option<&str>| c.map_or(0, |c| c.bytes().map(u64::from).sum::<u64>() % buckets) << 62;
+            prop_assert_eq!(found(&frame, &hash, 2), by_one_table(&frame));
+        }
+    }
 }
