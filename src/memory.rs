@@ -63,21 +63,31 @@ pub fn codes(text: &StringChunked) -> (IdxCa, Dictionary) {
 }
 
 /// `frame` without its rows where `keep` is false, each column in one piece
-/// (its chunks joined), filtered one column at a time so only one column is
-/// ever held twice: the whole frame at once would double the memory.
+/// (its chunks joined). Columns are filtered one at a time on each of two
+/// threads, so only two columns are ever held twice: the whole frame at once
+/// would double the memory.
 pub fn filter_by_column(frame: DataFrame, keep: &BooleanChunked) -> Result<DataFrame> {
     let height = keep.sum().unwrap_or(0) as usize;
     let keep = keep.rechunk();
-    let columns = frame
-        .into_columns()
-        .into_iter()
-        .map(|c| {
-            let kept = c.rechunk().filter(&keep);
-            drop(c);
-            release_freed();
-            kept
-        })
-        .collect::<PolarsResult<Vec<_>>>()?;
+    let filter = |columns: Vec<Column>| -> PolarsResult<Vec<Column>> {
+        columns
+            .into_iter()
+            .map(|c| {
+                let kept = c.rechunk().filter(&keep);
+                drop(c);
+                release_freed();
+                kept
+            })
+            .collect()
+    };
+    let mut columns = frame.into_columns();
+    let there = columns.split_off(columns.len() / 2);
+    let columns = std::thread::scope(|scope| -> PolarsResult<Vec<Column>> {
+        let other = scope.spawn(|| filter(there));
+        let mut columns = filter(columns)?;
+        columns.extend(other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
+        Ok(columns)
+    })?;
     Ok(DataFrame::new(height, columns)?)
 }
 
