@@ -42,23 +42,44 @@ impl Dictionary {
     }
 }
 
+/// Distinct 16-byte views [`codes`] remembers in each chunk. Interned text
+/// has a few per value; text straight from a file has one per row for any
+/// value longer than 12 bytes, which the text table codes instead.
+const VIEWS_REMEMBERED: usize = 1024;
+
 /// Each row's value as a number (its position among the distinct values),
 /// with the [`Dictionary`] to turn numbers back into text: grouping by a
 /// number is much cheaper than grouping by text.
 pub fn codes(text: &StringChunked) -> (IdxCa, Dictionary) {
     let mut position: PlHashMap<&str, IdxSize> = PlHashMap::new();
     let mut distinct: Vec<&str> = Vec::new();
-    let at: IdxCa = text
-        .iter()
-        .map(|value| {
-            value.map(|v| {
-                *position.entry(v).or_insert_with(|| {
-                    distinct.push(v);
-                    (distinct.len() - 1) as IdxSize
-                })
-            })
-        })
-        .collect();
+    let mut at: Vec<Option<IdxSize>> = Vec::with_capacity(text.len());
+    for chunk in text.downcast_iter() {
+        // Equal views always hold equal text (the same bytes inline, or the
+        // same place in the same buffer), so most rows are coded by their 16
+        // bytes alone, without hashing or comparing the text.
+        let mut by_view: PlHashMap<u128, IdxSize> = PlHashMap::new();
+        for (value, view) in chunk.iter().zip(chunk.views().iter()) {
+            let Some(value) = value else {
+                at.push(None);
+                continue;
+            };
+            let view = view.as_u128();
+            if let Some(&code) = by_view.get(&view) {
+                at.push(Some(code));
+                continue;
+            }
+            let code = *position.entry(value).or_insert_with(|| {
+                distinct.push(value);
+                (distinct.len() - 1) as IdxSize
+            });
+            if by_view.len() < VIEWS_REMEMBERED {
+                by_view.insert(view, code);
+            }
+            at.push(Some(code));
+        }
+    }
+    let at: IdxCa = at.into_iter().collect();
     (at.with_name(text.name().clone()), Dictionary(StringChunked::from_slice(text.name().clone(), &distinct)))
 }
 
@@ -143,6 +164,41 @@ mod tests {
         );
         let (at, dictionary) = codes(&text);
         assert_eq!(at.iter().collect::<Vec<_>>(), [Some(0), Some(1), None, Some(0), Some(2)]);
+        assert_eq!(dictionary.decode(&at).iter().collect::<Vec<_>>(), text.iter().collect::<Vec<_>>());
+    }
+
+    /// Positions in order of first appearance, by the text alone.
+    fn first_appearance(text: &StringChunked) -> Vec<Option<IdxSize>> {
+        let mut seen: std::collections::HashMap<&str, IdxSize> = Default::default();
+        text.iter()
+            .map(|v| {
+                v.map(|v| {
+                    let next = seen.len() as IdxSize;
+                    *seen.entry(v).or_insert(next)
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn codes_are_by_text_whatever_the_views_and_chunks() {
+        let long = |i: usize| format!("a value long enough to live in the buffer, number {i}");
+        let values: Vec<Option<String>> = (0..4000)
+            .map(|i| {
+                (i % 7 != 0).then(|| if i % 3 == 0 { format!("short {}", i % 5) } else { long(i % 1500) })
+            })
+            .collect();
+        let chunk = |range: std::ops::Range<usize>| {
+            StringChunked::from_iter_options("v".into(), values[range].iter().map(|v| v.as_deref()))
+        };
+        // Interned (equal values share a view), then as read (one view a row,
+        // more distinct views than are remembered), then interned again.
+        let mut text = interned(&chunk(0..1000));
+        text.append(&chunk(1000..3500)).unwrap();
+        text.append(&interned(&chunk(3500..4000))).unwrap();
+        assert_eq!(text.chunks().len(), 3);
+        let (at, dictionary) = codes(&text);
+        assert_eq!(at.iter().collect::<Vec<_>>(), first_appearance(&text));
         assert_eq!(dictionary.decode(&at).iter().collect::<Vec<_>>(), text.iter().collect::<Vec<_>>());
     }
 
