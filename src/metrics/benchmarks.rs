@@ -84,6 +84,22 @@ pub struct Peers {
     pub problem: Option<String>,
 }
 
+impl Peers {
+    /// The group compares no attribute, so its members are every landlord in
+    /// the release: a second "similar landlords" comparison would only repeat
+    /// the sector's, and calling all landlords similar would mislead.
+    pub fn is_every_landlord(&self) -> bool {
+        self.group == PeerGroup::SECTOR
+    }
+
+    /// Our figures are set among a group narrower than the sector: one that
+    /// compares an attribute and could be formed. Every report decides by
+    /// this, so none words a group the others do not show.
+    pub fn similar(&self) -> bool {
+        self.problem.is_none() && !self.is_every_landlord()
+    }
+}
+
 /// The landlord's own row in the release compared with.
 #[derive(Debug, Clone, Serialize)]
 pub struct Landlord {

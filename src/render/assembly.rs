@@ -156,8 +156,7 @@ pub struct SectorItem {
 /// among at least `threshold` landlords.
 pub fn sector_comparison(b: &Benchmarks, threshold: u32) -> SectorComparison {
     let t = f64::from(threshold);
-    // A peer group that compares nothing is every landlord: the sector.
-    let similar = b.peers.problem.is_none() && b.peers.group != crate::sector::PeerGroup::SECTOR;
+    let similar = b.peers.similar();
     let mut held_back = false;
     let mut complaints_after_year_end = false;
     let mut items = Vec::new();

@@ -132,35 +132,44 @@ fn own_cell(c: &Compared) -> Cell {
     }
 }
 
-/// Each figure against the peer group's and all landlords' quartiles.
+/// What the annual and SMT reports say when the peer group compares no
+/// attribute: the rule the comparison used, and the setting that changes it.
+pub const EVERY_LANDLORD: &str =
+    "No peer group is set: [benchmarks] peer_group compares none of landlord type, \
+     size band and region, so every figure is compared with all landlords. Setting any of them to true in \
+     [benchmarks] peer_group adds a comparison with similar landlords.";
+
+/// Each figure against the peer group's and all landlords' quartiles; against
+/// all landlords' alone when the peer group is every landlord.
 pub fn comparison_table(b: &Benchmarks, ours: &str) -> Table {
     let label = release_label(b).unwrap_or_default();
-    let mut t = Table::new(
-        format!("Tenant Satisfaction Measures, {ours}, against {label}"),
-        "Measure",
+    let peer_columns = !b.peers.is_every_landlord();
+    let columns: &[(&str, bool)] = if peer_columns {
         &[
             ("Ours", true),
             ("Similar landlords: median", true),
             ("Position among similar landlords", false),
             ("All landlords: median", true),
             ("Position among all landlords", false),
-        ],
-    );
+        ]
+    } else {
+        &[("Ours", true), ("All landlords: median", true), ("Position among all landlords", false)]
+    };
+    let mut t =
+        Table::new(format!("Tenant Satisfaction Measures, {ours}, against {label}"), "Measure", columns);
     let no_peers = match b.peers.problem {
         Some(_) => "no group of similar landlords could be formed",
         None => "no similar landlord published it",
     };
     for c in &b.figures {
-        t.row(
-            figure_name(c),
-            vec![
-                own_cell(c),
-                median_cell(c.measure, c.peers.as_ref(), no_peers),
-                position_cell(c, c.peers.as_ref(), "similar landlords"),
-                median_cell(c.measure, c.sector.as_ref(), "no landlord published it"),
-                position_cell(c, c.sector.as_ref(), "landlords"),
-            ],
-        );
+        let mut cells = vec![own_cell(c)];
+        if peer_columns {
+            cells.push(median_cell(c.measure, c.peers.as_ref(), no_peers));
+            cells.push(position_cell(c, c.peers.as_ref(), "similar landlords"));
+        }
+        cells.push(median_cell(c.measure, c.sector.as_ref(), "no landlord published it"));
+        cells.push(position_cell(c, c.sector.as_ref(), "landlords"));
+        t.row(figure_name(c), cells);
     }
     t.empty = "None of our figures is also in the release.".into();
     t
@@ -273,6 +282,7 @@ pub fn view(b: &Benchmarks, ours: &str) -> SectorView {
     }
     let peers = &b.peers;
     intro.push(match (&peers.problem, peers.attributes_from) {
+        _ if peers.is_every_landlord() => EVERY_LANDLORD.to_string(),
         (Some(problem), _) => format!("No group of similar landlords could be formed: {problem}."),
         (None, "release") => {
             format!("Similar landlords: {}, as the release describes us.", peers.description)
@@ -488,6 +498,55 @@ mod tests {
         assert_eq!(cell.working.as_deref(), Some("published as a percentage alone, without its counts"));
         let counted = Figure { value: Some(75.0), numerator: Some(3.0), denominator: Some(4.0), ..alone };
         assert_eq!(published_cell(Measure::Tp09, &counted).working.as_deref(), Some("3 of 4"));
+    }
+
+    fn benchmarks(group: crate::sector::PeerGroup) -> Benchmarks {
+        use crate::metrics::benchmarks::{Chosen, Peers, Source};
+        use crate::period::FinancialYear;
+        let d =
+            crate::sector::Distribution { count: 4, lower_quartile: 1.75, median: 2.5, upper_quartile: 3.25 };
+        let placed = Placed { distribution: d, standing: Some(Standing::AboveMedian), judgement: None };
+        let own = Own { value: Some(3.0), numerator: 3.0, denominator: 1000.0, note: None };
+        let source = Source {
+            path: "r.xlsx".into(),
+            file: "r.xlsx".into(),
+            sha256: String::new(),
+            year: FinancialYear(2024),
+        };
+        Benchmarks {
+            year: FinancialYear(2024),
+            to: chrono::NaiveDate::from_ymd_opt(2025, 3, 31).unwrap(),
+            year_to_date: false,
+            given: vec![source.clone()],
+            release: Some(Chosen { source, covers_run_year: true }),
+            peers: Peers {
+                group,
+                attributes: Default::default(),
+                attributes_from: "none",
+                description: String::new(),
+                problem: None,
+            },
+            landlord: None,
+            figures: vec![Compared { sector: Some(placed.clone()), peers: Some(placed), ..compared(own) }],
+        }
+    }
+
+    #[test]
+    fn a_peer_group_of_every_landlord_is_not_shown_twice() {
+        use crate::sector::PeerGroup;
+        let every = benchmarks(PeerGroup::SECTOR);
+        let t = comparison_table(&every, "2024-25");
+        assert_eq!(t.columns, ["Measure", "Ours", "All landlords: median", "Position among all landlords"]);
+        assert_eq!((t.numeric.len(), t.rows[0].cells.len()), (3, 3));
+        let intro = view(&every, "2024-25").intro;
+        assert!(intro.iter().any(|p| p == EVERY_LANDLORD), "{intro:?}");
+        assert!(!intro.iter().any(|p| p.starts_with("Similar landlords")), "{intro:?}");
+
+        let similar = benchmarks(PeerGroup::default());
+        let t = comparison_table(&similar, "2024-25");
+        assert_eq!(t.columns[2..4], ["Similar landlords: median", "Position among similar landlords"]);
+        assert_eq!((t.numeric.len(), t.rows[0].cells.len()), (5, 5));
+        assert!(!view(&similar, "2024-25").intro.iter().any(|p| p == EVERY_LANDLORD));
     }
 
     #[test]

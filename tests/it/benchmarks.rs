@@ -285,6 +285,82 @@ fn a_peer_group_comparing_nothing_is_every_landlord_in_the_tenants_report() {
     );
 }
 
+/// The column headings of the table whose caption starts with `caption`.
+fn columns(html: &str, caption: &str) -> Vec<String> {
+    let doc = Html::parse_document(html);
+    let tables = Selector::parse("table").unwrap();
+    let caption_sel = Selector::parse("caption").unwrap();
+    let th = Selector::parse("thead th").unwrap();
+    let text = |e: scraper::ElementRef| e.text().collect::<String>().trim().to_string();
+    let t = doc
+        .select(&tables)
+        .find(|t| t.select(&caption_sel).next().is_some_and(|c| text(c).starts_with(caption)))
+        .unwrap_or_else(|| panic!("no table captioned {caption:?}"));
+    t.select(&th).map(text).collect()
+}
+
+/// A peer group that compares no attribute is every landlord: the annual and
+/// SMT reports compare with all landlords once, say why, and name the
+/// setting that forms a group; the sample's real group keeps both comparisons.
+#[test]
+fn a_peer_group_comparing_nothing_is_compared_once_in_the_annual_and_smt_reports() {
+    let wd = Workdir::new();
+    wd.sample();
+    let config = wd.read("sample-data/landlord.toml").replace(
+        "peer_group = { landlord_type = true, size_band = true, region = false }",
+        "peer_group = { landlord_type = false, size_band = false, region = false }",
+    );
+    wd.create("sample-data/every.toml", config);
+    let all = ["Measure", "Ours", "All landlords: median", "Position among all landlords"];
+    let every_landlord = "No peer group is set: [benchmarks] peer_group compares none of landlord type, size band and region, so every figure is compared with all landlords.";
+    for (config, out) in [("sample-data/every.toml", "every"), ("sample-data/landlord.toml", "similar")] {
+        wd.redress("run").config(config).period("2024-25").out(out).run();
+        wd.redress("run").config(config).period("2024-25-Q4").out(out).run();
+        let annual = wd.read(&format!("{out}/2024-25/annual-complaints-report.html"));
+        let smt = wd.read(&format!("{out}/2024-25-Q4/smt-report.html"));
+        for (html, section) in [(&annual, "tsm"), (&smt, "sector")] {
+            let headings = columns(html, "Tenant Satisfaction Measures, 2024-25, against");
+            let rows = table(html, "Tenant Satisfaction Measures, 2024-25, against");
+            let text = section_text(html, section);
+            if out == "every" {
+                assert_eq!(headings, all, "{section}");
+                assert!(rows.iter().all(|(_, cells)| cells.len() == 3), "{section}: {rows:?}");
+                assert!(text.contains(every_landlord), "{section}: {text}");
+                assert!(!text.contains("Similar landlords"), "{section}: {text}");
+                assert!(!text.contains("among similar landlords"), "{section}: {text}");
+            } else {
+                assert_eq!(
+                    headings,
+                    [
+                        "Measure",
+                        "Ours",
+                        "Similar landlords: median",
+                        "Position among similar landlords",
+                        "All landlords: median",
+                        "Position among all landlords"
+                    ],
+                    "{section}"
+                );
+                assert!(
+                    text.contains("Similar landlords: PRP landlords, 5,000-40,000 homes"),
+                    "{section}: {text}"
+                );
+                assert!(!text.contains("No peer group is set"), "{section}: {text}");
+            }
+        }
+        // metrics.json keeps its shape: the group says it compares nothing,
+        // and its distribution is every landlord's.
+        let metrics = wd.json(&format!("{out}/2024-25/metrics.json"));
+        let f = figure(&metrics, "CH02", Some(1), "LCRA");
+        if out == "every" {
+            assert_eq!(metrics["benchmarks"]["peer_group"]["description"], "all landlords");
+            assert_eq!(f["peers"], f["all"]);
+        } else {
+            assert_eq!(f["peers"]["count"], 109);
+        }
+    }
+}
+
 /// The hand-checked landlord as Adur District Council (45UB): its own
 /// published 2024-25 figures beside the fixture's, which differ, and its
 /// peers the local authorities with fewer than 5,000 homes (QUARTILES.md 3).
