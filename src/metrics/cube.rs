@@ -93,17 +93,53 @@ fn month_expr(date: &str) -> Expr {
     .alias("month")
 }
 
-/// `frame` with the text columns `keys` (and the stream) replaced by
-/// [`memory::codes`], so the group-bys compare numbers; each one's dictionary
-/// turns the sums' keys back into text ([`decoded`]).
-fn coded(mut frame: DataFrame, keys: &[&str]) -> Result<(DataFrame, HashMap<String, Dictionary>)> {
+/// The column holding the code of key column `key` (see [`coded`]).
+fn code_of(key: &str) -> String {
+    format!("code of {key}")
+}
+
+/// The key columns a source's rows are counted by: the fine breakdowns and
+/// the columns of each breakdown counted apart (an Ombudsman-only one only
+/// where the source has it), each once, sorted; and those apart breakdowns.
+fn key_columns(frame: &DataFrame) -> (Vec<&'static str>, Vec<(&'static str, &'static [&'static str])>) {
+    let counted =
+        |columns: &[&str]| columns.iter().all(|c| !OMBUDSMAN_ONLY.contains(c) || frame.column(c).is_ok());
+    let apart: Vec<(&'static str, &'static [&'static str])> =
+        APART.iter().copied().filter(|(_, columns)| counted(columns)).collect();
+    let keys: Vec<&'static str> = FINE_COLUMNS
+        .iter()
+        .chain(apart.iter().flat_map(|(_, columns)| columns.iter()))
+        .copied()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    (keys, apart)
+}
+
+/// `frame` with each key column's (and the stream's) [`memory::codes`]
+/// beside it, named by [`code_of`], so the group-bys compare numbers; each
+/// one's dictionary turns the sums' keys back into text ([`decoded`]). A
+/// source's rows are coded once for every date that counts them, before the
+/// window picks rows, so only the 4-byte codes are copied by the pick.
+fn coded(frame: &DataFrame) -> Result<(DataFrame, HashMap<String, Dictionary>)> {
+    let (keys, _) = key_columns(frame);
+    let stream = frame.clone().lazy().select([stream_expr().alias("stream")]).collect()?;
+    let mut with_codes = frame.clone();
     let mut dictionaries = HashMap::new();
-    for name in keys.iter().copied().chain(["stream"]) {
-        let (at, dictionary) = memory::codes(frame.column(name)?.str()?);
-        frame.with_column(at.into_column())?;
+    for name in keys.into_iter().chain(["stream"]) {
+        let text = match name {
+            "stream" => stream.column(name)?.str()?.clone(),
+            _ => match frame.column(name) {
+                Ok(column) => column.str()?.clone(),
+                // Filled in as not recorded by `with_breakdown_columns`.
+                Err(_) => StringChunked::full_null(name.into(), frame.height()),
+            },
+        };
+        let (at, dictionary) = memory::codes(&text);
+        with_codes.with_column(at.with_name(code_of(name).into()).into_column())?;
         dictionaries.insert(name.to_string(), dictionary);
     }
-    Ok((frame, dictionaries))
+    Ok((with_codes, dictionaries))
 }
 
 /// The text back in place of each coded column of `sums` (see [`coded`]).
@@ -191,6 +227,8 @@ impl Cube {
     ) -> Result<Cube> {
         let n_counts = catalogue.counts.len();
         let mut cube = Cube { cells: HashMap::new(), n_counts, stock_types: BTreeMap::new() };
+        // The dates counted over each source, in the catalogue's date order.
+        let mut by_source: Vec<(&DataFrame, Vec<(PeriodBy, Vec<usize>, Vec<Expr>)>)> = Vec::new();
         for basis in PeriodBy::ALL {
             let members: Vec<usize> =
                 (0..n_counts).filter(|i| catalogue.counts[*i].period_by == basis).collect();
@@ -199,9 +237,17 @@ impl Cube {
             }
             let frame = sources.of(basis);
             let values = count_values(frame, basis, catalogue, &members)?;
+            match by_source.iter_mut().find(|(f, _)| std::ptr::eq(*f, frame)) {
+                Some((_, bases)) => bases.push((basis, members, values)),
+                None => by_source.push((frame, vec![(basis, members, values)])),
+            }
+        }
+        for (frame, bases) in by_source {
             for offset in (0..frame.height()).step_by(slice_rows) {
-                let slice = frame.slice(offset as i64, slice_rows);
-                cube.count(&slice, basis, &members, &values, window)?;
+                let (slice, dictionaries) = coded(&frame.slice(offset as i64, slice_rows))?;
+                for (basis, members, values) in &bases {
+                    cube.count(&slice, &dictionaries, *basis, members, values, window)?;
+                }
             }
         }
         Ok(cube)
@@ -213,46 +259,36 @@ impl Cube {
     fn count(
         &mut self,
         frame: &DataFrame,
+        dictionaries: &HashMap<String, Dictionary>,
         basis: PeriodBy,
         members: &[usize],
         values: &[Expr],
         window: (NaiveDate, NaiveDate),
     ) -> Result<()> {
         let date = basis.column();
-        let counted =
-            |columns: &[&str]| columns.iter().all(|c| !OMBUDSMAN_ONLY.contains(c) || frame.column(c).is_ok());
-        let apart: Vec<(&'static str, &[&str])> =
-            APART.iter().copied().filter(|(_, columns)| counted(columns)).collect();
-        let keys: Vec<&str> = FINE_COLUMNS
-            .iter()
-            .chain(apart.iter().flat_map(|(_, columns)| columns.iter()))
-            .copied()
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let (keys, apart) = key_columns(frame);
         let in_window = with_breakdown_columns(frame)
             .filter(col(date).gt_eq(date_lit(window.0)).and(col(date).lt_eq(date_lit(window.1))))
             .select(
-                [month_expr(date).alias("month"), col("stream")]
+                [month_expr(date).alias("month")]
                     .into_iter()
-                    .chain(keys.iter().map(|c| col(*c)))
+                    .chain(keys.iter().copied().chain(["stream"]).map(|c| col(code_of(c)).alias(c)))
                     .chain(values.iter().cloned())
                     .collect::<Vec<_>>(),
             )
             .collect()?;
-        let (in_window, dictionaries) = coded(in_window, &keys)?;
         let in_window = in_window.lazy();
         let sums: Vec<Expr> =
             members.iter().map(|i| col(format!("c{i}")).sum().cast(DataType::Float64)).collect();
         let fine_keys: Vec<Expr> =
             ["month", "stream"].iter().chain(FINE_COLUMNS.iter()).map(|c| col(*c)).collect();
         let fine =
-            decoded(in_window.clone().group_by(fine_keys).agg(sums.clone()).collect()?, &dictionaries)?;
+            decoded(in_window.clone().group_by(fine_keys).agg(sums.clone()).collect()?, dictionaries)?;
         let mut apart_sums = HashMap::new();
         for (breakdown, columns) in apart {
             let keys: Vec<Expr> = ["month", "stream"].iter().chain(columns.iter()).map(|c| col(*c)).collect();
             let sums = in_window.clone().group_by(keys).agg(sums.clone()).collect()?;
-            apart_sums.insert(breakdown, decoded(sums, &dictionaries)?);
+            apart_sums.insert(breakdown, decoded(sums, dictionaries)?);
         }
         let resum: Vec<Expr> = members.iter().map(|i| col(format!("c{i}")).sum()).collect();
         for breakdown in BREAKDOWNS {
