@@ -51,16 +51,35 @@ impl<'a> CaseIndex<'a> {
         let (record_type, case_ref) =
             (cases.column(case::RECORD_TYPE)?.str()?, cases.column(case::REF)?.str()?);
         let stage = cases.column(case::STAGE)?.i32()?;
-        let mut hits: Vec<(IdxSize, &'a str, i32)> = Vec::new();
+        // The complaint rows whose case is wanted, by position and stage: a
+        // hash of every case row's reference, so half the rows are looked
+        // up on a second thread.
+        let found = |from: usize, len: usize| -> Vec<(IdxSize, i32)> {
+            let (record_type, case_ref, stage) = (
+                record_type.slice(from as i64, len),
+                case_ref.slice(from as i64, len),
+                stage.slice(from as i64, len),
+            );
+            let rows = record_type.iter().zip(case_ref.iter()).zip(stage.iter()).enumerate();
+            rows.filter_map(|(i, ((kind, r), s))| match (kind, r, s) {
+                (Some(COMPLAINT), Some(r), Some(s)) if wanted.contains(r) => Some(((from + i) as IdxSize, s)),
+                _ => None,
+            })
+            .collect()
+        };
+        let half = cases.height() / 2;
+        let found = std::thread::scope(|scope| {
+            let second = scope.spawn(|| found(half, cases.height() - half));
+            let mut found = found(0, half);
+            found.extend(second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+            found
+        });
+        let mut hits: Vec<(IdxSize, &'a str, i32)> = Vec::with_capacity(found.len());
         let mut by_ref: PlHashMap<&'a str, (u32, u32)> = PlHashMap::new();
-        let complaints = record_type.iter().zip(case_ref.iter()).zip(stage.iter()).enumerate();
-        for (i, ((kind, r), s)) in complaints {
-            if let (Some(COMPLAINT), Some(r), Some(s)) = (kind, r, s) {
-                if wanted.contains(r) {
-                    hits.push((i as IdxSize, r, s));
-                    by_ref.entry(r).or_default().1 += 1;
-                }
-            }
+        for (i, s) in found {
+            let r = case_ref.get(i as usize).expect("a wanted reference");
+            hits.push((i, r, s));
+            by_ref.entry(r).or_default().1 += 1;
         }
         let mut next = 0;
         for (start, len) in by_ref.values_mut() {
