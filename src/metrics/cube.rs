@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
+use indexmap::IndexSet;
 use polars::prelude::*;
 
 use super::catalogue::{Catalogue, PeriodBy, ALL_BREAKDOWN, BREAKDOWNS, THEME_BY_SERVICE_AREA};
@@ -72,8 +73,12 @@ impl Sources<'_> {
 
 /// Monthly counts per stream and breakdown group.
 pub struct Cube {
-    /// (month index, stream, breakdown, group) -> one value per count
-    cells: HashMap<(i32, String, &'static str, String), Vec<f64>>,
+    /// (month index, stream, breakdown, group) -> one value per count; the
+    /// stream and group as their places in `names`, so adding a row and
+    /// looking up a cell hash four small values and copy no text.
+    cells: PlHashMap<(i32, u32, &'static str, u32), Vec<f64>>,
+    /// Every stream and group named in the cells, each once.
+    names: IndexSet<String>,
     n_counts: usize,
     /// The stock types with a row in each month, so a per-1,000-homes figure
     /// can say whose homes its divisor lacks without scanning the cells.
@@ -241,7 +246,8 @@ impl Cube {
         slice_rows: usize,
     ) -> Result<Cube> {
         let n_counts = catalogue.counts.len();
-        let mut cube = Cube { cells: HashMap::new(), n_counts, stock_types: BTreeMap::new() };
+        let mut cube =
+            Cube { cells: PlHashMap::new(), names: IndexSet::new(), n_counts, stock_types: BTreeMap::new() };
         // The dates counted over each source, in the catalogue's date order.
         let mut by_source: Vec<(&DataFrame, Vec<(PeriodBy, Vec<usize>, Vec<Expr>)>)> = Vec::new();
         for basis in PeriodBy::ALL {
@@ -297,8 +303,7 @@ impl Cube {
             members.iter().map(|i| col(format!("c{i}")).sum().cast(DataType::Float64)).collect();
         let fine_keys: Vec<Expr> =
             ["month", "stream"].iter().chain(FINE_COLUMNS.iter()).map(|c| col(*c)).collect();
-        let fine =
-            decoded(in_window.clone().group_by(fine_keys).agg(sums.clone()).collect()?, dictionaries)?;
+        let fine = decoded(in_window.clone().group_by(fine_keys).agg(sums.clone()).collect()?, dictionaries)?;
         let mut apart_sums = HashMap::new();
         for (breakdown, columns) in apart {
             let keys: Vec<Expr> = ["month", "stream"].iter().chain(columns.iter()).map(|c| col(*c)).collect();
@@ -338,20 +343,31 @@ impl Cube {
                 continue;
             };
             if breakdown == case::STOCK_TYPE {
-                self.stock_types.entry(m).or_default().insert(g.to_string());
+                let types = self.stock_types.entry(m).or_default();
+                if !types.contains(g) {
+                    types.insert(g.to_string());
+                }
             }
+            let group = self.name(g);
             let streams: &[&str] = if s.starts_with("stage") { &[s, "complaints"] } else { &[s] };
             for st in streams {
-                let cell = self
-                    .cells
-                    .entry((m, st.to_string(), breakdown, g.to_string()))
-                    .or_insert_with(|| vec![0.0; self.n_counts]);
+                let key = (m, self.name(st), breakdown, group);
+                let cell = self.cells.entry(key).or_insert_with(|| vec![0.0; self.n_counts]);
                 for (k, &i) in members.iter().enumerate() {
                     cell[i] += values[k].get(row).unwrap_or(0.0);
                 }
             }
         }
         Ok(())
+    }
+
+    /// The place of a stream or group in `names`.
+    fn name(&mut self, text: &str) -> u32 {
+        let at = match self.names.get_index_of(text) {
+            Some(at) => at,
+            None => self.names.insert_full(text.to_string()).0,
+        };
+        at as u32
     }
 
     /// Counts for a stream and group over a date range of whole months.
@@ -363,8 +379,10 @@ impl Cube {
         group: &str,
     ) -> Vec<f64> {
         let mut total = vec![0.0; self.n_counts];
+        let place = |text: &str| self.names.get_index_of(text).map(|at| at as u32);
+        let (Some(stream), Some(group)) = (place(stream), place(group)) else { return total };
         for m in months {
-            if let Some(cell) = self.cells.get(&(m, stream.to_string(), breakdown, group.to_string())) {
+            if let Some(cell) = self.cells.get(&(m, stream, breakdown, group)) {
                 for (t, v) in total.iter_mut().zip(cell) {
                     *t += v;
                 }
@@ -387,7 +405,7 @@ impl Cube {
             .cells
             .keys()
             .filter(|(m, _, b, _)| months.contains(m) && *b == breakdown)
-            .map(|(_, _, _, g)| g.clone())
+            .map(|&(_, _, _, g)| self.names[g as usize].clone())
             .collect();
         g.sort();
         g.dedup();
