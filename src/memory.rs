@@ -53,20 +53,23 @@ const VIEWS_REMEMBERED: usize = 1024;
 pub fn codes(text: &StringChunked) -> (IdxCa, Dictionary) {
     let mut position: PlHashMap<&str, IdxSize> = PlHashMap::new();
     let mut distinct: Vec<&str> = Vec::new();
-    let mut at: Vec<Option<IdxSize>> = Vec::with_capacity(text.len());
+    // Codes and validity apart, at 5 bytes a row where an option takes 8.
+    let mut at: Vec<IdxSize> = Vec::with_capacity(text.len());
+    let mut valid: Vec<bool> = Vec::with_capacity(text.len());
     for chunk in text.downcast_iter() {
         // Equal views always hold equal text (the same bytes inline, or the
         // same place in the same buffer), so most rows are coded by their 16
         // bytes alone, without hashing or comparing the text.
         let mut by_view: PlHashMap<u128, IdxSize> = PlHashMap::new();
         for (value, view) in chunk.iter().zip(chunk.views().iter()) {
+            valid.push(value.is_some());
             let Some(value) = value else {
-                at.push(None);
+                at.push(0);
                 continue;
             };
             let view = view.as_u128();
             if let Some(&code) = by_view.get(&view) {
-                at.push(Some(code));
+                at.push(code);
                 continue;
             }
             let code = *position.entry(value).or_insert_with(|| {
@@ -76,11 +79,13 @@ pub fn codes(text: &StringChunked) -> (IdxCa, Dictionary) {
             if by_view.len() < VIEWS_REMEMBERED {
                 by_view.insert(view, code);
             }
-            at.push(Some(code));
+            at.push(code);
         }
     }
-    let at: IdxCa = at.into_iter().collect();
-    (at.with_name(text.name().clone()), Dictionary(StringChunked::from_slice(text.name().clone(), &distinct)))
+    let validity = (text.null_count() > 0)
+        .then(|| BooleanChunked::from_slice(PlSmallStr::EMPTY, &valid).downcast_as_array().values().clone());
+    let at = IdxCa::from_vec_validity(text.name().clone(), at, validity);
+    (at, Dictionary(StringChunked::from_slice(text.name().clone(), &distinct)))
 }
 
 /// `frame` without its rows where `keep` is false, each column in one piece
