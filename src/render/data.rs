@@ -13,44 +13,74 @@ use crate::metrics::{rag_rule, Figure, Results, Unit, ALL_BREAKDOWN};
 use crate::output;
 use crate::period::Period;
 
+/// metrics.json's fields, in the file's order. The figures and open cases
+/// (most of a big run's file) are written straight from the results, not
+/// copied into a JSON tree first: the tree held as much again at the run's
+/// peak.
+#[derive(serde::Serialize)]
+struct MetricsJson<'a> {
+    redress_version: &'static str,
+    landlord: &'a str,
+    period: serde_json::Value,
+    as_of: chrono::NaiveDate,
+    comparisons: serde_json::Value,
+    trend_periods: Vec<String>,
+    rules: &'a serde_json::Value,
+    definitions: std::collections::BTreeMap<String, serde_json::Value>,
+    figures: Vec<&'a Figure>,
+    targets: &'a [crate::metrics::Target],
+    rag_rule: String,
+    learning_themes: serde_json::Value,
+    repeat_households: serde_json::Value,
+    tsm: serde_json::Value,
+    open_cases: &'a crate::metrics::results::OpenCases,
+    data_quality: &'a crate::quality::DataQuality,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    self_assessment: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ombudsman_complaint_handling_failings: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    benchmarks: Option<serde_json::Value>,
+}
+
 pub(super) fn metrics_json(input: &RenderInput) -> Result<Vec<u8>> {
     let r = input.results;
-    let value = json!({
-        "redress_version": env!("CARGO_PKG_VERSION"),
-        "landlord": input.landlord,
-        "period": {
+    let metrics = MetricsJson {
+        redress_version: env!("CARGO_PKG_VERSION"),
+        landlord: input.landlord,
+        period: json!({
             "id": r.period.to_string(),
             "label": r.period.label(),
             "granularity": r.period.granularity(),
             "start": r.period.start(),
             "end": r.period.end(),
-        },
-        "as_of": input.as_of,
-        "comparisons": {
+        }),
+        as_of: input.as_of,
+        comparisons: json!({
             "previous": r.previous.to_string(),
             "same_period_last_year": r.same_period_last_year.to_string(),
-        },
-        "trend_periods": r.trend.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
-        "rules": input.rules,
-        "definitions": crate::metrics::definitions(input.catalogue),
-        "figures": all_figures(input),
-        "targets": r.targets,
-        "rag_rule": rag_rule(r.amber_margin),
-        "learning_themes": {
+        }),
+        trend_periods: r.trend.iter().map(|p| p.to_string()).collect(),
+        rules: &input.rules,
+        definitions: crate::metrics::definitions(input.catalogue),
+        figures: all_figures(input),
+        targets: &r.targets,
+        rag_rule: rag_rule(r.amber_margin),
+        learning_themes: json!({
             "rule": format!(
                 "complaints responded to in the period by learning theme: as recorded at closure, or else inferred from the [themes] taxonomy (the first theme with a phrase at the start of a word in the category, then the description, then the learning action); emerging when the count is at least {} and at least {} times the average of the {} periods before",
                 input.themes.emerging_min_count, input.themes.emerging_ratio, input.themes.emerging_lookback
             ),
             "taxonomy": input.themes.taxonomy,
             "rows": r.themes,
-        },
-        "repeat_households": {
+        }),
+        repeat_households: json!({
             "rule": "households (compared by a keyed hash that is never written) with two or more stage 1 complaints received in the period, refused excluded",
             "households": input.repeat_households.households,
             "complaints": input.repeat_households.complaints,
             "window_days": input.repeat_households.window_days,
-        },
-        "tsm": {
+        }),
+        tsm: json!({
             "year": r.tsm_year.to_string(),
             "from": r.tsm_year.start(),
             "to": r.tsm_to,
@@ -61,19 +91,14 @@ pub(super) fn metrics_json(input: &RenderInput) -> Result<Vec<u8>> {
                 "TP09": TP09_RULE,
             },
             "rows": r.tsm,
-        },
-        "open_cases": input.open,
-        "data_quality": input.quality,
-    });
-    let mut value = value;
-    if let Some(a) = input.annual {
-        value["self_assessment"] = self_assessment_json(a);
-        value["ombudsman_complaint_handling_failings"] = complaint_handling_json(input, a);
-    }
-    if let Some(b) = input.benchmarks {
-        value["benchmarks"] = super::benchmarks::json(b);
-    }
-    output::json_bytes(&value, "metrics.json")
+        }),
+        open_cases: input.open,
+        data_quality: input.quality,
+        self_assessment: input.annual.map(self_assessment_json),
+        ombudsman_complaint_handling_failings: input.annual.map(|a| complaint_handling_json(input, a)),
+        benchmarks: input.benchmarks.map(super::benchmarks::json),
+    };
+    output::json_bytes(&metrics, "metrics.json")
 }
 
 /// The self-assessment in metrics.json: the answers' counts, the checks the
