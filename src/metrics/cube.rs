@@ -268,6 +268,9 @@ impl Cube {
                 let (slice, dictionaries) = coded(&frame.slice(offset as i64, slice_rows))?;
                 for (basis, members, values) in &bases {
                     cube.count(&slice, &dictionaries, *basis, members, values, window)?;
+                    // A date's working columns are freed before the next
+                    // date's are made, not kept by the allocator beside them.
+                    memory::release_freed();
                 }
             }
         }
