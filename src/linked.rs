@@ -366,10 +366,15 @@ pub fn surveys(
     ))?;
     out.with_column(Column::new(case::RECORD_TYPE.into(), vec![COMPLAINT; keep.len()]))?;
     out.with_column(Column::new(case::STAGE.into(), keep.iter().map(|(_, s, _)| *s).collect::<Vec<i32>>()))?;
+    let rows_read = parsed.height();
+    // The export's own columns are freed before the case columns are
+    // gathered: gathering them is the most a big run holds at once.
+    drop(seen);
+    drop(parsed);
+    crate::memory::release_freed();
     for c in index.columns(&keep.iter().map(|(.., idx)| Some(*idx)).collect::<Vec<_>>())? {
         out.with_column(c)?;
     }
-    let rows_read = parsed.height();
     let rows_excluded = rows_read - out.height();
     Ok(Linked {
         rows: out,
