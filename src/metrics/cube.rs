@@ -173,6 +173,10 @@ fn decoded(mut sums: DataFrame, dictionaries: &HashMap<String, Dictionary>) -> R
     Ok(sums)
 }
 
+/// A date the catalogue counts by, with the counts it puts in a period and
+/// each count's per-row value ([`count_values`]).
+type Dated = (PeriodBy, Vec<usize>, Vec<Expr>);
+
 /// Rows counted at a time by [`Cube::build`].
 const SLICE_ROWS: usize = 1 << 20;
 
@@ -249,7 +253,7 @@ impl Cube {
         let mut cube =
             Cube { cells: PlHashMap::new(), names: IndexSet::new(), n_counts, stock_types: BTreeMap::new() };
         // The dates counted over each source, in the catalogue's date order.
-        let mut by_source: Vec<(&DataFrame, Vec<(PeriodBy, Vec<usize>, Vec<Expr>)>)> = Vec::new();
+        let mut by_source: Vec<(&DataFrame, Vec<Dated>)> = Vec::new();
         for basis in PeriodBy::ALL {
             let members: Vec<usize> =
                 (0..n_counts).filter(|i| catalogue.counts[*i].period_by == basis).collect();
