@@ -145,6 +145,12 @@ pub struct Results {
 }
 
 impl Results {
+    /// The TSM figures cover the financial year so far, not the whole year:
+    /// every output that names their period says so.
+    pub fn tsm_year_to_date(&self) -> bool {
+        self.tsm_to < self.tsm_year.end()
+    }
+
     /// Every figure a report of `period` shows.
     pub fn compute(maker: &FigureMaker, period: Period) -> Results {
         let previous = period.previous();

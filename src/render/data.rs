@@ -84,7 +84,7 @@ pub(super) fn metrics_json(input: &RenderInput) -> Result<Vec<u8>> {
             "year": r.tsm_year.to_string(),
             "from": r.tsm_year.start(),
             "to": r.tsm_to,
-            "year_to_date": r.tsm_to < r.tsm_year.end(),
+            "year_to_date": r.tsm_year_to_date(),
             "rules": {
                 "CH01": TSM_RULES[0],
                 "CH02": TSM_RULES[1],

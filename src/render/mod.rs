@@ -220,11 +220,7 @@ pub fn render(input: &RenderInput) -> Result<Vec<Output>> {
             "tsm.csv",
             format!(
                 "Tenant Satisfaction Measures (CH01, CH02 and TP09 where the survey figures are given), {}",
-                if r.tsm_to < r.tsm_year.end() {
-                    format!("{} to date", r.tsm_year)
-                } else {
-                    r.tsm_year.to_string()
-                }
+                if r.tsm_year_to_date() { format!("{} to date", r.tsm_year) } else { r.tsm_year.to_string() }
             ),
             "Regulator of Social Housing return figures.",
         ),

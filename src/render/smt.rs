@@ -32,7 +32,7 @@ fn housemark_table(r: &Results) -> Table {
 
 /// The period our TSM figures cover: the year, or the year so far.
 pub(super) fn tsm_period(r: &Results) -> String {
-    if r.tsm_to < r.tsm_year.end() {
+    if r.tsm_year_to_date() {
         format!("{} to {}", r.tsm_year, format::uk_date(r.tsm_to))
     } else {
         r.tsm_year.to_string()
