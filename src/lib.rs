@@ -21,6 +21,7 @@ pub mod linked;
 pub mod memory;
 pub mod metrics;
 pub mod output;
+pub mod parallel;
 pub mod period;
 pub mod pipeline;
 pub mod plan;

@@ -67,13 +67,7 @@ impl<'a> CaseIndex<'a> {
             })
             .collect()
         };
-        let half = cases.height() / 2;
-        let found = std::thread::scope(|scope| {
-            let second = scope.spawn(|| found(half, cases.height() - half));
-            let mut found = found(0, half);
-            found.extend(second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-            found
-        });
+        let found = crate::parallel::halves(cases.height(), 2, found);
         let mut hits: Vec<(IdxSize, &'a str, i32)> = Vec::with_capacity(found.len());
         let mut by_ref: PlHashMap<&'a str, (u32, u32)> = PlHashMap::new();
         for (i, s) in found {

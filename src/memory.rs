@@ -108,12 +108,9 @@ pub fn filter_by_column(frame: DataFrame, keep: &BooleanChunked) -> Result<DataF
     };
     let mut columns = frame.into_columns();
     let there = columns.split_off(columns.len() / 2);
-    let columns = std::thread::scope(|scope| -> PolarsResult<Vec<Column>> {
-        let other = scope.spawn(|| filter(there));
-        let mut columns = filter(columns)?;
-        columns.extend(other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
-        Ok(columns)
-    })?;
+    let (columns, more) = crate::parallel::both(|| filter(columns), || filter(there));
+    let mut columns = columns?;
+    columns.extend(more?);
     Ok(DataFrame::new(height, columns)?)
 }
 

@@ -95,11 +95,10 @@ pub(super) fn text_columns_in_halves(
         return text_columns(chunk, delimiter, projection, records);
     };
     let (first, second) = chunk.split_at(at);
-    let (first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| text_columns(second, delimiter, projection, records - before));
-        let first = text_columns(first, delimiter, projection, before);
-        (first, second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    });
+    let (first, second) = crate::parallel::both(
+        || text_columns(first, delimiter, projection, before),
+        || text_columns(second, delimiter, projection, records - before),
+    );
     let mut columns = first?;
     for (column, more) in columns.iter_mut().zip(second?) {
         column.append_owned(more).ok()?;

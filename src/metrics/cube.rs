@@ -145,13 +145,8 @@ fn coded(frame: &DataFrame) -> Result<(DataFrame, HashMap<String, Dictionary>)> 
         .collect::<Result<Vec<_>>>()?;
     // Each column is a hash pass over every row, and nothing else runs
     // meanwhile: half the columns are coded on a second thread.
-    let code = |texts: &[StringChunked]| texts.iter().map(memory::codes).collect::<Vec<_>>();
-    let (here, there) = texts.split_at(texts.len() / 2);
-    let codes = std::thread::scope(|scope| {
-        let other = scope.spawn(|| code(there));
-        let mut codes = code(here);
-        codes.extend(other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        codes
+    let codes = crate::parallel::halves(texts.len(), 2, |from, len| {
+        texts[from..from + len].iter().map(memory::codes).collect()
     });
     let mut with_codes = frame.clone();
     let mut dictionaries = HashMap::new();

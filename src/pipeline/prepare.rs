@@ -78,17 +78,14 @@ impl Frames {
 /// Load, validate and schedule: the shared front half of `run` and `validate`.
 pub fn prepare(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     let files = (plan.period.is_some(), plan.benchmark_files.as_slice());
-    std::thread::scope(|scope| {
-        // Parsing a release costs the same whatever the size of the exports
-        // (some 60 ms each), so it runs beside the rest of the front half
-        // rather than before it. An export's error is reported first, as
-        // when the releases did not exist.
-        let releases = scope.spawn(move || read_releases(files));
-        let prepared = exports(plan, progress);
-        let releases = releases.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let prepared = prepared?;
-        Ok(Prepared { releases: releases?, ..prepared })
-    })
+    // Parsing a release costs the same whatever the size of the exports
+    // (some 60 ms each), so it runs beside the rest of the front half rather
+    // than before it. An export's error is reported first, as when the
+    // releases did not exist.
+    let (prepared, releases) =
+        crate::parallel::both(|| exports(plan, progress), move || read_releases(files));
+    let prepared = prepared?;
+    Ok(Prepared { releases: releases?, ..prepared })
 }
 
 fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {

@@ -51,14 +51,14 @@ fn first_occurrences_hashed(
     let record_type = rows.column(case::RECORD_TYPE)?.str()?;
     let stage = rows.column(case::STAGE)?.i32()?;
     let kinds: Vec<i64> = record_type.iter().zip(stage.iter()).map(|(t, s)| kind(t, s)).collect();
-    let hashes = in_halves(case_ref.len(), partition_rows, |from, len| {
+    let hashes = crate::parallel::halves(case_ref.len(), partition_rows, |from, len| {
         case_ref.slice(from as i64, len).iter().map(hash).collect()
     });
     let bits = partition_bits(rows.height(), partition_rows);
     let partitions = partitioned(&hashes, bits);
     drop(hashes);
     let refs = Refs::of(case_ref);
-    let found = in_halves(partitions.len(), 2, |from, len| {
+    let found = crate::parallel::halves(partitions.len(), 2, |from, len| {
         let mut found = Found::default();
         for partition in &partitions[from..from + len] {
             search(partition, &kinds, &refs, &mut found);
@@ -194,22 +194,6 @@ fn partitioned(hashes: &[u64], bits: u32) -> Vec<Vec<(u64, IdxSize)>> {
     partitions
 }
 
-/// `work(from, len)` over `0..n` in two halves, the second on another
-/// thread, the results in order; all on this thread when `n` is under
-/// `at_least`, where a thread costs more than it saves.
-fn in_halves<T: Send>(n: usize, at_least: usize, work: impl Fn(usize, usize) -> Vec<T> + Sync) -> Vec<T> {
-    if n < at_least.max(2) {
-        return work(0, n);
-    }
-    let half = n / 2;
-    std::thread::scope(|scope| {
-        let second = scope.spawn(|| work(half, n - half));
-        let mut all = work(0, half);
-        all.extend(second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        all
-    })
-}
-
 /// The data-quality rows in `issues` that are not about one of `rows` (by
 /// file and row number): a duplicate's row warnings go with the row.
 pub(super) fn without_rows(issues: DataFrame, rows: &DataFrame) -> Result<DataFrame> {
@@ -308,10 +292,16 @@ mod tests {
         assert_eq!(firsts, [0, 2]);
     }
 
+    /// Rows as (case, record type, stage) picks: a dozen cases, so keys
+    /// repeat often.
+    fn picks() -> impl Strategy<Value = Vec<(u8, u8, u8)>> {
+        proptest::collection::vec((0u8..12, 0u8..4, 0u8..3), 0..200)
+    }
+
     proptest! {
         #[test]
         fn partitions_find_what_one_table_finds(
-            picks in proptest::collection::vec((0u8..12, 0u8..4, 0u8..3), 0..200),
+            picks in picks(),
             chunk in 1usize..60,
             partition_rows in 1usize..40,
         ) {
@@ -322,7 +312,7 @@ mod tests {
 
         #[test]
         fn colliding_hashes_find_what_one_table_finds(
-            picks in proptest::collection::vec((0u8..12, 0u8..4, 0u8..3), 0..200),
+            picks in picks(),
             chunk in 1usize..60,
             buckets in 1u64..4,
         ) {

@@ -206,12 +206,10 @@ fn interned_in_parallel(usable: &DataFrame) -> Result<Vec<Column>> {
         names.iter().map(|c| Ok(memory::interned(usable.column(c)?.str()?).into_column())).collect()
     };
     let (here, there) = INTERNED.split_at(INTERNED.len() / 2);
-    std::thread::scope(|scope| {
-        let other = scope.spawn(|| intern(there));
-        let mut columns = intern(here)?;
-        columns.extend(other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
-        Ok(columns)
-    })
+    let (columns, more) = crate::parallel::both(|| intern(here), || intern(there));
+    let mut columns = columns?;
+    columns.extend(more?);
+    Ok(columns)
 }
 
 /// One frame of the chunks' frames, in order.
