@@ -94,12 +94,13 @@ pub fn codes(text: &StringChunked) -> (IdxCa, Dictionary) {
 /// would double the memory.
 pub fn filter_by_column(frame: DataFrame, keep: &BooleanChunked) -> Result<DataFrame> {
     let height = keep.sum().unwrap_or(0) as usize;
-    let keep = keep.rechunk();
     let filter = |columns: Vec<Column>| -> PolarsResult<Vec<Column>> {
         columns
             .into_iter()
             .map(|c| {
-                let kept = c.rechunk().filter(&keep);
+                // Filtered chunk by chunk, then joined: one copy of the
+                // whole column, not two.
+                let kept = c.filter(keep).map(|kept| kept.rechunk());
                 drop(c);
                 release_freed();
                 kept
