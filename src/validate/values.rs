@@ -7,6 +7,8 @@
 
 use chrono::NaiveDate;
 use polars::prelude::*;
+use polars_arrow::array::{Array, Utf8ViewArray, View};
+use polars_arrow::bitmap::MutableBitmap;
 
 use crate::config::DateFormat;
 use std::sync::Arc;
@@ -17,12 +19,62 @@ use crate::schema::SpellingTable;
 /// cell is no value at all. A column that needs neither change is returned
 /// as it is, without a copy.
 pub fn tidy(values: &StringChunked) -> StringChunked {
-    let untidy =
-        |s: &str| s.is_empty() || s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace);
-    if !values.iter().flatten().any(untidy) {
+    let tidied: Vec<Option<Utf8ViewArray>> = values.downcast_iter().map(tidy_array).collect();
+    if tidied.iter().all(Option::is_none) {
         return values.clone();
     }
-    values.iter().map(|v| v.map(str::trim).filter(|s| !s.is_empty())).collect()
+    let chunks =
+        values.downcast_iter().zip(tidied).map(|(array, tidied)| tidied.unwrap_or_else(|| array.clone()));
+    StringChunked::from_chunk_iter(values.name().clone(), chunks)
+}
+
+/// One array of [`tidy`]; None if no value changes. A trimmed value is
+/// part of the value, so its view points into the same bytes: only the
+/// views of values that change are rewritten, and no text is copied.
+fn tidy_array(array: &Utf8ViewArray) -> Option<Utf8ViewArray> {
+    let untidy =
+        |s: &str| s.is_empty() || s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace);
+    let mut changed: Option<(Vec<View>, MutableBitmap)> = None;
+    for (i, value) in array.values_iter().enumerate() {
+        if !untidy(value) || !array.is_valid(i) {
+            continue;
+        }
+        let (views, valid) = changed.get_or_insert_with(|| {
+            let mut valid = MutableBitmap::with_capacity(array.len());
+            match array.validity() {
+                Some(validity) => valid.extend_from_bitmap(validity),
+                None => valid.extend_constant(array.len(), true),
+            }
+            (array.views().as_slice().to_vec(), valid)
+        });
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            views[i] = View::default();
+            valid.set(i, false);
+        } else {
+            let view = views[i];
+            // Short text is held in the view itself; longer text stays in
+            // the buffer it was in, from its first kept byte.
+            views[i] = if view.length <= View::MAX_INLINE_SIZE {
+                View::new_inline(trimmed.as_bytes())
+            } else {
+                let start = (trimmed.as_ptr() as usize - value.as_ptr() as usize) as u32;
+                View::new_from_bytes(trimmed.as_bytes(), view.buffer_idx, view.offset + start)
+            };
+        }
+    }
+    let (views, valid) = changed?;
+    // SAFETY: every view is the view it was, or a view of part of the same
+    // value's bytes (cut at char boundaries by `trim`) in the same buffer.
+    Some(unsafe {
+        Utf8ViewArray::new_unchecked_unknown_md(
+            array.dtype().clone(),
+            views.into(),
+            array.data_buffers().clone(),
+            Some(valid.into()),
+            Some(array.total_buffer_len()),
+        )
+    })
 }
 
 /// A day written `dd/mm/yyyy` (or with `-` or `.` between the parts) or
@@ -316,6 +368,32 @@ mod tests {
         assert_eq!(first_number("1"), Some(1));
         assert_eq!(first_number("stage two"), None);
         assert_eq!(first_number("99999999999"), None);
+    }
+
+    proptest::proptest! {
+        /// Rewriting views gives the values trimming each one gives: short
+        /// and long text, whitespace beyond ASCII (no-break and ideographic
+        /// spaces, vertical tab), blanks, nulls, and columns of several
+        /// chunks.
+        #[test]
+        fn tidy_gives_each_value_trimmed(
+            chunks in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::option::of("[ \t\u{b}\u{a0}\u{3000}]{0,3}[a-zé ]{0,20}[ \r\n\u{a0}]{0,3}"),
+                    0..12,
+                ),
+                1..4,
+            ),
+        ) {
+            let mut column = StringChunked::new("t".into(), &chunks[0]);
+            for more in &chunks[1..] {
+                column.append(&StringChunked::new("t".into(), more)).unwrap();
+            }
+            let expected: Vec<Option<String>> =
+                chunks.concat().iter().map(|v| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from)).collect();
+            let got: Vec<Option<String>> = tidy(&column).iter().map(|v| v.map(String::from)).collect();
+            proptest::prop_assert_eq!(got, expected);
+        }
     }
 
     #[test]
