@@ -1,8 +1,6 @@
-//! CSV exports, read in chunks of whole records: each chunk is cut after its
-//! last whole record, decoded, parsed as text and handed on before the next
-//! is read, with the file's checksum taken beside the parse. Plainly quoted
-//! chunks are cut by counting quotes and read in one walk ([`scan`]); any
-//! other is walked record by record and read by polars' CSV reader.
+//! CSV exports, read in chunks of whole records: each chunk is scanned for
+//! record boundaries and field counts, decoded, parsed as text and handed on
+//! before the next is read, with the file's checksum taken beside the parse.
 
 use std::io::Cursor;
 use std::path::Path;
@@ -142,124 +140,19 @@ impl Chunks {
             start = header_end;
         }
         let (csv, _) = self.layout.as_ref().expect("header read");
-        let body = &block[start..];
-        let taken = match plain_records(reading, body, eof, csv, self.at)? {
-            Some(taken) => taken,
-            None => walked_records(reading, body, eof, csv, self.at)?,
-        };
-        self.at.lines += taken.lines;
-        self.at.bytes += taken.bytes;
-        if let Some(frame) = taken.frame {
-            self.at.rows += frame.height();
-            each(frame)?;
+        let (boundary, ragged) = complete_records(&block[start..], eof, csv);
+        if ragged.records == 0 {
+            // Nothing but blank lines so far.
+            return Ok(start + boundary);
         }
-        Ok(start + taken.bytes)
+        let chunk = &block[start..start + boundary];
+        let frame = parse_chunk(reading, chunk, csv, &ragged, self.at)?;
+        self.at.rows += frame.height();
+        self.at.lines += memchr::memchr_iter(b'\n', chunk).count();
+        self.at.bytes += chunk.len();
+        each(frame)?;
+        Ok(start + boundary)
     }
-}
-
-/// The whole records taken from the start of a block: their length in
-/// bytes and lines, and their frame (None: no record, only empty lines).
-struct Taken {
-    bytes: usize,
-    lines: usize,
-    frame: Option<DataFrame>,
-}
-
-/// The whole records at the start of `body` (all of it at the end of the
-/// input), read by the walk of [`scan`]; None if their quoting is not
-/// plain, for [`walked_records`] to read.
-///
-/// Where quoting is plain, a line feed ends a record exactly when the
-/// quotes before it are paired, so the records end at the last such line
-/// feed: found by counting quotes, without first walking every field.
-fn plain_records(
-    reading: Reading,
-    body: &[u8],
-    eof: bool,
-    csv: &CsvLayout,
-    at: Position,
-) -> Result<Option<Taken>> {
-    let Reading { path, input, schema, .. } = reading;
-    let bytes = if eof { body.len() } else { after_last_paired_line_end(body) };
-    let chunk = &body[..bytes];
-    let lines = memchr::memchr_iter(b'\n', chunk).count();
-    // Decoded as it stands in the file, so a fault is placed by the file's line.
-    let text = decode(path, chunk, input.encoding, at.lines)?;
-    // The halves are cut where a record starts in the bytes as read: only
-    // where decoding left them as they were.
-    let middle = match &text {
-        std::borrow::Cow::Borrowed(_) if lines >= HALVES_FROM_LINES => {
-            after_paired_line_end_from(chunk, chunk.len() / 2)
-                .filter(|&middle| middle < chunk.len())
-                .map(|middle| (middle, memchr::memchr_iter(b'\n', &chunk[..middle]).count()))
-        }
-        _ => None,
-    };
-    let projection: Vec<usize> = csv.chosen.iter().map(|(i, _)| *i).collect();
-    let Some(read) =
-        scan::text_columns_in_halves(&text, csv.delimiter, &projection, csv.fields, lines, middle)
-    else {
-        return Ok(None);
-    };
-    let frame = match read.records {
-        0 => None,
-        records => {
-            let first_row = at.rows as IdxSize + 1;
-            let rows = IdxCa::from_vec(ROW.into(), (first_row..first_row + records as IdxSize).collect());
-            let columns = std::iter::once(rows.into_column())
-                .chain(read.columns.into_iter().map(IntoColumn::into_column));
-            let frame = DataFrame::new_infer_height(columns.collect())?;
-            Some(canonical_frame(frame, &csv.chosen, &read.ragged, csv.fields as u32, schema)?)
-        }
-    };
-    Ok(Some(Taken { bytes, lines, frame }))
-}
-
-/// Where the bytes after the last line feed with paired quotes before it
-/// start (0: no such line feed).
-fn after_last_paired_line_end(bytes: &[u8]) -> usize {
-    // Back from the end: each quote passed leaves one fewer before.
-    let mut paired = quotes_paired(bytes);
-    for at in memchr::memrchr2_iter(b'\n', b'"', bytes) {
-        match bytes[at] {
-            b'"' => paired = !paired,
-            _ if paired => return at + 1,
-            _ => {}
-        }
-    }
-    0
-}
-
-/// Where the bytes after the first line feed at or after `from` with paired
-/// quotes before it start, if there is one.
-fn after_paired_line_end_from(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut paired = quotes_paired(&bytes[..from]);
-    for at in memchr::memchr2_iter(b'\n', b'"', &bytes[from..]) {
-        match bytes[from + at] {
-            b'"' => paired = !paired,
-            _ if paired => return Some(from + at + 1),
-            _ => {}
-        }
-    }
-    None
-}
-
-fn quotes_paired(bytes: &[u8]) -> bool {
-    memchr::memchr_iter(b'"', bytes).count().is_multiple_of(2)
-}
-
-/// The whole records at the start of `body`, found by walking every
-/// record as the CSV reader does, and read by polars' CSV reader: for
-/// chunks whose quoting is not plain.
-fn walked_records(reading: Reading, body: &[u8], eof: bool, csv: &CsvLayout, at: Position) -> Result<Taken> {
-    let (bytes, ragged) = complete_records(body, eof, csv);
-    let chunk = &body[..bytes];
-    let lines = memchr::memchr_iter(b'\n', chunk).count();
-    let frame = match ragged.records {
-        0 => None,
-        _ => Some(read_walked(reading, chunk, csv, &ragged, at)?),
-    };
-    Ok(Taken { bytes, lines, frame })
 }
 
 /// Read from `source` until `block` holds `want` bytes; true at the end of
@@ -316,6 +209,7 @@ fn header_layout(
 /// with the lines that follow, exactly as in a single read of the file.
 fn complete_records(bytes: &[u8], eof: bool, csv: &CsvLayout) -> (usize, Ragged) {
     let (mut rows, mut blank_lines, mut records, mut pos) = (Vec::new(), Vec::new(), 0usize, 0usize);
+    let mut starts = Vec::new();
     let mut cut = (0usize, 0usize, 0usize, 0usize); // bytes, records, ragged rows, blank runs
     let mut odd_quotes = false;
     while let Some(record) = next_record(bytes, pos, csv.delimiter) {
@@ -326,6 +220,7 @@ fn complete_records(bytes: &[u8], eof: bool, csv: &CsvLayout) -> (usize, Ragged)
             blank_lines.push(pos..record.start);
         }
         records += 1;
+        starts.push(record.start);
         if record.fields != csv.fields {
             rows.push((records as u32, record.fields as u32));
         }
@@ -339,11 +234,12 @@ fn complete_records(bytes: &[u8], eof: bool, csv: &CsvLayout) -> (usize, Ragged)
         if pos < bytes.len() {
             blank_lines.push(pos..bytes.len());
         }
-        return (bytes.len(), Ragged { rows, records, blank_lines });
+        return (bytes.len(), Ragged { rows, records, blank_lines, starts });
     }
     rows.truncate(cut.2);
     blank_lines.truncate(cut.3);
-    (cut.0, Ragged { rows, records: cut.1, blank_lines })
+    starts.truncate(cut.1);
+    (cut.0, Ragged { rows, records: cut.1, blank_lines, starts })
 }
 
 /// The chunk without its empty lines, which the CSV reader would otherwise
@@ -365,9 +261,10 @@ fn without_blank_lines<'a>(
     std::borrow::Cow::Owned(kept)
 }
 
-/// Read one chunk of whole records, as found by [`complete_records`], into
-/// the canonical text columns by polars' CSV reader.
-fn read_walked(
+/// Parse one chunk of whole records into the canonical text columns: by
+/// the record walk of [`scan`] when its quoting is plain, else by polars'
+/// CSV reader.
+fn parse_chunk(
     reading: Reading,
     chunk: &[u8],
     csv: &CsvLayout,
@@ -375,18 +272,37 @@ fn read_walked(
     at: Position,
 ) -> Result<DataFrame> {
     let Reading { path, input, schema, .. } = reading;
-    let projection: Vec<usize> = csv.chosen.iter().map(|(i, _)| *i).collect();
-    // Empty lines (plain ASCII) left out, as the reader would read them as
-    // rows of nothing (the record scan skips them); decoded as it stands in
-    // the file first, so a fault is placed by the file's line.
+    // Decoded as it stands in the file, so a fault is placed by the file's line.
     let text = decode(path, chunk, input.encoding, at.lines)?;
-    let text = if ragged.blank_lines.is_empty() {
-        text
-    } else {
-        let kept = without_blank_lines(chunk, &ragged.blank_lines);
-        std::borrow::Cow::Owned(decode(path, &kept, input.encoding, at.lines)?.into_owned())
+    let projection: Vec<usize> = csv.chosen.iter().map(|(i, _)| *i).collect();
+    // The halves are cut where the record scan found a record to start, in
+    // the bytes as read: only where decoding left them as they were.
+    let middle = match &text {
+        std::borrow::Cow::Borrowed(_) if ragged.records >= HALVES_FROM_RECORDS => ragged.middle(),
+        _ => None,
     };
-    let frame = read_with_polars(path, text.as_bytes(), csv, &projection, at)?;
+    let frame = match scan::text_columns_in_halves(&text, csv.delimiter, &projection, ragged.records, middle)
+    {
+        Some(columns) => {
+            let first_row = at.rows as IdxSize + 1;
+            let rows =
+                IdxCa::from_vec(ROW.into(), (first_row..first_row + ragged.records as IdxSize).collect());
+            let columns =
+                std::iter::once(rows.into_column()).chain(columns.into_iter().map(IntoColumn::into_column));
+            DataFrame::new_infer_height(columns.collect())?
+        }
+        None => {
+            // Empty lines (plain ASCII) left out, as the reader would read
+            // them as rows of nothing (the record scan skips them).
+            let text = if ragged.blank_lines.is_empty() {
+                text
+            } else {
+                let kept = without_blank_lines(chunk, &ragged.blank_lines);
+                std::borrow::Cow::Owned(decode(path, &kept, input.encoding, at.lines)?.into_owned())
+            };
+            read_with_polars(path, text.as_bytes(), csv, &projection, at)?
+        }
+    };
     if frame.height() != ragged.records {
         return Err(Error::input(
             path,
@@ -400,9 +316,9 @@ fn read_walked(
     canonical_frame(frame, &csv.chosen, &ragged.rows, csv.fields as u32, schema)
 }
 
-/// Chunks of fewer lines are read on one thread: a second costs more than
-/// it saves.
-const HALVES_FROM_LINES: usize = 4096;
+/// Chunks of fewer records are read on one thread: a second costs more
+/// than it saves.
+const HALVES_FROM_RECORDS: usize = 4096;
 
 /// The projected fields of whole records (no empty lines) as text, by
 /// polars' CSV reader, with the row numbers of the file.
@@ -440,6 +356,18 @@ struct Ragged {
     records: usize,
     /// Byte ranges of empty lines: they hold no record and are not read.
     blank_lines: Vec<std::ops::Range<usize>>,
+    /// Where each record starts.
+    starts: Vec<usize>,
+}
+
+impl Ragged {
+    /// Where the chunk may be cut in two halves of whole records for
+    /// [`scan::text_columns_in_halves`], and how many records come before
+    /// the cut.
+    fn middle(&self) -> Option<(usize, usize)> {
+        let before = self.records / 2;
+        (before > 0).then(|| (self.starts[before], before))
+    }
 }
 
 /// The field counts of every record after the header, for the tests.
@@ -664,52 +592,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn records_end_at_the_last_line_feed_with_paired_quotes_before_it() {
-        let block = b"A,1\nB,\"x\ny\"\nC,\"open\nstill open";
-        assert_eq!(after_last_paired_line_end(block), b"A,1\nB,\"x\ny\"\n".len());
-        assert_eq!(after_last_paired_line_end(b"A,\"open\n"), 0);
-        assert_eq!(after_paired_line_end_from(block, 5), Some(b"A,1\nB,\"x\ny\"\n".len()));
-        assert_eq!(after_paired_line_end_from(block, 16), None);
-        // So a block cut inside a quoted field is read by the scan, not
-        // left to the record walk, up to its last whole record.
-        let mut input = InputConfig::default();
-        input.columns.insert("case_ref".into(), "h1".into());
-        let reading = Reading { path: Path::new("cut.csv"), input: &input, schema: &CASES, chunk_bytes: 1 };
-        let csv = CsvLayout { delimiter: b',', fields: 2, chosen: vec![(0, "case_ref")] };
-        let taken = plain_records(reading, block, false, &csv, Position::default()).unwrap().expect("plain");
-        assert_eq!((taken.bytes, taken.frame.unwrap().height()), (b"A,1\nB,\"x\ny\"\n".len(), 2));
-    }
-
-    /// Chunks the scan leaves (here for a carriage return inside a value)
-    /// are walked record by record and read by the reader, to the same rows
-    /// whatever the chunk size.
-    #[test]
-    fn chunks_the_scan_leaves_are_walked_and_read_alike() {
-        let bytes = b"h1,h2,h3\nA,x\ry,1\nB,\"two\nlines\",2\nC,\"ok\",3\n";
-        let (whole, _) = read_in_chunks(bytes, 1 << 20).unwrap();
-        assert_eq!(
-            whole.column("received_date").unwrap().str().unwrap().iter().collect::<Vec<_>>(),
-            [Some("x\ry"), Some("two\nlines"), Some("ok")]
-        );
-        for chunk_bytes in 1..bytes.len() {
-            let (chunked, _) = read_in_chunks(bytes, chunk_bytes).unwrap();
-            assert!(chunked.equals_missing(&whole), "chunks of {chunk_bytes} bytes");
-        }
-    }
-
-    /// A stray quote leaves the quotes unpaired after it, so no line end
-    /// found by counting quotes is trusted: the reader refuses the file,
-    /// whatever the chunk size.
-    #[test]
-    fn a_stray_quote_is_refused_whatever_the_chunk_size() {
-        let bytes = b"h1,h2,h3\nA,x\"y,1\nB,\"two\nlines\",2\nC,\"ok\",3\n";
-        for chunk_bytes in (1..bytes.len()).chain([1 << 20]) {
-            let refused = read_in_chunks(bytes, chunk_bytes).unwrap_err();
-            assert!(refused.contains("is not valid CSV"), "chunks of {chunk_bytes} bytes: {refused}");
-        }
-    }
-
     /// Each projected column of `text` as the scan reads it (None where it
     /// leaves the chunk to the reader) and as polars' reader does.
     #[allow(clippy::type_complexity)]
@@ -721,17 +603,8 @@ mod tests {
         let csv = CsvLayout { delimiter: b',', fields, chosen: Vec::new() };
         let (_, ragged) = complete_records(text.as_bytes(), true, &csv);
         let values = |c: &StringChunked| c.iter().map(|v| v.map(str::to_string)).collect::<Vec<_>>();
-        // Cut in two as `plain_records` cuts a big chunk.
-        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
-        let middle = after_paired_line_end_from(text.as_bytes(), text.len() / 2)
-            .filter(|&middle| middle < text.len())
-            .map(|middle| (middle, memchr::memchr_iter(b'\n', &text.as_bytes()[..middle]).count()));
-        let scanned =
-            scan::text_columns_in_halves(text, b',', projection, fields, lines, middle).map(|read| {
-                // The walk of the scan finds the records the record walk finds.
-                assert_eq!((read.records, &read.ragged), (ragged.records, &ragged.rows), "{text:?}");
-                read.columns.iter().map(values).collect()
-            });
+        let scanned = scan::text_columns_in_halves(text, b',', projection, ragged.records, ragged.middle())
+            .map(|columns| columns.iter().map(values).collect());
         let kept = without_blank_lines(text.as_bytes(), &ragged.blank_lines);
         let read = read_with_polars(Path::new("p.csv"), &kept, &csv, projection, Position::default())
             .map_err(|e| e.to_string())

@@ -4,8 +4,7 @@
 //! The reader read every chunk before: it walks each chunk twice (once to
 //! split it among threads, once to parse), on top of the walk that finds the
 //! chunk's records. Exports are almost always plain, so this walk builds the
-//! columns itself, counting each record's fields as it goes, and the reader
-//! is kept for the rare chunk that is not.
+//! columns itself and the reader is kept for the rare chunk that is not.
 //!
 //! A chunk is *plain* when every carriage return in it comes just before a
 //! line feed, and every field is either unquoted, holding no quote, or
@@ -23,28 +22,16 @@
 use memchr::{memchr3_iter, Memchr3};
 use polars::prelude::*;
 
-/// A chunk's projected columns as the walk reads them, with what it found
-/// of the records' shape.
-pub(super) struct Read {
-    /// Each projected field, named `c<index>` as the reader names them.
-    pub columns: Vec<StringChunked>,
-    pub records: usize,
-    /// (1-based record, fields found) for each record whose field count is
-    /// not the header's.
-    pub ragged: Vec<(u32, u32)>,
-}
-
 /// The projected columns (`projection`: field indices, ascending) of the
-/// records in `chunk`, whose header has `fields` fields; `capacity` is
-/// room for the records expected. None if the chunk is not plain, for the
-/// reader to read instead.
+/// `records` records in `chunk`, each named `c<index>` as the reader names
+/// them; None if the chunk is not plain or the records found are not
+/// `records`, for the reader to read instead.
 pub(super) fn text_columns(
     chunk: &str,
     delimiter: u8,
     projection: &[usize],
-    fields: usize,
-    capacity: usize,
-) -> Option<Read> {
+    records: usize,
+) -> Option<Vec<StringChunked>> {
     let bytes = chunk.as_bytes();
     // A delimiter beyond ASCII could cut a character in two.
     if !delimiter.is_ascii() || matches!(delimiter, b'"' | b'\n' | b'\r') || has_lone_carriage_return(bytes) {
@@ -56,10 +43,10 @@ pub(super) fn text_columns(
         slot_of[field] = Some(slot);
     }
     let mut columns: Vec<StringChunkedBuilder> =
-        projection.iter().map(|i| StringChunkedBuilder::new(format!("c{i}").into(), capacity)).collect();
+        projection.iter().map(|i| StringChunkedBuilder::new(format!("c{i}").into(), records)).collect();
     let mut walk = Walk { bytes, delimiter, marks: memchr3_iter(delimiter, b'\n', b'"', bytes) };
     let mut unescaped = String::new();
-    let (mut pos, mut records, mut ragged) = (0, 0, Vec::new());
+    let (mut pos, mut found) = (0, 0);
     while let Some(start) = record_start(bytes, pos) {
         pos = start;
         let mut index = 0;
@@ -88,44 +75,35 @@ pub(super) fn text_columns(
         for column in &mut columns[filled..] {
             column.append_null();
         }
-        records += 1;
-        if index + 1 != fields {
-            ragged.push((records as u32, (index + 1) as u32));
-        }
+        found += 1;
     }
-    Some(Read { columns: columns.into_iter().map(|c| c.finish()).collect(), records, ragged })
+    (found == records).then(|| columns.into_iter().map(|c| c.finish()).collect())
 }
 
 /// [`text_columns`] of a chunk's two halves, read on two threads: `middle`
-/// is where the second half's first record (or an empty line before it)
-/// starts, and `lines` counts the line feeds before it and in all (None:
-/// read on this thread alone). Each column is the two halves' pieces, in
-/// order.
+/// is where the second half's first record starts and how many records
+/// come before it (None: read on this thread alone). Each column is the two
+/// halves' pieces, in order.
 pub(super) fn text_columns_in_halves(
     chunk: &str,
     delimiter: u8,
     projection: &[usize],
-    fields: usize,
-    lines: usize,
+    records: usize,
     middle: Option<(usize, usize)>,
-) -> Option<Read> {
-    // A record per line, and one more where the last has no line feed.
-    let Some((at, lines_before)) = middle else {
-        return text_columns(chunk, delimiter, projection, fields, lines + 1);
+) -> Option<Vec<StringChunked>> {
+    let Some((at, before)) = middle else {
+        return text_columns(chunk, delimiter, projection, records);
     };
     let (first, second) = chunk.split_at(at);
     let (first, second) = crate::parallel::both(
-        || text_columns(first, delimiter, projection, fields, lines_before),
-        || text_columns(second, delimiter, projection, fields, lines - lines_before + 1),
+        || text_columns(first, delimiter, projection, before),
+        || text_columns(second, delimiter, projection, records - before),
     );
-    let (mut read, second) = (first?, second?);
-    for (column, more) in read.columns.iter_mut().zip(second.columns) {
+    let mut columns = first?;
+    for (column, more) in columns.iter_mut().zip(second?) {
         column.append_owned(more).ok()?;
     }
-    let before = read.records as u32;
-    read.ragged.extend(second.ragged.into_iter().map(|(row, found)| (before + row, found)));
-    read.records += second.records;
-    Some(read)
+    Some(columns)
 }
 
 /// A carriage return not followed by a line feed: the reader's handling of
@@ -231,9 +209,7 @@ mod tests {
     #[test]
     fn fields_are_read_as_the_reader_reads_them() {
         let chunk = "a,\"b,\"\"c\"\"\",,\"\"\r\n\n\"x\ny\",z\r\n1,2,3,4,5\n";
-        let read = text_columns(chunk, b',', &[0, 1, 3], 5, 3).expect("plain");
-        assert_eq!((read.records, read.ragged), (3, vec![(1, 4), (2, 2)]));
-        let columns = read.columns;
+        let columns = text_columns(chunk, b',', &[0, 1, 3], 3).expect("plain");
         assert_eq!(columns[0].name().as_str(), "c0");
         assert_eq!(values(&columns[0]), [Some("a"), Some("x\ny"), Some("1")].map(|v| v.map(String::from)));
         assert_eq!(values(&columns[1]), [Some("b,\"c\""), Some("z"), Some("2")].map(|v| v.map(String::from)));
@@ -243,7 +219,12 @@ mod tests {
     #[test]
     fn quoting_that_is_not_plain_is_left_to_the_reader() {
         for chunk in ["a\"b,c\n", "\"a\"b,c\n", "\"open,c\n", "a\rb,c\n", "a\r,c\n", "a,b\r"] {
-            assert!(text_columns(chunk, b',', &[0, 1], 2, 1).is_none(), "{chunk:?}");
+            assert!(text_columns(chunk, b',', &[0, 1], 1).is_none(), "{chunk:?}");
         }
+    }
+
+    #[test]
+    fn a_record_count_that_differs_is_left_to_the_reader() {
+        assert!(text_columns("a,b\nc,d\n", b',', &[0], 3).is_none());
     }
 }
