@@ -25,6 +25,19 @@ pub fn halves<T: Send>(n: usize, at_least: usize, work: impl Fn(usize, usize) ->
     first
 }
 
+/// `work(item)` for each item, each on a thread of its own, the results in
+/// order; a panic on any thread is raised again on this one.
+pub fn each<I: Sync, T: Send>(items: &[I], work: impl Fn(&I) -> T + Sync) -> Vec<T> {
+    std::thread::scope(|scope| {
+        let work = &work;
+        let running: Vec<_> = items.iter().map(|item| scope.spawn(move || work(item))).collect();
+        running
+            .into_iter()
+            .map(|r| r.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,6 +49,23 @@ mod tests {
         assert_eq!(halves(101, 2, work), whole);
         assert_eq!(halves(101, 1000, work), whole);
         assert_eq!(halves(0, 2, work), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn each_keeps_the_order_of_the_items() {
+        let items: Vec<u64> = (0..5).collect();
+        assert_eq!(each(&items, |n| n * n), vec![0, 1, 4, 9, 16]);
+        assert_eq!(each(&[] as &[u64], |n| *n), Vec::<u64>::new());
+    }
+
+    #[test]
+    #[should_panic(expected = "on an item's thread")]
+    fn a_panic_on_an_items_thread_is_raised_here() {
+        each(&[1, 2], |n| {
+            if *n == 2 {
+                panic!("on an item's thread")
+            }
+        });
     }
 
     #[test]

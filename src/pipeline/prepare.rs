@@ -227,13 +227,7 @@ fn read_releases((for_run, paths): (bool, &[PathBuf])) -> Result<Vec<Release>> {
     }
     // Each release is read on a thread of its own: for a small export the
     // releases, not the export, decide when the figures can start.
-    let read: Vec<Result<Release>> = std::thread::scope(|scope| {
-        let reading: Vec<_> = paths.iter().map(|path| scope.spawn(move || Release::read(path))).collect();
-        reading
-            .into_iter()
-            .map(|r| r.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
-    });
+    let read = crate::parallel::each(paths, |path| Release::read(path));
     let mut releases: Vec<Release> = Vec::with_capacity(paths.len());
     for (path, release) in paths.iter().zip(read) {
         let release = release?;

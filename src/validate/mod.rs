@@ -202,14 +202,13 @@ impl<'a> Validator<'a> {
 /// half on another: each is a hash pass over every row, and the checks are
 /// the slower side of reading beside checking.
 fn interned_in_parallel(usable: &DataFrame) -> Result<Vec<Column>> {
-    let intern = |names: &[&str]| -> Result<Vec<Column>> {
-        names.iter().map(|c| Ok(memory::interned(usable.column(c)?.str()?).into_column())).collect()
-    };
-    let (here, there) = INTERNED.split_at(INTERNED.len() / 2);
-    let (columns, more) = crate::parallel::both(|| intern(here), || intern(there));
-    let mut columns = columns?;
-    columns.extend(more?);
-    Ok(columns)
+    let intern =
+        |name: &str| -> Result<Column> { Ok(memory::interned(usable.column(name)?.str()?).into_column()) };
+    crate::parallel::halves(INTERNED.len(), 2, |from, len| {
+        INTERNED[from..from + len].iter().map(|name| intern(name)).collect()
+    })
+    .into_iter()
+    .collect()
 }
 
 /// One frame of the chunks' frames, in order.

@@ -264,16 +264,21 @@ fn the_tenants_report_compares_only_figures_with_enough_people_behind_them() {
     assert!(text.contains("fewer of our tenants who had complained were happy with how we handled it than at most of them: 3 in 4 did better"), "{text}");
 }
 
+/// The sample's config with a peer group that compares no attribute.
+fn comparing_nothing(wd: &Workdir) -> String {
+    let sample = wd.read("sample-data/landlord.toml");
+    let group = "peer_group = { landlord_type = true, size_band = true, region = false }";
+    assert!(sample.contains(group), "the sample's config no longer sets {group}");
+    sample.replace(group, "peer_group = { landlord_type = false, size_band = false, region = false }")
+}
+
 /// A peer group that compares no attribute is every landlord: the tenants'
 /// report says "landlords", never "similar landlords".
 #[test]
 fn a_peer_group_comparing_nothing_is_every_landlord_in_the_tenants_report() {
     let wd = Workdir::new();
     wd.sample();
-    let config = wd.read("sample-data/landlord.toml").replace(
-        "peer_group = { landlord_type = true, size_band = true, region = false }",
-        "peer_group = { landlord_type = false, size_band = false, region = false }",
-    );
+    let config = comparing_nothing(&wd);
     wd.create("sample-data/landlord.toml", config);
     wd.redress("run").period("2024-25-Q4").run();
     let text = section_text(&wd.read("reports/2024-25-Q4/customer-assembly.html"), "other-landlords");
@@ -306,10 +311,7 @@ fn columns(html: &str, caption: &str) -> Vec<String> {
 fn a_peer_group_comparing_nothing_is_compared_once_in_the_annual_and_smt_reports() {
     let wd = Workdir::new();
     wd.sample();
-    let config = wd.read("sample-data/landlord.toml").replace(
-        "peer_group = { landlord_type = true, size_band = true, region = false }",
-        "peer_group = { landlord_type = false, size_band = false, region = false }",
-    );
+    let config = comparing_nothing(&wd);
     wd.create("sample-data/every.toml", config);
     let all = ["Measure", "Ours", "All landlords: median", "Position among all landlords"];
     let every_landlord = "No peer group is set: [benchmarks] peer_group compares none of landlord type, size band and region, so every figure is compared with all landlords.";
