@@ -4,6 +4,7 @@
 //! to the system between the steps that free the most.
 
 use polars::prelude::*;
+use polars_arrow::bitmap::MutableBitmap;
 
 use crate::error::Result;
 
@@ -35,6 +36,16 @@ pub fn interned(text: &StringChunked) -> StringChunked {
 pub struct Dictionary(StringChunked);
 
 impl Dictionary {
+    /// The dictionary of codes standing for `distinct`, in order.
+    pub fn of(name: PlSmallStr, distinct: &[&str]) -> Dictionary {
+        Dictionary(StringChunked::from_slice(name, distinct))
+    }
+
+    /// The text code `code` stands for.
+    pub fn text(&self, code: IdxSize) -> Option<&str> {
+        self.0.get(code as usize)
+    }
+
     /// The text of each code (null for null).
     pub fn decode(&self, codes: &IdxCa) -> StringChunked {
         // A gather copies the 16-byte views and shares the one small buffer.
@@ -53,9 +64,10 @@ const VIEWS_REMEMBERED: usize = 1024;
 pub fn codes(text: &StringChunked) -> (IdxCa, Dictionary) {
     let mut position: PlHashMap<&str, IdxSize> = PlHashMap::new();
     let mut distinct: Vec<&str> = Vec::new();
-    // Codes and validity apart, at 5 bytes a row where an option takes 8.
+    // Codes and validity apart, at 4 bytes and a bit a row where an option
+    // takes 8.
     let mut at: Vec<IdxSize> = Vec::with_capacity(text.len());
-    let mut valid: Vec<bool> = Vec::with_capacity(text.len());
+    let mut valid = MutableBitmap::with_capacity(text.len());
     for chunk in text.downcast_iter() {
         // Equal views always hold equal text (the same bytes inline, or the
         // same place in the same buffer), so most rows are coded by their 16
@@ -82,10 +94,9 @@ pub fn codes(text: &StringChunked) -> (IdxCa, Dictionary) {
             at.push(code);
         }
     }
-    let validity = (text.null_count() > 0)
-        .then(|| BooleanChunked::from_slice(PlSmallStr::EMPTY, &valid).downcast_as_array().values().clone());
+    let validity = (text.null_count() > 0).then(|| valid.freeze());
     let at = IdxCa::from_vec_validity(text.name().clone(), at, validity);
-    (at, Dictionary(StringChunked::from_slice(text.name().clone(), &distinct)))
+    (at, Dictionary::of(text.name().clone(), &distinct))
 }
 
 /// `frame` without its rows where `keep` is false, each column in one piece

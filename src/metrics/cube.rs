@@ -1,6 +1,7 @@
 //! The counts cube: every count of the catalogue, per month, stream and
-//! breakdown group, made in one group-by per period-defining date and rolled
-//! up to each breakdown. Any period's figures are sums of its months' cells.
+//! breakdown group, made in one grouping of the rows per period-defining
+//! date (and one per breakdown counted apart) and rolled up to each
+//! breakdown. Any period's figures are sums of its months' cells.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -106,55 +107,99 @@ fn code_of(key: &str) -> String {
 /// The key columns a source's rows are counted by: the fine breakdowns and
 /// the columns of each breakdown counted apart (an Ombudsman-only one only
 /// where the source has it), each once, sorted; and those apart breakdowns.
-fn key_columns(frame: &DataFrame) -> (Vec<&'static str>, Vec<(&'static str, &'static [&'static str])>) {
+/// They depend on the source's columns alone, so are settled once a source.
+struct Keys {
+    columns: Vec<&'static str>,
+    apart: Vec<(&'static str, &'static [&'static str])>,
+}
+
+fn key_columns(frame: &DataFrame) -> Keys {
     let counted =
         |columns: &[&str]| columns.iter().all(|c| !OMBUDSMAN_ONLY.contains(c) || frame.column(c).is_ok());
     let apart: Vec<(&'static str, &'static [&'static str])> =
         APART.iter().copied().filter(|(_, columns)| counted(columns)).collect();
-    let keys: Vec<&'static str> = FINE_COLUMNS
+    let columns: Vec<&'static str> = FINE_COLUMNS
         .iter()
         .chain(apart.iter().flat_map(|(_, columns)| columns.iter()))
         .copied()
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    (keys, apart)
+    Keys { columns, apart }
+}
+
+/// A slice of a source's rows with its keys coded ([`coded`]).
+struct Coded<'k> {
+    rows: DataFrame,
+    dictionaries: HashMap<String, Dictionary>,
+    keys: &'k Keys,
 }
 
 /// `frame` with each key column's (and the stream's) [`memory::codes`]
-/// beside it, named by [`code_of`], so the group-bys compare numbers; each
+/// beside it, named by [`code_of`], so the groupings compare numbers; each
 /// one's dictionary turns the sums' keys back into text ([`decoded`]). A
 /// source's rows are coded once for every date that counts them, before the
 /// window picks rows, so only the 4-byte codes are copied by the pick.
-fn coded(frame: &DataFrame) -> Result<(DataFrame, HashMap<String, Dictionary>)> {
-    let (keys, _) = key_columns(frame);
-    let stream = frame.clone().lazy().select([stream_expr().alias("stream")]).collect()?;
+fn coded<'k>(frame: &DataFrame, keys: &'k Keys) -> Result<Coded<'k>> {
     let texts = keys
-        .into_iter()
-        .chain(["stream"])
+        .columns
+        .iter()
+        .copied()
         .map(|name| {
-            Ok(match name {
-                "stream" => stream.column(name)?.str()?.clone(),
-                _ => match frame.column(name) {
-                    Ok(column) => column.str()?.clone(),
-                    // Filled in as not recorded by `with_breakdown_columns`.
-                    Err(_) => StringChunked::full_null(name.into(), frame.height()),
-                },
+            Ok(match frame.column(name) {
+                Ok(column) => column.str()?.clone(),
+                // Filled in as not recorded by `with_breakdown_columns`.
+                Err(_) => StringChunked::full_null(name.into(), frame.height()),
             })
         })
         .collect::<Result<Vec<_>>>()?;
     // Each column is a hash pass over every row, and nothing else runs
-    // meanwhile: half the columns are coded on a second thread.
-    let codes = crate::parallel::halves(texts.len(), 2, |from, len| {
-        texts[from..from + len].iter().map(memory::codes).collect()
-    });
-    let mut with_codes = frame.clone();
+    // meanwhile: half the columns are coded on a second thread, beside the
+    // stream.
+    let (here, there) = texts.split_at(texts.len() / 2);
+    let (mut codes, (more, stream)) = crate::parallel::both(
+        || here.iter().map(memory::codes).collect::<Vec<_>>(),
+        || (there.iter().map(memory::codes).collect::<Vec<_>>(), stream_codes(frame)),
+    );
+    codes.extend(more);
+    let mut rows = frame.clone();
     let mut dictionaries = HashMap::new();
     for (text, (at, dictionary)) in texts.iter().zip(codes) {
-        with_codes.with_column(at.with_name(code_of(text.name()).into()).into_column())?;
+        rows.with_column(at.with_name(code_of(text.name()).into()).into_column())?;
         dictionaries.insert(text.name().to_string(), dictionary);
     }
-    Ok((with_codes, dictionaries))
+    let (at, dictionary) = stream?;
+    rows.with_column(at.with_name(code_of("stream").into()).into_column())?;
+    dictionaries.insert("stream".to_string(), dictionary);
+    Ok(Coded { rows, dictionaries, keys })
+}
+
+/// Each row's stream, as [`stream_expr`] has it, as a code, with the
+/// dictionary of the streams: the text is made once for each distinct record
+/// type and stage, where the expression makes one for every row.
+fn stream_codes(frame: &DataFrame) -> Result<(IdxCa, Dictionary)> {
+    let (types, type_names) = memory::codes(frame.column(case::RECORD_TYPE)?.str()?);
+    let stages = frame.column(case::STAGE)?.cast(&DataType::Int64)?;
+    let mut stream_of: PlHashMap<(IdxSize, Option<i64>), Option<IdxSize>> = PlHashMap::new();
+    let mut streams: IndexSet<String> = IndexSet::new();
+    let mut code = |kind: IdxSize, stage: Option<i64>| {
+        let name = type_names.text(kind).expect("a record type's code stands for its text");
+        let stream = match stage {
+            _ if name != COMPLAINT => Some(name.to_string()),
+            Some(stage) => Some(format!("stage{stage}")),
+            None => None,
+        };
+        stream.map(|s| streams.insert_full(s).0 as IdxSize)
+    };
+    let codes: IdxCa = types
+        .iter()
+        .zip(stages.i64()?.iter())
+        .map(|(kind, stage)| {
+            kind.and_then(|kind| *stream_of.entry((kind, stage)).or_insert_with(|| code(kind, stage)))
+        })
+        .collect();
+    let names: Vec<&str> = streams.iter().map(String::as_str).collect();
+    Ok((codes, Dictionary::of("stream".into(), &names)))
 }
 
 /// The text back in place of each coded column of `sums` (see [`coded`]).
@@ -225,9 +270,162 @@ fn count_values(
         .collect()
 }
 
+/// The rows of a frame grouped by some of its key columns (see [`sums_by`]).
+struct Grouping {
+    /// Each row's group: its place in `first_rows`.
+    group_of_row: Vec<IdxSize>,
+    /// The first row of each group, in order of first appearance.
+    first_rows: Vec<IdxSize>,
+}
+
+/// Groups are found by a table indexed by the packed keys themselves, rather
+/// than by hashing them, while the keys' combinations are at most this many
+/// (4 MiB of table).
+const DIRECT_GROUPS: u64 = 1 << 20;
+
+/// The rows of `frame` grouped by the `keys` columns (the month and codes).
+/// Each row's keys are packed into one number, a key a digit below its radix
+/// (null its last value: a month less the first, a code as it is). When the
+/// next key would make more combinations than [`DIRECT_GROUPS`], the rows
+/// are first numbered by their group so far: there are at most as many
+/// groups as rows, so the number never outgrows 64 bits.
+fn grouping(frame: &DataFrame, keys: &[&str]) -> Result<Grouping> {
+    let mut packed = vec![0u64; frame.height()];
+    let mut combinations: u64 = 1;
+    for key in keys {
+        let column = frame.column(key)?;
+        let radix = match column.dtype() {
+            DataType::Int32 => {
+                let months = column.i32()?;
+                let first = months.min().unwrap_or(0);
+                (months.max().unwrap_or(0) - first) as u64 + 2
+            }
+            _ => column.idx()?.max().map_or(0, u64::from) + 2,
+        };
+        if combinations.saturating_mul(radix) > DIRECT_GROUPS {
+            let Grouping { group_of_row, first_rows } = numbered(&packed, combinations);
+            packed = group_of_row.into_iter().map(u64::from).collect();
+            combinations = first_rows.len() as u64;
+        }
+        let null = radix - 1;
+        match column.dtype() {
+            DataType::Int32 => {
+                let months = column.i32()?;
+                let first = months.min().unwrap_or(0);
+                for (p, m) in packed.iter_mut().zip(months.iter()) {
+                    *p = *p * radix + m.map_or(null, |m| (m - first) as u64);
+                }
+            }
+            _ => {
+                for (p, c) in packed.iter_mut().zip(column.idx()?.iter()) {
+                    *p = *p * radix + c.map_or(null, u64::from);
+                }
+            }
+        }
+        combinations *= radix;
+    }
+    Ok(numbered(&packed, combinations))
+}
+
+/// The rows numbered by their packed key, in order of first appearance.
+fn numbered(packed: &[u64], combinations: u64) -> Grouping {
+    let mut first_rows: Vec<IdxSize> = Vec::new();
+    let mut group_of = |group: &mut IdxSize, row: usize| {
+        if *group == IdxSize::MAX {
+            first_rows.push(row as IdxSize);
+            *group = (first_rows.len() - 1) as IdxSize;
+        }
+        *group
+    };
+    let group_of_row = if combinations <= DIRECT_GROUPS {
+        let mut table = vec![IdxSize::MAX; combinations as usize];
+        packed.iter().enumerate().map(|(row, &p)| group_of(&mut table[p as usize], row)).collect()
+    } else {
+        let mut table: PlHashMap<u64, IdxSize> = PlHashMap::new();
+        packed
+            .iter()
+            .enumerate()
+            .map(|(row, &p)| group_of(table.entry(p).or_insert(IdxSize::MAX), row))
+            .collect()
+    };
+    Grouping { group_of_row, first_rows }
+}
+
+/// For each of `groupings`, the sum of each member count's value (`c<index>`)
+/// over the rows of each group, as floats, summed in the order of the rows.
+/// Each value column is read once for every grouping, each half of the
+/// members on one of the two threads.
+fn member_sums(frame: &DataFrame, groupings: &[Grouping], members: &[usize]) -> Result<Vec<Vec<Vec<f64>>>> {
+    let sum_member = |i: usize| -> Result<Vec<Vec<f64>>> {
+        let mut sums: Vec<Vec<f64>> = groupings.iter().map(|g| vec![0.0; g.first_rows.len()]).collect();
+        let mut add = |row: usize, v: f64| {
+            for (sum, g) in sums.iter_mut().zip(groupings) {
+                sum[g.group_of_row[row] as usize] += v;
+            }
+        };
+        let value = frame.column(&format!("c{i}"))?.as_materialized_series().rechunk();
+        match value.dtype() {
+            // A count's value is its condition: one a row where it holds.
+            DataType::Boolean => {
+                for (row, counted) in value.bool()?.iter().enumerate() {
+                    if counted == Some(true) {
+                        add(row, 1.0);
+                    }
+                }
+            }
+            _ => {
+                for (row, v) in value.f64()?.iter().enumerate() {
+                    if let Some(v) = v {
+                        add(row, v);
+                    }
+                }
+            }
+        }
+        Ok(sums)
+    };
+    // Per member, then per grouping: turned round to per grouping, per member.
+    let by_member: Vec<Result<Vec<Vec<f64>>>> = crate::parallel::halves(members.len(), 2, |from, len| {
+        members[from..from + len].iter().map(|&i| sum_member(i)).collect()
+    });
+    let mut by_grouping: Vec<Vec<Vec<f64>>> =
+        groupings.iter().map(|_| Vec::with_capacity(members.len())).collect();
+    for sums in by_member {
+        for (grouping, sum) in by_grouping.iter_mut().zip(sums?) {
+            grouping.push(sum);
+        }
+    }
+    Ok(by_grouping)
+}
+
+/// For each set of key columns in `keys`, the sum of each member count's
+/// value over the rows of each distinct combination of the keys: the keys
+/// as in `frame` (from the first row of each group), then the sums, as
+/// `c<index>` float columns.
+fn sums_by(frame: &DataFrame, keys: &[Vec<&str>], members: &[usize]) -> Result<Vec<DataFrame>> {
+    let groupings = crate::parallel::halves(keys.len(), 2, |from, len| {
+        keys[from..from + len].iter().map(|k| grouping(frame, k)).collect()
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>>>()?;
+    let sums = member_sums(frame, &groupings, members)?;
+    keys.iter()
+        .zip(groupings)
+        .zip(sums)
+        .map(|((keys, grouping), sums)| {
+            let firsts = IdxCa::from_vec(PlSmallStr::EMPTY, grouping.first_rows);
+            let mut frame = frame.select(keys.iter().copied())?.take(&firsts)?;
+            for (&i, sum) in members.iter().zip(sums) {
+                frame.with_column(Column::new(format!("c{i}").into(), sum))?;
+            }
+            Ok(frame)
+        })
+        .collect()
+}
+
 impl Cube {
     /// Count every row once per period-defining date, for dates in `window`:
-    /// one fine group-by per date, rolled up to each breakdown in polars.
+    /// one fine grouping per date, its sums rolled up to each breakdown in
+    /// polars.
     ///
     /// Rows are counted [`SLICE_ROWS`] at a time: every cell is a sum, so
     /// slices add up to the whole, and a slice's working columns are all that
@@ -263,10 +461,11 @@ impl Cube {
             }
         }
         for (frame, bases) in by_source {
+            let keys = key_columns(frame);
             for offset in (0..frame.height()).step_by(slice_rows) {
-                let (slice, dictionaries) = coded(&frame.slice(offset as i64, slice_rows))?;
+                let slice = coded(&frame.slice(offset as i64, slice_rows), &keys)?;
                 for (basis, members, values) in &bases {
-                    cube.count(&slice, &dictionaries, *basis, members, values, window)?;
+                    cube.count(&slice, *basis, members, values, window)?;
                     // A date's working columns are freed before the next
                     // date's are made, not kept by the allocator beside them.
                     memory::release_freed();
@@ -277,39 +476,40 @@ impl Cube {
     }
 
     /// Add one slice of a source's rows: the window's rows are picked, and
-    /// each count's value worked out, once; every group-by then only sums the
-    /// value columns.
+    /// each count's value worked out, once, in polars; the rows are then
+    /// grouped by the fine breakdowns and by each counted apart, on integer
+    /// keys ([`sums_by`]), and the value columns summed.
     fn count(
         &mut self,
-        frame: &DataFrame,
-        dictionaries: &HashMap<String, Dictionary>,
+        slice: &Coded,
         basis: PeriodBy,
         members: &[usize],
         values: &[Expr],
         window: (NaiveDate, NaiveDate),
     ) -> Result<()> {
         let date = basis.column();
-        let (keys, apart) = key_columns(frame);
-        let in_window = with_breakdown_columns(frame)
+        let Coded { rows, dictionaries, keys } = slice;
+        let in_window = with_breakdown_columns(rows)
             .filter(col(date).gt_eq(date_lit(window.0)).and(col(date).lt_eq(date_lit(window.1))))
             .select(
                 [month_expr(date).alias("month")]
                     .into_iter()
-                    .chain(keys.iter().copied().chain(["stream"]).map(|c| col(code_of(c)).alias(c)))
+                    .chain(keys.columns.iter().copied().chain(["stream"]).map(|c| col(code_of(c)).alias(c)))
                     .chain(values.iter().cloned())
                     .collect::<Vec<_>>(),
             )
             .collect()?;
-        let in_window = in_window.lazy();
-        let sums: Vec<Expr> =
-            members.iter().map(|i| col(format!("c{i}")).sum().cast(DataType::Float64)).collect();
-        let fine_keys: Vec<Expr> =
-            ["month", "stream"].iter().chain(FINE_COLUMNS.iter()).map(|c| col(*c)).collect();
-        let fine = decoded(in_window.clone().group_by(fine_keys).agg(sums.clone()).collect()?, dictionaries)?;
+        // The fine breakdowns' key columns first, then each counted apart.
+        let by = |columns: &[&'static str]| -> Vec<&'static str> {
+            ["month", "stream"].iter().chain(columns).copied().collect()
+        };
+        let groupings: Vec<Vec<&str>> = std::iter::once(by(&FINE_COLUMNS))
+            .chain(keys.apart.iter().map(|(_, columns)| by(columns)))
+            .collect();
+        let mut sums = sums_by(&in_window, &groupings, members)?.into_iter();
+        let fine = decoded(sums.next().expect("the fine sums come first"), dictionaries)?;
         let mut apart_sums = HashMap::new();
-        for (breakdown, columns) in apart {
-            let keys: Vec<Expr> = ["month", "stream"].iter().chain(columns.iter()).map(|c| col(*c)).collect();
-            let sums = in_window.clone().group_by(keys).agg(sums.clone()).collect()?;
+        for (&(breakdown, _), sums) in keys.apart.iter().zip(sums) {
             apart_sums.insert(breakdown, decoded(sums, dictionaries)?);
         }
         let resum: Vec<Expr> = members.iter().map(|i| col(format!("c{i}")).sum()).collect();
@@ -393,7 +593,6 @@ impl Cube {
         total
     }
 
-    /// The groups seen for a breakdown in a month range, sorted.
     /// The stock types with a row in a month range.
     pub(crate) fn stock_types(&self, months: &std::ops::RangeInclusive<i32>) -> BTreeSet<&str> {
         self.stock_types
@@ -402,6 +601,7 @@ impl Cube {
             .collect()
     }
 
+    /// The groups seen for a breakdown in a month range, sorted.
     pub(crate) fn groups(&self, months: &std::ops::RangeInclusive<i32>, breakdown: &str) -> Vec<String> {
         let mut g: Vec<String> = self
             .cells
@@ -412,5 +612,92 @@ impl Cube {
         g.sort();
         g.dedup();
         g
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each row's group, as the groups' first rows name them.
+    fn groups_of(grouping: &Grouping) -> Vec<IdxSize> {
+        grouping.group_of_row.iter().map(|&g| grouping.first_rows[g as usize]).collect()
+    }
+
+    fn frame(months: &[Option<i32>], codes: &[Option<IdxSize>]) -> DataFrame {
+        df!("month" => months, "code" => codes).unwrap()
+    }
+
+    #[test]
+    fn rows_with_the_same_keys_share_a_group_and_a_null_key_is_a_group_of_its_own() {
+        let rows = frame(
+            &[Some(300), Some(301), Some(300), Some(300), None, Some(300)],
+            &[Some(0), Some(0), Some(1), Some(0), Some(0), None],
+        );
+        let grouping = grouping(&rows, &["month", "code"]).unwrap();
+        // Rows 0 and 3 share month 300 and code 0; every other row differs.
+        assert_eq!(groups_of(&grouping), [0, 1, 2, 0, 4, 5]);
+        assert_eq!(grouping.first_rows, [0, 1, 2, 4, 5]);
+    }
+
+    #[test]
+    fn keys_with_more_combinations_than_a_table_holds_group_the_same() {
+        // Three keys of 1,024 values make 2^30 combinations: past the direct
+        // table, so the rows are numbered by the first two before the third.
+        let n = 5_000;
+        let key = |shift: u32| -> Vec<Option<IdxSize>> {
+            (0..n).map(|i| Some(((i * 7919) >> shift) % 1024)).collect()
+        };
+        let rows = df!("a" => key(0), "b" => key(3), "c" => key(6)).unwrap();
+        let grouping = grouping(&rows, &["a", "b", "c"]).unwrap();
+        let mut first_of: HashMap<(IdxSize, IdxSize, IdxSize), IdxSize> = HashMap::new();
+        let expected: Vec<IdxSize> = (0..n as usize)
+            .map(|row| {
+                let k = |c: &str| rows.column(c).unwrap().idx().unwrap().get(row).unwrap();
+                *first_of.entry((k("a"), k("b"), k("c"))).or_insert(row as IdxSize)
+            })
+            .collect();
+        assert_eq!(groups_of(&grouping), expected);
+        assert_eq!(grouping.first_rows.len(), first_of.len());
+    }
+
+    #[test]
+    fn sums_by_adds_each_counts_value_over_its_group() {
+        let rows = df!(
+            "month" => [300, 300, 301, 300],
+            "stream" => [0 as IdxSize, 0, 0, 1],
+            "c0" => [true, false, true, true],
+            "c1" => [Some(10.5), Some(2.0), None, Some(1.0)],
+        )
+        .unwrap();
+        let sums = sums_by(&rows, &[vec!["month", "stream"], vec!["stream"]], &[0, 1]).unwrap();
+        let column = |frame: &DataFrame, name: &str| -> Vec<f64> {
+            frame.column(name).unwrap().f64().unwrap().into_no_null_iter().collect()
+        };
+        assert_eq!(
+            sums[0].column("month").unwrap().i32().unwrap().to_vec(),
+            [Some(300), Some(301), Some(300)]
+        );
+        assert_eq!(column(&sums[0], "c0"), [1.0, 1.0, 1.0]);
+        assert_eq!(column(&sums[0], "c1"), [12.5, 0.0, 1.0]);
+        assert_eq!(column(&sums[1], "c0"), [2.0, 1.0]);
+        assert_eq!(column(&sums[1], "c1"), [12.5, 1.0]);
+    }
+
+    #[test]
+    fn stream_codes_name_each_row_as_the_stream_expression_does() {
+        let rows = df!(
+            case::RECORD_TYPE => [Some(COMPLAINT), Some(COMPLAINT), Some("enquiry"), Some(COMPLAINT), None, Some("enquiry")],
+            case::STAGE => [Some(1i64), Some(2), None, None, Some(1), Some(1)],
+        )
+        .unwrap();
+        let (codes, streams) = stream_codes(&rows).unwrap();
+        let coded: Vec<Option<String>> = streams.decode(&codes).iter().map(|s| s.map(String::from)).collect();
+        let expected = rows.clone().lazy().select([stream_expr().alias("stream")]).collect().unwrap();
+        let expected: Vec<Option<String>> =
+            expected.column("stream").unwrap().str().unwrap().iter().map(|s| s.map(String::from)).collect();
+        assert_eq!(coded, expected);
+        assert_eq!(coded[0].as_deref(), Some("stage1"));
+        assert_eq!(coded[3], None);
     }
 }
