@@ -154,12 +154,12 @@ fn coded<'k>(frame: &DataFrame, keys: &'k Keys) -> Result<Coded<'k>> {
         })
         .collect::<Result<Vec<_>>>()?;
     // Each column is a hash pass over every row, and nothing else runs
-    // meanwhile: half the columns are coded on a second thread, beside the
-    // stream.
+    // meanwhile: half the columns are coded on a second thread, the stream
+    // and the other half on this one.
     let (here, there) = texts.split_at(texts.len() / 2);
-    let (mut codes, (more, stream)) = crate::parallel::both(
-        || here.iter().map(memory::codes).collect::<Vec<_>>(),
-        || (there.iter().map(memory::codes).collect::<Vec<_>>(), stream_codes(frame)),
+    let ((stream, mut codes), more) = crate::parallel::both(
+        || (stream_codes(frame), here.iter().map(memory::codes).collect::<Vec<_>>()),
+        || there.iter().map(memory::codes).collect::<Vec<_>>(),
     );
     codes.extend(more);
     let mut rows = frame.clone();
@@ -179,10 +179,12 @@ fn coded<'k>(frame: &DataFrame, keys: &'k Keys) -> Result<Coded<'k>> {
 /// type and stage, where the expression makes one for every row.
 fn stream_codes(frame: &DataFrame) -> Result<(IdxCa, Dictionary)> {
     let (types, type_names) = memory::codes(frame.column(case::RECORD_TYPE)?.str()?);
-    let stages = frame.column(case::STAGE)?.cast(&DataType::Int64)?;
-    let mut stream_of: PlHashMap<(IdxSize, Option<i64>), Option<IdxSize>> = PlHashMap::new();
+    // Stages are whole numbers wherever a stream is counted; any other type
+    // is an error here rather than a different spelling of the stream.
+    let stages = frame.column(case::STAGE)?.i32()?;
+    let mut stream_of: PlHashMap<(IdxSize, Option<i32>), Option<IdxSize>> = PlHashMap::new();
     let mut streams: IndexSet<String> = IndexSet::new();
-    let mut code = |kind: IdxSize, stage: Option<i64>| {
+    let mut code = |kind: IdxSize, stage: Option<i32>| {
         let name = type_names.text(kind).expect("a record type's code stands for its text");
         let stream = match stage {
             _ if name != COMPLAINT => Some(name.to_string()),
@@ -193,7 +195,7 @@ fn stream_codes(frame: &DataFrame) -> Result<(IdxCa, Dictionary)> {
     };
     let codes: IdxCa = types
         .iter()
-        .zip(stages.i64()?.iter())
+        .zip(stages.iter())
         .map(|(kind, stage)| {
             kind.and_then(|kind| *stream_of.entry((kind, stage)).or_insert_with(|| code(kind, stage)))
         })
@@ -280,51 +282,79 @@ struct Grouping {
 
 /// Groups are found by a table indexed by the packed keys themselves, rather
 /// than by hashing them, while the keys' combinations are at most this many
-/// (4 MiB of table).
+/// (4 MiB of table) and not many more than the rows.
 const DIRECT_GROUPS: u64 = 1 << 20;
 
 /// The rows of `frame` grouped by the `keys` columns (the month and codes).
-/// Each row's keys are packed into one number, a key a digit below its radix
-/// (null its last value: a month less the first, a code as it is). When the
-/// next key would make more combinations than [`DIRECT_GROUPS`], the rows
-/// are first numbered by their group so far: there are at most as many
-/// groups as rows, so the number never outgrows 64 bits.
+/// Each row's keys are packed into one number, each key a digit
+/// ([`Digits`]). When the next key would make more combinations than
+/// [`DIRECT_GROUPS`], the rows are first numbered by their group so far, so
+/// the number stays below rows × (rows + 2): a code is below the rows, and
+/// there are no more groups than rows.
 fn grouping(frame: &DataFrame, keys: &[&str]) -> Result<Grouping> {
-    let mut packed = vec![0u64; frame.height()];
+    let rows = frame.height();
+    let mut packed = vec![0u64; rows];
     let mut combinations: u64 = 1;
     for key in keys {
-        let column = frame.column(key)?;
-        let radix = match column.dtype() {
-            DataType::Int32 => {
-                let months = column.i32()?;
-                let first = months.min().unwrap_or(0);
-                (months.max().unwrap_or(0) - first) as u64 + 2
-            }
-            _ => column.idx()?.max().map_or(0, u64::from) + 2,
-        };
+        let digits = Digits::of(frame.column(key)?)?;
+        let radix = digits.radix();
         if combinations.saturating_mul(radix) > DIRECT_GROUPS {
             let Grouping { group_of_row, first_rows } = numbered(&packed, combinations);
             packed = group_of_row.into_iter().map(u64::from).collect();
             combinations = first_rows.len() as u64;
         }
-        let null = radix - 1;
-        match column.dtype() {
+        digits.append_to(&mut packed);
+        combinations =
+            combinations.checked_mul(radix).expect("groups and codes are each fewer than the rows");
+    }
+    Ok(numbered(&packed, combinations))
+}
+
+/// A key column's values as the digits of a packed key: a month as months
+/// since the first, a code as it is, and null as the digit after the
+/// highest, so a null key is a group of its own.
+enum Digits<'a> {
+    Months { months: &'a Int32Chunked, first: i64, null: u64 },
+    Codes { codes: &'a IdxCa, null: u64 },
+}
+
+impl<'a> Digits<'a> {
+    fn of(column: &'a Column) -> Result<Digits<'a>> {
+        Ok(match column.dtype() {
             DataType::Int32 => {
                 let months = column.i32()?;
-                let first = months.min().unwrap_or(0);
-                for (p, m) in packed.iter_mut().zip(months.iter()) {
-                    *p = *p * radix + m.map_or(null, |m| (m - first) as u64);
-                }
+                let (first, last) = (months.min().unwrap_or(0) as i64, months.max().unwrap_or(0) as i64);
+                Digits::Months { months, first, null: (last - first) as u64 + 1 }
             }
             _ => {
-                for (p, c) in packed.iter_mut().zip(column.idx()?.iter()) {
+                let codes = column.idx()?;
+                Digits::Codes { codes, null: codes.max().map_or(0, |c| u64::from(c) + 1) }
+            }
+        })
+    }
+
+    fn radix(&self) -> u64 {
+        match self {
+            Digits::Months { null, .. } | Digits::Codes { null, .. } => null + 1,
+        }
+    }
+
+    /// Each row's number so far with this key's digit after it.
+    fn append_to(&self, packed: &mut [u64]) {
+        let radix = self.radix();
+        match *self {
+            Digits::Months { months, first, null } => {
+                for (p, m) in packed.iter_mut().zip(months.iter()) {
+                    *p = *p * radix + m.map_or(null, |m| (m as i64 - first) as u64);
+                }
+            }
+            Digits::Codes { codes, null } => {
+                for (p, c) in packed.iter_mut().zip(codes.iter()) {
                     *p = *p * radix + c.map_or(null, u64::from);
                 }
             }
         }
-        combinations *= radix;
     }
-    Ok(numbered(&packed, combinations))
 }
 
 /// The rows numbered by their packed key, in order of first appearance.
@@ -337,7 +367,9 @@ fn numbered(packed: &[u64], combinations: u64) -> Grouping {
         }
         *group
     };
-    let group_of_row = if combinations <= DIRECT_GROUPS {
+    // A table of every combination costs more to clear than hashing a
+    // few rows would.
+    let group_of_row = if combinations <= DIRECT_GROUPS.min(4 * packed.len() as u64 + 64) {
         let mut table = vec![IdxSize::MAX; combinations as usize];
         packed.iter().enumerate().map(|(row, &p)| group_of(&mut table[p as usize], row)).collect()
     } else {
@@ -352,7 +384,9 @@ fn numbered(packed: &[u64], combinations: u64) -> Grouping {
 }
 
 /// For each of `groupings`, the sum of each member count's value (`c<index>`)
-/// over the rows of each group, as floats, summed in the order of the rows.
+/// over the rows of each group, as floats, summed in the order of the rows:
+/// the same on every run (a fractional sum, such as compensation, may differ
+/// in its last bits from a sum taken in another order).
 /// Each value column is read once for every grouping, each half of the
 /// members on one of the two threads.
 fn member_sums(frame: &DataFrame, groupings: &[Grouping], members: &[usize]) -> Result<Vec<Vec<Vec<f64>>>> {
@@ -364,6 +398,11 @@ fn member_sums(frame: &DataFrame, groupings: &[Grouping], members: &[usize]) -> 
             }
         };
         let value = frame.column(&format!("c{i}"))?.as_materialized_series().rechunk();
+        // A condition may give a number, which is summed as a sum's is.
+        let value = match value.dtype() {
+            DataType::Boolean | DataType::Float64 => value,
+            _ => value.cast(&DataType::Float64)?,
+        };
         match value.dtype() {
             // A count's value is its condition: one a row where it holds.
             DataType::Boolean => {
@@ -641,6 +680,23 @@ mod tests {
     }
 
     #[test]
+    fn months_before_the_epoch_no_months_and_no_rows_group_as_any_others() {
+        let rows = frame(&[Some(-5), Some(7), Some(-5)], &[Some(1), Some(1), Some(1)]);
+        assert_eq!(groups_of(&grouping(&rows, &["month", "code"]).unwrap()), [0, 1, 0]);
+        let rows = frame(&[None, None], &[Some(0), Some(1)]);
+        assert_eq!(groups_of(&grouping(&rows, &["month", "code"]).unwrap()), [0, 1]);
+        let rows = frame(&[], &[]);
+        let none = grouping(&rows, &["month", "code"]).unwrap();
+        assert!(none.group_of_row.is_empty() && none.first_rows.is_empty());
+    }
+
+    #[test]
+    fn one_key_with_more_values_than_a_table_holds_is_hashed() {
+        let rows = frame(&[Some(1), Some(1), Some(1)], &[Some(0), Some(2_000_000), Some(0)]);
+        assert_eq!(groups_of(&grouping(&rows, &["code", "month"]).unwrap()), [0, 1, 0]);
+    }
+
+    #[test]
     fn keys_with_more_combinations_than_a_table_holds_group_the_same() {
         // Three keys of 1,024 values make 2^30 combinations: past the direct
         // table, so the rows are numbered by the first two before the third.
@@ -687,8 +743,8 @@ mod tests {
     #[test]
     fn stream_codes_name_each_row_as_the_stream_expression_does() {
         let rows = df!(
-            case::RECORD_TYPE => [Some(COMPLAINT), Some(COMPLAINT), Some("enquiry"), Some(COMPLAINT), None, Some("enquiry")],
-            case::STAGE => [Some(1i64), Some(2), None, None, Some(1), Some(1)],
+            case::RECORD_TYPE => [Some(COMPLAINT), Some(COMPLAINT), Some("enquiry"), Some(COMPLAINT), None, Some("enquiry"), Some(COMPLAINT)],
+            case::STAGE => [Some(1i32), Some(2), None, None, Some(1), Some(1), Some(3)],
         )
         .unwrap();
         let (codes, streams) = stream_codes(&rows).unwrap();
@@ -699,5 +755,6 @@ mod tests {
         assert_eq!(coded, expected);
         assert_eq!(coded[0].as_deref(), Some("stage1"));
         assert_eq!(coded[3], None);
+        assert_eq!(coded[6].as_deref(), Some("stage3"));
     }
 }
