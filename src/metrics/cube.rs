@@ -387,8 +387,9 @@ fn numbered(packed: &[u64], combinations: u64) -> Grouping {
 /// over the rows of each group, as floats, summed in the order of the rows:
 /// the same on every run (a fractional sum, such as compensation, may differ
 /// in its last bits from a sum taken in another order).
-/// Each value column is read once for every grouping, each half of the
-/// members on one of the two threads.
+///
+/// Each value column is read once for all the groupings; half the members
+/// are summed on each of the two threads.
 fn member_sums(frame: &DataFrame, groupings: &[Grouping], members: &[usize]) -> Result<Vec<Vec<Vec<f64>>>> {
     let sum_member = |i: usize| -> Result<Vec<Vec<f64>>> {
         let mut sums: Vec<Vec<f64>> = groupings.iter().map(|g| vec![0.0; g.first_rows.len()]).collect();
