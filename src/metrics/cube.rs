@@ -174,34 +174,22 @@ fn coded<'k>(frame: &DataFrame, keys: &'k Keys) -> Result<Coded<'k>> {
     Ok(Coded { rows, dictionaries, keys })
 }
 
-/// Each row's stream, as [`stream_expr`] has it, as a code, with the
-/// dictionary of the streams: the text is made once for each distinct record
-/// type and stage, where the expression makes one for every row.
+/// Each row's stream as a code, with the dictionary of the streams:
+/// [`stream_expr`] is worked out once for each distinct record type and
+/// stage, not for every row.
 fn stream_codes(frame: &DataFrame) -> Result<(IdxCa, Dictionary)> {
-    let (types, type_names) = memory::codes(frame.column(case::RECORD_TYPE)?.str()?);
-    // Stages are whole numbers wherever a stream is counted; any other type
-    // is an error here rather than a different spelling of the stream.
-    let stages = frame.column(case::STAGE)?.i32()?;
-    let mut stream_of: PlHashMap<(IdxSize, Option<i32>), Option<IdxSize>> = PlHashMap::new();
-    let mut streams: IndexSet<String> = IndexSet::new();
-    let mut code = |kind: IdxSize, stage: Option<i32>| {
-        let name = type_names.text(kind).expect("a record type's code stands for its text");
-        let stream = match stage {
-            _ if name != COMPLAINT => Some(name.to_string()),
-            Some(stage) => Some(format!("stage{stage}")),
-            None => None,
-        };
-        stream.map(|s| streams.insert_full(s).0 as IdxSize)
-    };
-    let codes: IdxCa = types
-        .iter()
-        .zip(stages.iter())
-        .map(|(kind, stage)| {
-            kind.and_then(|kind| *stream_of.entry((kind, stage)).or_insert_with(|| code(kind, stage)))
-        })
-        .collect();
-    let names: Vec<&str> = streams.iter().map(String::as_str).collect();
-    Ok((codes, Dictionary::of("stream".into(), &names)))
+    let (types, _) = memory::codes(frame.column(case::RECORD_TYPE)?.str()?);
+    let pairs =
+        DataFrame::new(frame.height(), vec![types.into_column(), frame.column(case::STAGE)?.clone()])?;
+    let Grouping { group_of_row, first_rows } = grouping(&pairs, &[case::RECORD_TYPE, case::STAGE])?;
+    let distinct = frame
+        .select([case::RECORD_TYPE, case::STAGE])?
+        .take(&IdxCa::from_vec(PlSmallStr::EMPTY, first_rows))?
+        .lazy()
+        .select([stream_expr().alias("stream")])
+        .collect()?;
+    let (stream_of_pair, streams) = memory::codes(distinct.column("stream")?.str()?);
+    Ok((stream_of_pair.take(&IdxCa::from_vec(PlSmallStr::EMPTY, group_of_row))?, streams))
 }
 
 /// The text back in place of each coded column of `sums` (see [`coded`]).
@@ -285,15 +273,14 @@ struct Grouping {
 /// (4 MiB of table) and not many more than the rows.
 const DIRECT_GROUPS: u64 = 1 << 20;
 
-/// The rows of `frame` grouped by the `keys` columns (the month and codes).
-/// Each row's keys are packed into one number, each key a digit
+/// The rows of `frame` grouped by the `keys` columns (whole numbers and
+/// codes). Each row's keys are packed into one number, each key a digit
 /// ([`Digits`]). When the next key would make more combinations than
 /// [`DIRECT_GROUPS`], the rows are first numbered by their group so far, so
-/// the number stays below rows × (rows + 2): a code is below the rows, and
-/// there are no more groups than rows.
+/// the number stays below rows × 2^32: there are no more groups than rows,
+/// and a key has at most 2^32 + 1 digits.
 fn grouping(frame: &DataFrame, keys: &[&str]) -> Result<Grouping> {
-    let rows = frame.height();
-    let mut packed = vec![0u64; rows];
+    let mut packed = vec![0u64; frame.height()];
     let mut combinations: u64 = 1;
     for key in keys {
         let digits = Digits::of(frame.column(key)?)?;
@@ -304,17 +291,18 @@ fn grouping(frame: &DataFrame, keys: &[&str]) -> Result<Grouping> {
             combinations = first_rows.len() as u64;
         }
         digits.append_to(&mut packed);
-        combinations =
-            combinations.checked_mul(radix).expect("groups and codes are each fewer than the rows");
+        combinations = combinations
+            .checked_mul(radix)
+            .expect("fewer groups than rows, and a key's digits within 2^32 + 1");
     }
     Ok(numbered(&packed, combinations))
 }
 
-/// A key column's values as the digits of a packed key: a month as months
-/// since the first, a code as it is, and null as the digit after the
-/// highest, so a null key is a group of its own.
+/// A key column's values as the digits of a packed key: a whole number
+/// (a month, a stage) as its distance from the lowest, a code as it is, and
+/// null as the digit after the highest, so a null key is a group of its own.
 enum Digits<'a> {
-    Months { months: &'a Int32Chunked, first: i64, null: u64 },
+    Numbers { numbers: &'a Int32Chunked, lowest: i64, null: u64 },
     Codes { codes: &'a IdxCa, null: u64 },
 }
 
@@ -322,9 +310,10 @@ impl<'a> Digits<'a> {
     fn of(column: &'a Column) -> Result<Digits<'a>> {
         Ok(match column.dtype() {
             DataType::Int32 => {
-                let months = column.i32()?;
-                let (first, last) = (months.min().unwrap_or(0) as i64, months.max().unwrap_or(0) as i64);
-                Digits::Months { months, first, null: (last - first) as u64 + 1 }
+                let numbers = column.i32()?;
+                let (lowest, highest) =
+                    (numbers.min().unwrap_or(0) as i64, numbers.max().unwrap_or(0) as i64);
+                Digits::Numbers { numbers, lowest, null: (highest - lowest) as u64 + 1 }
             }
             _ => {
                 let codes = column.idx()?;
@@ -335,7 +324,7 @@ impl<'a> Digits<'a> {
 
     fn radix(&self) -> u64 {
         match self {
-            Digits::Months { null, .. } | Digits::Codes { null, .. } => null + 1,
+            Digits::Numbers { null, .. } | Digits::Codes { null, .. } => null + 1,
         }
     }
 
@@ -343,9 +332,9 @@ impl<'a> Digits<'a> {
     fn append_to(&self, packed: &mut [u64]) {
         let radix = self.radix();
         match *self {
-            Digits::Months { months, first, null } => {
-                for (p, m) in packed.iter_mut().zip(months.iter()) {
-                    *p = *p * radix + m.map_or(null, |m| (m as i64 - first) as u64);
+            Digits::Numbers { numbers, lowest, null } => {
+                for (p, n) in packed.iter_mut().zip(numbers.iter()) {
+                    *p = *p * radix + n.map_or(null, |n| (n as i64 - lowest) as u64);
                 }
             }
             Digits::Codes { codes, null } => {
@@ -398,26 +387,19 @@ fn member_sums(frame: &DataFrame, groupings: &[Grouping], members: &[usize]) -> 
                 sum[g.group_of_row[row] as usize] += v;
             }
         };
-        let value = frame.column(&format!("c{i}"))?.as_materialized_series().rechunk();
-        // A condition may give a number, which is summed as a sum's is.
-        let value = match value.dtype() {
-            DataType::Boolean | DataType::Float64 => value,
-            _ => value.cast(&DataType::Float64)?,
-        };
-        match value.dtype() {
+        let value = frame.column(&format!("c{i}"))?;
+        if value.dtype() == &DataType::Boolean {
             // A count's value is its condition: one a row where it holds.
-            DataType::Boolean => {
-                for (row, counted) in value.bool()?.iter().enumerate() {
-                    if counted == Some(true) {
-                        add(row, 1.0);
-                    }
+            for (row, counted) in value.bool()?.iter().enumerate() {
+                if counted == Some(true) {
+                    add(row, 1.0);
                 }
             }
-            _ => {
-                for (row, v) in value.f64()?.iter().enumerate() {
-                    if let Some(v) = v {
-                        add(row, v);
-                    }
+        } else {
+            // A sum's value, or a condition that gives a number.
+            for (row, v) in value.cast(&DataType::Float64)?.f64()?.iter().enumerate() {
+                if let Some(v) = v {
+                    add(row, v);
                 }
             }
         }
