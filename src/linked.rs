@@ -33,68 +33,79 @@ pub struct Linked {
 /// row in the cases frame.
 type StageRow = (i32, Option<NaiveDate>, IdxSize);
 
-/// The complaint rows of the cases an export refers to, by reference. The
-/// references are borrowed from the cases frame and each case's rows are
-/// kept together in one list, so the index costs a few dozen bytes a case
-/// rather than an owned string and a list for each.
+/// The complaint rows of the cases an export refers to. Each distinct
+/// reference in the export is numbered once; the case rows are then found
+/// and grouped by that number, so a lookup is an index, not a hash of text,
+/// and the index costs a few dozen bytes a case.
 struct CaseIndex<'a> {
     cases: &'a DataFrame,
+    /// Each export row's case number, if it has a reference.
+    numbers: Vec<Option<u32>>,
     /// Each case's rows in frame order, one case after another.
     rows: Vec<StageRow>,
-    /// Where each case's rows start in `rows`, and how many there are.
-    by_ref: PlHashMap<&'a str, (u32, u32)>,
+    /// Where case number `n`'s rows start in `rows`; `n + 1`'s start ends them.
+    starts: Vec<u32>,
 }
 
 impl<'a> CaseIndex<'a> {
     fn new(cases: &'a DataFrame, refs: &StringChunked) -> Result<CaseIndex<'a>> {
-        let wanted: PlHashSet<&str> = refs.iter().flatten().collect();
+        let mut by_ref: PlHashMap<&str, u32> = PlHashMap::with_capacity(refs.len());
+        let numbers: Vec<Option<u32>> = refs
+            .iter()
+            .map(|r| {
+                let next = by_ref.len() as u32;
+                r.map(|r| *by_ref.entry(r).or_insert(next))
+            })
+            .collect();
         let (record_type, case_ref) =
             (cases.column(case::RECORD_TYPE)?.str()?, cases.column(case::REF)?.str()?);
-        let stage = cases.column(case::STAGE)?.i32()?;
-        // The complaint rows whose case is wanted, by position and stage: a
-        // hash of every case row's reference, so half the rows are looked
-        // up on a second thread.
-        let found = |from: usize, len: usize| -> Vec<(IdxSize, i32)> {
-            let (record_type, case_ref, stage) = (
-                record_type.slice(from as i64, len),
-                case_ref.slice(from as i64, len),
-                stage.slice(from as i64, len),
-            );
-            let rows = record_type.iter().zip(case_ref.iter()).zip(stage.iter()).enumerate();
-            rows.filter_map(|(i, ((kind, r), s))| match (kind, r, s) {
-                (Some(COMPLAINT), Some(r), Some(s)) if wanted.contains(r) => Some(((from + i) as IdxSize, s)),
-                _ => None,
-            })
-            .collect()
+        let (stage, responded) = (cases.column(case::STAGE)?.i32()?, cases.column(case::RESPONDED)?.date()?);
+        // The complaint rows of a wanted case, with its number: a hash of
+        // every case row's reference, so half the rows are looked up on a
+        // second thread.
+        let found = |from: usize, len: usize| -> Vec<(u32, StageRow)> {
+            let slice = |c: &StringChunked| c.slice(from as i64, len);
+            let (record_type, case_ref) = (slice(record_type), slice(case_ref));
+            let (stage, responded) =
+                (stage.slice(from as i64, len), responded.physical().slice(from as i64, len));
+            let rows = record_type.iter().zip(case_ref.iter()).zip(stage.iter()).zip(responded.iter());
+            rows.enumerate()
+                .filter(|(_, (((kind, _), _), _))| *kind == Some(COMPLAINT))
+                .filter_map(|(i, (((_, r), s), answered))| {
+                    let n = *by_ref.get(r?)?;
+                    Some((n, (s?, answered.and_then(epoch_day), (from + i) as IdxSize)))
+                })
+                .collect()
         };
         let found = crate::parallel::halves(cases.height(), 2, found);
-        let mut hits: Vec<(IdxSize, &'a str, i32)> = Vec::with_capacity(found.len());
-        let mut by_ref: PlHashMap<&'a str, (u32, u32)> = PlHashMap::new();
-        for (i, s) in found {
-            let r = case_ref.get(i as usize).expect("a wanted reference");
-            hits.push((i, r, s));
-            by_ref.entry(r).or_default().1 += 1;
+        // A counting sort by case number, which keeps each case's rows in
+        // frame order.
+        let mut starts = vec![0u32; by_ref.len() + 1];
+        for (n, _) in &found {
+            starts[*n as usize + 1] += 1;
         }
-        let mut next = 0;
-        for (start, len) in by_ref.values_mut() {
-            (*start, next) = (next, next + *len);
-            *len = 0;
+        for n in 1..starts.len() {
+            starts[n] += starts[n - 1];
         }
-        let responded = cases.column(case::RESPONDED)?.date()?;
-        let mut rows = vec![(0, None, 0); hits.len()];
-        for (i, r, s) in hits {
-            let (start, len) = by_ref.get_mut(r).expect("counted above");
-            let answered = responded.physical().get(i as usize).and_then(epoch_day);
-            rows[(*start + *len) as usize] = (s, answered, i);
-            *len += 1;
+        let mut next = starts.clone();
+        let mut rows = vec![(0, None, 0); found.len()];
+        for (n, row) in found {
+            rows[next[n as usize] as usize] = row;
+            next[n as usize] += 1;
         }
-        Ok(CaseIndex { cases, rows, by_ref })
+        Ok(CaseIndex { cases, numbers, rows, starts })
     }
 
-    fn stages(&self, case_ref: &str) -> &[StageRow] {
-        self.by_ref
-            .get(case_ref)
-            .map_or(&[][..], |&(start, len)| &self.rows[start as usize..(start + len) as usize])
+    /// The complaint rows of the case export row `i` refers to.
+    fn stages(&self, i: usize) -> &[StageRow] {
+        self.numbers[i].map_or(&[][..], |n| {
+            &self.rows[self.starts[n as usize] as usize..self.starts[n as usize + 1] as usize]
+        })
+    }
+
+    /// The number of export row `i`'s case (see [`CaseIndex::stages`]).
+    fn number(&self, i: usize) -> Option<u32> {
+        self.numbers[i]
     }
 
     /// The case columns of the given complaint rows (None: not linked). A
@@ -275,7 +286,7 @@ pub fn surveys(
     );
 
     let mut issues = IssueList::default();
-    let mut seen: PlHashMap<(&str, i32), u32> = PlHashMap::new();
+    let mut seen: PlHashMap<(u32, i32), u32> = PlHashMap::with_capacity(parsed.height());
     let mut keep: Vec<(usize, i32, IdxSize)> = Vec::new();
     for i in 0..parsed.height() {
         let before = issues.errors();
@@ -301,7 +312,7 @@ pub fn surveys(
         if issues.errors() > before {
             continue;
         }
-        let stages = index.stages(case_ref);
+        let stages = index.stages(i);
         if stages.is_empty() {
             issues.push(
                 at,
@@ -337,7 +348,8 @@ pub fn surveys(
             );
             continue;
         };
-        if let Some(first) = seen.get(&(case_ref, s)) {
+        let case = index.number(i).expect("a case with stages has a number");
+        if let Some(first) = seen.get(&(case, s)) {
             issues.push(
                 at,
                 case_ref,
@@ -349,7 +361,7 @@ pub fn surveys(
             );
             continue;
         }
-        seen.insert((case_ref, s), at.1);
+        seen.insert((case, s), at.1);
         keep.push((i, s, idx));
     }
     let take: IdxCa = keep.iter().map(|(i, ..)| Some(*i as IdxSize)).collect();
@@ -469,7 +481,7 @@ pub fn determinations(
         if issues.errors() > before {
             continue;
         }
-        let latest = index.stages(case_ref).iter().max_by_key(|(s, ..)| *s).map(|(.., idx)| *idx);
+        let latest = index.stages(i).iter().max_by_key(|(s, ..)| *s).map(|(.., idx)| *idx);
         if latest.is_none() {
             issues.push(
                 at,
