@@ -46,17 +46,32 @@ fn repeats(cases: &DataFrame, window: i64) -> Result<(Vec<bool>, Vec<bool>)> {
     // Categories as numbers keep the second table's entries at 16 bytes.
     let (category, _) = crate::memory::codes(cases.column(case::CATEGORY)?.str()?);
     let category = category.rechunk();
-    let mut last: PlHashMap<u64, i32> = PlHashMap::new();
-    let mut last_same: PlHashMap<(u64, IdxSize), i32> = PlHashMap::new();
-    let within = |earlier: Option<&i32>, day: i32| earlier.is_some_and(|e| i64::from(day - e) <= window);
-    for at in order {
-        let at = at as usize;
-        let (Some(day), Some(h)) = (received.get(at), household.get(at)) else { continue };
-        let c = category.get(at).unwrap_or(IdxSize::MAX);
-        repeat[at] = within(last.get(&h), day);
-        issue[at] = within(last_same.get(&(h, c)), day);
-        last.insert(h, day);
-        last_same.insert((h, c), day);
+    // Each table is looked up once a row: storing today's day gives back
+    // the day it replaces.
+    let within = |earlier: Option<i32>, day: i32| earlier.is_some_and(|e| i64::from(day - e) <= window);
+    // The households in two halves by their hash's lowest bit, each walked
+    // on a core of its own: all of a household's complaints fall in one
+    // half, in date order, so each half judges them as one walk would.
+    let walk = |half: u64| -> Vec<(usize, bool, bool)> {
+        let mut last: PlHashMap<u64, i32> = PlHashMap::new();
+        let mut last_same: PlHashMap<(u64, IdxSize), i32> = PlHashMap::new();
+        let mut found = Vec::new();
+        for &at in &order {
+            let at = at as usize;
+            let Some(h) = household.get(at).filter(|h| h & 1 == half) else { continue };
+            let Some(day) = received.get(at) else { continue };
+            let c = category.get(at).unwrap_or(IdxSize::MAX);
+            let repeat = within(last.insert(h, day), day);
+            let issue = within(last_same.insert((h, c), day), day);
+            if repeat || issue {
+                found.push((at, repeat, issue));
+            }
+        }
+        found
+    };
+    let (first, second) = crate::parallel::both(|| walk(0), || walk(1));
+    for (at, r, i) in first.into_iter().chain(second) {
+        (repeat[at], issue[at]) = (r, i);
     }
     Ok((repeat, issue))
 }
@@ -212,5 +227,52 @@ mod tests {
         assert_eq!(same_day_pair([9, 5, 2], day), [false, true, false]);
         // Dates centuries apart are sorted by comparison, with the same result.
         assert_eq!(same_day_pair([9, 2, 5], ["1800-01-01", day[1], day[2]]), [false, false, true]);
+    }
+
+    proptest::proptest! {
+        /// Households odd and even (walked on different cores), days that
+        /// tie, two stages and three categories, against a look back over
+        /// every earlier row.
+        #[test]
+        fn repeats_are_what_a_look_back_over_every_row_finds(
+            rows in proptest::collection::vec((0u64..6, 0u32..40, 0usize..3, 1i32..3), 0..80),
+            window in 0u32..20,
+        ) {
+            let household: Vec<Option<u64>> = rows.iter().map(|r| (r.0 > 0).then_some(r.0)).collect();
+            let received: Vec<NaiveDate> =
+                rows.iter().map(|r| d("2025-04-01") + chrono::Days::new(u64::from(r.1))).collect();
+            let category: Vec<&str> = rows.iter().map(|r| ["Repairs", "Noise", "Damp"][r.2]).collect();
+            let n = rows.len();
+            let df = df!(
+                "file_id" => vec![0u32; n],
+                "row" => (1..=n as u32).collect::<Vec<_>>(),
+                "record_type" => vec!["complaint"; n],
+                "stage" => rows.iter().map(|r| r.3).collect::<Vec<_>>(),
+                HOUSEHOLD => household.clone(),
+                "outcome" => vec![None::<&str>; n],
+                "category" => category.clone(),
+                "received_date" => received.clone(),
+            )
+            .unwrap();
+            let out = flag(df, &RepeatsConfig { window_days: window }).unwrap();
+            let get = |c: &str| -> Vec<bool> {
+                out.column(c).unwrap().bool().unwrap().iter().map(|v| v.unwrap()).collect()
+            };
+            let counted = get(prepared::HOUSEHOLD_KNOWN);
+            let earlier_within = |i: usize, same_category: bool| {
+                (0..n).any(|j| {
+                    counted[j]
+                        && household[j] == household[i]
+                        && (received[j], j) < (received[i], i)
+                        && (received[i] - received[j]).num_days() <= i64::from(window)
+                        && (!same_category || category[j] == category[i])
+                })
+            };
+            let expected = |same_category: bool| -> Vec<bool> {
+                (0..n).map(|i| counted[i] && earlier_within(i, same_category)).collect()
+            };
+            proptest::prop_assert_eq!(get(prepared::REPEAT_COMPLAINT), expected(false));
+            proptest::prop_assert_eq!(get(prepared::REPEAT_ISSUE), expected(true));
+        }
     }
 }
