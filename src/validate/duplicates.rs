@@ -27,9 +27,11 @@ pub(super) struct Occurrences {
     pub first_of_duplicates: IdxCa,
 }
 
-pub(super) fn first_occurrences(rows: &DataFrame) -> Result<Occurrences> {
+/// `faulty` rows (those with an error) are not judged: they repeat nothing
+/// and nothing repeats them, so a faulty row never displaces a good one.
+pub(super) fn first_occurrences(rows: &DataFrame, faulty: &BooleanChunked) -> Result<Occurrences> {
     let state = PlRandomState::default();
-    first_occurrences_hashed(rows, &|case_ref| state.hash_one(case_ref), PARTITION_ROWS)
+    first_occurrences_hashed(rows, faulty, &|case_ref| state.hash_one(case_ref), PARTITION_ROWS)
 }
 
 /// Rows a partition of [`first_occurrences_hashed`] holds, about: its table
@@ -44,6 +46,7 @@ const PARTITION_ROWS: usize = 8192;
 /// stage 1, is always in the row's own partition.
 fn first_occurrences_hashed(
     rows: &DataFrame,
+    faulty: &BooleanChunked,
     hash: &(dyn Fn(Option<&str>) -> u64 + Sync),
     partition_rows: usize,
 ) -> Result<Occurrences> {
@@ -55,7 +58,7 @@ fn first_occurrences_hashed(
         case_ref.slice(from as i64, len).iter().map(hash).collect()
     });
     let bits = partition_bits(rows.height(), partition_rows);
-    let partitions = partitioned(&hashes, bits);
+    let partitions = partitioned(&hashes, bits, faulty);
     drop(hashes);
     let refs = Refs::of(case_ref);
     let found = crate::parallel::halves(partitions.len(), 2, |from, len| {
@@ -181,14 +184,15 @@ fn partition_bits(rows: usize, partition_rows: usize) -> u32 {
 
 /// Each row's (hash, row) in the partition the hash's top `bits` pick, the
 /// rows of a partition in row order.
-fn partitioned(hashes: &[u64], bits: u32) -> Vec<Vec<(u64, IdxSize)>> {
+fn partitioned(hashes: &[u64], bits: u32, faulty: &BooleanChunked) -> Vec<Vec<(u64, IdxSize)>> {
     let of = |hash: u64| if bits == 0 { 0 } else { (hash >> (64 - bits)) as usize };
+    let judged = || hashes.iter().zip(faulty.iter()).enumerate().filter(|(_, (_, f))| *f != Some(true));
     let mut sizes = vec![0usize; 1 << bits];
-    for &hash in hashes {
+    for (_, (&hash, _)) in judged() {
         sizes[of(hash)] += 1;
     }
     let mut partitions: Vec<Vec<(u64, IdxSize)>> = sizes.into_iter().map(Vec::with_capacity).collect();
-    for (row, &hash) in hashes.iter().enumerate() {
+    for (row, (&hash, _)) in judged() {
         partitions[of(hash)].push((hash, row as IdxSize));
     }
     partitions
@@ -217,7 +221,7 @@ mod tests {
 
     /// One table over every row, keyed by the text itself: the rule
     /// [`first_occurrences_hashed`] must keep however it splits the rows.
-    fn by_one_table(rows: &DataFrame) -> (Vec<bool>, Vec<bool>, Vec<IdxSize>) {
+    fn by_one_table(rows: &DataFrame, faulty: &[bool]) -> (Vec<bool>, Vec<bool>, Vec<IdxSize>) {
         let case_ref = rows.column(case::REF).unwrap().str().unwrap();
         let record_type = rows.column(case::RECORD_TYPE).unwrap().str().unwrap();
         let stage = rows.column(case::STAGE).unwrap().i32().unwrap();
@@ -229,6 +233,10 @@ mod tests {
         let mut first: std::collections::HashMap<(Option<&str>, i64), IdxSize> = Default::default();
         let (mut is_duplicate, mut firsts) = (Vec::new(), Vec::new());
         for (at, key) in keys.iter().enumerate() {
+            if faulty[at] {
+                is_duplicate.push(false);
+                continue;
+            }
             let earliest = *first.entry(*key).or_insert(at as IdxSize);
             is_duplicate.push(earliest != at as IdxSize);
             if earliest != at as IdxSize {
@@ -237,17 +245,22 @@ mod tests {
         }
         let without_stage_1 = keys
             .iter()
-            .map(|&(c, k)| k == complaint_stage(2) && !first.contains_key(&(c, complaint_stage(1))))
+            .zip(faulty)
+            .map(|(&(c, k), f)| {
+                !f && k == complaint_stage(2) && !first.contains_key(&(c, complaint_stage(1)))
+            })
             .collect();
         (is_duplicate, without_stage_1, firsts)
     }
 
     fn found(
         rows: &DataFrame,
+        faulty: &[bool],
         hash: &(dyn Fn(Option<&str>) -> u64 + Sync),
         partition_rows: usize,
     ) -> (Vec<bool>, Vec<bool>, Vec<IdxSize>) {
-        let o = first_occurrences_hashed(rows, hash, partition_rows).unwrap();
+        let faulty = BooleanChunked::from_slice("faulty".into(), faulty);
+        let o = first_occurrences_hashed(rows, &faulty, hash, partition_rows).unwrap();
         let bools = |b: &BooleanChunked| b.iter().map(|v| v.unwrap()).collect::<Vec<_>>();
         (
             bools(&o.is_duplicate),
@@ -286,10 +299,27 @@ mod tests {
         // 4 A compliment, 5 B stage 2 again.
         let frame = rows(&[(1, 0, 1), (1, 0, 2), (2, 1, 2), (1, 1, 1), (1, 2, 0), (2, 0, 2)], 4);
         let state = PlRandomState::default();
-        let (is_duplicate, without_stage_1, firsts) = found(&frame, &|c| state.hash_one(c), PARTITION_ROWS);
+        let (is_duplicate, without_stage_1, firsts) =
+            found(&frame, &[false; 6], &|c| state.hash_one(c), PARTITION_ROWS);
         assert_eq!(is_duplicate, [false, false, false, true, false, true]);
         assert_eq!(without_stage_1, [false, false, true, false, false, true]);
         assert_eq!(firsts, [0, 2]);
+    }
+
+    #[test]
+    fn a_row_with_an_error_is_not_judged() {
+        // Rows: 0 A stage 1 with an error, 1 A stage 1, 2 A stage 1 again,
+        // 3 B stage 1 with an error, 4 B stage 2, 5 B stage 2 with an error.
+        let frame = rows(&[(1, 0, 1), (1, 0, 1), (1, 0, 1), (2, 0, 1), (2, 0, 2), (2, 0, 2)], 4);
+        let faulty = [true, false, false, true, false, true];
+        let state = PlRandomState::default();
+        let (is_duplicate, without_stage_1, firsts) = found(&frame, &faulty, &|c| state.hash_one(c), 2);
+        // The faulty first row displaces nothing: row 1 is A's stage 1 and
+        // row 2 repeats it; B's faulty stage 1 does not count, and B's
+        // faulty second stage 2 repeats nothing.
+        assert_eq!(is_duplicate, [false, false, true, false, false, false]);
+        assert_eq!(without_stage_1, [false, false, false, false, true, false]);
+        assert_eq!(firsts, [1]);
     }
 
     /// Rows as (case, record type, stage) picks: a dozen cases, so keys
@@ -298,21 +328,32 @@ mod tests {
         proptest::collection::vec((0u8..12, 0u8..4, 0u8..3), 0..200)
     }
 
+    /// Which rows have an error: one in five, for every row [`picks`] can give.
+    fn faulty() -> impl Strategy<Value = Vec<bool>> {
+        proptest::collection::vec(proptest::bool::weighted(0.2), 200)
+    }
+
     proptest! {
         #[test]
         fn partitions_find_what_one_table_finds(
             picks in picks(),
+            faulty in faulty(),
             chunk in 1usize..60,
             partition_rows in 1usize..40,
         ) {
             let frame = rows(&picks, chunk);
+            let faulty = &faulty[..picks.len()];
             let state = PlRandomState::default();
-            prop_assert_eq!(found(&frame, &|c| state.hash_one(c), partition_rows), by_one_table(&frame));
+            prop_assert_eq!(
+                found(&frame, faulty, &|c| state.hash_one(c), partition_rows),
+                by_one_table(&frame, faulty)
+            );
         }
 
         #[test]
         fn colliding_hashes_find_what_one_table_finds(
             picks in picks(),
+            faulty in faulty(),
             chunk in 1usize..60,
             buckets in 1u64..4,
         ) {
@@ -320,7 +361,8 @@ mod tests {
             // Many references share a hash, so a key met before is often
             // another case's.
             let hash = |c: Option<&str>| c.map_or(0, |c| c.bytes().map(u64::from).sum::<u64>() % buckets) << 62;
-            prop_assert_eq!(found(&frame, &hash, 2), by_one_table(&frame));
+            let faulty = &faulty[..picks.len()];
+            prop_assert_eq!(found(&frame, faulty, &hash, 2), by_one_table(&frame, faulty));
         }
     }
 }

@@ -59,6 +59,9 @@ fn usable_columns() -> impl Iterator<Item = &'static str> {
     [FILE, ROW].into_iter().chain(CASES.loaded_columns().filter(|c| *c != case::DESCRIPTION))
 }
 
+/// Whether a row has an error, as the chunk's rows are kept until `finish`.
+const HAS_ERROR: &str = "has_error";
+
 /// The text columns kept with each usable row whose values repeat: stored
 /// once per distinct value in each chunk ([`memory::interned`]).
 const INTERNED: [&str; 7] = [
@@ -79,7 +82,13 @@ impl<'a> Validator<'a> {
             config,
             stock_types,
             error_checks,
-            row_warnings: checks::row_warnings(),
+            row_warnings: checks::row_warnings()
+                .into_iter()
+                .map(|mut c| {
+                    c.when = c.when.and(col(HAS_ERROR).not());
+                    c
+                })
+                .collect(),
             themes: crate::themes::ThemeFinder::new(&config.themes)?,
             flagged: Vec::new(),
             warned: Vec::new(),
@@ -93,20 +102,18 @@ impl<'a> Validator<'a> {
         self.rows_read += raw_frame.height();
         let has_error = self.error_checks.iter().fold(lit(false), |acc, c| acc.or(c.when.clone()));
         let parsed = checks::parse(raw_frame.lazy(), self.config, &self.stock_types)
-            .with_column(has_error.alias("has_error"))
+            .with_column(has_error.alias(HAS_ERROR))
             .collect()?;
-        self.flagged.push(memory::compacted(parsed.clone().lazy().filter(col("has_error")).collect()?)?);
-        let usable = parsed
-            .lazy()
-            .filter(col("has_error").not())
-            .select(
-                usable_columns()
-                    .chain([case::DESCRIPTION])
-                    .map(col)
-                    .chain([case::OUTCOME, case::EXTENDED_DUE, case::STAGE].map(|c| col(raw(c))))
-                    .collect::<Vec<_>>(),
-            )
-            .collect()?;
+        self.flagged.push(memory::compacted(parsed.clone().lazy().filter(col(HAS_ERROR)).collect()?)?);
+        // Every row is kept, the faulty ones marked, and dropped once in
+        // `finish` with the duplicates: picking the usable rows here would
+        // copy every column of every chunk one time more.
+        let usable = parsed.select(
+            usable_columns()
+                .chain([case::DESCRIPTION, HAS_ERROR])
+                .map(String::from)
+                .chain([case::OUTCOME, case::EXTENDED_DUE, case::STAGE].map(raw)),
+        )?;
         // Problems within a row are listed errors first, then the duplicate
         // check, the row warnings, and the stage 1 warning.
         let warnings = issue_rows(
@@ -138,14 +145,16 @@ impl<'a> Validator<'a> {
         let flagged = stack(flagged)?;
         // Duplicates are judged among rows that are otherwise usable, so a
         // faulty row never displaces a good one; the first occurrence is kept.
-        let found = duplicates::first_occurrences(&usable)?;
+        let faulty = usable.column(HAS_ERROR)?.bool()?.clone();
+        let found = duplicates::first_occurrences(&usable, &faulty)?;
         usable.with_column(found.without_stage_1.into_column())?;
         let mut duplicates = usable.filter(&found.is_duplicate)?;
         for (name, of) in [("first_row", ROW), ("first_file", FILE)] {
             duplicates
                 .with_column(usable.column(of)?.take(&found.first_of_duplicates)?.with_name(name.into()))?;
         }
-        let keep = !&found.is_duplicate;
+        let keep = !&(&found.is_duplicate | &faulty);
+        drop(faulty);
         let cases = memory::filter_by_column(usable, &keep)?;
 
         // A shifted row's case_ref column may hold another column's value.
