@@ -36,9 +36,8 @@ type StageRow = (i32, Option<NaiveDate>, IdxSize);
 /// The complaint rows of the cases an export refers to. Each distinct
 /// reference in the export is numbered once; the case rows are then found
 /// and grouped by that number, so a lookup is an index, not a hash of text,
-/// and the index costs a few dozen bytes a case.
-struct CaseIndex<'a> {
-    cases: &'a DataFrame,
+/// and the index costs 8 bytes an export row and 16 a complaint row found.
+struct CaseIndex {
     /// Each export row's case number, if it has a reference.
     numbers: Vec<Option<u32>>,
     /// Each case's rows in frame order, one case after another.
@@ -47,9 +46,9 @@ struct CaseIndex<'a> {
     starts: Vec<u32>,
 }
 
-impl<'a> CaseIndex<'a> {
-    fn new(cases: &'a DataFrame, refs: &StringChunked) -> Result<CaseIndex<'a>> {
-        let mut by_ref: PlHashMap<&str, u32> = PlHashMap::with_capacity(refs.len());
+impl CaseIndex {
+    fn new(cases: &DataFrame, refs: &StringChunked) -> Result<CaseIndex> {
+        let mut by_ref: PlHashMap<&str, u32> = PlHashMap::new();
         let numbers: Vec<Option<u32>> = refs
             .iter()
             .map(|r| {
@@ -61,8 +60,8 @@ impl<'a> CaseIndex<'a> {
             (cases.column(case::RECORD_TYPE)?.str()?, cases.column(case::REF)?.str()?);
         let (stage, responded) = (cases.column(case::STAGE)?.i32()?, cases.column(case::RESPONDED)?.date()?);
         // The complaint rows of a wanted case, with its number: a hash of
-        // every case row's reference, so half the rows are looked up on a
-        // second thread.
+        // every complaint row's reference, so half the rows are looked up on
+        // a second thread.
         let found = |from: usize, len: usize| -> Vec<(u32, StageRow)> {
             let slice = |c: &StringChunked| c.slice(from as i64, len);
             let (record_type, case_ref) = (slice(record_type), slice(case_ref));
@@ -93,40 +92,35 @@ impl<'a> CaseIndex<'a> {
             rows[next[n as usize] as usize] = row;
             next[n as usize] += 1;
         }
-        Ok(CaseIndex { cases, numbers, rows, starts })
+        Ok(CaseIndex { numbers, rows, starts })
     }
 
-    /// The complaint rows of the case export row `i` refers to.
-    fn stages(&self, i: usize) -> &[StageRow] {
-        self.numbers[i].map_or(&[][..], |n| {
-            &self.rows[self.starts[n as usize] as usize..self.starts[n as usize + 1] as usize]
-        })
+    /// The number of the case export row `i` refers to, and its complaint
+    /// rows; None if the case has no complaint row in the case exports.
+    fn case(&self, i: usize) -> Option<(u32, &[StageRow])> {
+        let n = self.numbers[i]?;
+        let rows = &self.rows[self.starts[n as usize] as usize..self.starts[n as usize + 1] as usize];
+        (!rows.is_empty()).then_some((n, rows))
     }
+}
 
-    /// The number of export row `i`'s case (see [`CaseIndex::stages`]).
-    fn number(&self, i: usize) -> Option<u32> {
-        self.numbers[i]
-    }
-
-    /// The case columns of the given complaint rows (None: not linked). A
-    /// row not linked has its breakdowns "Not recorded" and no theme.
-    fn columns(&self, picks: &[Option<IdxSize>]) -> Result<Vec<Column>> {
-        let idx: IdxCa = picks.iter().copied().collect();
-        let taken = self
-            .cases
-            .select(CASE_COLUMNS)?
-            .take(&idx)?
-            .lazy()
-            .with_columns(
-                CASE_COLUMNS
-                    .iter()
-                    .filter(|c| **c != case::LEARNING_THEME)
-                    .map(|c| col(*c).fill_null(lit(NOT_RECORDED)))
-                    .collect::<Vec<_>>(),
-            )
-            .collect()?;
-        Ok(taken.columns().to_vec())
-    }
+/// The case columns of the given complaint rows (None: not linked). A row
+/// not linked has its breakdowns "Not recorded" and no theme.
+fn case_columns(cases: &DataFrame, picks: &[Option<IdxSize>]) -> Result<Vec<Column>> {
+    let idx: IdxCa = picks.iter().copied().collect();
+    let taken = cases
+        .select(CASE_COLUMNS)?
+        .take(&idx)?
+        .lazy()
+        .with_columns(
+            CASE_COLUMNS
+                .iter()
+                .filter(|c| **c != case::LEARNING_THEME)
+                .map(|c| col(*c).fill_null(lit(NOT_RECORDED)))
+                .collect::<Vec<_>>(),
+        )
+        .collect()?;
+    Ok(taken.columns().to_vec())
 }
 
 /// A polars date (days since 1970-01-01) as a calendar date.
@@ -312,8 +306,7 @@ pub fn surveys(
         if issues.errors() > before {
             continue;
         }
-        let stages = index.stages(i);
-        if stages.is_empty() {
+        let Some((case, stages)) = index.case(i) else {
             issues.push(
                 at,
                 case_ref,
@@ -324,7 +317,7 @@ pub fn surveys(
                 None,
             );
             continue;
-        }
+        };
         let day = day.expect("checked");
         let pick = match stage.get(i) {
             Some(s) => stages.iter().find(|(st, ..)| *st == s).copied(),
@@ -348,7 +341,6 @@ pub fn surveys(
             );
             continue;
         };
-        let case = index.number(i).expect("a case with stages has a number");
         if let Some(first) = seen.get(&(case, s)) {
             issues.push(
                 at,
@@ -377,8 +369,9 @@ pub fn surveys(
     // gathered: gathering them is the most a big run holds at once.
     drop(seen);
     drop(parsed);
+    drop(index);
     crate::memory::release_freed();
-    for c in index.columns(&keep.iter().map(|(.., idx)| Some(*idx)).collect::<Vec<_>>())? {
+    for c in case_columns(cases, &keep.iter().map(|(.., idx)| Some(*idx)).collect::<Vec<_>>())? {
         out.with_column(c)?;
     }
     let rows_excluded = rows_read - out.height();
@@ -481,7 +474,10 @@ pub fn determinations(
         if issues.errors() > before {
             continue;
         }
-        let latest = index.stages(i).iter().max_by_key(|(s, ..)| *s).map(|(.., idx)| *idx);
+        let latest = index
+            .case(i)
+            .and_then(|(_, stages)| stages.iter().max_by_key(|(s, ..)| *s))
+            .map(|(.., idx)| *idx);
         if latest.is_none() {
             issues.push(
                 at,
@@ -517,7 +513,8 @@ pub fn determinations(
     // `complaints` stream (as stage 2, its last stage).
     out.with_column(Column::new(case::RECORD_TYPE.into(), vec![COMPLAINT; keep.len()]))?;
     out.with_column(Column::new(case::STAGE.into(), vec![2i32; keep.len()]))?;
-    for c in index.columns(&keep.iter().map(|(_, idx)| *idx).collect::<Vec<_>>())? {
+    drop(index);
+    for c in case_columns(cases, &keep.iter().map(|(_, idx)| *idx).collect::<Vec<_>>())? {
         out.with_column(c)?;
     }
     let rows_excluded = rows_read - out.height();

@@ -52,26 +52,29 @@ fn repeats(cases: &DataFrame, window: i64) -> Result<(Vec<bool>, Vec<bool>)> {
     // The households in two halves by their hash's lowest bit, each walked
     // on a core of its own: all of a household's complaints fall in one
     // half, in date order, so each half judges them as one walk would.
-    let walk = |half: u64| -> Vec<(usize, bool, bool)> {
+    // A half gives back its repeats, each with whether it is a repeat
+    // issue: an earlier complaint about the same category is an earlier
+    // complaint, so a repeat issue is always a repeat.
+    let walk = |half: u64| -> Vec<(IdxSize, bool)> {
         let mut last: PlHashMap<u64, i32> = PlHashMap::new();
         let mut last_same: PlHashMap<(u64, IdxSize), i32> = PlHashMap::new();
         let mut found = Vec::new();
-        for &at in &order {
-            let at = at as usize;
+        for &row in &order {
+            let at = row as usize;
             let Some(h) = household.get(at).filter(|h| h & 1 == half) else { continue };
             let Some(day) = received.get(at) else { continue };
             let c = category.get(at).unwrap_or(IdxSize::MAX);
             let repeat = within(last.insert(h, day), day);
             let issue = within(last_same.insert((h, c), day), day);
-            if repeat || issue {
-                found.push((at, repeat, issue));
+            if repeat {
+                found.push((row, issue));
             }
         }
         found
     };
     let (first, second) = crate::parallel::both(|| walk(0), || walk(1));
-    for (at, r, i) in first.into_iter().chain(second) {
-        (repeat[at], issue[at]) = (r, i);
+    for (at, same_category) in first.into_iter().chain(second) {
+        (repeat[at as usize], issue[at as usize]) = (true, same_category);
     }
     Ok((repeat, issue))
 }

@@ -16,7 +16,7 @@ pub(super) fn duplicate_key() -> Expr {
         .otherwise(col(case::RECORD_TYPE))
 }
 
-/// What one pass over the usable rows (in file and row order) finds: the
+/// What one pass over the rows without an error (in file and row order) finds: the
 /// later occurrences of each key ([`duplicate_key`]) and the stage 2
 /// complaints whose case has no stage 1 row. A window per key over a million
 /// rows costs far more.
@@ -183,10 +183,10 @@ fn partition_bits(rows: usize, partition_rows: usize) -> u32 {
 }
 
 /// Each row's (hash, row) in the partition the hash's top `bits` pick, the
-/// rows of a partition in row order.
+/// rows of a partition in row order; `faulty` rows are left out.
 fn partitioned(hashes: &[u64], bits: u32, faulty: &BooleanChunked) -> Vec<Vec<(u64, IdxSize)>> {
     let of = |hash: u64| if bits == 0 { 0 } else { (hash >> (64 - bits)) as usize };
-    let judged = || hashes.iter().zip(faulty.iter()).enumerate().filter(|(_, (_, f))| *f != Some(true));
+    let judged = || hashes.iter().zip(faulty.iter()).enumerate().filter(|(_, (_, f))| *f == Some(false));
     let mut sizes = vec![0usize; 1 << bits];
     for (_, (&hash, _)) in judged() {
         sizes[of(hash)] += 1;

@@ -34,8 +34,8 @@ pub struct Validated {
 /// Validation of a case export read in chunks: each chunk is parsed and
 /// checked row by row as it arrives ([`Validator::add`]); what needs every
 /// row at once (duplicates, a stage 2 with no stage 1) waits for
-/// [`Validator::finish`]. Only the typed columns of usable rows are kept
-/// between chunks, so memory follows the rows used, not the text read.
+/// [`Validator::finish`]. Only typed columns are kept between chunks, so
+/// memory follows the rows, not the text read.
 pub struct Validator<'a> {
     config: &'a Config,
     /// The landlord's stock types and their spellings (`[input.stock_types]`).
@@ -45,11 +45,15 @@ pub struct Validator<'a> {
     themes: crate::themes::ThemeFinder,
     /// Rows with an error, every column, for the data-quality rows.
     flagged: Vec<DataFrame>,
-    /// The row warnings of usable rows, as data-quality rows.
+    /// The row warnings of rows without an error, as data-quality rows.
     warned: Vec<DataFrame>,
-    /// Usable rows, typed, with the raw stage the last warning quotes.
-    usable: Vec<DataFrame>,
+    /// Each chunk's rows, typed, with the raw stage the last warning quotes,
+    /// and marked [`HAS_ERROR`]: the faulty ones are dropped in `finish`.
+    rows: Vec<DataFrame>,
     rows_read: usize,
+    /// A chunk with more than one faulty row in this many has them dropped
+    /// as it is checked ([`MOSTLY_FAULTY`]; a test varies it).
+    mostly_faulty: usize,
 }
 
 /// The typed columns kept for each usable row, in the order of
@@ -61,6 +65,10 @@ fn usable_columns() -> impl Iterator<Item = &'static str> {
 
 /// Whether a row has an error, as the chunk's rows are kept until `finish`.
 const HAS_ERROR: &str = "has_error";
+
+/// A chunk with more than one faulty row in this many has them dropped as
+/// it is checked, not kept until `finish`.
+const MOSTLY_FAULTY: usize = 8;
 
 /// The text columns kept with each usable row whose values repeat: stored
 /// once per distinct value in each chunk ([`memory::interned`]).
@@ -82,6 +90,8 @@ impl<'a> Validator<'a> {
             config,
             stock_types,
             error_checks,
+            // Kept until `finish`, a faulty row is marked, not yet gone: a
+            // row with an error is listed for its errors alone.
             row_warnings: checks::row_warnings()
                 .into_iter()
                 .map(|mut c| {
@@ -92,8 +102,9 @@ impl<'a> Validator<'a> {
             themes: crate::themes::ThemeFinder::new(&config.themes)?,
             flagged: Vec::new(),
             warned: Vec::new(),
-            usable: Vec::new(),
+            rows: Vec::new(),
             rows_read: 0,
+            mostly_faulty: MOSTLY_FAULTY,
         })
     }
 
@@ -105,57 +116,63 @@ impl<'a> Validator<'a> {
             .with_column(has_error.alias(HAS_ERROR))
             .collect()?;
         self.flagged.push(memory::compacted(parsed.clone().lazy().filter(col(HAS_ERROR)).collect()?)?);
-        // Every row is kept, the faulty ones marked, and dropped once in
-        // `finish` with the duplicates: picking the usable rows here would
-        // copy every column of every chunk one time more.
-        let usable = parsed.select(
+        let mut rows = parsed.select(
             usable_columns()
                 .chain([case::DESCRIPTION, HAS_ERROR])
                 .map(String::from)
                 .chain([case::OUTCOME, case::EXTENDED_DUE, case::STAGE].map(raw)),
         )?;
+        drop(parsed);
+        // The faulty rows are kept, marked, and dropped once in `finish` with
+        // the duplicates: picking the usable rows here would copy every
+        // column of every chunk one time more. A chunk that is mostly faulty
+        // (a wrong date format, say) is filtered here, so a bad export does
+        // not hold its faulty rows twice, here and in `flagged`.
+        let faulty = rows.column(HAS_ERROR)?.bool()?.clone();
+        if faulty.sum().unwrap_or(0) as usize * self.mostly_faulty > rows.height() {
+            rows = rows.filter(&!&faulty)?;
+        }
+        drop(faulty);
         // Problems within a row are listed errors first, then the duplicate
         // check, the row warnings, and the stage 1 warning.
-        let warnings = issue_rows(
-            &usable.clone().lazy(),
-            &self.row_warnings,
-            self.error_checks.len() + 1,
-            col(case::REF),
-        );
+        // The row warnings skip faulty rows (gated in `Validator::new`).
+        let warnings =
+            issue_rows(&rows.clone().lazy(), &self.row_warnings, self.error_checks.len() + 1, col(case::REF));
         self.warned.push(concat(warnings, UnionArgs::default())?.collect()?);
         // Themes are inferred here, chunk by chunk, so the residents'
         // descriptions (the longest text, and read by nothing else) are never
         // held for the whole export.
-        let usable = crate::themes::resolve(usable, &self.themes)?;
-        let mut usable =
-            usable.drop_many([case::DESCRIPTION.to_string(), raw(case::OUTCOME), raw(case::EXTENDED_DUE)]);
-        for text in interned_in_parallel(&usable)? {
-            usable.with_column(text)?;
+        let rows = crate::themes::resolve(rows, &self.themes)?;
+        let mut rows =
+            rows.drop_many([case::DESCRIPTION.to_string(), raw(case::OUTCOME), raw(case::EXTENDED_DUE)]);
+        for text in interned_in_parallel(&rows)? {
+            rows.with_column(text)?;
         }
-        self.usable.push(usable);
+        self.rows.push(rows);
         Ok(())
     }
 
-    /// Judge duplicates and the stage 1 warning over all the usable rows;
+    /// Judge duplicates and the stage 1 warning over all the usable rows
+    /// (those without an error) and drop the rest;
     /// `file_names` name the files for the duplicate messages.
     pub fn finish(self, file_names: &[String]) -> Result<Validated> {
-        let Validator { error_checks, row_warnings, flagged, warned, usable, rows_read, .. } = self;
+        let Validator { error_checks, row_warnings, flagged, warned, rows, rows_read, .. } = self;
         let duplicate_order = error_checks.len();
-        let mut usable = stack(usable)?;
+        let mut rows = stack(rows)?;
         let flagged = stack(flagged)?;
         // Duplicates are judged among rows that are otherwise usable, so a
         // faulty row never displaces a good one; the first occurrence is kept.
-        let faulty = usable.column(HAS_ERROR)?.bool()?.clone();
-        let found = duplicates::first_occurrences(&usable, &faulty)?;
-        usable.with_column(found.without_stage_1.into_column())?;
-        let mut duplicates = usable.filter(&found.is_duplicate)?;
+        let faulty = rows.column(HAS_ERROR)?.bool()?.clone();
+        let found = duplicates::first_occurrences(&rows, &faulty)?;
+        rows.with_column(found.without_stage_1.into_column())?;
+        let mut duplicates = rows.filter(&found.is_duplicate)?;
         for (name, of) in [("first_row", ROW), ("first_file", FILE)] {
             duplicates
-                .with_column(usable.column(of)?.take(&found.first_of_duplicates)?.with_name(name.into()))?;
+                .with_column(rows.column(of)?.take(&found.first_of_duplicates)?.with_name(name.into()))?;
         }
         let keep = !&(&found.is_duplicate | &faulty);
         drop(faulty);
-        let cases = memory::filter_by_column(usable, &keep)?;
+        let cases = memory::filter_by_column(rows, &keep)?;
 
         // A shifted row's case_ref column may hold another column's value.
         let case_ref = when(col(FIELDS_FOUND).is_null()).then(col(raw(case::REF))).otherwise(lit(""));
@@ -243,4 +260,75 @@ pub fn validate(
     let mut validator = Validator::new(config, calendar, as_of)?;
     validator.add(raw_frame)?;
     validator.finish(file_names)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::config::Division;
+
+    /// Faulty rows among good ones (data rows numbered from 1): a faulty
+    /// first row of a case and stage before a good one, a good row and its
+    /// duplicate, a faulty stage 1 before a good stage 2, a row with a
+    /// warning and a faulty row that would have one, and a row of the wrong
+    /// shape.
+    const EXPORT: &str = "\
+case_ref,record_type,stage,received_date,acknowledged_date,responded_date,outcome
+C1,complaint,1,31/02/2025,,,
+C1,complaint,1,2025-03-03,2025-03-04,2025-03-20,upheld
+C2,complaint,1,2025-03-05,2025-03-06,2025-03-25,not upheld
+C2,complaint,1,2025-03-05,2025-03-06,2025-03-25,not upheld
+C3,complaint,1,not a date,,,
+C3,complaint,2,2025-04-01,2025-04-02,2025-04-20,upheld
+C4,complaint,1,2025-04-07,,2025-04-25,upheld
+C5,complaint,9,2025-04-07,,2025-04-25,upheld
+C6,complaint,1,2025-04-08
+";
+
+    fn validated(mostly_faulty: usize) -> Validated {
+        let config = Config::parse("landlord = \"Test\"").unwrap();
+        let calendar = Calendar::embedded(Division::EnglandAndWales, &[]).unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+        let (frame, _) =
+            crate::ingest::load_bytes(Path::new("t.csv"), EXPORT.into(), &config.input, &CASES).unwrap();
+        let frame = frame.lazy().with_column(lit(0u32).cast(DataType::UInt32).alias(FILE)).collect().unwrap();
+        let mut validator = Validator::new(&config, &calendar, as_of).unwrap();
+        validator.mostly_faulty = mostly_faulty;
+        validator.add(frame).unwrap();
+        validator.finish(&["t.csv".into()]).unwrap()
+    }
+
+    #[test]
+    fn faulty_rows_dropped_as_checked_or_at_the_end_give_the_same_result() {
+        // 0: never dropped as checked; 1 << 20: always, for any faulty row.
+        let (kept, dropped) = (validated(0), validated(1 << 20));
+        assert!(kept.cases.equals_missing(&dropped.cases));
+        assert!(kept.issues.equals_missing(&dropped.issues));
+        assert_eq!((kept.rows_read, kept.rows_excluded), (dropped.rows_read, dropped.rows_excluded));
+        // The good C1 row is used, not taken as a repeat of the faulty one;
+        // C2's second row is the duplicate; C3's stage 2 has no stage 1.
+        let refs: Vec<&str> = kept.cases.column(case::REF).unwrap().str().unwrap().iter().flatten().collect();
+        assert_eq!(refs, ["C1", "C2", "C3", "C4"]);
+        assert_eq!((kept.rows_read, kept.rows_excluded), (9, 5));
+        let problems: Vec<(u32, &str)> = kept
+            .issues
+            .column(ROW)
+            .unwrap()
+            .u32()
+            .unwrap()
+            .into_no_null_iter()
+            .zip(kept.issues.column("problem").unwrap().str().unwrap().iter().map(Option::unwrap_or_default))
+            .collect();
+        let about =
+            |row: u32| problems.iter().filter(|(r, _)| *r == row).map(|(_, p)| *p).collect::<Vec<_>>();
+        assert!(about(4)[0].starts_with("duplicate of an earlier row for the same case and stage (row 3 of"));
+        assert_eq!(about(6), ["stage 2 with no stage 1 row for the same case in the export"]);
+        assert!(about(7)[0].starts_with("responded but no acknowledgement"), "{problems:?}");
+        // C5's unknown stage excludes it, and its missing acknowledgement
+        // is not listed as well.
+        assert_eq!(about(8), ["unknown stage (expected 1 or 2)"]);
+        assert!(about(9)[0].starts_with("has 4 fields where the header has 7"), "{problems:?}");
+    }
 }
