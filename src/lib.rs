@@ -10,6 +10,7 @@
 //! [`output`]), orchestrated by [`pipeline`]. [`memory`] keeps a big run's
 //! footprint down.
 
+pub mod buckets;
 pub mod calendar;
 pub mod code;
 pub mod config;

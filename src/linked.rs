@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use crate::buckets::Buckets;
 use crate::config::InputConfig;
 use crate::error::Result;
 use crate::quality::{ExportQuality, IssueList, ERROR, WARNING};
@@ -40,10 +41,8 @@ type StageRow = (i32, Option<NaiveDate>, IdxSize);
 struct CaseIndex {
     /// Each export row's case number, if it has a reference.
     numbers: Vec<Option<u32>>,
-    /// Each case's rows in frame order, one case after another.
-    rows: Vec<StageRow>,
-    /// Where case number `n`'s rows start in `rows`; `n + 1`'s start ends them.
-    starts: Vec<u32>,
+    /// Each case's rows in frame order, bucketed by case number.
+    rows: Buckets<StageRow>,
 }
 
 impl CaseIndex {
@@ -77,29 +76,15 @@ impl CaseIndex {
                 .collect()
         };
         let found = crate::parallel::halves(cases.height(), 2, found);
-        // A counting sort by case number, which keeps each case's rows in
-        // frame order.
-        let mut starts = vec![0u32; by_ref.len() + 1];
-        for (n, _) in &found {
-            starts[*n as usize + 1] += 1;
-        }
-        for n in 1..starts.len() {
-            starts[n] += starts[n - 1];
-        }
-        let mut next = starts.clone();
-        let mut rows = vec![(0, None, 0); found.len()];
-        for (n, row) in found {
-            rows[next[n as usize] as usize] = row;
-            next[n as usize] += 1;
-        }
-        Ok(CaseIndex { numbers, rows, starts })
+        let rows = Buckets::of(by_ref.len(), || found.iter().map(|&(n, row)| (n as usize, row)));
+        Ok(CaseIndex { numbers, rows })
     }
 
     /// The number of the case export row `i` refers to, and its complaint
     /// rows; None if the case has no complaint row in the case exports.
     fn case(&self, i: usize) -> Option<(u32, &[StageRow])> {
         let n = self.numbers[i]?;
-        let rows = &self.rows[self.starts[n as usize] as usize..self.starts[n as usize + 1] as usize];
+        let rows = self.rows.get(n as usize);
         (!rows.is_empty()).then_some((n, rows))
     }
 }

@@ -41,11 +41,6 @@ impl Dictionary {
         Dictionary(StringChunked::from_slice(name, distinct))
     }
 
-    /// The text code `code` stands for.
-    pub fn text(&self, code: IdxSize) -> Option<&str> {
-        self.0.get(code as usize)
-    }
-
     /// The text of each code (null for null).
     pub fn decode(&self, codes: &IdxCa) -> StringChunked {
         // A gather copies the 16-byte views and shares the one small buffer.

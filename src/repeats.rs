@@ -102,20 +102,8 @@ fn in_date_order(cases: &DataFrame, received: &Int32Chunked) -> Result<Vec<IdxSi
         rows.sort_by_key(|&i| (day(i), file.get(i as usize), row.get(i as usize)));
         return Ok(rows);
     }
-    let mut starts = vec![0usize; span + 1];
-    for &i in &rows {
-        starts[(day(i) - first) as usize + 1] += 1;
-    }
-    for d in 1..=span {
-        starts[d] += starts[d - 1];
-    }
-    let mut sorted = vec![0; rows.len()];
-    for &i in &rows {
-        let slot = &mut starts[(day(i) - first) as usize];
-        sorted[*slot] = i;
-        *slot += 1;
-    }
-    Ok(sorted)
+    let by_day = crate::buckets::Buckets::of(span, || rows.iter().map(|&i| ((day(i) - first) as usize, i)));
+    Ok(by_day.into_items())
 }
 
 /// Whether the frame's rows are in file and row order, as loading leaves them.

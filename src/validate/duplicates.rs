@@ -5,6 +5,7 @@ use std::hash::BuildHasher;
 
 use polars::prelude::*;
 
+use crate::buckets::Buckets;
 use crate::error::Result;
 use crate::schema::{case, COMPLAINT, FILE, RECORD_TYPE_SPELLINGS, ROW};
 
@@ -63,8 +64,8 @@ fn first_occurrences_hashed(
     let refs = Refs::of(case_ref);
     let found = crate::parallel::halves(partitions.len(), 2, |from, len| {
         let mut found = Found::default();
-        for partition in &partitions[from..from + len] {
-            search(partition, &kinds, &refs, &mut found);
+        for partition in from..from + len {
+            search(partitions.get(partition), &kinds, &refs, &mut found);
         }
         vec![found]
     });
@@ -184,18 +185,12 @@ fn partition_bits(rows: usize, partition_rows: usize) -> u32 {
 
 /// Each row's (hash, row) in the partition the hash's top `bits` pick, the
 /// rows of a partition in row order; `faulty` rows are left out.
-fn partitioned(hashes: &[u64], bits: u32, faulty: &BooleanChunked) -> Vec<Vec<(u64, IdxSize)>> {
+fn partitioned(hashes: &[u64], bits: u32, faulty: &BooleanChunked) -> Buckets<(u64, IdxSize)> {
     let of = |hash: u64| if bits == 0 { 0 } else { (hash >> (64 - bits)) as usize };
-    let judged = || hashes.iter().zip(faulty.iter()).enumerate().filter(|(_, (_, f))| *f == Some(false));
-    let mut sizes = vec![0usize; 1 << bits];
-    for (_, (&hash, _)) in judged() {
-        sizes[of(hash)] += 1;
-    }
-    let mut partitions: Vec<Vec<(u64, IdxSize)>> = sizes.into_iter().map(Vec::with_capacity).collect();
-    for (row, (&hash, _)) in judged() {
-        partitions[of(hash)].push((hash, row as IdxSize));
-    }
-    partitions
+    Buckets::of(1 << bits, || {
+        let judged = hashes.iter().zip(faulty.iter()).enumerate().filter(|(_, (_, f))| *f == Some(false));
+        judged.map(|(row, (&hash, _))| (of(hash), (hash, row as IdxSize)))
+    })
 }
 
 /// The data-quality rows in `issues` that are not about one of `rows` (by
