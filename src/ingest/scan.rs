@@ -17,21 +17,43 @@
 //!
 //! The walk visits only the delimiters, quotes and line feeds, found by one
 //! `memchr` search over the whole chunk: a search per field costs more than
-//! the field's few bytes.
+//! the field's few bytes. It counts each record's fields as it goes, and
+//! finds where the chunk's last whole record ends, so a plain chunk needs
+//! no scan for its records first (`csv::Chunks::take_plain`); only a chunk
+//! it leaves goes to that scan and then to the walk or the reader.
 
 use memchr::{memchr3_iter, Memchr3};
 use polars::prelude::*;
 
+/// What the walk reads of a chunk of plain records.
+pub(super) struct Plain {
+    /// The projected fields, each named `c<index>` as the reader names them.
+    pub columns: Vec<StringChunked>,
+    pub records: usize,
+    /// (1-based record, fields found) for records whose field count is not
+    /// the header's.
+    pub ragged: Vec<(u32, u32)>,
+    /// Where the records read end: the chunk's end, or the start of a
+    /// record it does not finish (see [`text_columns`]).
+    pub end: usize,
+}
+
 /// The projected columns (`projection`: field indices, ascending) of the
-/// `records` records in `chunk`, each named `c<index>` as the reader names
-/// them; None if the chunk is not plain or the records found are not
-/// `records`, for the reader to read instead.
+/// records in `chunk`, whose header has `fields` fields; None if the chunk
+/// is not plain, for the reader to read instead.
+///
+/// A `whole` chunk holds whole records; otherwise it ends on a line feed
+/// that may fall inside a quoted field, whose record is then left unread
+/// (`end` is its start) for the next read to finish. With `until`, the walk
+/// stops at the first record that starts there or later.
 pub(super) fn text_columns(
     chunk: &str,
     delimiter: u8,
     projection: &[usize],
-    records: usize,
-) -> Option<Vec<StringChunked>> {
+    fields: usize,
+    whole: bool,
+    until: Option<usize>,
+) -> Option<Plain> {
     let bytes = chunk.as_bytes();
     // A delimiter beyond ASCII could cut a character in two.
     if !delimiter.is_ascii() || matches!(delimiter, b'"' | b'\n' | b'\r') || has_lone_carriage_return(bytes) {
@@ -42,29 +64,37 @@ pub(super) fn text_columns(
     for (slot, &field) in projection.iter().enumerate() {
         slot_of[field] = Some(slot);
     }
+    // A guess at the row count (each record a line), for the builders.
+    let capacity = memchr::memchr_iter(b'\n', bytes).count() + 1;
     let mut columns: Vec<StringChunkedBuilder> =
-        projection.iter().map(|i| StringChunkedBuilder::new(format!("c{i}").into(), records)).collect();
+        projection.iter().map(|i| StringChunkedBuilder::new(format!("c{i}").into(), capacity)).collect();
     let mut walk = Walk { bytes, delimiter, marks: memchr3_iter(delimiter, b'\n', b'"', bytes) };
     let mut unescaped = String::new();
-    let (mut pos, mut found) = (0, 0);
-    while let Some(start) = record_start(bytes, pos) {
+    // A record's projected values, kept until it is known to end in the chunk.
+    let mut staged: Vec<Value> = Vec::with_capacity(projection.len());
+    let (mut pos, mut records, mut ragged) = (0, 0u32, Vec::new());
+    let mut end = bytes.len();
+    'records: while let Some(start) = record_start(bytes, pos) {
+        if let Some(until) = until.filter(|&until| start >= until) {
+            // Only empty lines between the last record and `until`: the
+            // walk from `until` starts at this record too.
+            end = if pos <= until { until } else { start };
+            break;
+        }
         pos = start;
         let mut index = 0;
-        let mut filled = 0;
+        staged.clear();
         loop {
-            let field = walk.field(pos)?;
-            if let Some(Some(slot)) = slot_of.get(index) {
-                let column = &mut columns[*slot];
-                match field.value {
-                    Value::Missing => column.append_null(),
-                    Value::Text(range) => column.append_value(&chunk[range]),
-                    Value::Doubled(range) => {
-                        unescaped.clear();
-                        unescaped.push_str(&chunk[range].replace("\"\"", "\""));
-                        column.append_value(&unescaped);
-                    }
+            let field = match walk.field(pos) {
+                Ok(field) => field,
+                Err(Halt::OpenQuote) if !whole => {
+                    end = start;
+                    break 'records;
                 }
-                filled = slot + 1;
+                Err(_) => return None,
+            };
+            if slot_of.get(index).is_some_and(Option::is_some) {
+                staged.push(field.value);
             }
             pos = field.next;
             if field.ends_record {
@@ -72,39 +102,88 @@ pub(super) fn text_columns(
             }
             index += 1;
         }
-        for column in &mut columns[filled..] {
-            column.append_null();
+        for (column, value) in
+            columns.iter_mut().zip(staged.drain(..).map(Some).chain(std::iter::repeat_with(|| None)))
+        {
+            match value {
+                None | Some(Value::Missing) => column.append_null(),
+                Some(Value::Text(range)) => column.append_value(&chunk[range]),
+                Some(Value::Doubled(range)) => {
+                    unescaped.clear();
+                    unescaped.push_str(&chunk[range].replace("\"\"", "\""));
+                    column.append_value(&unescaped);
+                }
+            }
         }
-        found += 1;
+        records += 1;
+        if index + 1 != fields {
+            ragged.push((records, index as u32 + 1));
+        }
     }
-    (found == records).then(|| columns.into_iter().map(|c| c.finish()).collect())
+    let columns = columns.into_iter().map(|c| c.finish()).collect();
+    Some(Plain { columns, records: records as usize, ragged, end })
 }
 
 /// [`text_columns`] of a chunk's two halves, read on two threads: `middle`
-/// is where the second half's first record starts and how many records
-/// come before it (None: read on this thread alone). Each column is the two
-/// halves' pieces, in order.
+/// is a guess at where a record starts (None: read on this thread alone).
+///
+/// The first half is walked from the chunk's first record until a record
+/// starts at `middle` or later, and the second from `middle` on. If a
+/// record starts at `middle` exactly, the guess was right and the halves
+/// are joined; if not (a quoted field runs across it), the second half's
+/// walk is dropped and the rest is read on from where the first half's
+/// stopped. Each column is the halves' pieces, in order.
 pub(super) fn text_columns_in_halves(
     chunk: &str,
     delimiter: u8,
     projection: &[usize],
-    records: usize,
-    middle: Option<(usize, usize)>,
-) -> Option<Vec<StringChunked>> {
-    let Some((at, before)) = middle else {
-        return text_columns(chunk, delimiter, projection, records);
+    fields: usize,
+    whole: bool,
+    middle: Option<usize>,
+) -> Option<Plain> {
+    // A record starts only after a line feed.
+    let Some(at) = middle.filter(|&at| at > 0 && at < chunk.len() && chunk.as_bytes()[at - 1] == b'\n')
+    else {
+        return text_columns(chunk, delimiter, projection, fields, whole, None);
     };
-    let (first, second) = chunk.split_at(at);
     let (first, second) = crate::parallel::both(
-        || text_columns(first, delimiter, projection, before),
-        || text_columns(second, delimiter, projection, records - before),
+        || text_columns(chunk, delimiter, projection, fields, whole, Some(at)),
+        || text_columns(&chunk[at..], delimiter, projection, fields, whole, None),
     );
-    let mut columns = first?;
-    for (column, more) in columns.iter_mut().zip(second?) {
+    let mut plain = first?;
+    let rest = match plain.end {
+        end if end == at => second?,
+        // The first half read on past the guess to its record's end.
+        end if end > at && end < chunk.len() => {
+            drop(second);
+            text_columns(&chunk[end..], delimiter, projection, fields, whole, None)?
+        }
+        // It stopped at a record the chunk does not finish, or at the end.
+        _ => return Some(plain),
+    };
+    for (column, more) in plain.columns.iter_mut().zip(rest.columns) {
         column.append_owned(more).ok()?;
     }
-    Some(columns)
+    let before = plain.records as u32;
+    plain.ragged.extend(rest.ragged.into_iter().map(|(record, found)| (record + before, found)));
+    plain.records += rest.records;
+    plain.end += rest.end;
+    Some(plain)
 }
+
+/// Where a chunk of `len` bytes may be cut in two for
+/// [`text_columns_in_halves`]: just past the first line feed from its
+/// middle on, if the chunk is big enough for a second thread to pay.
+pub(super) fn middle_line(chunk: &[u8]) -> Option<usize> {
+    if chunk.len() < HALVES_FROM_BYTES {
+        return None;
+    }
+    memchr::memchr(b'\n', &chunk[chunk.len() / 2..]).map(|k| chunk.len() / 2 + k + 1)
+}
+
+/// Chunks smaller than this are read on one thread: a second costs more
+/// than it saves.
+const HALVES_FROM_BYTES: usize = 1 << 20;
 
 /// A carriage return not followed by a line feed: the reader's handling of
 /// it (inside a value, or ending one at the end of the input) is left to
@@ -132,6 +211,14 @@ enum Value {
     Doubled(std::ops::Range<usize>),
 }
 
+/// Why a walk stops short of a field.
+enum Halt {
+    /// A quote that is not plain (see the module's notes).
+    NotPlain,
+    /// A quoted field the chunk does not close.
+    OpenQuote,
+}
+
 /// One field: its value, where the next field or record starts, and
 /// whether it was the record's last.
 struct Field {
@@ -153,11 +240,11 @@ impl Walk<'_> {
         self.marks.find(|&at| at >= from)
     }
 
-    /// The field starting at `pos`; None if it is not plain.
-    fn field(&mut self, pos: usize) -> Option<Field> {
+    /// The field starting at `pos`, or why the walk stops there.
+    fn field(&mut self, pos: usize) -> Result<Field, Halt> {
         let bytes = self.bytes;
         if bytes.get(pos) == Some(&b'"') {
-            let (close, doubled) = self.closing_quote(pos + 1)?;
+            let (close, doubled) = self.closing_quote(pos + 1).ok_or(Halt::OpenQuote)?;
             let range = pos + 1..close;
             let value = if doubled { Value::Doubled(range) } else { Value::Text(range) };
             let after = close + 1;
@@ -167,19 +254,19 @@ impl Walk<'_> {
                 Some(b'\n') => (after + 1, true),
                 // Always before a line feed (see `has_lone_carriage_return`).
                 Some(b'\r') => (after + 2, true),
-                Some(_) => return None,
+                Some(_) => return Err(Halt::NotPlain),
             };
-            return Some(Field { value, next, ends_record });
+            return Ok(Field { value, next, ends_record });
         }
         let (end, ends_record) = match self.mark(pos) {
-            Some(at) if bytes[at] == b'"' => return None,
+            Some(at) if bytes[at] == b'"' => return Err(Halt::NotPlain),
             Some(at) => (at, bytes[at] == b'\n'),
             None => (bytes.len(), true),
         };
         // The carriage return of a CRLF ends the line, not the value.
         let value_end = if ends_record && end > pos && bytes[end - 1] == b'\r' { end - 1 } else { end };
         let value = if value_end == pos { Value::Missing } else { Value::Text(pos..value_end) };
-        Some(Field { value, next: (end + 1).min(bytes.len()), ends_record })
+        Ok(Field { value, next: (end + 1).min(bytes.len()), ends_record })
     }
 
     /// The closing quote of the quoted field whose text starts at `pos`, and
@@ -201,6 +288,7 @@ impl Walk<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn values(column: &StringChunked) -> Vec<Option<String>> {
         column.iter().map(|v| v.map(str::to_string)).collect()
@@ -209,22 +297,85 @@ mod tests {
     #[test]
     fn fields_are_read_as_the_reader_reads_them() {
         let chunk = "a,\"b,\"\"c\"\"\",,\"\"\r\n\n\"x\ny\",z\r\n1,2,3,4,5\n";
-        let columns = text_columns(chunk, b',', &[0, 1, 3], 3).expect("plain");
+        let plain = text_columns(chunk, b',', &[0, 1, 3], 4, true, None).expect("plain");
+        let columns = &plain.columns;
         assert_eq!(columns[0].name().as_str(), "c0");
         assert_eq!(values(&columns[0]), [Some("a"), Some("x\ny"), Some("1")].map(|v| v.map(String::from)));
         assert_eq!(values(&columns[1]), [Some("b,\"c\""), Some("z"), Some("2")].map(|v| v.map(String::from)));
         assert_eq!(values(&columns[2]), [Some(""), None, Some("4")].map(|v| v.map(String::from)));
+        // Every record but the first has a field count other than the header's.
+        assert_eq!((plain.records, plain.ragged, plain.end), (3, vec![(2, 2), (3, 5)], chunk.len()));
     }
 
     #[test]
     fn quoting_that_is_not_plain_is_left_to_the_reader() {
         for chunk in ["a\"b,c\n", "\"a\"b,c\n", "\"open,c\n", "a\rb,c\n", "a\r,c\n", "a,b\r"] {
-            assert!(text_columns(chunk, b',', &[0, 1], 1).is_none(), "{chunk:?}");
+            assert!(text_columns(chunk, b',', &[0, 1], 1, true, None).is_none(), "{chunk:?}");
         }
     }
 
     #[test]
-    fn a_record_count_that_differs_is_left_to_the_reader() {
-        assert!(text_columns("a,b\nc,d\n", b',', &[0], 3).is_none());
+    fn a_record_the_chunk_does_not_finish_is_left_for_the_next_read() {
+        let chunk = "a,1\nb,\"x\n";
+        let plain = text_columns(chunk, b',', &[0, 1], 2, false, None).unwrap();
+        assert_eq!((plain.records, plain.end), (1, chunk.find('b').unwrap()));
+        assert_eq!(values(&plain.columns[1]), [Some("1".to_string())]);
+        // A chunk of whole records that leaves a quote open is not plain.
+        assert!(text_columns(chunk, b',', &[0, 1], 2, true, None).is_none());
+    }
+
+    /// The columns, record count, field counts and end of a walk.
+    fn read(plain: Plain) -> (Vec<Vec<Option<String>>>, usize, Vec<(u32, u32)>, usize) {
+        (plain.columns.iter().map(values).collect(), plain.records, plain.ragged, plain.end)
+    }
+
+    #[test]
+    fn halves_read_as_one_walk_wherever_the_guess_falls() {
+        let chunk = "a,1\nb,\"x\ny\"\nc\n\nd,4\ne,\"open\n";
+        let whole = read(text_columns(chunk, b',', &[0, 1], 2, false, None).unwrap());
+        assert_eq!((whole.1, &whole.2, whole.3), (4, &vec![(3, 1)], chunk.find('e').unwrap()));
+        // Cut at each line feed: at a record's start, inside a quoted
+        // field, among empty lines, and inside the record left unread.
+        for (at, _) in chunk.match_indices('\n') {
+            let halves = text_columns_in_halves(chunk, b',', &[0, 1], 2, false, Some(at + 1)).unwrap();
+            assert_eq!(read(halves), whole, "cut after byte {at}");
+        }
+        // A cut that does not follow a line feed is not taken.
+        let not_a_line = text_columns_in_halves(chunk, b',', &[0, 1], 2, false, Some(2)).unwrap();
+        assert_eq!(read(not_a_line), whole);
+    }
+
+    proptest::proptest! {
+        /// Plain records (quoted fields with delimiters, line breaks and
+        /// doubled quotes, rows of the wrong length, empty lines, CRLF),
+        /// maybe ending inside a quoted field: cut after any line feed, the
+        /// halves read what one walk reads.
+        #[test]
+        fn halves_cut_after_any_line_feed_read_as_one_walk(
+            rows in proptest::collection::vec(
+                (
+                    proptest::collection::vec(
+                        proptest::prop_oneof![
+                            "[a ]{0,3}",
+                            "[a,\n ]{0,4}(\"\")?[a\n]{0,2}".prop_map(|s| format!("\"{s}\"")),
+                        ],
+                        1..4,
+                    ),
+                    proptest::prop_oneof![proptest::strategy::Just("\n"), proptest::strategy::Just("\r\n"), proptest::strategy::Just("\n\n")],
+                ),
+                1..10,
+            ),
+            open_end in proptest::bool::ANY,
+        ) {
+            let mut chunk: String = rows.iter().map(|(fields, end)| format!("{}{end}", fields.join(","))).collect();
+            if open_end {
+                chunk.push_str("a,\"open\n");
+            }
+            let whole = read(text_columns(&chunk, b',', &[0, 2], 3, false, None).unwrap());
+            for (at, _) in chunk.match_indices('\n') {
+                let halves = text_columns_in_halves(&chunk, b',', &[0, 2], 3, false, Some(at + 1)).unwrap();
+                proptest::prop_assert_eq!(read(halves), whole.clone(), "cut after byte {} of {:?}", at, chunk);
+            }
+        }
     }
 }
