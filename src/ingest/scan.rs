@@ -24,6 +24,7 @@
 
 use memchr::{memchr3_iter, Memchr3};
 use polars::prelude::*;
+use polars_arrow::array::MutableBinaryViewArray;
 
 /// What the walk reads of a chunk of plain records.
 pub(super) struct Plain {
@@ -64,10 +65,13 @@ pub(super) fn text_columns(
     for (slot, &field) in projection.iter().enumerate() {
         slot_of[field] = Some(slot);
     }
-    // A guess at the row count (each record a line), for the builders.
-    let capacity = memchr::memchr_iter(b'\n', bytes).count() + 1;
-    let mut columns: Vec<StringChunkedBuilder> =
-        projection.iter().map(|i| StringChunkedBuilder::new(format!("c{i}").into(), capacity)).collect();
+    // At most a record a line up to `until` (the record that runs across it
+    // has a line feed before it), and one more without a line feed at the
+    // end of the input; what is left is given back once the walk is done.
+    let capacity =
+        memchr::memchr_iter(b'\n', &bytes[..until.unwrap_or(bytes.len()).min(bytes.len())]).count() + 1;
+    let mut columns: Vec<MutableBinaryViewArray<str>> =
+        projection.iter().map(|_| MutableBinaryViewArray::with_capacity(capacity)).collect();
     let mut walk = Walk { bytes, delimiter, marks: memchr3_iter(delimiter, b'\n', b'"', bytes) };
     let mut unescaped = String::new();
     // A record's projected values, kept until it is known to end in the chunk.
@@ -106,12 +110,12 @@ pub(super) fn text_columns(
             columns.iter_mut().zip(staged.drain(..).map(Some).chain(std::iter::repeat_with(|| None)))
         {
             match value {
-                None | Some(Value::Missing) => column.append_null(),
-                Some(Value::Text(range)) => column.append_value(&chunk[range]),
+                None | Some(Value::Missing) => column.push_null(),
+                Some(Value::Text(range)) => column.push_value(&chunk[range]),
                 Some(Value::Doubled(range)) => {
                     unescaped.clear();
                     unescaped.push_str(&chunk[range].replace("\"\"", "\""));
-                    column.append_value(&unescaped);
+                    column.push_value(&unescaped);
                 }
             }
         }
@@ -120,7 +124,18 @@ pub(super) fn text_columns(
             ragged.push((records, index as u32 + 1));
         }
     }
-    let columns = columns.into_iter().map(|c| c.finish()).collect();
+    let columns = columns
+        .into_iter()
+        .zip(projection)
+        .map(|(mut column, i)| {
+            // A text column kept for every row keeps its views, so a line
+            // counted for a record that did not start there (a line break
+            // in a quoted field) would cost 16 bytes a row to the end.
+            // SAFETY: only capacity beyond the views is given back.
+            unsafe { column.views_mut().shrink_to_fit() };
+            StringChunked::with_chunk(format!("c{i}").into(), column.freeze())
+        })
+        .collect();
     Some(Plain { columns, records: records as usize, ragged, end })
 }
 
