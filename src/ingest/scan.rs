@@ -340,7 +340,9 @@ mod tests {
     }
 
     /// The columns, record count, field counts and end of a walk.
-    fn read(plain: Plain) -> (Vec<Vec<Option<String>>>, usize, Vec<(u32, u32)>, usize) {
+    type Read = (Vec<Vec<Option<String>>>, usize, Vec<(u32, u32)>, usize);
+
+    fn read(plain: Plain) -> Read {
         (plain.columns.iter().map(values).collect(), plain.records, plain.ragged, plain.end)
     }
 
