@@ -75,7 +75,7 @@ pub(super) fn read_csv(
     let mut hasher = crate::digest::Sha256::default();
     let mut block: Vec<u8> = Vec::new();
     let mut eof = false;
-    let mut chunks = Chunks { layout: None, at: Position::default() };
+    let mut chunks = Chunks { layout: None, at: Position::default(), stalled: false };
     let mut want = chunk_bytes.max(1);
     loop {
         let fresh = block.len();
@@ -100,7 +100,7 @@ pub(super) fn read_csv(
             break;
         }
     }
-    let Chunks { layout, at } = chunks;
+    let Chunks { layout, at, .. } = chunks;
     let (_, mut file) =
         layout.ok_or_else(|| Error::input(path, "is empty: expected a header row and case rows"))?;
     if at.rows == 0 {
@@ -117,6 +117,10 @@ pub(super) fn read_csv(
 struct Chunks {
     layout: Option<(CsvLayout, InputFile)>,
     at: Position,
+    /// The last take used none of the block (a record longer than it, or a
+    /// quote left open): the walk is not tried again until some is used,
+    /// so a block that grows for one long record is not walked each time.
+    stalled: bool,
 }
 
 impl Chunks {
@@ -140,11 +144,14 @@ impl Chunks {
             self.at.bytes += header_end;
             start = header_end;
         }
-        if let Some(taken) = self.take_plain(reading, &block[start..], eof, each)? {
-            return Ok(start + taken);
+        if !self.stalled {
+            if let Some(taken) = self.take_plain(reading, &block[start..], eof, each)? {
+                return Ok(start + taken);
+            }
         }
         let (csv, _) = self.layout.as_ref().expect("header read");
         let (boundary, ragged) = complete_records(&block[start..], eof, csv);
+        self.stalled = boundary == 0;
         if ragged.records == 0 {
             // Nothing but blank lines so far.
             return Ok(start + boundary);
@@ -160,15 +167,18 @@ impl Chunks {
 
     /// The whole records at the start of `bytes` read by the walk of
     /// [`scan`] alone, which finds the records and their field counts as it
-    /// reads them; None when they are not plain (or there is no whole record
-    /// yet), for the record scan and then the walk or the reader as before.
+    /// reads them, and how many bytes they take (with any empty lines after
+    /// them, or before a record left unread); None when they are not plain
+    /// (or there is no whole record yet), for the record scan and then the
+    /// walk or the reader as before.
     ///
     /// Exports are almost always plain, and the record scan before the walk
     /// took about a quarter of the reading. The walk reads up to the last
     /// line feed (all of `bytes` at the end of the input); a record whose
     /// quoted field that line feed falls inside is left for the next read.
-    /// Quotes in plain records are paired, so the chunk ends where the
-    /// record scan would end it.
+    /// Quotes in plain records are paired, so the chunk ends at a record's
+    /// end with every quote closed, as the record scan ends one (which
+    /// leaves empty lines at the end for the next chunk).
     fn take_plain(
         &mut self,
         reading: Reading,
@@ -555,7 +565,7 @@ fn read_header(path: &Path, bytes: &[u8], delimiter: u8) -> Result<Vec<String>> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::InputConfig;
+    use crate::config::{Encoding, InputConfig};
     use crate::schema::{CASES, FIELDS_FOUND};
     use proptest::prelude::*;
 
@@ -617,7 +627,15 @@ mod tests {
 
     /// Every chunk of `bytes` read `chunk_bytes` at a time, stacked.
     fn read_in_chunks(bytes: &[u8], chunk_bytes: usize) -> std::result::Result<(DataFrame, String), String> {
-        let mut input = InputConfig::default();
+        read_in_chunks_as(bytes, chunk_bytes, Encoding::Utf8)
+    }
+
+    fn read_in_chunks_as(
+        bytes: &[u8],
+        chunk_bytes: usize,
+        encoding: Encoding,
+    ) -> std::result::Result<(DataFrame, String), String> {
+        let mut input = InputConfig { encoding, ..InputConfig::default() };
         input.columns.insert("case_ref".into(), "h1".into());
         input.columns.insert("received_date".into(), "h2".into());
         input.columns.insert("stage".into(), "h3".into());
@@ -654,8 +672,32 @@ mod tests {
         }
     }
 
+    /// A Windows-1252 export's chunks end where its records end in bytes,
+    /// not in the decoded text (where "£" takes two bytes): read a few bytes
+    /// at a time, with "£" inside quoted fields that run across lines, it
+    /// gives the rows read at once.
+    #[test]
+    fn a_windows_1252_chunk_ends_where_its_record_ends_in_bytes() {
+        let bytes = b"h1,h2,h3\nA,\"\xA35\n\xA36\",1\n\"B\xA3\",\"x\"\"\xA3\",2\r\n\n\xA3C,\"\xA3\n\",3\nD,\xA3\xA3,4\n";
+        let (whole, _) = read_in_chunks_as(bytes, 1 << 20, Encoding::Windows1252).unwrap();
+        assert_eq!(
+            whole.column("case_ref").unwrap().str().unwrap().iter().collect::<Vec<_>>(),
+            [Some("A"), Some("B£"), Some("£C"), Some("D")]
+        );
+        assert_eq!(
+            whole.column("received_date").unwrap().str().unwrap().iter().collect::<Vec<_>>(),
+            [Some("£5\n£6"), Some("x\"£"), Some("£\n"), Some("££")]
+        );
+        for chunk_bytes in 1..bytes.len() {
+            let (chunked, _) = read_in_chunks_as(bytes, chunk_bytes, Encoding::Windows1252).unwrap();
+            assert!(chunked.equals_missing(&whole), "chunks of {chunk_bytes} bytes");
+        }
+    }
+
     /// Each projected column of `text` as the scan reads it (None where it
-    /// leaves the chunk to the reader) and as polars' reader does.
+    /// leaves the chunk to the reader) and as polars' reader does. Where
+    /// the walk reads the chunk, it finds the records and field counts the
+    /// record scan finds.
     #[allow(clippy::type_complexity)]
     fn scan_and_reader(
         text: &str,
@@ -666,7 +708,9 @@ mod tests {
         let (_, ragged) = complete_records(text.as_bytes(), true, &csv);
         let values = |c: &StringChunked| c.iter().map(|v| v.map(str::to_string)).collect::<Vec<_>>();
         let scanned = scan::text_columns_in_halves(text, b',', projection, fields, true, ragged.middle())
-            .filter(|plain| plain.records == ragged.records)
+            .inspect(|plain| {
+                assert_eq!((plain.records, &plain.ragged), (ragged.records, &ragged.rows), "{text:?}")
+            })
             .map(|plain| plain.columns.iter().map(values).collect());
         let kept = without_blank_lines(text.as_bytes(), &ragged.blank_lines);
         let read = read_with_polars(Path::new("p.csv"), &kept, &csv, projection, Position::default())

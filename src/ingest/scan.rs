@@ -1,5 +1,6 @@
 //! A chunk's text columns read in one walk over its records, for chunks whose
-//! quoting is plain; polars' CSV reader reads any other chunk.
+//! quoting is plain; any other chunk goes to the record scan and polars' CSV
+//! reader (`csv::parse_chunk`).
 //!
 //! The reader read every chunk before: it walks each chunk twice (once to
 //! split it among threads, once to parse), on top of the walk that finds the
@@ -34,14 +35,15 @@ pub(super) struct Plain {
     /// (1-based record, fields found) for records whose field count is not
     /// the header's.
     pub ragged: Vec<(u32, u32)>,
-    /// Where the records read end: the chunk's end, or the start of a
-    /// record it does not finish (see [`text_columns`]).
+    /// Where the records read end: the chunk's end, the start of a record
+    /// it does not finish, or where the walk stopped at `until` (see
+    /// [`text_columns`]).
     pub end: usize,
 }
 
 /// The projected columns (`projection`: field indices, ascending) of the
 /// records in `chunk`, whose header has `fields` fields; None if the chunk
-/// is not plain, for the reader to read instead.
+/// is not plain, for the record scan and the reader to read instead.
 ///
 /// A `whole` chunk holds whole records; otherwise it ends on a line feed
 /// that may fall inside a quoted field, whose record is then left unread
@@ -60,6 +62,8 @@ pub(super) fn text_columns(
     if !delimiter.is_ascii() || matches!(delimiter, b'"' | b'\n' | b'\r') || has_lone_carriage_return(bytes) {
         return None;
     }
+    // Each record's values are staged in field order, one per column.
+    debug_assert!(projection.windows(2).all(|w| w[0] < w[1]), "projection in field order");
     let last = *projection.last()?;
     let mut slot_of = vec![None; last + 1];
     for (slot, &field) in projection.iter().enumerate() {
@@ -144,8 +148,9 @@ pub(super) fn text_columns(
 ///
 /// The first half is walked from the chunk's first record until a record
 /// starts at `middle` or later, and the second from `middle` on. If a
-/// record starts at `middle` exactly, the guess was right and the halves
-/// are joined; if not (a quoted field runs across it), the second half's
+/// record starts at `middle` exactly (or only empty lines lie between the
+/// last record and the one after `middle`), the guess was right and the
+/// halves are joined; if not (a quoted field runs across it), the second half's
 /// walk is dropped and the rest is read on from where the first half's
 /// stopped. Each column is the halves' pieces, in order.
 pub(super) fn text_columns_in_halves(
@@ -186,7 +191,7 @@ pub(super) fn text_columns_in_halves(
     Some(plain)
 }
 
-/// Where a chunk of `len` bytes may be cut in two for
+/// Where a chunk may be cut in two for
 /// [`text_columns_in_halves`]: just past the first line feed from its
 /// middle on, if the chunk is big enough for a second thread to pay.
 pub(super) fn middle_line(chunk: &[u8]) -> Option<usize> {
@@ -357,9 +362,11 @@ mod tests {
             let halves = text_columns_in_halves(chunk, b',', &[0, 1], 2, false, Some(at + 1)).unwrap();
             assert_eq!(read(halves), whole, "cut after byte {at}");
         }
-        // A cut that does not follow a line feed is not taken.
-        let not_a_line = text_columns_in_halves(chunk, b',', &[0, 1], 2, false, Some(2)).unwrap();
-        assert_eq!(read(not_a_line), whole);
+        // A cut that does not follow a line feed is not taken, even inside
+        // a character, where a cut would be no place to start a walk.
+        let chunk = "é,1\nb,2\n";
+        let halves = text_columns_in_halves(chunk, b',', &[0, 1], 2, false, Some(1)).unwrap();
+        assert_eq!(read(halves), read(text_columns(chunk, b',', &[0, 1], 2, false, None).unwrap()));
     }
 
     proptest::proptest! {
@@ -383,15 +390,19 @@ mod tests {
                 1..10,
             ),
             open_end in proptest::bool::ANY,
+            whole in proptest::bool::ANY,
         ) {
             let mut chunk: String = rows.iter().map(|(fields, end)| format!("{}{end}", fields.join(","))).collect();
             if open_end {
                 chunk.push_str("a,\"open\n");
             }
-            let whole = read(text_columns(&chunk, b',', &[0, 2], 3, false, None).unwrap());
+            // A chunk of whole records that ends inside a quoted field is
+            // not plain, cut or not.
+            let one = text_columns(&chunk, b',', &[0, 2], 3, whole, None).map(read);
+            proptest::prop_assert_eq!(one.is_none(), whole && open_end);
             for (at, _) in chunk.match_indices('\n') {
-                let halves = text_columns_in_halves(&chunk, b',', &[0, 2], 3, false, Some(at + 1)).unwrap();
-                proptest::prop_assert_eq!(read(halves), whole.clone(), "cut after byte {} of {:?}", at, chunk);
+                let halves = text_columns_in_halves(&chunk, b',', &[0, 2], 3, whole, Some(at + 1)).map(read);
+                proptest::prop_assert_eq!(&halves, &one, "cut after byte {} of {:?}", at, chunk);
             }
         }
     }
