@@ -62,6 +62,13 @@ struct CsvLayout {
     chosen: Vec<(usize, &'static str)>,
 }
 
+impl CsvLayout {
+    /// The fields read (those with a canonical column), in field order.
+    fn projection(&self) -> Vec<usize> {
+        self.chosen.iter().map(|(i, _)| *i).collect()
+    }
+}
+
 /// Read a CSV export in chunks of whole records of about `chunk_bytes`.
 pub(super) fn read_csv(
     reading: Reading,
@@ -195,9 +202,9 @@ impl Chunks {
         };
         let chunk = &bytes[..end];
         let text = decode(path, chunk, input.encoding, self.at.lines)?;
-        let projection: Vec<usize> = csv.chosen.iter().map(|(i, _)| *i).collect();
         let middle = scan::middle_line(text.as_bytes());
-        let plain = scan::text_columns_in_halves(&text, csv.delimiter, &projection, csv.fields, eof, middle);
+        let plain =
+            scan::text_columns_in_halves(&text, csv.delimiter, &csv.projection(), csv.fields, eof, middle);
         let Some(plain) = plain.filter(|plain| plain.end > 0) else {
             return Ok(None);
         };
@@ -210,12 +217,12 @@ impl Chunks {
                 (&chunk[..end], end)
             }
         };
-        let frame = (plain.records > 0)
-            .then(|| {
-                let frame = scanned_frame(plain.columns, plain.records, self.at)?;
-                canonical_frame(frame, &csv.chosen, &plain.ragged, csv.fields as u32, schema)
-            })
-            .transpose()?;
+        let frame = if plain.records == 0 {
+            None
+        } else {
+            let frame = scanned_frame(plain.columns, plain.records, self.at)?;
+            Some(canonical_frame(frame, &csv.chosen, &plain.ragged, csv.fields as u32, schema)?)
+        };
         self.at.rows += plain.records;
         self.at.lines += memchr::memchr_iter(b'\n', chunk).count();
         self.at.bytes += chunk.len();
@@ -288,7 +295,6 @@ fn header_layout(
 /// with the lines that follow, exactly as in a single read of the file.
 fn complete_records(bytes: &[u8], eof: bool, csv: &CsvLayout) -> (usize, Ragged) {
     let (mut rows, mut blank_lines, mut records, mut pos) = (Vec::new(), Vec::new(), 0usize, 0usize);
-    let mut starts = Vec::new();
     let mut cut = (0usize, 0usize, 0usize, 0usize); // bytes, records, ragged rows, blank runs
     let mut odd_quotes = false;
     while let Some(record) = next_record(bytes, pos, csv.delimiter) {
@@ -299,7 +305,6 @@ fn complete_records(bytes: &[u8], eof: bool, csv: &CsvLayout) -> (usize, Ragged)
             blank_lines.push(pos..record.start);
         }
         records += 1;
-        starts.push(record.start);
         if record.fields != csv.fields {
             rows.push((records as u32, record.fields as u32));
         }
@@ -313,12 +318,11 @@ fn complete_records(bytes: &[u8], eof: bool, csv: &CsvLayout) -> (usize, Ragged)
         if pos < bytes.len() {
             blank_lines.push(pos..bytes.len());
         }
-        return (bytes.len(), Ragged { rows, records, blank_lines, starts });
+        return (bytes.len(), Ragged { rows, records, blank_lines });
     }
     rows.truncate(cut.2);
     blank_lines.truncate(cut.3);
-    starts.truncate(cut.1);
-    (cut.0, Ragged { rows, records: cut.1, blank_lines, starts })
+    (cut.0, Ragged { rows, records: cut.1, blank_lines })
 }
 
 /// The chunk without its empty lines, which the CSV reader would otherwise
@@ -353,13 +357,8 @@ fn parse_chunk(
     let Reading { path, input, schema, .. } = reading;
     // Decoded as it stands in the file, so a fault is placed by the file's line.
     let text = decode(path, chunk, input.encoding, at.lines)?;
-    let projection: Vec<usize> = csv.chosen.iter().map(|(i, _)| *i).collect();
-    // The halves are cut where the record scan found a record to start, in
-    // the bytes as read: only where decoding left them as they were.
-    let middle = match &text {
-        std::borrow::Cow::Borrowed(_) if ragged.records >= HALVES_FROM_RECORDS => ragged.middle(),
-        _ => None,
-    };
+    let projection = csv.projection();
+    let middle = scan::middle_line(text.as_bytes());
     let scanned = scan::text_columns_in_halves(&text, csv.delimiter, &projection, csv.fields, true, middle)
         .filter(|plain| plain.records == ragged.records);
     let frame = match scanned {
@@ -388,10 +387,6 @@ fn parse_chunk(
     }
     canonical_frame(frame, &csv.chosen, &ragged.rows, csv.fields as u32, schema)
 }
-
-/// Chunks of fewer records are read on one thread: a second costs more
-/// than it saves.
-const HALVES_FROM_RECORDS: usize = 4096;
 
 /// The projected fields of whole records (no empty lines) as text, by
 /// polars' CSV reader, with the row numbers of the file.
@@ -429,17 +424,6 @@ struct Ragged {
     records: usize,
     /// Byte ranges of empty lines: they hold no record and are not read.
     blank_lines: Vec<std::ops::Range<usize>>,
-    /// Where each record starts.
-    starts: Vec<usize>,
-}
-
-impl Ragged {
-    /// Where the chunk may be cut in two halves of whole records for
-    /// [`scan::text_columns_in_halves`].
-    fn middle(&self) -> Option<usize> {
-        let before = self.records / 2;
-        (before > 0).then(|| self.starts[before])
-    }
 }
 
 /// The field counts of every record after the header, for the tests.
@@ -707,11 +691,18 @@ mod tests {
         let csv = CsvLayout { delimiter: b',', fields, chosen: Vec::new() };
         let (_, ragged) = complete_records(text.as_bytes(), true, &csv);
         let values = |c: &StringChunked| c.iter().map(|v| v.map(str::to_string)).collect::<Vec<_>>();
-        let scanned = scan::text_columns_in_halves(text, b',', projection, fields, true, ragged.middle())
-            .inspect(|plain| {
-                assert_eq!((plain.records, &plain.ragged), (ragged.records, &ragged.rows), "{text:?}")
-            })
-            .map(|plain| plain.columns.iter().map(values).collect());
+        let scanned = scan::text_columns_in_halves(
+            text,
+            b',',
+            projection,
+            fields,
+            true,
+            scan::line_past_middle(text.as_bytes()),
+        )
+        .inspect(|plain| {
+            assert_eq!((plain.records, &plain.ragged), (ragged.records, &ragged.rows), "{text:?}")
+        })
+        .map(|plain| plain.columns.iter().map(values).collect());
         let kept = without_blank_lines(text.as_bytes(), &ragged.blank_lines);
         let read = read_with_polars(Path::new("p.csv"), &kept, &csv, projection, Position::default())
             .map_err(|e| e.to_string())

@@ -64,10 +64,9 @@ pub(super) fn text_columns(
     }
     // Each record's values are staged in field order, one per column.
     debug_assert!(projection.windows(2).all(|w| w[0] < w[1]), "projection in field order");
-    let last = *projection.last()?;
-    let mut slot_of = vec![None; last + 1];
-    for (slot, &field) in projection.iter().enumerate() {
-        slot_of[field] = Some(slot);
+    let mut projected = vec![false; *projection.last()? + 1];
+    for &field in projection {
+        projected[field] = true;
     }
     // At most a record a line up to `until` (the record that runs across it
     // has a line feed before it), and one more without a line feed at the
@@ -101,7 +100,7 @@ pub(super) fn text_columns(
                 }
                 Err(_) => return None,
             };
-            if slot_of.get(index).is_some_and(Option::is_some) {
+            if projected.get(index).copied().unwrap_or(false) {
                 staged.push(field.value);
             }
             pos = field.next;
@@ -191,13 +190,15 @@ pub(super) fn text_columns_in_halves(
     Some(plain)
 }
 
-/// Where a chunk may be cut in two for
-/// [`text_columns_in_halves`]: just past the first line feed from its
-/// middle on, if the chunk is big enough for a second thread to pay.
+/// Where a chunk may be cut in two for [`text_columns_in_halves`], if it
+/// is big enough for a second thread to pay: see [`line_past_middle`].
 pub(super) fn middle_line(chunk: &[u8]) -> Option<usize> {
-    if chunk.len() < HALVES_FROM_BYTES {
-        return None;
-    }
+    (chunk.len() >= HALVES_FROM_BYTES).then(|| line_past_middle(chunk)).flatten()
+}
+
+/// Just past the first line feed from the middle of `chunk` on: a guess at
+/// where a record starts, which the halves' walk checks.
+pub(super) fn line_past_middle(chunk: &[u8]) -> Option<usize> {
     memchr::memchr(b'\n', &chunk[chunk.len() / 2..]).map(|k| chunk.len() / 2 + k + 1)
 }
 
