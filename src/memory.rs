@@ -4,7 +4,9 @@
 //! to the system between the steps that free the most.
 
 use polars::prelude::*;
-use polars_arrow::bitmap::MutableBitmap;
+use polars_arrow::array::{Array, Utf8ViewArray, View};
+use polars_arrow::bitmap::utils::SlicesIterator;
+use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 
 use crate::error::Result;
 
@@ -100,13 +102,16 @@ pub fn codes(text: &StringChunked) -> (IdxCa, Dictionary) {
 /// would double the memory.
 pub fn filter_by_column(frame: DataFrame, keep: &BooleanChunked) -> Result<DataFrame> {
     let height = keep.sum().unwrap_or(0) as usize;
+    let kept_rows: Bitmap = keep.iter().map(|k| k == Some(true)).collect::<MutableBitmap>().into();
     let filter = |columns: Vec<Column>| -> PolarsResult<Vec<Column>> {
         columns
             .into_iter()
             .map(|c| {
-                // Filtered chunk by chunk, then joined: one copy of the
-                // whole column, not two.
-                let kept = c.filter(keep).map(|kept| kept.rechunk());
+                let kept = match c.dtype() {
+                    DataType::String => Ok(filtered_text(c.str()?, &kept_rows, height).into_column()),
+                    // Filtered chunk by chunk, then joined.
+                    _ => c.filter(keep).map(|kept| kept.rechunk()),
+                };
                 drop(c);
                 release_freed();
                 kept
@@ -119,6 +124,53 @@ pub fn filter_by_column(frame: DataFrame, keep: &BooleanChunked) -> Result<DataF
     let mut columns = columns?;
     columns.extend(more?);
     Ok(DataFrame::new(height, columns)?)
+}
+
+/// The rows of `text` marked in `keep` (`height` of them) as one array: the
+/// kept views copied straight into place, the text left where it is (each
+/// chunk's buffers shared). Filtering chunk by chunk and then joining would
+/// hold the kept views twice for a moment; at 16 bytes a row for each text
+/// column, on two threads at once, that was a big run's peak.
+fn filtered_text(text: &StringChunked, keep: &Bitmap, height: usize) -> StringChunked {
+    let mut views: Vec<View> = Vec::with_capacity(height);
+    let mut valid = MutableBitmap::with_capacity(height);
+    let mut buffers = Vec::new();
+    let mut first_row = 0;
+    for chunk in text.downcast_iter() {
+        // A view's buffer is counted among its chunk's buffers: these now
+        // follow the earlier chunks' buffers.
+        let first_buffer = buffers.len() as u32;
+        buffers.extend(chunk.data_buffers().iter().cloned());
+        let in_chunk = keep.clone().sliced(first_row, chunk.len());
+        for (start, len) in SlicesIterator::new(&in_chunk) {
+            views.extend(chunk.views()[start..start + len].iter().map(|&view| {
+                let mut view = view;
+                if view.length > View::MAX_INLINE_SIZE {
+                    view.buffer_idx += first_buffer;
+                }
+                view
+            }));
+            match chunk.validity() {
+                Some(validity) => valid.extend_from_bitmap(&validity.clone().sliced(start, len)),
+                None => valid.extend_constant(len, true),
+            }
+        }
+        first_row += chunk.len();
+    }
+    let buffer_len = buffers.iter().map(|b| b.len()).sum();
+    let validity: Bitmap = valid.into();
+    // SAFETY: every view is a view of its own chunk, its buffer renumbered
+    // to where that chunk's buffers now start.
+    let array = unsafe {
+        Utf8ViewArray::new_unchecked_unknown_md(
+            text.dtype().to_arrow(CompatLevel::newest()),
+            views.into(),
+            buffers.into(),
+            (validity.unset_bits() > 0).then_some(validity),
+            Some(buffer_len),
+        )
+    };
+    StringChunked::with_chunk(text.name().clone(), array)
 }
 
 /// `frame` with text columns that hold only their own rows' bytes. A text
@@ -237,5 +289,50 @@ mod tests {
             kept.column("b").unwrap().str().unwrap().iter().collect::<Vec<_>>(),
             [Some("w"), Some("z")]
         );
+    }
+
+    #[test]
+    fn a_text_column_of_many_chunks_is_filtered_into_one_sharing_its_text() {
+        let long = |i: usize| format!("a value long enough to live in a buffer, number {i}");
+        let value = |i: usize| match i % 5 {
+            0 => None,
+            1 => Some(format!("short {i}")),
+            _ => Some(long(i)),
+        };
+        let values: Vec<Option<String>> = (0..300).map(value).collect();
+        let chunk = |v: &[Option<String>]| {
+            StringChunked::from_iter_options("note".into(), v.iter().map(|v| v.as_deref()))
+        };
+        // Chunks of different lengths (one empty), each with buffers of its
+        // own, and one with no nulls.
+        let bounds = [0, 7, 7, 120, 121, 200, 300];
+        let mut text = chunk(&values[..0]);
+        for w in bounds.windows(2) {
+            text.append(&chunk(&values[w[0]..w[1]])).unwrap();
+        }
+        text.append(&StringChunked::from_iter_values(
+            "note".into(),
+            ["no nulls in this chunk, and long"; 20].into_iter(),
+        ))
+        .unwrap();
+        assert!(text.chunks().len() > 5);
+        assert!(text.downcast_iter().last().unwrap().validity().is_none());
+        // Runs kept and dropped across chunk ends; a null mark drops its row.
+        let keep: BooleanChunked = (0..text.len())
+            .map(|i| match i % 11 {
+                3 => None,
+                4..=6 => Some(false),
+                _ => Some(i != 120),
+            })
+            .collect();
+        let height = keep.sum().unwrap() as usize;
+        let kept_rows: Bitmap = keep.iter().map(|k| k == Some(true)).collect::<MutableBitmap>().into();
+        let filtered = filtered_text(&text, &kept_rows, height);
+        assert_eq!(filtered.chunks().len(), 1);
+        let expected = text.filter(&keep).unwrap();
+        assert_eq!(filtered.len(), height);
+        assert_eq!(filtered.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>());
+        assert_eq!(filtered.null_count(), expected.null_count());
+        assert_eq!(bytes_held(&filtered), bytes_held(&text), "the text is shared, not copied");
     }
 }
