@@ -4,7 +4,7 @@
 //! to the system between the steps that free the most.
 
 use polars::prelude::*;
-use polars_arrow::array::{Array, Utf8ViewArray, View};
+use polars_arrow::array::{Array, BooleanArray, Utf8ViewArray, View};
 use polars_arrow::bitmap::utils::SlicesIterator;
 use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 
@@ -101,20 +101,18 @@ pub fn codes(text: &StringChunked) -> (IdxCa, Dictionary) {
 /// threads, so only two columns are ever held twice: the whole frame at once
 /// would double the memory.
 pub fn filter_by_column(frame: DataFrame, keep: &BooleanChunked) -> Result<DataFrame> {
-    let height = keep.sum().unwrap_or(0) as usize;
-    let kept_rows: Bitmap = keep.iter().map(|k| k == Some(true)).collect::<MutableBitmap>().into();
+    let kept = Kept {
+        rows: keep.iter().map(|k| k == Some(true)).collect::<MutableBitmap>().into(),
+        height: keep.sum().unwrap_or(0) as usize,
+    };
     let filter = |columns: Vec<Column>| -> PolarsResult<Vec<Column>> {
         columns
             .into_iter()
             .map(|c| {
-                let kept = match c.dtype() {
-                    DataType::String => Ok(filtered_text(c.str()?, &kept_rows, height).into_column()),
-                    // Filtered chunk by chunk, then joined.
-                    _ => c.filter(keep).map(|kept| kept.rechunk()),
-                };
+                let picked = kept.column(&c);
                 drop(c);
                 release_freed();
-                kept
+                picked
             })
             .collect()
     };
@@ -123,54 +121,132 @@ pub fn filter_by_column(frame: DataFrame, keep: &BooleanChunked) -> Result<DataF
     let (columns, more) = crate::parallel::both(|| filter(columns), || filter(there));
     let mut columns = columns?;
     columns.extend(more?);
-    Ok(DataFrame::new(height, columns)?)
+    Ok(DataFrame::new(kept.height, columns)?)
 }
 
-/// The rows of `text` marked in `keep` (`height` of them) as one array: the
-/// kept views copied straight into place, the text left where it is (each
-/// chunk's buffers shared). Filtering chunk by chunk and then joining would
-/// hold the kept views twice for a moment; at 16 bytes a row for each text
-/// column, on two threads at once, that was a big run's peak.
-fn filtered_text(text: &StringChunked, keep: &Bitmap, height: usize) -> StringChunked {
-    let mut views: Vec<View> = Vec::with_capacity(height);
-    let mut valid = MutableBitmap::with_capacity(height);
-    let mut buffers = Vec::new();
-    let mut first_row = 0;
-    for chunk in text.downcast_iter() {
-        // A view's buffer is counted among its chunk's buffers: these now
-        // follow the earlier chunks' buffers.
-        let first_buffer = buffers.len() as u32;
-        buffers.extend(chunk.data_buffers().iter().cloned());
-        let in_chunk = keep.clone().sliced(first_row, chunk.len());
-        for (start, len) in SlicesIterator::new(&in_chunk) {
-            views.extend(chunk.views()[start..start + len].iter().map(|&view| {
-                let mut view = view;
-                if view.length > View::MAX_INLINE_SIZE {
-                    view.buffer_idx += first_buffer;
-                }
-                view
-            }));
-            match chunk.validity() {
-                Some(validity) => valid.extend_from_bitmap(&validity.clone().sliced(start, len)),
-                None => valid.extend_constant(len, true),
-            }
-        }
-        first_row += chunk.len();
+/// The rows a filter keeps (`height` of them), and the columns it picks
+/// them from: each into one array, the kept values copied once, straight
+/// into place. Filtering chunk by chunk and then joining the pieces would
+/// hold the kept values twice for a moment, on each of two threads at once:
+/// at 16 bytes a row for a text column, that was a big run's peak.
+struct Kept {
+    rows: Bitmap,
+    height: usize,
+}
+
+impl Kept {
+    fn column(&self, column: &Column) -> PolarsResult<Column> {
+        let physical = column.to_physical_repr();
+        let picked = match physical.dtype() {
+            DataType::String => return Ok(self.text(column.str()?).into_column()),
+            DataType::Int32 => self.numbers(physical.i32()?).into_column(),
+            DataType::UInt32 => self.numbers(physical.u32()?).into_column(),
+            DataType::UInt64 => self.numbers(physical.u64()?).into_column(),
+            DataType::Float64 => self.numbers(physical.f64()?).into_column(),
+            _ => return column.filter(&self.mask()).map(|picked| picked.rechunk()),
+        };
+        // A date is its day number (a cast back costs nothing).
+        picked.cast(column.dtype())
     }
-    let buffer_len = buffers.iter().map(|b| b.len()).sum();
-    let validity: Bitmap = valid.into();
-    // SAFETY: every view is a view of its own chunk, its buffer renumbered
-    // to where that chunk's buffers now start.
-    let array = unsafe {
-        Utf8ViewArray::new_unchecked_unknown_md(
-            text.dtype().to_arrow(CompatLevel::newest()),
-            views.into(),
-            buffers.into(),
-            (validity.unset_bits() > 0).then_some(validity),
-            Some(buffer_len),
+
+    /// The kept rows as a mask, for the types picked by polars' own filter.
+    fn mask(&self) -> BooleanChunked {
+        BooleanChunked::from_chunk_iter(
+            PlSmallStr::EMPTY,
+            [BooleanArray::from_data_default(self.rows.clone(), None)],
         )
-    };
-    StringChunked::with_chunk(text.name().clone(), array)
+    }
+
+    /// Each run of kept rows of each of `chunks`, as the chunk and the run's
+    /// start and length within it; `chunk_rows` each chunk's length.
+    fn runs<'c, A: 'c>(
+        &self,
+        chunks: impl Iterator<Item = &'c A>,
+        chunk_rows: impl Fn(&A) -> usize,
+        mut run: impl FnMut(&'c A, usize, usize),
+    ) {
+        let mut first_row = 0;
+        for chunk in chunks {
+            let rows = chunk_rows(chunk);
+            for (start, len) in SlicesIterator::new(&self.rows.clone().sliced(first_row, rows)) {
+                run(chunk, start, len);
+            }
+            first_row += rows;
+        }
+    }
+
+    /// A number column's kept rows as one array.
+    fn numbers<T: PolarsNumericType>(&self, numbers: &ChunkedArray<T>) -> ChunkedArray<T> {
+        let mut values: Vec<T::Native> = Vec::with_capacity(self.height);
+        let mut valid = MutableBitmap::with_capacity(self.height);
+        self.runs(
+            numbers.downcast_iter(),
+            |c| c.len(),
+            |chunk, start, len| {
+                values.extend_from_slice(&chunk.values()[start..start + len]);
+                extend_validity(&mut valid, chunk.validity(), start, len);
+            },
+        );
+        ChunkedArray::from_vec_validity(numbers.name().clone(), values, validity(valid))
+    }
+
+    /// A text column's kept rows as one array: the views copied, the text
+    /// left where it is (each chunk's buffers shared).
+    fn text(&self, text: &StringChunked) -> StringChunked {
+        let mut views: Vec<View> = Vec::with_capacity(self.height);
+        let mut valid = MutableBitmap::with_capacity(self.height);
+        let mut buffers = Vec::new();
+        let mut chunk_seen: Option<*const Utf8ViewArray> = None;
+        let mut first_buffer = 0;
+        self.runs(
+            text.downcast_iter(),
+            |c| c.len(),
+            |chunk, start, len| {
+                // A view's buffer is counted among its chunk's buffers: these
+                // now follow the earlier chunks' buffers.
+                if chunk_seen != Some(chunk as *const _) {
+                    chunk_seen = Some(chunk as *const _);
+                    first_buffer = buffers.len() as u32;
+                    buffers.extend(chunk.data_buffers().iter().cloned());
+                }
+                views.extend(chunk.views()[start..start + len].iter().map(|&view| {
+                    let mut view = view;
+                    if view.length > View::MAX_INLINE_SIZE {
+                        view.buffer_idx += first_buffer;
+                    }
+                    view
+                }));
+                extend_validity(&mut valid, chunk.validity(), start, len);
+            },
+        );
+        let buffer_len = buffers.iter().map(|b| b.len()).sum();
+        // SAFETY: every view is a view of its own chunk, its buffer
+        // renumbered to where that chunk's buffers now start.
+        let array = unsafe {
+            Utf8ViewArray::new_unchecked_unknown_md(
+                text.dtype().to_arrow(CompatLevel::newest()),
+                views.into(),
+                buffers.into(),
+                validity(valid),
+                Some(buffer_len),
+            )
+        };
+        StringChunked::with_chunk(text.name().clone(), array)
+    }
+}
+
+/// Rows `start..start + len` of a chunk's validity (all valid when it has none).
+fn extend_validity(valid: &mut MutableBitmap, chunk: Option<&Bitmap>, start: usize, len: usize) {
+    match chunk {
+        Some(validity) => valid.extend_from_bitmap(&validity.clone().sliced(start, len)),
+        None => valid.extend_constant(len, true),
+    }
+}
+
+/// A validity with no null as none at all, as polars' own arrays have it.
+fn validity(valid: MutableBitmap) -> Option<Bitmap> {
+    let valid: Bitmap = valid.into();
+    (valid.unset_bits() > 0).then_some(valid)
 }
 
 /// `frame` with text columns that hold only their own rows' bytes. A text
@@ -326,13 +402,42 @@ mod tests {
             })
             .collect();
         let height = keep.sum().unwrap() as usize;
-        let kept_rows: Bitmap = keep.iter().map(|k| k == Some(true)).collect::<MutableBitmap>().into();
-        let filtered = filtered_text(&text, &kept_rows, height);
+        let kept =
+            Kept { rows: keep.iter().map(|k| k == Some(true)).collect::<MutableBitmap>().into(), height };
+        let filtered = kept.text(&text);
         assert_eq!(filtered.chunks().len(), 1);
         let expected = text.filter(&keep).unwrap();
         assert_eq!(filtered.len(), height);
         assert_eq!(filtered.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>());
         assert_eq!(filtered.null_count(), expected.null_count());
         assert_eq!(bytes_held(&filtered), bytes_held(&text), "the text is shared, not copied");
+    }
+
+    #[test]
+    fn columns_of_every_kind_and_many_chunks_are_filtered_into_one() {
+        let piece = |from: i32, to: i32| {
+            df!(
+                "stage" => (from..to).map(|i| (i % 4 != 0).then_some(i % 3)).collect::<Vec<_>>(),
+                "household" => (from..to).map(|i| (i % 5 != 0).then_some(i as u64 * 7919)).collect::<Vec<_>>(),
+                "compensation" => (from..to).map(|i| i as f64 / 4.0).collect::<Vec<_>>(),
+                "urgent" => (from..to).map(|i| (i % 6 != 0).then_some(i % 2 == 0)).collect::<Vec<_>>(),
+            )
+            .unwrap()
+            .lazy()
+            .with_column(col("stage").cast(DataType::Date).alias("received"))
+            .collect()
+            .unwrap()
+        };
+        let mut frame = piece(0, 9);
+        for (from, to) in [(9, 40), (40, 41), (41, 100)] {
+            frame.vstack_mut_owned(piece(from, to)).unwrap();
+        }
+        assert_eq!(frame.column("household").unwrap().n_chunks(), 4);
+        let keep: BooleanChunked = (0..100).map(|i| (i % 9 != 2).then_some(i % 7 > 1)).collect();
+        let expected = frame.filter(&keep).unwrap();
+        let kept = filter_by_column(frame, &keep).unwrap();
+        assert!(kept.columns().iter().all(|c| c.n_chunks() == 1));
+        assert_eq!(kept.dtypes(), expected.dtypes());
+        assert!(kept.equals_missing(&expected), "{kept}\n{expected}");
     }
 }
