@@ -125,27 +125,14 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     memory::release_freed();
     timings.calendar_ms = ms(t);
 
-    // Repeats and the linked exports are counted with the metrics. Linking
-    // reads none of the columns the repeats add, so the two run side by
-    // side, each a single pass much of its time; an error in the repeats
-    // is reported first, as when they took turns.
+    // Repeats and the linked exports are counted with the metrics.
     let t = Instant::now();
-    let scheduled_cases = scheduled.cases;
-    let (cases, linked) = crate::parallel::both(
-        || crate::repeats::flag(scheduled_cases.clone(), &config.repeats),
-        || -> Result<_> {
-            let surveys = linked::surveys(surveys.frame, &scheduled_cases, &survey_input, plan.as_of)?;
-            let determinations =
-                linked::determinations(findings.frame, &scheduled_cases, &finding_input, plan.as_of)?;
-            Ok((surveys, determinations))
-        },
-    );
-    let cases = cases?;
-    let (surveys, determinations) = linked?;
-    drop(scheduled_cases);
+    let cases = crate::repeats::flag(scheduled.cases, &config.repeats)?;
     memory::release_freed();
     let mut other_exports = Vec::new();
     let mut issue_frames = vec![validated.issues.lazy(), scheduled.warnings.lazy()];
+    let surveys = linked::surveys(surveys.frame, &cases, &survey_input, plan.as_of)?;
+    let determinations = linked::determinations(findings.frame, &cases, &finding_input, plan.as_of)?;
     if !plan.survey_files.is_empty() {
         other_exports.push(surveys.quality.clone());
     }
