@@ -136,17 +136,18 @@ struct Kept {
 
 impl Kept {
     fn column(&self, column: &Column) -> PolarsResult<Column> {
-        let physical = column.to_physical_repr();
-        let picked = match physical.dtype() {
-            DataType::String => return Ok(self.text(column.str()?).into_column()),
-            DataType::Int32 => self.numbers(physical.i32()?).into_column(),
-            DataType::UInt32 => self.numbers(physical.u32()?).into_column(),
-            DataType::UInt64 => self.numbers(physical.u64()?).into_column(),
-            DataType::Float64 => self.numbers(physical.f64()?).into_column(),
-            _ => return column.filter(&self.mask()).map(|picked| picked.rechunk()),
-        };
-        // A date is its day number (a cast back costs nothing).
-        picked.cast(column.dtype())
+        Ok(match (column, column.dtype()) {
+            // A constant is the same value whatever the rows.
+            (Column::Scalar(_), _) => column.filter(&self.mask())?,
+            (_, DataType::String) => self.text(column.str()?).into_column(),
+            (_, DataType::Int32) => self.numbers(column.i32()?).into_column(),
+            (_, DataType::UInt32) => self.numbers(column.u32()?).into_column(),
+            (_, DataType::UInt64) => self.numbers(column.u64()?).into_column(),
+            (_, DataType::Float64) => self.numbers(column.f64()?).into_column(),
+            // A date is its day number.
+            (_, DataType::Date) => self.numbers(column.date()?.physical()).into_date().into_column(),
+            _ => column.filter(&self.mask())?.rechunk(),
+        })
     }
 
     /// The kept rows as a mask, for the types picked by polars' own filter.
@@ -187,7 +188,10 @@ impl Kept {
                 extend_validity(&mut valid, chunk.validity(), start, len);
             },
         );
-        ChunkedArray::from_vec_validity(numbers.name().clone(), values, validity(valid))
+        let mut picked = ChunkedArray::from_vec_validity(numbers.name().clone(), values, validity(valid));
+        // Rows picked in order from sorted rows are sorted (as polars' filter keeps it).
+        picked.set_sorted_flag(numbers.is_sorted_flag());
+        picked
     }
 
     /// A text column's kept rows as one array: the views copied, the text
@@ -231,7 +235,9 @@ impl Kept {
                 Some(buffer_len),
             )
         };
-        StringChunked::with_chunk(text.name().clone(), array)
+        let mut picked = StringChunked::with_chunk(text.name().clone(), array);
+        picked.set_sorted_flag(text.is_sorted_flag());
+        picked
     }
 }
 
@@ -369,7 +375,8 @@ mod tests {
 
     #[test]
     fn a_text_column_of_many_chunks_is_filtered_into_one_sharing_its_text() {
-        let long = |i: usize| format!("a value long enough to live in a buffer, number {i}");
+        // Long enough that a chunk's text fills more than one buffer.
+        let long = |i: usize| format!("{} number {i}", "a value long enough to live in a buffer ".repeat(5));
         let value = |i: usize| match i % 5 {
             0 => None,
             1 => Some(format!("short {i}")),
@@ -379,9 +386,9 @@ mod tests {
         let chunk = |v: &[Option<String>]| {
             StringChunked::from_iter_options("note".into(), v.iter().map(|v| v.as_deref()))
         };
-        // Chunks of different lengths (one empty), each with buffers of its
-        // own, and one with no nulls.
-        let bounds = [0, 7, 7, 120, 121, 200, 300];
+        // Chunks of different lengths, each with buffers of its own, and one
+        // with no nulls.
+        let bounds = [0, 7, 120, 121, 200, 300];
         let mut text = chunk(&values[..0]);
         for w in bounds.windows(2) {
             text.append(&chunk(&values[w[0]..w[1]])).unwrap();
@@ -393,6 +400,7 @@ mod tests {
         .unwrap();
         assert!(text.chunks().len() > 5);
         assert!(text.downcast_iter().last().unwrap().validity().is_none());
+        assert!(text.downcast_iter().any(|chunk| chunk.data_buffers().len() > 1));
         // Runs kept and dropped across chunk ends; a null mark drops its row.
         let keep: BooleanChunked = (0..text.len())
             .map(|i| match i % 11 {
@@ -421,6 +429,8 @@ mod tests {
                 "household" => (from..to).map(|i| (i % 5 != 0).then_some(i as u64 * 7919)).collect::<Vec<_>>(),
                 "compensation" => (from..to).map(|i| i as f64 / 4.0).collect::<Vec<_>>(),
                 "urgent" => (from..to).map(|i| (i % 6 != 0).then_some(i % 2 == 0)).collect::<Vec<_>>(),
+                "row" => (from..to).map(|i| i as u32).collect::<Vec<_>>(),
+                "channel" => (from..to).map(|i| (i % 8 != 0).then(|| format!("channel {}", i % 3))).collect::<Vec<_>>(),
             )
             .unwrap()
             .lazy()
@@ -432,6 +442,12 @@ mod tests {
         for (from, to) in [(9, 40), (40, 41), (41, 100)] {
             frame.vstack_mut_owned(piece(from, to)).unwrap();
         }
+        // Row numbers are in order, and stay so.
+        frame
+            .apply("row", |row| {
+                row.u32().unwrap().clone().with_sorted_flag(polars::series::IsSorted::Ascending).into_series()
+            })
+            .unwrap();
         assert_eq!(frame.column("household").unwrap().n_chunks(), 4);
         let keep: BooleanChunked = (0..100).map(|i| (i % 9 != 2).then_some(i % 7 > 1)).collect();
         let expected = frame.filter(&keep).unwrap();
@@ -439,5 +455,9 @@ mod tests {
         assert!(kept.columns().iter().all(|c| c.n_chunks() == 1));
         assert_eq!(kept.dtypes(), expected.dtypes());
         assert!(kept.equals_missing(&expected), "{kept}\n{expected}");
+        assert_eq!(
+            kept.column("row").unwrap().u32().unwrap().is_sorted_flag(),
+            polars::series::IsSorted::Ascending
+        );
     }
 }
