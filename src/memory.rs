@@ -4,7 +4,7 @@
 //! to the system between the steps that free the most.
 
 use polars::prelude::*;
-use polars_arrow::array::{Array, BooleanArray, Utf8ViewArray, View};
+use polars_arrow::array::{Array, Utf8ViewArray, View};
 use polars_arrow::bitmap::utils::SlicesIterator;
 use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 
@@ -101,10 +101,7 @@ pub fn codes(text: &StringChunked) -> (IdxCa, Dictionary) {
 /// threads, so only two columns are ever held twice: the whole frame at once
 /// would double the memory.
 pub fn filter_by_column(frame: DataFrame, keep: &BooleanChunked) -> Result<DataFrame> {
-    let kept = Kept {
-        rows: keep.iter().map(|k| k == Some(true)).collect::<MutableBitmap>().into(),
-        height: keep.sum().unwrap_or(0) as usize,
-    };
+    let kept = Kept::new(keep);
     let filter = |columns: Vec<Column>| -> PolarsResult<Vec<Column>> {
         columns
             .into_iter()
@@ -121,24 +118,34 @@ pub fn filter_by_column(frame: DataFrame, keep: &BooleanChunked) -> Result<DataF
     let (columns, more) = crate::parallel::both(|| filter(columns), || filter(there));
     let mut columns = columns?;
     columns.extend(more?);
-    Ok(DataFrame::new(kept.height, columns)?)
+    Ok(DataFrame::new(kept.height(), columns)?)
 }
 
-/// The rows a filter keeps (`height` of them), and the columns it picks
-/// them from: each into one array, the kept values copied once, straight
-/// into place. Filtering chunk by chunk and then joining the pieces would
-/// hold the kept values twice for a moment, on each of two threads at once:
-/// at 16 bytes a row for a text column, that was a big run's peak.
-struct Kept {
+/// The rows a filter keeps, and the columns it picks them from: each into
+/// one array, the kept values copied once, straight into place. Filtering
+/// chunk by chunk and then joining the pieces would hold the kept values
+/// twice for a moment, on each of two threads at once: at 16 bytes a row
+/// for a text column, that was a big run's peak.
+struct Kept<'a> {
+    /// As given, for the columns polars' own filter picks from.
+    keep: &'a BooleanChunked,
+    /// The rows kept (a null mark drops its row, as in polars' filter).
     rows: Bitmap,
-    height: usize,
 }
 
-impl Kept {
+impl<'a> Kept<'a> {
+    fn new(keep: &'a BooleanChunked) -> Self {
+        Kept { keep, rows: keep.iter().map(|k| k == Some(true)).collect::<MutableBitmap>().into() }
+    }
+
+    fn height(&self) -> usize {
+        self.rows.set_bits()
+    }
+
     fn column(&self, column: &Column) -> PolarsResult<Column> {
         Ok(match (column, column.dtype()) {
             // A constant is the same value whatever the rows.
-            (Column::Scalar(_), _) => column.filter(&self.mask())?,
+            (Column::Scalar(_), _) => column.filter(self.keep)?,
             (_, DataType::String) => self.text(column.str()?).into_column(),
             (_, DataType::Int32) => self.numbers(column.i32()?).into_column(),
             (_, DataType::UInt32) => self.numbers(column.u32()?).into_column(),
@@ -146,48 +153,35 @@ impl Kept {
             (_, DataType::Float64) => self.numbers(column.f64()?).into_column(),
             // A date is its day number.
             (_, DataType::Date) => self.numbers(column.date()?.physical()).into_date().into_column(),
-            _ => column.filter(&self.mask())?.rechunk(),
+            _ => column.filter(self.keep)?.rechunk(),
         })
     }
 
-    /// The kept rows as a mask, for the types picked by polars' own filter.
-    fn mask(&self) -> BooleanChunked {
-        BooleanChunked::from_chunk_iter(
-            PlSmallStr::EMPTY,
-            [BooleanArray::from_data_default(self.rows.clone(), None)],
-        )
-    }
-
-    /// Each run of kept rows of each of `chunks`, as the chunk and the run's
-    /// start and length within it; `chunk_rows` each chunk's length.
-    fn runs<'c, A: 'c>(
-        &self,
-        chunks: impl Iterator<Item = &'c A>,
-        chunk_rows: impl Fn(&A) -> usize,
-        mut run: impl FnMut(&'c A, usize, usize),
-    ) {
-        let mut first_row = 0;
-        for chunk in chunks {
-            let rows = chunk_rows(chunk);
-            for (start, len) in SlicesIterator::new(&self.rows.clone().sliced(first_row, rows)) {
-                run(chunk, start, len);
-            }
-            first_row += rows;
-        }
+    /// Each of `chunks` that keeps a row, with its runs of kept rows as
+    /// (start, length) within it.
+    fn runs<'c, A: Array>(
+        &'c self,
+        chunks: impl Iterator<Item = &'c A> + 'c,
+    ) -> impl Iterator<Item = (&'c A, Vec<(usize, usize)>)> + 'c {
+        chunks
+            .scan(0, |first_row, chunk| {
+                let rows = self.rows.clone().sliced(*first_row, chunk.len());
+                *first_row += chunk.len();
+                Some((chunk, SlicesIterator::new(&rows).collect::<Vec<_>>()))
+            })
+            .filter(|(_, runs)| !runs.is_empty())
     }
 
     /// A number column's kept rows as one array.
     fn numbers<T: PolarsNumericType>(&self, numbers: &ChunkedArray<T>) -> ChunkedArray<T> {
-        let mut values: Vec<T::Native> = Vec::with_capacity(self.height);
-        let mut valid = MutableBitmap::with_capacity(self.height);
-        self.runs(
-            numbers.downcast_iter(),
-            |c| c.len(),
-            |chunk, start, len| {
+        let mut values: Vec<T::Native> = Vec::with_capacity(self.height());
+        let mut valid = MutableBitmap::with_capacity(self.height());
+        for (chunk, runs) in self.runs(numbers.downcast_iter()) {
+            for (start, len) in runs {
                 values.extend_from_slice(&chunk.values()[start..start + len]);
                 extend_validity(&mut valid, chunk.validity(), start, len);
-            },
-        );
+            }
+        }
         let mut picked = ChunkedArray::from_vec_validity(numbers.name().clone(), values, validity(valid));
         // Rows picked in order from sorted rows are sorted (as polars' filter keeps it).
         picked.set_sorted_flag(numbers.is_sorted_flag());
@@ -197,22 +191,15 @@ impl Kept {
     /// A text column's kept rows as one array: the views copied, the text
     /// left where it is (each chunk's buffers shared).
     fn text(&self, text: &StringChunked) -> StringChunked {
-        let mut views: Vec<View> = Vec::with_capacity(self.height);
-        let mut valid = MutableBitmap::with_capacity(self.height);
+        let mut views: Vec<View> = Vec::with_capacity(self.height());
+        let mut valid = MutableBitmap::with_capacity(self.height());
         let mut buffers = Vec::new();
-        let mut chunk_seen: Option<*const Utf8ViewArray> = None;
-        let mut first_buffer = 0;
-        self.runs(
-            text.downcast_iter(),
-            |c| c.len(),
-            |chunk, start, len| {
-                // A view's buffer is counted among its chunk's buffers: these
-                // now follow the earlier chunks' buffers.
-                if chunk_seen != Some(chunk as *const _) {
-                    chunk_seen = Some(chunk as *const _);
-                    first_buffer = buffers.len() as u32;
-                    buffers.extend(chunk.data_buffers().iter().cloned());
-                }
+        for (chunk, runs) in self.runs(text.downcast_iter()) {
+            // A view's buffer is counted among its chunk's buffers: these
+            // now follow the earlier chunks' buffers.
+            let first_buffer = buffers.len() as u32;
+            buffers.extend(chunk.data_buffers().iter().cloned());
+            for (start, len) in runs {
                 views.extend(chunk.views()[start..start + len].iter().map(|&view| {
                     let mut view = view;
                     if view.length > View::MAX_INLINE_SIZE {
@@ -221,8 +208,8 @@ impl Kept {
                     view
                 }));
                 extend_validity(&mut valid, chunk.validity(), start, len);
-            },
-        );
+            }
+        }
         let buffer_len = buffers.iter().map(|b| b.len()).sum();
         // SAFETY: every view is a view of its own chunk, its buffer
         // renumbered to where that chunk's buffers now start.
@@ -410,9 +397,7 @@ mod tests {
             })
             .collect();
         let height = keep.sum().unwrap() as usize;
-        let kept =
-            Kept { rows: keep.iter().map(|k| k == Some(true)).collect::<MutableBitmap>().into(), height };
-        let filtered = kept.text(&text);
+        let filtered = Kept::new(&keep).text(&text);
         assert_eq!(filtered.chunks().len(), 1);
         let expected = text.filter(&keep).unwrap();
         assert_eq!(filtered.len(), height);
