@@ -10,6 +10,7 @@
 mod csv;
 mod headers;
 mod scan;
+mod source;
 mod workbook;
 
 use std::collections::BTreeMap;
@@ -81,7 +82,7 @@ pub fn load_chunks(
         let source =
             std::fs::File::open(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
         let reading = Reading { path, input, schema, chunk_bytes };
-        let file = read_source(reading, source, &mut |frame| each(numbered(frame, file_id, schema)?))?;
+        let file = read_file(reading, source, &mut |frame| each(numbered(frame, file_id, schema)?))?;
         files.push(file);
     }
     Ok(files)
@@ -192,5 +193,78 @@ pub(super) fn read_source(
         each(frame)?;
         return Ok(file);
     }
-    csv::read_csv(reading, source, each)
+    csv::read_csv(reading, source::Copied::new(source), each)
+}
+
+/// [`read_source`] of a file: a CSV export mapped into memory where it can
+/// be, so its bytes are read where they lie rather than copied first.
+///
+/// A file that changes while it is read (an export still being written, or
+/// rewritten by another program) is an input error: its figures would be
+/// those of no export. A mapped file that gets shorter stops the run at
+/// once (see `source::Mapped`); any other change is seen once the file is
+/// read, by its length and time of change.
+fn read_file(
+    reading: Reading,
+    file: std::fs::File,
+    each: &mut dyn FnMut(DataFrame) -> Result<()>,
+) -> Result<InputFile> {
+    let stamp = |file: &std::fs::File| file.metadata().ok().map(|m| (m.len(), m.modified().ok()));
+    let before = stamp(&file);
+    let mapped = if is_workbook(reading.path) { None } else { source::Mapped::new(&file) };
+    let read = match mapped {
+        Some(mapped) => csv::read_csv(reading, mapped, each)?,
+        None => read_source(reading, &file, each)?,
+    };
+    if stamp(&file) != before {
+        return Err(Error::input(
+            reading.path,
+            "changed while it was read (another program is writing it?): run again once the export is complete",
+        ));
+    }
+    Ok(read)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Seek, Write};
+
+    use super::*;
+    use crate::schema::CASES;
+
+    /// Read `bytes` from a file a few bytes a chunk, with `change` made to
+    /// the file as the first chunk is handed on.
+    fn read_while(bytes: &[u8], change: impl Fn(&mut std::fs::File)) -> Result<InputFile> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cases.csv");
+        std::fs::write(&path, bytes).unwrap();
+        let input = InputConfig::default();
+        let reading = Reading { path: &path, input: &input, schema: &CASES, chunk_bytes: 16 };
+        let mut writer = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        let mut changed = false;
+        read_file(reading, std::fs::File::open(&path).unwrap(), &mut |_| {
+            if !std::mem::replace(&mut changed, true) {
+                change(&mut writer);
+            }
+            Ok(())
+        })
+    }
+
+    #[test]
+    fn an_export_that_changes_while_it_is_read_is_an_input_error() {
+        let bytes = b"case_ref,received_date,stage\nA,01/04/2025,1\nB,02/04/2025,1\nC,03/04/2025,1\n";
+        assert_eq!(read_while(bytes, |_| ()).unwrap().rows, 3);
+        let appended = read_while(bytes, |f| {
+            f.seek(std::io::SeekFrom::End(0)).unwrap();
+            f.write_all(b"D,04/04/2025,1\n").unwrap();
+        });
+        let rewritten = read_while(bytes, |f| {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            f.write_all(b"X").unwrap();
+        });
+        for read in [appended, rewritten] {
+            let message = read.unwrap_err().to_string();
+            assert!(message.contains("cases.csv: changed while it was read"), "{message}");
+        }
+    }
 }
