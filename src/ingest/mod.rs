@@ -10,7 +10,6 @@
 mod csv;
 mod headers;
 mod scan;
-mod source;
 mod workbook;
 
 use std::collections::BTreeMap;
@@ -193,36 +192,34 @@ pub(super) fn read_source(
         each(frame)?;
         return Ok(file);
     }
-    csv::read_csv(reading, source::Copied::new(source), each)
+    csv::read_csv(reading, source, each)
 }
 
-/// [`read_source`] of a file: a CSV export mapped into memory where it can
-/// be, so its bytes are read where they lie rather than copied first.
-///
-/// A file that changes while it is read (an export still being written, or
-/// rewritten by another program) is an input error: its figures would be
-/// those of no export. A mapped file that gets shorter stops the run at
-/// once (see `source::Mapped`); any other change is seen once the file is
-/// read, by its length and time of change.
+/// [`read_source`] of a file, refused if the file is seen to change while
+/// it is read (an export still being written, or rewritten by another
+/// program): its figures would be those of no export. The file's length and
+/// time of change are taken from the open handle before and after, and the
+/// change is the error reported even when the read failed, as a file caught
+/// mid-write usually makes it fail (a record cut short, a character cut in
+/// two). Only a regular file is stamped: a pipe's time moves as it is
+/// written to.
 fn read_file(
     reading: Reading,
     file: std::fs::File,
     each: &mut dyn FnMut(DataFrame) -> Result<()>,
 ) -> Result<InputFile> {
-    let stamp = |file: &std::fs::File| file.metadata().ok().map(|m| (m.len(), m.modified().ok()));
-    let before = stamp(&file);
-    let mapped = if is_workbook(reading.path) { None } else { source::Mapped::new(&file) };
-    let read = match mapped {
-        Some(mapped) => csv::read_csv(reading, mapped, each)?,
-        None => read_source(reading, &file, each)?,
+    let stamp = |file: &std::fs::File| {
+        file.metadata().ok().filter(|m| m.is_file()).map(|m| (m.len(), m.modified().ok()))
     };
+    let before = stamp(&file);
+    let read = read_source(reading, &file, each);
     if stamp(&file) != before {
         return Err(Error::input(
             reading.path,
             "changed while it was read (another program is writing it?): run again once the export is complete",
         ));
     }
-    Ok(read)
+    read
 }
 
 #[cfg(test)]
@@ -258,11 +255,15 @@ mod tests {
             f.seek(std::io::SeekFrom::End(0)).unwrap();
             f.write_all(b"D,04/04/2025,1\n").unwrap();
         });
+        // Rewritten in place, the same length: seen by its time of change
+        // (set here, as a filesystem may keep times too coarse to move).
         let rewritten = read_while(bytes, |f| {
-            std::thread::sleep(std::time::Duration::from_millis(10));
             f.write_all(b"X").unwrap();
+            f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(60)).unwrap();
         });
-        for read in [appended, rewritten] {
+        // Cut short mid-read: refused, whatever the rows read before the cut.
+        let cut = read_while(bytes, |f| f.set_len(40).unwrap());
+        for read in [appended, rewritten, cut] {
             let message = read.unwrap_err().to_string();
             assert!(message.contains("cases.csv: changed while it was read"), "{message}");
         }
