@@ -267,10 +267,9 @@ pub fn surveys(
     let mut issues = IssueList::default();
     let mut seen: PlHashMap<(u32, i32), u32> = PlHashMap::with_capacity(parsed.height());
     let mut keep: Vec<(usize, i32, IdxSize)> = Vec::new();
-    for i in 0..parsed.height() {
+    for (i, &day) in date.iter().enumerate() {
         let before = issues.errors();
         let Some((at, case_ref)) = rows.read(i, &mut issues) else { continue };
-        let day = date[i];
         let missing = "missing survey date";
         check_date(&mut issues, at, case_ref, survey::DATE, missing, raw_date.get(i), day, input, as_of);
         if score.get(i).is_none() {
@@ -425,10 +424,10 @@ pub fn determinations(
     );
     let mut issues = IssueList::default();
     let mut keep: Vec<(usize, Option<IdxSize>)> = Vec::new();
-    for i in 0..parsed.height() {
+    for (i, &day) in date.iter().enumerate() {
         let before = issues.errors();
         let Some((at, case_ref)) = rows.read(i, &mut issues) else { continue };
-        let (raw_day, day, missing) = (raw_date.get(i), date[i], "missing determination date");
+        let (raw_day, missing) = (raw_date.get(i), "missing determination date");
         check_date(&mut issues, at, case_ref, determination::DATE, missing, raw_day, day, input, as_of);
         match (raw_finding.get(i), finding.get(i)) {
             (None, _) => issues.push(at, case_ref, determination::FINDING, "", ERROR, "missing finding", None),

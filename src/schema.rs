@@ -410,7 +410,7 @@ impl SpellingTable {
 
     pub fn canonical(&self, text: &str) -> Option<&str> {
         let key = spelling_key(text);
-        self.entries.iter().find(|(_, keys)| keys.iter().any(|k| *k == key)).map(|(value, _)| value.as_str())
+        self.entries.iter().find(|(_, keys)| keys.contains(&key)).map(|(value, _)| value.as_str())
     }
 
     /// The canonical values, each once.

@@ -47,6 +47,14 @@ fn months_of(period: &Period) -> std::ops::RangeInclusive<i32> {
     month_index(period.start())..=month_index(period.end())
 }
 
+/// The rows a figure counts: one group of a breakdown (the group "All" of
+/// the whole-landlord breakdown for every row).
+#[derive(Clone, Copy)]
+pub struct Group<'a> {
+    pub breakdown: &'static str,
+    pub group: &'a str,
+}
+
 pub struct FigureMaker<'a> {
     pub cube: &'a Cube,
     pub catalogue: &'a Catalogue,
@@ -88,8 +96,7 @@ impl FigureMaker<'_> {
         reference: &str,
         months: &std::ops::RangeInclusive<i32>,
         stream: &str,
-        breakdown: &'static str,
-        group: &str,
+        Group { breakdown, group }: Group,
     ) -> f64 {
         let r = self.catalogue.count_ref(reference).expect("checked");
         self.cube.counts(months.clone(), r.stream.unwrap_or(stream), breakdown, group)[r.count]
@@ -103,11 +110,11 @@ impl FigureMaker<'_> {
         months: &std::ops::RangeInclusive<i32>,
         period_id: &str,
         year: FinancialYear,
-        breakdown: &'static str,
-        group: &str,
+        of: Group,
     ) -> Figure {
-        let numerator = self.count(&m.numerator, months, stream, breakdown, group);
-        let mut denominator = m.denominator.as_ref().map(|d| self.count(d, months, stream, breakdown, group));
+        let Group { breakdown, group } = of;
+        let numerator = self.count(&m.numerator, months, stream, of);
+        let mut denominator = m.denominator.as_ref().map(|d| self.count(d, months, stream, of));
         let mut note = None;
         let value = match m.unit {
             Unit::Count => Some(numerator),
@@ -166,7 +173,8 @@ impl FigureMaker<'_> {
             for m in self.catalogue.measures.iter().filter(|m| m.has_breakdown(breakdown)) {
                 for stream in &m.streams {
                     for g in &groups {
-                        out.push(self.figure(m, stream, &months, &id, period.financial_year(), breakdown, g));
+                        let of = Group { breakdown, group: g };
+                        out.push(self.figure(m, stream, &months, &id, period.financial_year(), of));
                     }
                 }
             }

@@ -19,7 +19,7 @@ pub use catalogue::{
     EMBEDDED_QUERIES, STREAMS, THEME_BY_SERVICE_AREA,
 };
 pub use cube::{crossed_group, Cube, Sources, ALL, CROSS};
-pub use figures::{round, round_ratio, Figure, FigureMaker};
+pub use figures::{round, round_ratio, Figure, FigureMaker, Group};
 pub use results::{rag_rule, LearningAction, OpenCase, OpenCases, OpenCount, Rag, Results, Target, ThemeRow};
 pub use tsm::{tsm, TsmRow};
 

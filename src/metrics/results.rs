@@ -8,7 +8,8 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use super::{
-    tsm, Better, Catalogue, Figure, FigureMaker, PeriodBy, TsmRow, ALL, ALL_BREAKDOWN, THEME_BY_SERVICE_AREA,
+    tsm, Better, Catalogue, Figure, FigureMaker, Group, PeriodBy, TsmRow, ALL, ALL_BREAKDOWN,
+    THEME_BY_SERVICE_AREA,
 };
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -235,7 +236,14 @@ fn themes(maker: &FigureMaker, period: &Period, previous: &Period) -> Vec<ThemeR
     let (now, before) = (months(period), months(previous));
     let count = |measure, p: &Period, g: &str| {
         maker
-            .figure(measure, "complaints", &months(p), "", p.financial_year(), case::LEARNING_THEME, g)
+            .figure(
+                measure,
+                "complaints",
+                &months(p),
+                "",
+                p.financial_year(),
+                Group { breakdown: case::LEARNING_THEME, group: g },
+            )
             .numerator
     };
     let mut groups = maker.cube.groups(&now, case::LEARNING_THEME);
@@ -286,15 +294,8 @@ fn by_service_area(
         .filter_map(|g| g.strip_prefix(prefix.as_str()))
         .map(|area| {
             let group = super::crossed_group(theme, area);
-            let f = maker.figure(
-                m,
-                "complaints",
-                &months,
-                "",
-                period.financial_year(),
-                THEME_BY_SERVICE_AREA,
-                &group,
-            );
+            let of = Group { breakdown: THEME_BY_SERVICE_AREA, group: &group };
+            let f = maker.figure(m, "complaints", &months, "", period.financial_year(), of);
             AreaCount { service_area: area.to_string(), count: f.numerator }
         })
         .filter(|a| a.count > 0.0)

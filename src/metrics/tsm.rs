@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::figures::{round_ratio, Figure, FigureMaker};
+use super::figures::{round_ratio, Figure, FigureMaker, Group};
 use crate::config::{ClockStart, Config, Timescales, CODE_STAGE1, CODE_STAGE2};
 use crate::period::{month_index, FinancialYear, Period};
 use crate::schema::{case, LCHO, LCRA, TSM_STOCK_TYPES};
@@ -84,7 +84,8 @@ pub fn tsm(maker: &FigureMaker, period: &Period) -> (Period, Vec<TsmRow>) {
     for (measure, def) in [("CH01", per_1000), ("CH02", on_time)] {
         let by_stage = [1u8, 2].map(|stage| {
             TSM_STOCK_TYPES.map(|stock| {
-                maker.figure(def, &format!("stage{stage}"), &months, "", year, case::STOCK_TYPE, stock)
+                let of = Group { breakdown: case::STOCK_TYPE, group: stock };
+                maker.figure(def, &format!("stage{stage}"), &months, "", year, of)
             })
         });
         let timescale =

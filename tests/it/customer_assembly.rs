@@ -20,8 +20,9 @@ fn setup(extra_config: &str) -> Workdir {
             "Added a weekly check on overdue repairs.",
             "\"Added a weekly check on overdue repairs. Agreed with Priya Shah, who asked to be called on 07700 900461.\"",
         )
-        .replace("Rewrote the service charge letter.", "Rewrote the service charge letter and sent it to m.okafor@example.com.")
-        .replace("Second-visit inspections for disputed work.", "Second-visit inspections for disputed work.");
+        .replace("Rewrote the service charge letter.", "Rewrote the service charge letter and sent it to m.okafor@example.com.");
+    // The third note, "Second-visit inspections for disputed work.", holds
+    // none and is left as it is.
     wd.create("in/cases.csv", cases);
     let config = wd.read("in/landlord.toml") + "\n[customer_assembly]\n" + extra_config;
     wd.create("in/landlord.toml", config);

@@ -59,8 +59,7 @@ fn wrong_delimiter_and_missing_columns_name_the_fix() {
 
 #[test]
 fn windows_1252_is_refused_with_the_line_never_mojibake() {
-    let stderr =
-        fails(&setup(b"case_ref,stage,received_date,compensation\nA,1,2024-05-01,\xa310\n".to_vec()), 2);
+    let stderr = fails(&setup(b"case_ref,stage,received_date,compensation\nA,1,2024-05-01,\xa310\n"), 2);
     assert!(stderr.contains("byte 0xA3 at line 2"), "{stderr}");
     assert!(!stderr.contains('\u{fffd}'), "{stderr}");
 }

@@ -131,6 +131,7 @@ impl Redress<'_> {
     }
 
     /// `--as-of DATE`
+    #[allow(clippy::wrong_self_convention)] // named for the flag, as the others are
     pub fn as_of(self, date: &str) -> Self {
         self.option("--as-of", date)
     }

@@ -160,7 +160,7 @@ impl Generator<'_> {
         push_email(&mut f[F_EMAIL], p, false);
         push_phone(&mut f[F_PHONE], p, false);
         // A few rows (mostly contacts from non-tenants) carry no tenancy.
-        if p.household % 23 != 0 {
+        if !p.household.is_multiple_of(23) {
             let _ = write!(f[F_TENANCY], "TEN-{:06}", p.household);
         }
     }
