@@ -67,6 +67,11 @@ impl CsvLayout {
     fn projection(&self) -> Vec<usize> {
         self.chosen.iter().map(|(i, _)| *i).collect()
     }
+
+    /// The records as the walk reads `projection` of them.
+    fn records<'a>(&self, projection: &'a [usize]) -> scan::Records<'a> {
+        scan::Records { delimiter: self.delimiter, projection, fields: self.fields }
+    }
 }
 
 /// Read a CSV export in chunks of whole records of about `chunk_bytes`.
@@ -203,8 +208,7 @@ impl Chunks {
         let chunk = &bytes[..end];
         let text = decode(path, chunk, input.encoding, self.at.lines)?;
         let middle = scan::middle_line(text.as_bytes());
-        let plain =
-            scan::text_columns_in_halves(&text, csv.delimiter, &csv.projection(), csv.fields, eof, middle);
+        let plain = scan::text_columns_in_halves(&text, csv.records(&csv.projection()), eof, middle);
         let Some(plain) = plain.filter(|plain| plain.end > 0) else {
             return Ok(None);
         };
@@ -359,7 +363,7 @@ fn parse_chunk(
     let text = decode(path, chunk, input.encoding, at.lines)?;
     let projection = csv.projection();
     let middle = scan::middle_line(text.as_bytes());
-    let scanned = scan::text_columns_in_halves(&text, csv.delimiter, &projection, csv.fields, true, middle)
+    let scanned = scan::text_columns_in_halves(&text, csv.records(&projection), true, middle)
         .filter(|plain| plain.records == ragged.records);
     let frame = match scanned {
         Some(plain) => scanned_frame(plain.columns, plain.records, at)?,
@@ -693,9 +697,7 @@ mod tests {
         let values = |c: &StringChunked| c.iter().map(|v| v.map(str::to_string)).collect::<Vec<_>>();
         let scanned = scan::text_columns_in_halves(
             text,
-            b',',
-            projection,
-            fields,
+            csv.records(projection),
             true,
             scan::line_past_middle(text.as_bytes()),
         )

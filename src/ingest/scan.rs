@@ -41,9 +41,18 @@ pub(super) struct Plain {
     pub end: usize,
 }
 
-/// The projected columns (`projection`: field indices, ascending) of the
-/// records in `chunk`, whose header has `fields` fields; None if the chunk
-/// is not plain, for the record scan and the reader to read instead.
+/// What every walk over one export's records shares.
+#[derive(Clone, Copy)]
+pub(super) struct Records<'a> {
+    pub delimiter: u8,
+    /// The fields read, by index, ascending.
+    pub projection: &'a [usize],
+    /// How many fields the header has.
+    pub fields: usize,
+}
+
+/// The projected columns of the records in `chunk`; None if the chunk is
+/// not plain, for the record scan and the reader to read instead.
 ///
 /// A `whole` chunk holds whole records; otherwise it ends on a line feed
 /// that may fall inside a quoted field, whose record is then left unread
@@ -51,12 +60,11 @@ pub(super) struct Plain {
 /// stops at the first record that starts there or later.
 pub(super) fn text_columns(
     chunk: &str,
-    delimiter: u8,
-    projection: &[usize],
-    fields: usize,
+    records: Records,
     whole: bool,
     until: Option<usize>,
 ) -> Option<Plain> {
+    let Records { delimiter, projection, fields } = records;
     let bytes = chunk.as_bytes();
     // A delimiter beyond ASCII could cut a character in two.
     if !delimiter.is_ascii() || matches!(delimiter, b'"' | b'\n' | b'\r') || has_lone_carriage_return(bytes) {
@@ -154,20 +162,18 @@ pub(super) fn text_columns(
 /// stopped. Each column is the halves' pieces, in order.
 pub(super) fn text_columns_in_halves(
     chunk: &str,
-    delimiter: u8,
-    projection: &[usize],
-    fields: usize,
+    records: Records,
     whole: bool,
     middle: Option<usize>,
 ) -> Option<Plain> {
     // A record starts only after a line feed.
     let Some(at) = middle.filter(|&at| at > 0 && at < chunk.len() && chunk.as_bytes()[at - 1] == b'\n')
     else {
-        return text_columns(chunk, delimiter, projection, fields, whole, None);
+        return text_columns(chunk, records, whole, None);
     };
     let (first, second) = crate::parallel::both(
-        || text_columns(chunk, delimiter, projection, fields, whole, Some(at)),
-        || text_columns(&chunk[at..], delimiter, projection, fields, whole, None),
+        || text_columns(chunk, records, whole, Some(at)),
+        || text_columns(&chunk[at..], records, whole, None),
     );
     let mut plain = first?;
     let rest = match plain.end {
@@ -175,7 +181,7 @@ pub(super) fn text_columns_in_halves(
         // The first half read on past the guess to its record's end.
         end if end > at && end < chunk.len() => {
             drop(second);
-            text_columns(&chunk[end..], delimiter, projection, fields, whole, None)?
+            text_columns(&chunk[end..], records, whole, None)?
         }
         // It stopped at a record the chunk does not finish, or at the end.
         _ => return Some(plain),
@@ -311,6 +317,12 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Comma-separated records whose header has `fields` fields, of which
+    /// those in `projection` are read.
+    fn comma(projection: &[usize], fields: usize) -> Records<'_> {
+        Records { delimiter: b',', projection, fields }
+    }
+
     fn values(column: &StringChunked) -> Vec<Option<String>> {
         column.iter().map(|v| v.map(str::to_string)).collect()
     }
@@ -318,7 +330,7 @@ mod tests {
     #[test]
     fn fields_are_read_as_the_reader_reads_them() {
         let chunk = "a,\"b,\"\"c\"\"\",,\"\"\r\n\n\"x\ny\",z\r\n1,2,3,4,5\n";
-        let plain = text_columns(chunk, b',', &[0, 1, 3], 4, true, None).expect("plain");
+        let plain = text_columns(chunk, comma(&[0, 1, 3], 4), true, None).expect("plain");
         let columns = &plain.columns;
         assert_eq!(columns[0].name().as_str(), "c0");
         assert_eq!(values(&columns[0]), [Some("a"), Some("x\ny"), Some("1")].map(|v| v.map(String::from)));
@@ -331,18 +343,18 @@ mod tests {
     #[test]
     fn quoting_that_is_not_plain_is_left_to_the_reader() {
         for chunk in ["a\"b,c\n", "\"a\"b,c\n", "\"open,c\n", "a\rb,c\n", "a\r,c\n", "a,b\r"] {
-            assert!(text_columns(chunk, b',', &[0, 1], 1, true, None).is_none(), "{chunk:?}");
+            assert!(text_columns(chunk, comma(&[0, 1], 1), true, None).is_none(), "{chunk:?}");
         }
     }
 
     #[test]
     fn a_record_the_chunk_does_not_finish_is_left_for_the_next_read() {
         let chunk = "a,1\nb,\"x\n";
-        let plain = text_columns(chunk, b',', &[0, 1], 2, false, None).unwrap();
+        let plain = text_columns(chunk, comma(&[0, 1], 2), false, None).unwrap();
         assert_eq!((plain.records, plain.end), (1, chunk.find('b').unwrap()));
         assert_eq!(values(&plain.columns[1]), [Some("1".to_string())]);
         // A chunk of whole records that leaves a quote open is not plain.
-        assert!(text_columns(chunk, b',', &[0, 1], 2, true, None).is_none());
+        assert!(text_columns(chunk, comma(&[0, 1], 2), true, None).is_none());
     }
 
     /// The columns, record count, field counts and end of a walk.
@@ -355,19 +367,19 @@ mod tests {
     #[test]
     fn halves_read_as_one_walk_wherever_the_guess_falls() {
         let chunk = "a,1\nb,\"x\ny\"\nc\n\nd,4\ne,\"open\n";
-        let whole = read(text_columns(chunk, b',', &[0, 1], 2, false, None).unwrap());
+        let whole = read(text_columns(chunk, comma(&[0, 1], 2), false, None).unwrap());
         assert_eq!((whole.1, &whole.2, whole.3), (4, &vec![(3, 1)], chunk.find('e').unwrap()));
         // Cut at each line feed: at a record's start, inside a quoted
         // field, among empty lines, and inside the record left unread.
         for (at, _) in chunk.match_indices('\n') {
-            let halves = text_columns_in_halves(chunk, b',', &[0, 1], 2, false, Some(at + 1)).unwrap();
+            let halves = text_columns_in_halves(chunk, comma(&[0, 1], 2), false, Some(at + 1)).unwrap();
             assert_eq!(read(halves), whole, "cut after byte {at}");
         }
         // A cut that does not follow a line feed is not taken, even inside
         // a character, where a cut would be no place to start a walk.
         let chunk = "é,1\nb,2\n";
-        let halves = text_columns_in_halves(chunk, b',', &[0, 1], 2, false, Some(1)).unwrap();
-        assert_eq!(read(halves), read(text_columns(chunk, b',', &[0, 1], 2, false, None).unwrap()));
+        let halves = text_columns_in_halves(chunk, comma(&[0, 1], 2), false, Some(1)).unwrap();
+        assert_eq!(read(halves), read(text_columns(chunk, comma(&[0, 1], 2), false, None).unwrap()));
     }
 
     proptest::proptest! {
@@ -399,10 +411,10 @@ mod tests {
             }
             // A chunk of whole records that ends inside a quoted field is
             // not plain, cut or not.
-            let one = text_columns(&chunk, b',', &[0, 2], 3, whole, None).map(read);
+            let one = text_columns(&chunk, comma(&[0, 2], 3), whole, None).map(read);
             proptest::prop_assert_eq!(one.is_none(), whole && open_end);
             for (at, _) in chunk.match_indices('\n') {
-                let halves = text_columns_in_halves(&chunk, b',', &[0, 2], 3, whole, Some(at + 1)).map(read);
+                let halves = text_columns_in_halves(&chunk, comma(&[0, 2], 3), whole, Some(at + 1)).map(read);
                 proptest::prop_assert_eq!(&halves, &one, "cut after byte {} of {:?}", at, chunk);
             }
         }
