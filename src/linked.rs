@@ -355,19 +355,29 @@ pub fn surveys(
     drop(parsed);
     drop(index);
     crate::memory::release_freed();
-    for c in case_columns(cases, &keep.iter().map(|(.., idx)| Some(*idx)).collect::<Vec<_>>())? {
-        out.with_column(c)?;
+    let of_case: Vec<Option<IdxSize>> = keep.iter().map(|(.., idx)| Some(*idx)).collect();
+    with_cases(out, cases, &of_case, rows_read, issues, "surveys")
+}
+
+/// An export's usable rows (`rows`) with the case columns of each one's
+/// case (`of_case`: its row in `cases`, if linked), its problems, and how
+/// many of its `rows_read` were used.
+fn with_cases(
+    mut rows: DataFrame,
+    cases: &DataFrame,
+    of_case: &[Option<IdxSize>],
+    rows_read: usize,
+    issues: IssueList,
+    export: &'static str,
+) -> Result<Linked> {
+    for c in case_columns(cases, of_case)? {
+        rows.with_column(c)?;
     }
-    let rows_excluded = rows_read - out.height();
+    let rows_excluded = rows_read - rows.height();
     Ok(Linked {
-        rows: out,
+        rows,
         issues: issues.frame()?,
-        quality: ExportQuality {
-            export: "surveys",
-            rows_read,
-            rows_used: rows_read - rows_excluded,
-            rows_excluded,
-        },
+        quality: ExportQuality { export, rows_read, rows_used: rows_read - rows_excluded, rows_excluded },
     })
 }
 
@@ -498,20 +508,8 @@ pub fn determinations(
     out.with_column(Column::new(case::RECORD_TYPE.into(), vec![COMPLAINT; keep.len()]))?;
     out.with_column(Column::new(case::STAGE.into(), vec![2i32; keep.len()]))?;
     drop(index);
-    for c in case_columns(cases, &keep.iter().map(|(_, idx)| *idx).collect::<Vec<_>>())? {
-        out.with_column(c)?;
-    }
-    let rows_excluded = rows_read - out.height();
-    Ok(Linked {
-        rows: out,
-        issues: issues.frame()?,
-        quality: ExportQuality {
-            export: "ombudsman",
-            rows_read,
-            rows_used: rows_read - rows_excluded,
-            rows_excluded,
-        },
-    })
+    let of_case: Vec<Option<IdxSize>> = keep.iter().map(|(_, idx)| *idx).collect();
+    with_cases(out, cases, &of_case, rows_read, issues, "ombudsman")
 }
 
 #[cfg(test)]
