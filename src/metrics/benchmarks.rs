@@ -18,7 +18,7 @@ use crate::config::BenchmarksConfig;
 use crate::period::FinancialYear;
 use crate::sector::{
     compare_with_published, position, Agreement, Band, Distribution, Figure, Judgement, Measure,
-    PeerAttributes, PeerGroup, Release, Rounding, Stock,
+    PeerAttributes, PeerGroup, Release, Rounding, Stock, TsmCode,
 };
 
 /// A release as the outputs name it.
@@ -245,7 +245,9 @@ pub fn compare(
                     };
                     let not_placed = match own.value {
                         None => Some(NOT_PLACED_NO_FIGURE),
-                        Some(_) if year_to_date && measure.code() == "CH01" => Some(NOT_PLACED_YEAR_TO_DATE),
+                        Some(_) if year_to_date && measure.code() == TsmCode::Ch01 => {
+                            Some(NOT_PLACED_YEAR_TO_DATE)
+                        }
                         Some(_) => None,
                     };
                     let value = own.value.filter(|_| not_placed.is_none());
@@ -298,11 +300,11 @@ fn measure_of(row: &TsmRow) -> Option<(Measure, Stock)> {
         _ => return None,
     };
     let measure = match (row.measure, row.stage) {
-        ("CH01", Some(1)) => Measure::Ch01Stage1,
-        ("CH01", Some(2)) => Measure::Ch01Stage2,
-        ("CH02", Some(1)) => Measure::Ch02Stage1,
-        ("CH02", Some(2)) => Measure::Ch02Stage2,
-        ("TP09", None) => Measure::Tp09,
+        (TsmCode::Ch01, Some(1)) => Measure::Ch01Stage1,
+        (TsmCode::Ch01, Some(2)) => Measure::Ch01Stage2,
+        (TsmCode::Ch02, Some(1)) => Measure::Ch02Stage1,
+        (TsmCode::Ch02, Some(2)) => Measure::Ch02Stage2,
+        (TsmCode::Tp09, None) => Measure::Tp09,
         _ => return None,
     };
     Some((measure, stock))

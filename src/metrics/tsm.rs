@@ -8,11 +8,12 @@ use super::figures::{round_ratio, Figure, FigureMaker, Group};
 use crate::config::{ClockStart, Config, Timescales, CODE_STAGE1, CODE_STAGE2};
 use crate::period::{month_index, FinancialYear, Period};
 use crate::schema::{case, LCHO, LCRA, TSM_STOCK_TYPES};
+use crate::sector::TsmCode;
 
 /// A row of `tsm.csv`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TsmRow {
-    pub measure: &'static str,
+    pub measure: TsmCode,
     pub stock_type: String,
     /// None for TP09, which is not counted by stage.
     pub stage: Option<u8>,
@@ -81,15 +82,16 @@ pub fn tsm(maker: &FigureMaker, period: &Period) -> (Period, Vec<TsmRow>) {
     let per_1000 = maker.catalogue.measure("per_1000_homes").expect("queries define per_1000_homes");
     let on_time = maker.catalogue.measure("on_time_pct").expect("queries define on_time_pct");
     let mut rows = Vec::new();
-    for (measure, def) in [("CH01", per_1000), ("CH02", on_time)] {
+    for (measure, def) in [(TsmCode::Ch01, per_1000), (TsmCode::Ch02, on_time)] {
         let by_stage = [1u8, 2].map(|stage| {
             TSM_STOCK_TYPES.map(|stock| {
                 let of = Group { breakdown: case::STOCK_TYPE, group: stock };
                 maker.figure(def, &format!("stage{stage}"), &months, "", year, of)
             })
         });
-        let timescale =
-            |stage: u8| (measure == "CH02").then(|| TsmTimescale::of_stage(&maker.config.timescales, stage));
+        let timescale = |stage: u8| {
+            (measure == TsmCode::Ch02).then(|| TsmTimescale::of_stage(&maker.config.timescales, stage))
+        };
         for (k, stock) in TSM_STOCK_TYPES.into_iter().enumerate() {
             for (stage, parts) in [1u8, 2].into_iter().zip(&by_stage) {
                 let f = &parts[k];
@@ -118,14 +120,14 @@ pub fn tsm(maker: &FigureMaker, period: &Period) -> (Period, Vec<TsmRow>) {
 
 /// The `all` row: LCRA and LCHO together, from their numerators and
 /// denominators (never the whole landlord, which counts other stock too).
-fn social_stock(measure: &'static str, year: FinancialYear, parts: &[Figure; 2]) -> TsmRow {
+fn social_stock(measure: TsmCode, year: FinancialYear, parts: &[Figure; 2]) -> TsmRow {
     let numerator = parts.iter().map(|f| f.numerator).sum::<f64>();
     let denominator = parts.iter().map(|f| f.denominator).sum::<Option<f64>>();
-    let scale = if measure == "CH01" { 1000.0 } else { 100.0 };
+    let scale = if measure == TsmCode::Ch01 { 1000.0 } else { 100.0 };
     let (value, note) = match denominator {
         None => (None, parts.iter().find_map(|f| f.note.clone())),
         Some(d) if d > 0.0 => (Some(round_ratio(numerator * scale, d, 1)), None),
-        Some(_) if measure == "CH01" => {
+        Some(_) if measure == TsmCode::Ch01 => {
             (None, Some(format!("no homes of this stock type in [homes] for {year}")))
         }
         Some(_) => (None, None),
@@ -154,7 +156,7 @@ fn tp09(config: &Config, year: FinancialYear) -> Vec<TsmRow> {
             let a = a?;
             let (n, d) = (f64::from(a.satisfied), f64::from(a.respondents));
             Some(TsmRow {
-                measure: "TP09",
+                measure: TsmCode::Tp09,
                 stock_type: stock.to_string(),
                 stage: None,
                 numerator: n,

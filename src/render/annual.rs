@@ -19,6 +19,7 @@ use crate::metrics::results::FindingRow;
 use crate::metrics::tsm::{TP09_RULE, TSM_RULES};
 use crate::metrics::{Catalogue, Figure, Results, TsmRow, Unit};
 use crate::period::{FinancialYear, Period};
+use crate::sector::TsmCode;
 use crate::self_assessment::{Comply, Measured, Problem, SelfAssessment};
 
 /// Everything the annual documents need beyond the year's results.
@@ -446,11 +447,11 @@ pub fn tsm_table(rows: &[TsmRow], year: &Period) -> Table {
     for r in rows {
         let value = match (r.measure, r.value) {
             (_, None) => r.note.clone().unwrap_or_else(|| "–".into()),
-            ("CH01", Some(v)) => format!("{} per 1,000 homes", format::one_place(v)),
+            (TsmCode::Ch01, Some(v)) => format!("{} per 1,000 homes", format::one_place(v)),
             (_, Some(v)) => format!("{}%", format::one_place(v)),
         };
         t.row(
-            r.measure,
+            r.measure.as_str(),
             vec![
                 Cell::text(r.stock_type.clone()),
                 Cell::text(r.stage.map(|s| format!("Stage {s}")).unwrap_or_default()),
@@ -542,9 +543,9 @@ pub(super) fn annual_context(
         tsm => tsm_table(&r.tsm, &r.tsm_year),
         sector => input.benchmarks.map(|b| super::benchmarks::view(b, &super::smt::tsm_period(r))),
         tsm_rules => [
-            ("CH01", TSM_RULES[0]),
-            ("CH02", TSM_RULES[1]),
-            ("TP09", TP09_RULE),
+            (TsmCode::Ch01, TSM_RULES[0]),
+            (TsmCode::Ch02, TSM_RULES[1]),
+            (TsmCode::Tp09, TP09_RULE),
         ].iter().map(|(m, rule)| json!({"measure": m, "rule": rule})).collect::<Vec<_>>(),
         quality => input.quality,
         quality_table => views::quality(input.quality),

@@ -12,7 +12,7 @@ use crate::format;
 use crate::metrics::benchmarks::{Benchmarks, Standing};
 use crate::metrics::{LearningAction, Rag, Results, ThemeRow};
 use crate::screen::Screen;
-use crate::sector::Stock;
+use crate::sector::{Stock, TsmCode};
 
 /// A count as residents see it: the number, or only that it is small.
 #[derive(Debug, Clone, Serialize)]
@@ -162,9 +162,9 @@ pub fn sector_comparison(b: &Benchmarks, threshold: u32) -> SectorComparison {
     let mut items = Vec::new();
     for c in &b.figures {
         let kind = match c.measure.code() {
-            "CH01" => "complaints",
-            "CH02" => "on_time",
-            _ => "satisfied",
+            TsmCode::Ch01 => "complaints",
+            TsmCode::Ch02 => "on_time",
+            TsmCode::Tp09 => "satisfied",
         };
         // CH01's denominator is homes; the people behind it are the complaints.
         let people = if kind == "complaints" { c.own.numerator } else { c.own.denominator };

@@ -11,7 +11,9 @@ use crate::format;
 use crate::metrics::benchmarks::{
     Benchmarks, Compared, Placed, Standing, DIRECTION_RULE, NOT_PLACED_YEAR_TO_DATE, RELEASE_RULE,
 };
-use crate::sector::{round_half_up, Agreement, Figure, Judgement, Measure, AGREEMENT_RULE, QUARTILE_METHOD};
+use crate::sector::{
+    round_half_up, Agreement, Figure, Judgement, Measure, TsmCode, AGREEMENT_RULE, QUARTILE_METHOD,
+};
 
 /// What the Regulator's data is, and the attribution its licence asks for.
 pub const SOURCE: &str = "Regulator of Social Housing, Tenant Satisfaction Measures: full data";
@@ -44,7 +46,7 @@ pub fn no_release_statement(b: &Benchmarks) -> String {
 /// A TSM value as published: "33.6 per 1,000 homes", "74.7%".
 fn shown(measure: Measure, value: f64) -> String {
     match measure.code() {
-        "CH01" => format!("{} per 1,000 homes", bare(measure, value)),
+        TsmCode::Ch01 => format!("{} per 1,000 homes", bare(measure, value)),
         _ => bare(measure, value),
     }
 }
@@ -53,7 +55,7 @@ fn shown(measure: Measure, value: f64) -> String {
 fn bare(measure: Measure, value: f64) -> String {
     let v = format::one_place(round_half_up(value, 1));
     match measure.code() {
-        "CH01" => v,
+        TsmCode::Ch01 => v,
         _ => format!("{v}%"),
     }
 }
@@ -62,7 +64,7 @@ fn bare(measure: Measure, value: f64) -> String {
 fn working(measure: Measure, numerator: f64, denominator: f64) -> String {
     let (n, d) = (format::count(numerator), format::count(denominator));
     match measure.code() {
-        "CH01" => format!("{n} ÷ {d} homes × 1,000"),
+        TsmCode::Ch01 => format!("{n} ÷ {d} homes × 1,000"),
         _ => format!("{n} of {d}"),
     }
 }

@@ -59,7 +59,7 @@ impl Table {
             for measure in
                 [Measure::Ch01Stage1, Measure::Ch01Stage2, Measure::Ch02Stage1, Measure::Ch02Stage2]
             {
-                let (code, stage) = (measure.code(), measure.stage());
+                let (code, stage) = (measure.code().as_str(), measure.stage());
                 let find =
                     |part: Part| move |h: &Header| h.stock == Some(stock) && h.tagged(code, stage, part);
                 let what = |part: &str| {

@@ -43,6 +43,34 @@ pub use agreement::{compare_with_published, Agreement, Difference, AGREEMENT_RUL
 pub use distribution::{position, quartile_inc, Band, Distribution, Judgement, Position, QUARTILE_METHOD};
 pub use peers::MissingAttribute;
 
+/// The Regulator's codes of the complaint measures among the Tenant
+/// Satisfaction Measures, written as it writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum TsmCode {
+    #[serde(rename = "CH01")]
+    Ch01,
+    #[serde(rename = "CH02")]
+    Ch02,
+    #[serde(rename = "TP09")]
+    Tp09,
+}
+
+impl TsmCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TsmCode::Ch01 => "CH01",
+            TsmCode::Ch02 => "CH02",
+            TsmCode::Tp09 => "TP09",
+        }
+    }
+}
+
+impl fmt::Display for TsmCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The complaint measures a release is read for. CH01 and CH02 come by stage
 /// because the Regulator publishes them by stage; TP09 has none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -64,11 +92,11 @@ impl Measure {
         [Measure::Ch01Stage1, Measure::Ch01Stage2, Measure::Ch02Stage1, Measure::Ch02Stage2, Measure::Tp09];
 
     /// The Regulator's code, as it appears in the workbook headers.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> TsmCode {
         match self {
-            Measure::Ch01Stage1 | Measure::Ch01Stage2 => "CH01",
-            Measure::Ch02Stage1 | Measure::Ch02Stage2 => "CH02",
-            Measure::Tp09 => "TP09",
+            Measure::Ch01Stage1 | Measure::Ch01Stage2 => TsmCode::Ch01,
+            Measure::Ch02Stage1 | Measure::Ch02Stage2 => TsmCode::Ch02,
+            Measure::Tp09 => TsmCode::Tp09,
         }
     }
 
@@ -84,7 +112,7 @@ impl Measure {
     /// the others are percentages.
     pub fn scale(self) -> f64 {
         match self.code() {
-            "CH01" => 1000.0,
+            TsmCode::Ch01 => 1000.0,
             _ => 100.0,
         }
     }
@@ -94,7 +122,7 @@ impl Measure {
     /// report may say "higher" or "lower" but never "better".
     pub fn direction(self) -> Direction {
         match self.code() {
-            "CH01" => Direction::Neither,
+            TsmCode::Ch01 => Direction::Neither,
             _ => Direction::HigherIsBetter,
         }
     }
@@ -104,7 +132,7 @@ impl fmt::Display for Measure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.stage() {
             Some(stage) => write!(f, "{} stage {stage}", self.code()),
-            None => f.write_str(self.code()),
+            None => f.write_str(self.code().as_str()),
         }
     }
 }
@@ -418,5 +446,10 @@ mod tests {
         assert_eq!(Measure::Ch01Stage2.scale(), 1000.0);
         assert_eq!(Measure::Ch01Stage1.direction(), Direction::Neither);
         assert_eq!(Measure::Tp09.direction(), Direction::HigherIsBetter);
+        // The code is written the same in every output: text, CSV and JSON.
+        for (code, written) in [(TsmCode::Ch01, "CH01"), (TsmCode::Ch02, "CH02"), (TsmCode::Tp09, "TP09")] {
+            assert_eq!((code.as_str(), code.to_string()), (written, written.to_string()));
+            assert_eq!(serde_json::to_value(code).unwrap(), written);
+        }
     }
 }
