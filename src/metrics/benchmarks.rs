@@ -162,7 +162,7 @@ pub struct Compared {
     /// The peer group's landlords that published it.
     pub peers: Option<Placed>,
     /// Why our figure is not placed among the others, when it is not.
-    pub not_placed: Option<&'static str>,
+    pub not_placed: Option<NotPlaced>,
     pub published: Option<Published>,
 }
 
@@ -194,8 +194,30 @@ pub const DIRECTION_RULE: &str = "CH02 and TP09 are better when higher, so a fig
      mean tenants find it hard to complain as easily as it can mean fewer problems, so CH01 is only ever \
      higher or lower than other landlords', never better or worse.";
 
-pub const NOT_PLACED_NO_FIGURE: &str = "we have no figure for it";
-pub const NOT_PLACED_YEAR_TO_DATE: &str = "CH01 counts the complaints of the year so far, so it is not set among other landlords' figures for a whole year";
+/// Why our figure is not placed among the other landlords'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotPlaced {
+    /// We have no figure: no rows, or no denominator.
+    NoFigure,
+    /// A CH01 count of the year so far would sit low among whole years.
+    YearToDate,
+}
+
+impl NotPlaced {
+    /// The reason, as the outputs state it.
+    pub fn reason(self) -> &'static str {
+        match self {
+            NotPlaced::NoFigure => "we have no figure for it",
+            NotPlaced::YearToDate => "CH01 counts the complaints of the year so far, so it is not set among other landlords' figures for a whole year",
+        }
+    }
+}
+
+impl Serialize for NotPlaced {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.reason())
+    }
+}
 const NOT_COMPARABLE_YEAR_TO_DATE: &str =
     "our figure covers the year so far, the published one the whole year";
 
@@ -244,9 +266,9 @@ pub fn compare(
                         note: row.note.clone(),
                     };
                     let not_placed = match own.value {
-                        None => Some(NOT_PLACED_NO_FIGURE),
+                        None => Some(NotPlaced::NoFigure),
                         Some(_) if year_to_date && measure.code() == TsmCode::Ch01 => {
-                            Some(NOT_PLACED_YEAR_TO_DATE)
+                            Some(NotPlaced::YearToDate)
                         }
                         Some(_) => None,
                     };

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::views::{Cell, Table};
 use crate::format;
 use crate::metrics::benchmarks::{
-    Benchmarks, Compared, Placed, Standing, DIRECTION_RULE, NOT_PLACED_YEAR_TO_DATE, RELEASE_RULE,
+    Benchmarks, Compared, NotPlaced, Placed, Standing, DIRECTION_RULE, RELEASE_RULE,
 };
 use crate::sector::{
     round_half_up, Agreement, Figure, Judgement, Measure, TsmCode, AGREEMENT_RULE, QUARTILE_METHOD,
@@ -113,8 +113,8 @@ fn median_cell(measure: Measure, placed: Option<&Placed>, missing: &str) -> Cell
 fn position_cell(c: &Compared, placed: Option<&Placed>, whom: &str) -> Cell {
     let text = match (placed.and_then(|p| p.standing), c.not_placed) {
         (Some(s), _) => standing_words(s, c.measure, whom),
-        (None, Some(NOT_PLACED_YEAR_TO_DATE)) => "not placed: a count of the year so far".to_string(),
-        (None, Some(why)) => format!("not placed: {why}"),
+        (None, Some(NotPlaced::YearToDate)) => "not placed: a count of the year so far".to_string(),
+        (None, Some(why)) => format!("not placed: {}", why.reason()),
         (None, None) => "–".to_string(),
     };
     Cell::text(text)
@@ -489,6 +489,19 @@ mod tests {
         assert_eq!(own_cell(&compared(no_note)).working.as_deref(), Some("no figure: the denominator is 0"));
         let shown = Own { value: Some(3.3), numerator: 4.0, denominator: 1200.0, note: None };
         assert_eq!(own_cell(&compared(shown)).working.as_deref(), Some("4 ÷ 1,200 homes × 1,000"));
+    }
+
+    #[test]
+    fn a_figure_not_placed_says_why_in_the_table_and_in_metrics_json() {
+        let mut c = compared(Own { value: None, numerator: 0.0, denominator: 0.0, note: None });
+        let position = |c: &Compared| position_cell(c, None, "landlords").text;
+        c.not_placed = Some(NotPlaced::NoFigure);
+        assert_eq!(position(&c), "not placed: we have no figure for it");
+        c.not_placed = Some(NotPlaced::YearToDate);
+        assert_eq!(position(&c), "not placed: a count of the year so far");
+        c.not_placed = None;
+        assert_eq!(position(&c), "–");
+        assert_eq!(serde_json::to_value(NotPlaced::NoFigure).unwrap(), "we have no figure for it");
     }
 
     #[test]
