@@ -70,14 +70,24 @@ fn chosen_year(given: &[FinancialYear], year: FinancialYear) -> Option<Financial
     given.iter().copied().filter(|y| *y < year).max()
 }
 
+/// Where the landlord's own attributes (type, size) for its peer group came
+/// from; written in lower case in metrics.json.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AttributesFrom {
+    /// The landlord's own row in the release.
+    Release,
+    /// `[benchmarks] peer_attributes`.
+    Config,
+    None,
+}
+
 /// The peer group as formed for this run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Peers {
     pub group: PeerGroup,
     pub attributes: PeerAttributes,
-    /// "release" (the landlord's own row), "config" (`peer_attributes`) or
-    /// "none".
-    pub attributes_from: &'static str,
+    pub attributes_from: AttributesFrom,
     /// "PRP landlords, 5,000-40,000 homes".
     pub description: String,
     /// Why no peer group could be formed, when none could.
@@ -236,9 +246,9 @@ pub fn compare(
     let chosen = choose(releases, year);
     let own_row = config.landlord_code.as_deref().and_then(|code| chosen.and_then(|r| r.landlord(code)));
     let (attributes, attributes_from) = match (own_row, &config.peer_attributes) {
-        (Some(l), _) => (l.attributes(), "release"),
-        (None, Some(a)) => (a.clone(), "config"),
-        (None, None) => (PeerAttributes::default(), "none"),
+        (Some(l), _) => (l.attributes(), AttributesFrom::Release),
+        (None, Some(a)) => (a.clone(), AttributesFrom::Config),
+        (None, None) => (PeerAttributes::default(), AttributesFrom::None),
     };
     let group = config.peer_group;
     let members = chosen.map(|r| group.members(&attributes, &r.landlords));
@@ -361,6 +371,17 @@ mod tests {
     fn stand(value: f64, measure: Measure) -> (Option<Standing>, Option<Judgement>) {
         let p = placed(QUARTERS, Some(value), measure);
         (p.standing, p.judgement)
+    }
+
+    #[test]
+    fn where_our_attributes_came_from_is_written_in_lower_case() {
+        for (from, written) in [
+            (AttributesFrom::Release, "release"),
+            (AttributesFrom::Config, "config"),
+            (AttributesFrom::None, "none"),
+        ] {
+            assert_eq!(serde_json::to_value(from).unwrap(), written);
+        }
     }
 
     #[test]

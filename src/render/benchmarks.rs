@@ -9,7 +9,7 @@ use serde_json::json;
 use super::views::{Cell, Table};
 use crate::format;
 use crate::metrics::benchmarks::{
-    Benchmarks, Compared, NotPlaced, Placed, Standing, DIRECTION_RULE, RELEASE_RULE,
+    AttributesFrom, Benchmarks, Compared, NotPlaced, Placed, Standing, DIRECTION_RULE, RELEASE_RULE,
 };
 use crate::sector::{
     round_half_up, Agreement, Figure, Judgement, Measure, TsmCode, AGREEMENT_RULE, QUARTILE_METHOD,
@@ -286,10 +286,10 @@ pub fn view(b: &Benchmarks, ours: &str) -> SectorView {
     intro.push(match (&peers.problem, peers.attributes_from) {
         _ if peers.is_every_landlord() => EVERY_LANDLORD.to_string(),
         (Some(problem), _) => format!("No group of similar landlords could be formed: {problem}."),
-        (None, "release") => {
+        (None, AttributesFrom::Release) => {
             format!("Similar landlords: {}, as the release describes us.", peers.description)
         }
-        (None, "config") => {
+        (None, AttributesFrom::Config) => {
             format!("Similar landlords: {}, as [benchmarks] peer_attributes describes us.", peers.description)
         }
         (None, _) => format!("Similar landlords: {}.", peers.description),
@@ -537,7 +537,7 @@ mod tests {
             peers: Peers {
                 group,
                 attributes: Default::default(),
-                attributes_from: "none",
+                attributes_from: AttributesFrom::None,
                 description: String::new(),
                 problem: None,
             },
