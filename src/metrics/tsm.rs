@@ -123,10 +123,9 @@ pub fn tsm(maker: &FigureMaker, period: &Period) -> (Period, Vec<TsmRow>) {
 fn social_stock(measure: TsmCode, year: FinancialYear, parts: &[Figure; 2]) -> TsmRow {
     let numerator = parts.iter().map(|f| f.numerator).sum::<f64>();
     let denominator = parts.iter().map(|f| f.denominator).sum::<Option<f64>>();
-    let scale = if measure == TsmCode::Ch01 { 1000.0 } else { 100.0 };
     let (value, note) = match denominator {
         None => (None, parts.iter().find_map(|f| f.note.clone())),
-        Some(d) if d > 0.0 => (Some(round_ratio(numerator * scale, d, 1)), None),
+        Some(d) if d > 0.0 => (Some(round_ratio(numerator * measure.scale(), d, 1)), None),
         Some(_) if measure == TsmCode::Ch01 => {
             (None, Some(format!("no homes of this stock type in [homes] for {year}")))
         }

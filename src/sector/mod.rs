@@ -63,6 +63,15 @@ impl TsmCode {
             TsmCode::Tp09 => "TP09",
         }
     }
+
+    /// What numerator ÷ denominator is multiplied by: CH01 is per 1,000 homes,
+    /// the others are percentages.
+    pub fn scale(self) -> f64 {
+        match self {
+            TsmCode::Ch01 => 1000.0,
+            TsmCode::Ch02 | TsmCode::Tp09 => 100.0,
+        }
+    }
 }
 
 impl fmt::Display for TsmCode {
@@ -108,13 +117,9 @@ impl Measure {
         }
     }
 
-    /// What numerator ÷ denominator is multiplied by: CH01 is per 1,000 homes,
-    /// the others are percentages.
+    /// What numerator ÷ denominator is multiplied by ([`TsmCode::scale`]).
     pub fn scale(self) -> f64 {
-        match self.code() {
-            TsmCode::Ch01 => 1000.0,
-            _ => 100.0,
-        }
+        self.code().scale()
     }
 
     /// CH01 has no better direction: fewer complaints can mean tenants find
