@@ -16,14 +16,14 @@
 //! return before the line feed that ends a record is not part of the value,
 //! missing fields are no value and fields past the header's are ignored.
 //!
-//! The walk visits only the delimiters, quotes and line feeds, found by one
-//! `memchr` search over the whole chunk: a search per field costs more than
-//! the field's few bytes. It counts each record's fields as it goes, and
+//! The walk visits only the delimiters, quotes and line feeds, found 64
+//! bytes at a time as a bit mask ([`Marks`]): a search per field costs more
+//! than the field's few bytes, and so does a `memchr` search per mark when
+//! a mark comes every dozen bytes. It counts each record's fields as it goes, and
 //! finds where the chunk's last whole record ends, so a plain chunk needs
 //! no scan for its records first (`csv::Chunks::take_plain`); only a chunk
 //! it leaves goes to that scan and then to the walk or the reader.
 
-use memchr::{memchr3_iter, Memchr3};
 use polars::prelude::*;
 use polars_arrow::array::MutableBinaryViewArray;
 
@@ -83,7 +83,7 @@ pub(super) fn text_columns(
         memchr::memchr_iter(b'\n', &bytes[..until.unwrap_or(bytes.len()).min(bytes.len())]).count() + 1;
     let mut columns: Vec<MutableBinaryViewArray<str>> =
         projection.iter().map(|_| MutableBinaryViewArray::with_capacity(capacity)).collect();
-    let mut walk = Walk { bytes, delimiter, marks: memchr3_iter(delimiter, b'\n', b'"', bytes) };
+    let mut walk = Walk { bytes, delimiter, marks: Marks::new(bytes, delimiter) };
     let mut unescaped = String::new();
     // A record's projected values, kept until it is known to end in the chunk.
     let mut staged: Vec<Value> = Vec::with_capacity(projection.len());
@@ -258,7 +258,7 @@ struct Field {
 struct Walk<'a> {
     bytes: &'a [u8],
     delimiter: u8,
-    marks: Memchr3<'a>,
+    marks: Marks<'a>,
 }
 
 impl Walk<'_> {
@@ -312,10 +312,114 @@ impl Walk<'_> {
     }
 }
 
+/// The places of a delimiter, line feed or quote in `bytes`, in order.
+///
+/// Each block of 64 bytes is compared with the three at once into a mask
+/// of one bit a byte; the marks are then the mask's set bits, lowest first.
+/// In an export a mark comes every dozen bytes or so, where a `memchr`
+/// search per mark would start again each time: on the 1M-row export this
+/// finds its 32 million marks in a third of the time.
+struct Marks<'a> {
+    bytes: &'a [u8],
+    delimiter: u8,
+    /// Where the block of `mask` starts.
+    block: usize,
+    /// The block's marks not yet given.
+    mask: u64,
+}
+
+impl<'a> Marks<'a> {
+    fn new(bytes: &'a [u8], delimiter: u8) -> Marks<'a> {
+        let mut marks = Marks { bytes, delimiter, block: 0, mask: 0 };
+        marks.mask = marks.block_mask();
+        marks
+    }
+
+    /// The marks of the block starting at `self.block` (a shorter one at
+    /// the end), as bits.
+    fn block_mask(&self) -> u64 {
+        let rest = &self.bytes[self.block.min(self.bytes.len())..];
+        match rest.first_chunk::<64>() {
+            Some(block) => marks_in(block, self.delimiter),
+            None => rest
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == self.delimiter || b == b'\n' || b == b'"')
+                .fold(0, |mask, (i, _)| mask | 1 << i),
+        }
+    }
+}
+
+impl Iterator for Marks<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            if self.block + 64 >= self.bytes.len() {
+                return None;
+            }
+            self.block += 64;
+            self.mask = self.block_mask();
+        }
+        let at = self.block + self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some(at)
+    }
+}
+
+/// The delimiters, line feeds and quotes of a block, a bit each, by SSE2:
+/// sixteen bytes a comparison.
+#[cfg(target_arch = "x86_64")]
+fn marks_in(block: &[u8; 64], delimiter: u8) -> u64 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    // SAFETY: every x86-64 processor has SSE2, and each load is of sixteen
+    // bytes of the block, unaligned.
+    unsafe {
+        let [delimiter, line_feed, quote] = [delimiter, b'\n', b'"'].map(|b| _mm_set1_epi8(b as i8));
+        let mut mask = 0u64;
+        for (k, sixteen) in block.chunks_exact(16).enumerate() {
+            let v = _mm_loadu_si128(sixteen.as_ptr().cast::<__m128i>());
+            let hits = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, delimiter), _mm_cmpeq_epi8(v, line_feed)),
+                _mm_cmpeq_epi8(v, quote),
+            );
+            mask |= u64::from(_mm_movemask_epi8(hits) as u16) << (16 * k);
+        }
+        mask
+    }
+}
+
+/// [`marks_in`] a byte at a time, elsewhere.
+#[cfg(not(target_arch = "x86_64"))]
+fn marks_in(block: &[u8; 64], delimiter: u8) -> u64 {
+    block
+        .iter()
+        .enumerate()
+        .fold(0, |mask, (i, &b)| mask | u64::from(b == delimiter || b == b'\n' || b == b'"') << i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest::proptest! {
+        /// The marks are the bytes `memchr` finds, at any length (whole
+        /// blocks, a short last block, none), with any delimiter.
+        #[test]
+        fn marks_are_the_delimiters_line_feeds_and_quotes_in_order(
+            bytes in proptest::collection::vec(proptest::prop_oneof![
+                Just(b','), Just(b'\n'), Just(b'"'), Just(b';'), Just(b'\t'), Just(b'a'), Just(0xE9u8), any::<u8>()
+            ], 0..300),
+            delimiter in proptest::prop_oneof![Just(b','), Just(b';'), Just(b'\t'), Just(b'|')],
+        ) {
+            let expected: Vec<usize> = memchr::memchr3_iter(delimiter, b'\n', b'"', &bytes).collect();
+            proptest::prop_assert_eq!(Marks::new(&bytes, delimiter).collect::<Vec<_>>(), expected);
+        }
+    }
 
     /// Comma-separated records whose header has `fields` fields, of which
     /// those in `projection` are read.
