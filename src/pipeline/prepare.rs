@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use polars::prelude::*;
 
 use super::{ms, rounded, Timings};
+use crate::config::InputConfig;
 use crate::error::{Error, Result};
 use crate::ingest::{self, InputFile, Publication};
 use crate::linked;
@@ -94,8 +95,11 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     let config = &plan.loaded.config;
 
     progress(&format!("reading and validating {} export(s)", plan.case_files.len()));
-    let validator = validate::Validator::new(config, &plan.calendar, plan.as_of)?;
-    let (mut files, validator, busy) = read_and_check(plan, validator)?;
+    let mut validator = validate::Validator::new(config, &plan.calendar, plan.as_of)?;
+    let (mut files, busy) =
+        read_and_check(&plan.case_files, &config.input, ingest::CHUNK_BYTES, &mut |chunk| {
+            validator.add(chunk)
+        })?;
     let linked_read = Instant::now();
     let survey_input = config.surveys.input(&config.input);
     let finding_input = config.ombudsman.input(&config.input);
@@ -177,43 +181,37 @@ struct Busy {
 /// memory holds one chunk more than reading and checking in turn. The first
 /// error in file order is the one reported, as when they took turns: a
 /// checking error comes from a chunk read before any the reader failed on.
-fn read_and_check<'a>(
-    plan: &Plan,
-    mut validator: validate::Validator<'a>,
-) -> Result<(Vec<InputFile>, validate::Validator<'a>, Busy)> {
-    let config = &plan.loaded.config;
+fn read_and_check(
+    paths: &[PathBuf],
+    input: &InputConfig,
+    chunk_bytes: usize,
+    check: &mut (dyn FnMut(DataFrame) -> Result<()> + Send),
+) -> Result<(Vec<InputFile>, Busy)> {
     std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel::<DataFrame>(0);
-        let checking = scope.spawn(move || -> Result<(validate::Validator<'a>, Duration)> {
+        let checking = scope.spawn(move || -> Result<Duration> {
             let mut busy = Duration::ZERO;
             for chunk in receive {
                 let t = Instant::now();
-                validator.add(chunk)?;
+                check(chunk)?;
                 busy += t.elapsed();
             }
-            Ok((validator, busy))
+            Ok(busy)
         });
         let (mut waited, started) = (Duration::ZERO, Instant::now());
-        let read = ingest::load_chunks(
-            &plan.case_files,
-            &config.input,
-            &schema::CASES,
-            0,
-            ingest::CHUNK_BYTES,
-            |chunk| {
-                let t = Instant::now();
-                // A closed channel means the checks stopped on an error,
-                // which is the one reported below.
-                let sent = send.send(chunk);
-                waited += t.elapsed();
-                sent.map_err(|_| Error::Usage("checking stopped".into()))
-            },
-        );
+        let read = ingest::load_chunks(paths, input, &schema::CASES, 0, chunk_bytes, |chunk| {
+            let t = Instant::now();
+            // A closed channel means the checks stopped on an error,
+            // which is the one reported below.
+            let sent = send.send(chunk);
+            waited += t.elapsed();
+            sent.map_err(|_| Error::Usage("checking stopped".into()))
+        });
         drop(send);
         let reading = started.elapsed().saturating_sub(waited);
         let checked = checking.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let (validator, checking) = checked?;
-        Ok((read?, validator, Busy { reading, checking }))
+        let checking = checked?;
+        Ok((read?, Busy { reading, checking }))
     })
 }
 
@@ -260,5 +258,85 @@ pub fn release_input(release: &Release) -> InputFile {
             year: release.year.to_string(),
             sheets: release.sheets.iter().map(|s| s.name.clone()).collect(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::config::Config;
+
+    /// A case export of 40 rows (lines 2 to 41), with a byte that is not
+    /// UTF-8 on line `broken`, if given.
+    fn export(dir: &Path, broken: Option<usize>) -> PathBuf {
+        let mut bytes = b"case_ref,record_type,stage,received_date\n".to_vec();
+        for line in 2..=41 {
+            bytes.extend(format!("C{line},complaint,1,2025-03-03").as_bytes());
+            if broken == Some(line) {
+                bytes.push(0xFF);
+            }
+            bytes.push(b'\n');
+        }
+        let path = dir.join(format!("cases-{broken:?}.csv"));
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    /// What reading `path` beside checks that fail on the chunk holding
+    /// data row `failing` gives: the rows the checks saw, in chunks, and the
+    /// error reported. Chunks are 64 bytes, two or three rows each, so
+    /// reading runs ahead of checking as it does over a big export.
+    fn read_beside_checks(path: &Path, failing: Option<u32>) -> (Vec<Vec<u32>>, Result<usize>) {
+        let input = Config::parse("landlord = \"Test\"").unwrap().input;
+        let mut seen: Vec<Vec<u32>> = Vec::new();
+        let read = read_and_check(&[path.to_path_buf()], &input, 64, &mut |chunk| {
+            let rows: Vec<u32> = chunk.column(ROW)?.u32()?.into_no_null_iter().collect();
+            let fails = failing.filter(|f| rows.contains(f));
+            seen.push(rows);
+            match fails {
+                Some(row) => Err(Error::Usage(format!("the checks failed at row {row}"))),
+                None => Ok(()),
+            }
+        });
+        (seen, read.map(|(files, _)| files[0].rows))
+    }
+
+    fn message(read: Result<usize>) -> String {
+        read.expect_err("an error").to_string()
+    }
+
+    #[test]
+    fn reading_beside_checking_reads_every_row_once_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let (seen, read) = read_beside_checks(&export(dir.path(), None), None);
+        assert_eq!(read.unwrap(), 40);
+        assert!(seen.len() > 10, "{seen:?}");
+        assert_eq!(seen.concat(), (1..=40).collect::<Vec<u32>>());
+    }
+
+    #[test]
+    fn the_first_error_in_file_order_is_reported_whichever_thread_finds_it() {
+        let dir = tempfile::tempdir().unwrap();
+        // Data row 8 is line 9.
+        let broken_after = export(dir.path(), Some(9));
+        let utf8 = "is not valid UTF-8 (byte 0xFF at line 9)";
+        // The checks fail on row 5 while the reader reads on to line 9.
+        let (seen, read) = read_beside_checks(&broken_after, Some(5));
+        assert_eq!(message(read), "the checks failed at row 5");
+        // The checks stopped at that chunk.
+        assert!(seen.last().unwrap().contains(&5), "{seen:?}");
+        // The reader fails on line 9 before the checks reach row 30.
+        let (seen, read) = read_beside_checks(&broken_after, Some(30));
+        assert!(message(read).contains(utf8));
+        assert!(seen.concat().iter().all(|&row| row < 8), "{seen:?}");
+        // Nothing wrong with the rows: the reader's error, not "checking stopped".
+        let (_, read) = read_beside_checks(&broken_after, None);
+        assert!(message(read).contains(utf8));
+        // The checks fail on the last chunk of a sound export.
+        let (seen, read) = read_beside_checks(&export(dir.path(), None), Some(40));
+        assert_eq!(message(read), "the checks failed at row 40");
+        assert_eq!(seen.concat(), (1..=40).collect::<Vec<u32>>());
     }
 }
