@@ -19,10 +19,11 @@
 //! The walk visits only the delimiters, quotes and line feeds, found 64
 //! bytes at a time as a bit mask ([`Marks`]): a search per field costs more
 //! than the field's few bytes, and so does a `memchr` search per mark when
-//! a mark comes every dozen bytes. It counts each record's fields as it goes, and
-//! finds where the chunk's last whole record ends, so a plain chunk needs
-//! no scan for its records first (`csv::Chunks::take_plain`); only a chunk
-//! it leaves goes to that scan and then to the walk or the reader.
+//! a mark comes every dozen bytes. It counts each record's fields as it
+//! goes, and finds where the chunk's last whole record ends, so a plain
+//! chunk needs no scan for its records first (`csv::Chunks::take_plain`);
+//! only a chunk it leaves goes to that scan and then to the walk or the
+//! reader.
 
 use polars::prelude::*;
 use polars_arrow::array::MutableBinaryViewArray;
@@ -405,6 +406,20 @@ fn marks_in(block: &[u8; 64], delimiter: u8) -> u64 {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Every length up to a few blocks, so none (empty, a block less a
+    /// byte, exactly one or two blocks, a block and a byte) is left to
+    /// chance: marks at the first and last byte of each, and between.
+    #[test]
+    fn marks_are_found_at_every_length_and_at_each_end() {
+        for len in 0..=200 {
+            for pattern in [b"a,\"b\nc" as &[u8], b",", b"x", b"\n\n\"\""] {
+                let bytes: Vec<u8> = pattern.iter().copied().cycle().take(len).collect();
+                let expected: Vec<usize> = memchr::memchr3_iter(b',', b'\n', b'"', &bytes).collect();
+                assert_eq!(Marks::new(&bytes, b',').collect::<Vec<_>>(), expected, "{len} of {pattern:?}");
+            }
+        }
+    }
 
     proptest::proptest! {
         /// The marks are the bytes `memchr` finds, at any length (whole
