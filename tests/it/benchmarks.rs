@@ -6,50 +6,18 @@
 use scraper::{Html, Selector};
 use sha2::Digest;
 
+use crate::html::{columns, rows_with_working, RowWithWorking};
 use crate::workdir::{project, Workdir};
 
 const RELEASE_2023_24: &str = "TSM_2023-24_Full_Data_v1.1.xlsx";
 const RELEASE_2024_25: &str = "TSM_2024-25_Full_Data_v1.0.xlsx";
 
-/// The rows of the table whose caption starts with `caption`: the row
-/// header, then each cell's text (the working under a figure left out) and
-/// its working.
-fn table(html: &str, caption: &str) -> Vec<(String, Vec<(String, String)>)> {
-    let doc = Html::parse_document(html);
-    let tables = Selector::parse("table").unwrap();
-    let caption_sel = Selector::parse("caption").unwrap();
-    let rows = Selector::parse("tbody tr").unwrap();
-    let th = Selector::parse("th").unwrap();
-    let td = Selector::parse("td").unwrap();
-    let working = Selector::parse("span.working").unwrap();
-    let text = |e: scraper::ElementRef| e.text().collect::<String>().trim().to_string();
-    let t = doc
-        .select(&tables)
-        .find(|t| t.select(&caption_sel).next().is_some_and(|c| text(c).starts_with(caption)))
-        .unwrap_or_else(|| panic!("no table captioned {caption:?}"));
-    t.select(&rows)
-        .map(|r| {
-            let header = r.select(&th).next().map(text).unwrap_or_default();
-            let cells = r
-                .select(&td)
-                .map(|c| {
-                    let w = c.select(&working).next().map(text).unwrap_or_default();
-                    let own: String =
-                        c.children().filter_map(|n| n.value().as_text()).map(|t| t.to_string()).collect();
-                    (own.trim().to_string(), w)
-                })
-                .collect();
-            (header, cells)
-        })
-        .collect()
-}
-
-fn row<'a>(rows: &'a [(String, Vec<(String, String)>)], header: &str) -> Vec<&'a str> {
+fn row<'a>(rows: &'a [RowWithWorking], header: &str) -> Vec<&'a str> {
     let (_, cells) = rows.iter().find(|(h, _)| h == header).unwrap_or_else(|| panic!("no row {header}"));
     cells.iter().map(|(t, _)| t.as_str()).collect()
 }
 
-fn working<'a>(rows: &'a [(String, Vec<(String, String)>)], header: &str, cell: usize) -> &'a str {
+fn working<'a>(rows: &'a [RowWithWorking], header: &str, cell: usize) -> &'a str {
     let (_, cells) = rows.iter().find(|(h, _)| h == header).unwrap_or_else(|| panic!("no row {header}"));
     &cells[cell].1
 }
@@ -95,7 +63,10 @@ fn the_sample_year_sits_among_its_peers_at_the_hand_worked_quartiles() {
     wd.sample();
     wd.redress("run").period("2024-25").run();
     let html = wd.read("reports/2024-25/annual-complaints-report.html");
-    let rows = table(&html, "Tenant Satisfaction Measures, 2024-25, against the sector's 2024-25 figures");
+    let rows = rows_with_working(
+        &html,
+        "Tenant Satisfaction Measures, 2024-25, against the sector's 2024-25 figures",
+    );
     // Columns: ours, peer median, position among peers, all landlords' median, position among all.
     // QUARTILES.md 7: peers 84.0 / 95.5 / 98.7, n = 109; 1: all 72.6 / 89.9 / 96.7, n = 353.
     assert_eq!(
@@ -214,7 +185,7 @@ fn a_later_year_uses_the_latest_release_and_says_so() {
     let text = section_text(&smt, "sector");
     assert!(text.contains("the sector's 2024-25 figures, the latest given"), "{text}");
     assert!(text.contains("No release for 2026-27 was given"), "{text}");
-    let rows = table(&smt, "Tenant Satisfaction Measures, 2026-27 to 30 Sep 2026, against the sector's 2024-25 figures, the latest given");
+    let rows = rows_with_working(&smt, "Tenant Satisfaction Measures, 2026-27 to 30 Sep 2026, against the sector's 2024-25 figures, the latest given");
     assert_eq!(row(&rows, "CH01 stage 1, LCRA")[2], "not placed: a count of the year so far");
     assert_eq!(
         row(&rows, "CH02 stage 1, LCRA")[1..3],
@@ -290,20 +261,6 @@ fn a_peer_group_comparing_nothing_is_every_landlord_in_the_tenants_report() {
     );
 }
 
-/// The column headings of the table whose caption starts with `caption`.
-fn columns(html: &str, caption: &str) -> Vec<String> {
-    let doc = Html::parse_document(html);
-    let tables = Selector::parse("table").unwrap();
-    let caption_sel = Selector::parse("caption").unwrap();
-    let th = Selector::parse("thead th").unwrap();
-    let text = |e: scraper::ElementRef| e.text().collect::<String>().trim().to_string();
-    let t = doc
-        .select(&tables)
-        .find(|t| t.select(&caption_sel).next().is_some_and(|c| text(c).starts_with(caption)))
-        .unwrap_or_else(|| panic!("no table captioned {caption:?}"));
-    t.select(&th).map(text).collect()
-}
-
 /// A peer group that compares no attribute is every landlord: the annual and
 /// SMT reports compare with all landlords once, say why, and name the
 /// setting that forms a group; the sample's real group keeps both comparisons.
@@ -322,7 +279,7 @@ fn a_peer_group_comparing_nothing_is_compared_once_in_the_annual_and_smt_reports
         let smt = wd.read(&format!("{out}/2024-25-Q4/smt-report.html"));
         for (html, section) in [(&annual, "tsm"), (&smt, "sector")] {
             let headings = columns(html, "Tenant Satisfaction Measures, 2024-25, against");
-            let rows = table(html, "Tenant Satisfaction Measures, 2024-25, against");
+            let rows = rows_with_working(html, "Tenant Satisfaction Measures, 2024-25, against");
             let text = section_text(html, section);
             if out == "every" {
                 assert_eq!(headings, all, "{section}");
@@ -378,7 +335,7 @@ fn a_real_landlords_published_figures_are_set_beside_ours_and_differences_flagge
     wd.create("in/landlord.toml", config);
     wd.redress("run").config("in/landlord.toml").period("2024-25").out("out").run();
     let html = wd.read("out/2024-25/annual-complaints-report.html");
-    let published = table(
+    let published = rows_with_working(
         &html,
         "Our figures beside those the Regulator published for Adur District Council (45UB) for 2024-25",
     );
@@ -406,7 +363,10 @@ fn a_real_landlords_published_figures_are_set_beside_ours_and_differences_flagge
     );
     assert!(text.contains("must then equal the published value"), "the agreement rule is stated: {text}");
     // QUARTILES.md 3: 52 local authorities under 5,000 homes, 66.175 / 88.4 / 96.4.
-    let rows = table(&html, "Tenant Satisfaction Measures, 2024-25, against the sector's 2024-25 figures");
+    let rows = rows_with_working(
+        &html,
+        "Tenant Satisfaction Measures, 2024-25, against the sector's 2024-25 figures",
+    );
     assert_eq!(
         row(&rows, "CH02 stage 1, LCRA")[1..3],
         ["88.4%", "lower quartile: worse than three in four similar landlords"]
