@@ -342,4 +342,40 @@ mod tests {
         assert_eq!(message(read), "the checks failed at row 40");
         assert_eq!(seen.concat(), (1..=40).collect::<Vec<u32>>());
     }
+
+    /// Once the checks stop on an error, the reader stops too, rather than
+    /// read the rest of the export for nothing. The export comes through a
+    /// named pipe whose writer holds it open until the run has returned:
+    /// a reader that read on would wait for the rest, and the writer gives
+    /// up after ten seconds and says so.
+    #[cfg(unix)]
+    #[test]
+    fn the_reader_stops_when_the_checks_stop() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("cases.csv");
+        let name = std::ffi::CString::new(pipe.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid, NUL-terminated path; mkfifo keeps no pointer to it.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let (returned, told) = std::sync::mpsc::channel::<()>();
+        let writer = std::thread::spawn({
+            let pipe = pipe.clone();
+            move || {
+                use std::io::Write;
+                let mut out = std::fs::OpenOptions::new().write(true).open(&pipe).unwrap();
+                let mut rows = String::from("case_ref,record_type,stage,received_date\n");
+                for line in 2..=21 {
+                    rows.push_str(&format!("C{line},complaint,1,2025-03-03\n"));
+                }
+                // The reader may stop before it has read them all.
+                let _ = out.write_all(rows.as_bytes());
+                told.recv_timeout(std::time::Duration::from_secs(10)).is_ok()
+            }
+        });
+        let (seen, read) = read_beside_checks(&pipe, Some(5));
+        // The writer is gone if it gave up.
+        let _ = returned.send(());
+        assert_eq!(message(read), "the checks failed at row 5");
+        assert_eq!(seen, [[1, 2], [3, 4], [5, 6]]);
+        assert!(writer.join().unwrap(), "the reader read on after the checks stopped");
+    }
 }
