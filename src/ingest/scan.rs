@@ -342,11 +342,7 @@ impl<'a> Marks<'a> {
         let rest = &self.bytes[self.block.min(self.bytes.len())..];
         match rest.first_chunk::<64>() {
             Some(block) => marks_in(block, self.delimiter),
-            None => rest
-                .iter()
-                .enumerate()
-                .filter(|&(_, &b)| b == self.delimiter || b == b'\n' || b == b'"')
-                .fold(0, |mask, (i, _)| mask | 1 << i),
+            None => marks_one_by_one(rest, self.delimiter),
         }
     }
 }
@@ -396,7 +392,14 @@ fn marks_in(block: &[u8; 64], delimiter: u8) -> u64 {
 /// [`marks_in`] a byte at a time, elsewhere.
 #[cfg(not(target_arch = "x86_64"))]
 fn marks_in(block: &[u8; 64], delimiter: u8) -> u64 {
-    block
+    marks_one_by_one(block, delimiter)
+}
+
+/// The marks of up to 64 bytes, a bit each, a byte at a time: the short
+/// block at the end of a chunk.
+fn marks_one_by_one(bytes: &[u8], delimiter: u8) -> u64 {
+    debug_assert!(bytes.len() <= 64);
+    bytes
         .iter()
         .enumerate()
         .fold(0, |mask, (i, &b)| mask | u64::from(b == delimiter || b == b'\n' || b == b'"') << i)

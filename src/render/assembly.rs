@@ -139,46 +139,15 @@ pub struct SectorComparison {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SectorItem {
-    pub kind: ItemKind,
+    /// The template words each measure's sentence, and whose homes it is
+    /// about (LCRA: tenants who rent; LCHO: shared owners).
+    pub measure: TsmCode,
     /// 1 or 2; None for TP09.
     pub stage: Option<u8>,
-    pub stock: ItemStock,
+    pub stock: Stock,
     /// How many landlords we are compared with.
     pub landlords: String,
     pub standing: Standing,
-}
-
-/// What a compared figure is about, in the words the template picks its
-/// sentence by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemKind {
-    /// CH01: complaints for every 1,000 homes.
-    Complaints,
-    /// CH02: complaints answered on time.
-    OnTime,
-    /// TP09: satisfied with how complaints were handled.
-    Satisfied,
-}
-
-impl From<TsmCode> for ItemKind {
-    fn from(code: TsmCode) -> ItemKind {
-        match code {
-            TsmCode::Ch01 => ItemKind::Complaints,
-            TsmCode::Ch02 => ItemKind::OnTime,
-            TsmCode::Tp09 => ItemKind::Satisfied,
-        }
-    }
-}
-
-/// Whose homes a compared figure is about, as the template names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemStock {
-    /// LCRA: tenants who rent.
-    Rent,
-    /// LCHO: shared owners.
-    SharedOwnership,
 }
 
 /// The sector comparison for the tenants' panel: the peer group's figures
@@ -192,12 +161,12 @@ pub fn sector_comparison(b: &Benchmarks, threshold: u32) -> SectorComparison {
     let mut complaints_after_year_end = false;
     let mut items = Vec::new();
     for c in &b.figures {
-        let kind = ItemKind::from(c.measure.code());
+        let measure = c.measure.code();
         // CH01's denominator is homes; the people behind it are the complaints.
-        let people = if kind == ItemKind::Complaints { c.own.numerator } else { c.own.denominator };
+        let people = if measure == TsmCode::Ch01 { c.own.numerator } else { c.own.denominator };
         let placed = if similar { c.peers.as_ref() } else { c.sector.as_ref() };
         let Some((placed, standing)) = placed.and_then(|p| Some((p, p.standing?))) else {
-            complaints_after_year_end |= kind == ItemKind::Complaints && b.year_to_date;
+            complaints_after_year_end |= measure == TsmCode::Ch01 && b.year_to_date;
             continue;
         };
         if people < t || (placed.distribution.count as f64) < t {
@@ -205,9 +174,9 @@ pub fn sector_comparison(b: &Benchmarks, threshold: u32) -> SectorComparison {
             continue;
         }
         items.push(SectorItem {
-            kind,
+            measure,
             stage: c.measure.stage(),
-            stock: if c.stock == Stock::Lcho { ItemStock::SharedOwnership } else { ItemStock::Rent },
+            stock: c.stock,
             landlords: format::count(placed.distribution.count as f64),
             standing,
         });
@@ -220,7 +189,7 @@ pub fn sector_comparison(b: &Benchmarks, threshold: u32) -> SectorComparison {
         same_type: b.peers.group.landlord_type,
         same_size: b.peers.group.size_band,
         same_region: b.peers.group.region,
-        has_complaints: items.iter().any(|i| i.kind == ItemKind::Complaints),
+        has_complaints: items.iter().any(|i| i.measure == TsmCode::Ch01),
         items,
         held_back,
         complaints_after_year_end,
@@ -421,29 +390,22 @@ mod tests {
         assert_eq!(count(1250.0, 5).text, "1,250");
     }
 
-    /// The template picks each compared figure's sentence, and the words
-    /// for whose homes it is about, by these words; each measure has its own.
+    /// The template picks each compared figure's sentence by its TSM code,
+    /// and the words for whose homes it is about by its stock type, as
+    /// they are written.
     #[test]
-    fn compared_figures_are_named_in_the_templates_words() {
-        let word = |v: serde_json::Value| v.as_str().unwrap().to_string();
-        let kinds: Vec<String> = [TsmCode::Ch01, TsmCode::Ch02, TsmCode::Tp09]
-            .into_iter()
-            .map(|code| word(serde_json::to_value(ItemKind::from(code)).unwrap()))
-            .collect();
-        assert_eq!(kinds, ["complaints", "on_time", "satisfied"]);
-        let stocks: Vec<String> = [ItemStock::Rent, ItemStock::SharedOwnership]
-            .into_iter()
-            .map(|stock| word(serde_json::to_value(stock).unwrap()))
-            .collect();
-        assert_eq!(stocks, ["rent", "shared_ownership"]);
+    fn compared_figures_are_named_as_the_template_reads_them() {
+        let written = |v: serde_json::Value| v.as_str().unwrap().to_string();
+        assert_eq!(written(serde_json::to_value(TsmCode::Ch02).unwrap()), "CH02");
+        assert_eq!(written(serde_json::to_value(Stock::Lcho).unwrap()), "LCHO");
         let template = include_str!("../../report-templates/customer-assembly.html");
         for used in [
-            "i.kind == \"on_time\"",
-            "i.kind == \"satisfied\"",
+            "i.measure == \"CH02\"",
+            "i.measure == \"TP09\"",
             "people[i.stock]",
             "homes[i.stock]",
-            "\"rent\": ",
-            "\"shared_ownership\": ",
+            "\"LCRA\": ",
+            "\"LCHO\": ",
         ] {
             assert!(template.contains(used), "{used}");
         }

@@ -45,13 +45,10 @@ pub use peers::MissingAttribute;
 
 /// The Regulator's codes of the complaint measures among the Tenant
 /// Satisfaction Measures, written as it writes them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TsmCode {
-    #[serde(rename = "CH01")]
     Ch01,
-    #[serde(rename = "CH02")]
     Ch02,
-    #[serde(rename = "TP09")]
     Tp09,
 }
 
@@ -77,6 +74,12 @@ impl TsmCode {
 impl fmt::Display for TsmCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for TsmCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -152,7 +155,7 @@ pub enum Direction {
 
 /// The stock a figure covers. `Combined` is published only by the few
 /// landlords the Regulator lets report LCRA and LCHO together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Stock {
     Lcra,
     Lcho,
@@ -174,6 +177,12 @@ impl Stock {
 impl fmt::Display for Stock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())
+    }
+}
+
+impl Serialize for Stock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.label())
     }
 }
 
