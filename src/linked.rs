@@ -15,7 +15,7 @@ use crate::schema::{
     case, determination, survey, ExportSchema, SpellingTable, COMPLAINT, DETERMINATIONS, FIELDS_EXPECTED,
     FIELDS_FOUND, FILE, FINDING_SPELLINGS, NOT_RECORDED, ROW, SURVEYS,
 };
-use crate::validate::values::{self, date_hint, raw, text};
+use crate::validate::values::{self, date_hint, raw};
 
 /// The case columns a linked row carries, so it can be broken down like a case.
 const CASE_COLUMNS: [&str; 5] =
@@ -136,7 +136,7 @@ fn parse_export(raw_frame: DataFrame, schema: &ExportSchema, parsed: Vec<Expr>) 
         .otherwise(lit(NULL).cast(DataType::String));
     Ok(raw_frame
         .lazy()
-        .with_columns(schema.names().map(|c| text(c).alias(raw(c))).collect::<Vec<_>>())
+        .with_columns(schema.names().map(|c| col(c).alias(raw(c))).collect::<Vec<_>>())
         .with_columns(parsed)
         .with_column(shape.alias("shape"))
         .collect()?)

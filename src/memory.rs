@@ -4,7 +4,7 @@
 //! to the system between the steps that free the most.
 
 use polars::prelude::*;
-use polars_arrow::array::{Array, Utf8ViewArray, View};
+use polars_arrow::array::{Array, MutableBinaryViewArray, Utf8ViewArray, View};
 use polars_arrow::bitmap::utils::SlicesIterator;
 use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 
@@ -29,8 +29,85 @@ pub fn release_freed() {
 /// values a million times, the text shrinks to the views alone. The values
 /// are unchanged.
 pub fn interned(text: &StringChunked) -> StringChunked {
+    // Text whose bytes outside its views come to no more than a byte a row
+    // (short values, held in the views themselves, or repeated ones already
+    // stored once, as the walk stores them) is as small as this would make
+    // it, within a sixteenth.
+    let stored: usize = text.downcast_iter().map(|array| array.total_buffer_len()).sum();
+    if stored <= text.len() {
+        return text.clone();
+    }
     let (at, values) = codes(text);
     values.decode(&at)
+}
+
+/// The long values of a text column being built that are already stored,
+/// so that a value that repeats (a service area, a category, an outcome) is
+/// stored once, its view pointing at the first copy, as [`interned`] would
+/// store it, and [`interned`] then keeps it as it is. Values of up to 12
+/// bytes are held in their views anyway. A column whose values mostly
+/// differ (case references, descriptions) stops being looked up once
+/// [`DISTINCT_KEPT`] of them are known.
+pub struct OnceStored<'c> {
+    views: Option<PlHashMap<&'c str, View>>,
+    repeats: usize,
+}
+
+/// How many distinct long values of a column a chunk remembers.
+const DISTINCT_KEPT: usize = 1024;
+
+impl Default for OnceStored<'_> {
+    fn default() -> Self {
+        OnceStored { views: Some(PlHashMap::new()), repeats: 0 }
+    }
+}
+
+impl<'c> OnceStored<'c> {
+    /// Push `text` onto `column`, the column this was made for.
+    #[inline]
+    pub fn push(&mut self, column: &mut MutableBinaryViewArray<str>, text: &'c str) {
+        let Some(views) = self.views.as_mut().filter(|_| text.len() > View::MAX_INLINE_SIZE as usize) else {
+            return column.push_value(text);
+        };
+        if let Some(&view) = views.get(text) {
+            self.repeats += 1;
+            // SAFETY: the view is one this column made for the same text, so
+            // it points at valid UTF-8 in the column's own buffers; the
+            // total length is kept as pushing the text would keep it.
+            unsafe {
+                column.views_mut().push(view);
+                let total = column.total_bytes_len() + text.len();
+                column.set_total_bytes_len(total);
+            }
+            if let Some(validity) = column.validity() {
+                validity.push(true);
+            }
+            return;
+        }
+        column.push_value(text);
+        if views.len() < DISTINCT_KEPT {
+            views.insert(text, *column.views().last().expect("just pushed"));
+        } else if self.repeats < views.len() {
+            self.views = None;
+        }
+    }
+}
+
+/// A text column of `values`, each long value that repeats stored once
+/// ([`OnceStored`]).
+pub fn stored_once<'v>(
+    name: PlSmallStr,
+    values: impl ExactSizeIterator<Item = Option<&'v str>>,
+) -> StringChunked {
+    let mut column = MutableBinaryViewArray::<str>::with_capacity(values.len());
+    let mut stored = OnceStored::default();
+    for value in values {
+        match value {
+            Some(text) => stored.push(&mut column, text),
+            None => column.push_null(),
+        }
+    }
+    StringChunked::with_chunk(name, column.freeze())
 }
 
 /// The distinct values of a text column, in order of first appearance: what
@@ -284,6 +361,28 @@ mod tests {
         // live in the view itself) before; one copy each after.
         assert_eq!(bytes_held(&text), 250 * (long.len() + 27));
         assert_eq!(bytes_held(&out), long.len() + 27);
+    }
+
+    /// Text as small as interning would make it is kept as it is, not
+    /// copied: short values (held in their views) and values already stored
+    /// once a value.
+    #[test]
+    fn text_already_stored_once_a_value_is_kept_as_it_is() {
+        let views = |text: &StringChunked| text.downcast_iter().next().unwrap().views().as_ptr();
+        let short = StringChunked::from_iter_options(
+            "channel".into(),
+            (0..100).map(|i| [Some("Phone"), None, Some("Web form")][i % 3]),
+        );
+        assert_eq!(views(&interned(&short)), views(&short));
+        let long = "Repairs and maintenance (responsive)";
+        let values: Vec<Option<&str>> = (0..100).map(|i| [Some(long), None][i % 2]).collect();
+        let once = stored_once("service_area".into(), values.iter().copied());
+        assert_eq!(once.iter().collect::<Vec<_>>(), values);
+        assert_eq!(bytes_held(&once), long.len());
+        assert_eq!(views(&interned(&once)), views(&once));
+        let copied = StringChunked::from_iter_options("service_area".into(), values.into_iter());
+        assert_eq!(bytes_held(&copied), 50 * long.len());
+        assert_eq!(bytes_held(&interned(&copied)), long.len());
     }
 
     #[test]

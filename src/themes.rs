@@ -145,7 +145,7 @@ pub fn resolve(cases: DataFrame, finder: &ThemeFinder) -> Result<DataFrame> {
             source.push(found.map(|_| INFERRED));
         }
         (
-            StringChunked::from_iter_options(case::LEARNING_THEME.into(), theme.into_iter()),
+            crate::memory::stored_once(case::LEARNING_THEME.into(), theme.into_iter()),
             StringChunked::from_iter_options(THEME_SOURCE.into(), source.into_iter()),
         )
     };

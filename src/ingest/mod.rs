@@ -1,5 +1,6 @@
 //! Stage 1, load: read every export (CSV or Excel workbook) into frames of
-//! text columns named canonically, one row per export row.
+//! text columns named canonically, one row per export row, each value
+//! tidied (trimmed, a blank no value: [`tidy`]).
 //!
 //! Input quirks are handled here and nowhere else: byte-order marks, encodings,
 //! the landlord's own column headers, delimiters, workbook sheets. Only the
@@ -10,6 +11,7 @@
 mod csv;
 mod headers;
 mod scan;
+mod tidy;
 mod workbook;
 
 use std::collections::BTreeMap;

@@ -12,9 +12,10 @@
 //! quoted, with its closing quote followed by the delimiter or the end of
 //! the record. For such chunks the values are exactly the reader's, and a
 //! property test holds the two equal: an unquoted empty field is no value,
-//! a quoted one is empty text, `""` inside quotes is one quote, a carriage
-//! return before the line feed that ends a record is not part of the value,
-//! missing fields are no value and fields past the header's are ignored.
+//! `""` inside quotes is one quote, a carriage return before the line feed
+//! that ends a record is not part of the value, missing fields are no value
+//! and fields past the header's are ignored. Each value is tidied as it is
+//! copied ([`super::tidy`]), as the reader's are after.
 //!
 //! The walk visits only the delimiters, quotes and line feeds, found 64
 //! bytes at a time as a bit mask ([`Marks`]): a search per field costs more
@@ -27,6 +28,9 @@
 
 use polars::prelude::*;
 use polars_arrow::array::MutableBinaryViewArray;
+
+use super::tidy;
+use crate::memory::OnceStored;
 
 /// What the walk reads of a chunk of plain records.
 pub(super) struct Plain {
@@ -84,6 +88,7 @@ pub(super) fn text_columns(
         memchr::memchr_iter(b'\n', &bytes[..until.unwrap_or(bytes.len()).min(bytes.len())]).count() + 1;
     let mut columns: Vec<MutableBinaryViewArray<str>> =
         projection.iter().map(|_| MutableBinaryViewArray::with_capacity(capacity)).collect();
+    let mut stored: Vec<OnceStored> = projection.iter().map(|_| OnceStored::default()).collect();
     let mut walk = Walk { bytes, delimiter, marks: Marks::new(bytes, delimiter) };
     let mut unescaped = String::new();
     // A record's projected values, kept until it is known to end in the chunk.
@@ -118,16 +123,21 @@ pub(super) fn text_columns(
             }
             index += 1;
         }
-        for (column, value) in
-            columns.iter_mut().zip(staged.drain(..).map(Some).chain(std::iter::repeat_with(|| None)))
+        for ((column, stored), value) in columns
+            .iter_mut()
+            .zip(&mut stored)
+            .zip(staged.drain(..).map(Some).chain(std::iter::repeat_with(|| None)))
         {
             match value {
                 None | Some(Value::Missing) => column.push_null(),
-                Some(Value::Text(range)) => column.push_value(&chunk[range]),
+                Some(Value::Text(range)) => match tidy::value(&chunk[range]) {
+                    Some(text) => stored.push(column, text),
+                    None => column.push_null(),
+                },
                 Some(Value::Doubled(range)) => {
                     unescaped.clear();
                     unescaped.push_str(&chunk[range].replace("\"\"", "\""));
-                    column.push_value(&unescaped);
+                    column.push(tidy::value(&unescaped));
                 }
             }
         }
@@ -449,17 +459,47 @@ mod tests {
         column.iter().map(|v| v.map(str::to_string)).collect()
     }
 
+    /// Each value as the reader reads it, tidied: trimmed of any
+    /// whitespace (an ideographic or no-break space too), and no value if
+    /// nothing is left, quoted or not.
     #[test]
-    fn fields_are_read_as_the_reader_reads_them() {
-        let chunk = "a,\"b,\"\"c\"\"\",,\"\"\r\n\n\"x\ny\",z\r\n1,2,3,4,5\n";
+    fn fields_are_read_as_the_reader_reads_them_tidied() {
+        let chunk =
+            " a ,\"b,\"\"c\"\"\",,\"\"\r\n\n\"x\ny \",\u{3000}z\r\n1,2,3, 4\t,5\n   ,\" \",x,\u{a0}\n";
         let plain = text_columns(chunk, comma(&[0, 1, 3], 4), true, None).expect("plain");
         let columns = &plain.columns;
         assert_eq!(columns[0].name().as_str(), "c0");
-        assert_eq!(values(&columns[0]), [Some("a"), Some("x\ny"), Some("1")].map(|v| v.map(String::from)));
-        assert_eq!(values(&columns[1]), [Some("b,\"c\""), Some("z"), Some("2")].map(|v| v.map(String::from)));
-        assert_eq!(values(&columns[2]), [Some(""), None, Some("4")].map(|v| v.map(String::from)));
-        // Every record but the first has a field count other than the header's.
-        assert_eq!((plain.records, plain.ragged, plain.end), (3, vec![(2, 2), (3, 5)], chunk.len()));
+        let expected = |v: [Option<&str>; 4]| v.map(|v| v.map(String::from));
+        assert_eq!(values(&columns[0]), expected([Some("a"), Some("x\ny"), Some("1"), None]));
+        assert_eq!(values(&columns[1]), expected([Some("b,\"c\""), Some("z"), Some("2"), None]));
+        assert_eq!(values(&columns[2]), expected([None, None, Some("4"), None]));
+        // The second and third records have a field count other than the header's.
+        assert_eq!((plain.records, plain.ragged, plain.end), (4, vec![(2, 2), (3, 5)], chunk.len()));
+    }
+
+    /// The bytes a column holds outside its views.
+    fn stored(column: &StringChunked) -> usize {
+        column.downcast_iter().map(|array| array.total_buffer_len()).sum()
+    }
+
+    /// A long value that repeats is stored once a chunk; values that mostly
+    /// differ are stored as they come, once the walk has given up looking
+    /// them up, and every value reads as written.
+    #[test]
+    fn a_long_value_that_repeats_is_stored_once() {
+        let areas = ["Repairs and maintenance", "Anti-social behaviour", "Estates"];
+        let rows: Vec<(String, &str)> =
+            (0..3000).map(|i| (format!("REF-2026-{i:06}"), areas[i % 3])).collect();
+        let chunk: String = rows.iter().map(|(r, a)| format!("{r},{a}\n")).collect();
+        let plain = text_columns(&chunk, comma(&[0, 1], 2), true, None).expect("plain");
+        let expected = |column: usize| -> Vec<Option<String>> {
+            rows.iter().map(|row| Some(if column == 0 { row.0.clone() } else { row.1.to_string() })).collect()
+        };
+        assert_eq!(values(&plain.columns[0]), expected(0));
+        assert_eq!(values(&plain.columns[1]), expected(1));
+        // "Estates" is short enough to be held in its views.
+        assert_eq!(stored(&plain.columns[1]), areas[0].len() + areas[1].len());
+        assert_eq!(stored(&plain.columns[0]), rows.iter().map(|r| r.0.len()).sum::<usize>());
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::io::Cursor;
 use polars::prelude::*;
 
 use super::headers::{canonical_frame, map_headers};
+use super::tidy;
 use super::{InputFile, Reading};
 use crate::error::{Error, Result};
 use crate::schema::ROW;
@@ -44,7 +45,8 @@ pub(super) fn read_workbook(reading: Reading, bytes: &[u8]) -> Result<(DataFrame
         }
         row_numbers.push(n as u32 + 1);
         for (k, (i, _)) in chosen.iter().enumerate() {
-            columns[k].push(row.get(*i).and_then(cell_text));
+            let text = row.get(*i).and_then(cell_text);
+            columns[k].push(text.as_deref().and_then(tidy::value).map(String::from));
         }
     }
     let mut series: Vec<Column> = vec![Column::new(ROW.into(), row_numbers)];

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::duplicates::duplicate_key;
-use super::values::{self, date_hint, raw, text};
+use super::values::{self, date_hint, raw};
 use crate::calendar::{date_lit, Calendar};
 use crate::config::{Config, DateFormat};
 use crate::quality::{Check, ERROR, WARNING};
@@ -17,16 +17,16 @@ use crate::schema::{
     FIELDS_FOUND, HOUSEHOLD, LCRA, NOT_RECORDED, OUTCOME_SPELLINGS, RECORD_TYPE_SPELLINGS,
 };
 
-/// Parse every column by what it may hold ([`Kind`]); keep the trimmed text
-/// as `raw_<column>` for the data-quality report.
+/// Parse every column by what it may hold ([`Kind`]); keep the text as
+/// `raw_<column>` for the data-quality report (tidied as it was loaded).
 pub(super) fn parse(raw_frame: LazyFrame, config: &Config, stock_types: &Arc<SpellingTable>) -> LazyFrame {
-    let text_columns: Vec<Expr> = CASES.text_columns().map(|c| text(c).alias(raw(c))).collect();
+    let text_columns: Vec<Expr> = CASES.text_columns().map(|c| col(c).alias(raw(c))).collect();
     let parsed: Vec<Expr> =
         CASES.columns.iter().filter_map(|c| parsed(c, config.input.date_format, stock_types)).collect();
     raw_frame.with_columns(text_columns).with_columns(parsed)
 }
 
-/// A column's value read from its trimmed text: null where it cannot be
+/// A column's value read from its text: null where it cannot be
 /// read, for the checks to report.
 fn parsed(column: &ColumnSpec, format: DateFormat, stock_types: &Arc<SpellingTable>) -> Option<Expr> {
     let text = col(raw(column.name));

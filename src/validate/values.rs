@@ -1,4 +1,5 @@
-//! Reading one value: a date, a stage, a coded spelling, trimmed text.
+//! Reading one value from its text (tidied as it was loaded, `ingest::tidy`):
+//! a date, a stage, a coded spelling, an amount.
 //!
 //! These run once per cell over millions of rows, so each is a plain Rust
 //! function over a column (one pass, no regular expression, a cache for the
@@ -7,75 +8,11 @@
 
 use chrono::NaiveDate;
 use polars::prelude::*;
-use polars_arrow::array::{Array, Utf8ViewArray, View};
-use polars_arrow::bitmap::MutableBitmap;
 
 use crate::config::DateFormat;
 use std::sync::Arc;
 
 use crate::schema::SpellingTable;
-
-/// Text as a person means it: surrounding whitespace removed, and a blank
-/// cell is no value at all. A column that needs neither change is returned
-/// as it is, without a copy.
-pub fn tidy(values: &StringChunked) -> StringChunked {
-    let tidied: Vec<Option<Utf8ViewArray>> = values.downcast_iter().map(tidy_array).collect();
-    if tidied.iter().all(Option::is_none) {
-        return values.clone();
-    }
-    let chunks =
-        values.downcast_iter().zip(tidied).map(|(array, tidied)| tidied.unwrap_or_else(|| array.clone()));
-    StringChunked::from_chunk_iter(values.name().clone(), chunks)
-}
-
-/// One array of [`tidy`]; None if no value changes. A trimmed value is
-/// part of the value, so its view points into the same bytes: only the
-/// views of values that change are rewritten, and no text is copied.
-fn tidy_array(array: &Utf8ViewArray) -> Option<Utf8ViewArray> {
-    let untidy =
-        |s: &str| s.is_empty() || s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace);
-    let mut changed: Option<(Vec<View>, MutableBitmap)> = None;
-    for (i, value) in array.values_iter().enumerate() {
-        if !untidy(value) || !array.is_valid(i) {
-            continue;
-        }
-        let (views, valid) = changed.get_or_insert_with(|| {
-            let mut valid = MutableBitmap::with_capacity(array.len());
-            match array.validity() {
-                Some(validity) => valid.extend_from_bitmap(validity),
-                None => valid.extend_constant(array.len(), true),
-            }
-            (array.views().as_slice().to_vec(), valid)
-        });
-        let trimmed = value.trim();
-        if trimmed.is_empty() {
-            views[i] = View::default();
-            valid.set(i, false);
-        } else {
-            let view = views[i];
-            // Short text is held in the view itself; longer text stays in
-            // the buffer it was in, from its first kept byte.
-            views[i] = if view.length <= View::MAX_INLINE_SIZE {
-                View::new_inline(trimmed.as_bytes())
-            } else {
-                let start = (trimmed.as_ptr() as usize - value.as_ptr() as usize) as u32;
-                View::new_from_bytes(trimmed.as_bytes(), view.buffer_idx, view.offset + start)
-            };
-        }
-    }
-    let (views, valid) = changed?;
-    // SAFETY: every view is the view it was, or a view of part of the same
-    // value's bytes (cut at char boundaries by `trim`) in the same buffer.
-    Some(unsafe {
-        Utf8ViewArray::new_unchecked_unknown_md(
-            array.dtype().clone(),
-            views.into(),
-            array.data_buffers().clone(),
-            Some(valid.into()),
-            Some(array.total_buffer_len()),
-        )
-    })
-}
 
 /// A day written `dd/mm/yyyy` (or with `-` or `.` between the parts) or
 /// `yyyy-mm-dd`, as `format` allows. A time after the day ("14:32",
@@ -131,8 +68,17 @@ pub fn days(values: &StringChunked, format: DateFormat) -> DateChunked {
 
 /// A column of coded values mapped to canonical spellings; an unknown
 /// spelling becomes null.
+///
+/// Each row's spelling is found as its place among the table's values, and
+/// the values gathered by place: each stored once, as interning stores them.
 pub fn canonical_values(values: &StringChunked, table: &SpellingTable) -> StringChunked {
-    each_distinct::<_, StringChunked>(values, |v| table.canonical(v)).with_name(values.name().clone())
+    let canonical = table.values();
+    let place = |v| {
+        let value = table.canonical(v)?;
+        canonical.iter().position(|c| *c == value).map(|at| at as IdxSize)
+    };
+    let at: IdxCa = each_distinct(values, place);
+    crate::memory::Dictionary::of(values.name().clone(), &canonical).decode(&at)
 }
 
 /// The first run of ASCII digits in a cell, as a number ("Stage 2" is 2).
@@ -157,11 +103,6 @@ where
     e.map(move |c| Ok(f(c.str()?)), move |_, field| Ok(Field::new(field.name().clone(), dtype.clone())))
 }
 
-/// [`tidy`] as an expression.
-pub fn tidy_expr(e: Expr) -> Expr {
-    over_text(e, DataType::String, |c| tidy(c).into_column())
-}
-
 /// [`days`] as an expression.
 pub fn days_expr(e: Expr, format: DateFormat) -> Expr {
     over_text(e, DataType::Date, move |c| days(c, format).into_column())
@@ -178,15 +119,10 @@ pub fn first_number_expr(e: Expr) -> Expr {
     over_text(e, DataType::Int32, |c| first_numbers(c).into_column())
 }
 
-/// The column that keeps a cell's trimmed text beside its parsed value, for
-/// the data-quality report to quote.
+/// The column that keeps a cell's text (tidied as loaded) beside its parsed
+/// value, for the data-quality report to quote.
 pub fn raw(column: &str) -> String {
     format!("raw_{column}")
-}
-
-/// A text column trimmed, with blank cells as nulls.
-pub fn text(column: &str) -> Expr {
-    tidy_expr(col(column))
 }
 
 /// How dates must be written, for messages.
@@ -306,6 +242,28 @@ mod tests {
         assert_eq!(crate::schema::spelling_key("Café Upheld!"), "cafupheld");
     }
 
+    /// A column's spellings become the canonical values, each stored once
+    /// however many rows hold it; an unknown spelling is no value.
+    #[test]
+    fn a_column_of_spellings_holds_each_canonical_value_once() {
+        let table = SpellingTable::from(crate::schema::OUTCOME_SPELLINGS);
+        let spellings = ["Partially Upheld", "partly upheld", "Not upheld", "upheld", "maybe"];
+        let values: Vec<Option<&str>> = (0..100).map(|i| Some(spellings[i % 5])).chain([None]).collect();
+        let column =
+            canonical_values(&StringChunked::from_iter_options("o".into(), values.into_iter()), &table);
+        let expected: Vec<Option<&str>> = (0..100)
+            .map(|i| {
+                [Some("partially_upheld"), Some("partially_upheld"), Some("not_upheld"), Some("upheld"), None]
+                    [i % 5]
+            })
+            .chain([None])
+            .collect();
+        assert_eq!(column.iter().collect::<Vec<_>>(), expected);
+        assert_eq!(column.name().as_str(), "o");
+        let stored: usize = column.downcast_iter().map(|a| a.total_buffer_len()).sum();
+        assert!(stored <= table.values().iter().map(|v| v.len()).sum::<usize>(), "{stored} bytes");
+    }
+
     #[test]
     fn amounts_are_read_as_exports_write_them() {
         for (text, pounds) in [
@@ -368,40 +326,5 @@ mod tests {
         assert_eq!(first_number("1"), Some(1));
         assert_eq!(first_number("stage two"), None);
         assert_eq!(first_number("99999999999"), None);
-    }
-
-    proptest::proptest! {
-        /// Rewriting views gives the values trimming each one gives: short
-        /// and long text, whitespace beyond ASCII (no-break and ideographic
-        /// spaces, vertical tab), blanks, nulls, and columns of several
-        /// chunks.
-        #[test]
-        fn tidy_gives_each_value_trimmed(
-            chunks in proptest::collection::vec(
-                proptest::collection::vec(
-                    proptest::option::of("[ \t\u{b}\u{a0}\u{3000}]{0,3}[a-zé ]{0,20}[ \r\n\u{a0}]{0,3}"),
-                    0..12,
-                ),
-                1..4,
-            ),
-        ) {
-            let mut column = StringChunked::new("t".into(), &chunks[0]);
-            for more in &chunks[1..] {
-                column.append(&StringChunked::new("t".into(), more)).unwrap();
-            }
-            let expected: Vec<Option<String>> =
-                chunks.concat().iter().map(|v| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from)).collect();
-            let got: Vec<Option<String>> = tidy(&column).iter().map(|v| v.map(String::from)).collect();
-            proptest::prop_assert_eq!(got, expected);
-        }
-    }
-
-    #[test]
-    fn tidy_trims_and_blanks_become_null_without_copying_tidy_columns() {
-        let ca = StringChunked::new("t".into(), [Some(" a "), Some("   "), None, Some("b")]);
-        let tidied = tidy(&ca);
-        assert_eq!(tidied.iter().collect::<Vec<_>>(), vec![Some("a"), None, None, Some("b")]);
-        let clean = StringChunked::new("t".into(), [Some("a"), None]);
-        assert_eq!(tidy(&clean).iter().collect::<Vec<_>>(), vec![Some("a"), None]);
     }
 }
