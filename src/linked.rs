@@ -10,6 +10,7 @@ use polars::prelude::*;
 use crate::buckets::Buckets;
 use crate::config::InputConfig;
 use crate::error::Result;
+use crate::period::epoch_day;
 use crate::quality::{ExportQuality, IssueList, ERROR, WARNING};
 use crate::schema::{
     case, determination, survey, ExportSchema, SpellingTable, COMPLAINT, DETERMINATIONS, FIELDS_EXPECTED,
@@ -106,12 +107,6 @@ fn case_columns(cases: &DataFrame, picks: &[Option<IdxSize>]) -> Result<Vec<Colu
         )
         .collect()?;
     Ok(taken.columns().to_vec())
-}
-
-/// A polars date (days since 1970-01-01) as a calendar date.
-fn epoch_day(days: i32) -> Option<NaiveDate> {
-    const CE_TO_EPOCH: i32 = 719_163;
-    NaiveDate::from_num_days_from_ce_opt(days + CE_TO_EPOCH)
 }
 
 /// The export's columns as trimmed text (`raw_<column>`), its own parsed

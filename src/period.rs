@@ -249,6 +249,13 @@ pub fn month_index(day: NaiveDate) -> i32 {
     day.year() * 12 + day.month0() as i32
 }
 
+/// A polars date (days since 1970-01-01) as a calendar date; None beyond
+/// the years chrono holds.
+pub fn epoch_day(days: i32) -> Option<NaiveDate> {
+    const CE_TO_EPOCH: i32 = 719_163;
+    NaiveDate::from_num_days_from_ce_opt(days + CE_TO_EPOCH)
+}
+
 impl fmt::Display for Period {
     /// The period's identifier, also its output folder name.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

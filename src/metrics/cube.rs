@@ -13,6 +13,7 @@ use super::catalogue::{Catalogue, PeriodBy, ALL_BREAKDOWN, BREAKDOWNS, THEME_BY_
 use crate::calendar::date_lit;
 use crate::error::{Error, Result};
 use crate::memory::{self, Dictionary};
+use crate::period::{epoch_day, month_index};
 use crate::schema::{case, determination, COMPLAINT, NOT_RECORDED};
 
 /// Breakdowns counted together in one fine group-by; learning themes,
@@ -93,11 +94,36 @@ pub(crate) fn stream_expr() -> Expr {
         .otherwise(col(case::RECORD_TYPE))
 }
 
+/// Each row's month, numbered as [`month_index`] numbers it.
 fn month_expr(date: &str) -> Expr {
-    (col(date).dt().year().cast(DataType::Int32) * lit(12) + col(date).dt().month().cast(DataType::Int32)
-        - lit(1))
-    .alias("month")
+    col(date)
+        .map(
+            |c| Ok(months(c.date()?).into_column()),
+            |_, field| Ok(Field::new(field.name().clone(), DataType::Int32)),
+        )
+        .alias("month")
 }
+
+/// [`month_index`] of each day, worked out once for each day from the first
+/// to the last (a window of a few years), not for every row: polars' own
+/// year and month make a date and time of every row.
+fn months(days: &DateChunked) -> Int32Chunked {
+    let days = days.physical();
+    // Values are worked out under nulls too, and stay null: whatever a null
+    // slot holds gives some number, never a panic. A parsed date has a
+    // four-digit year, well within chrono's.
+    let month = |day: i32| epoch_day(day).map_or(0, month_index);
+    match (days.min(), days.max()) {
+        (Some(first), Some(last)) if last - first < MONTHS_LOOKED_UP => {
+            let table: Vec<i32> = (first..=last).map(month).collect();
+            days.apply_values(|day| table.get(day.wrapping_sub(first) as u32 as usize).copied().unwrap_or(0))
+        }
+        _ => days.apply_values(month),
+    }
+}
+
+/// The most days [`months`] looks up in a table (some 180 years).
+const MONTHS_LOOKED_UP: i32 = 1 << 16;
 
 /// The column holding the code of key column `key` (see [`coded`]).
 fn code_of(key: &str) -> String {
@@ -640,6 +666,26 @@ impl Cube {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each day's month, as `month_index` numbers it, through the table of
+    /// a short range and, for a range too long for one, day by day.
+    #[test]
+    fn each_days_month_is_its_month_index() {
+        let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let epoch = |day: NaiveDate| (day - ymd(1970, 1, 1)).num_days() as i32;
+        let short = [ymd(2025, 3, 31), ymd(2025, 4, 1), ymd(2024, 12, 31), ymd(2025, 1, 1), ymd(2024, 2, 29)];
+        let long = [ymd(1900, 1, 1), ymd(2100, 12, 31), ymd(1970, 1, 1)];
+        for days in [&short[..], &long[..]] {
+            let mut column: Vec<Option<i32>> = days.iter().map(|&d| Some(epoch(d))).collect();
+            column.push(None);
+            let dates = Int32Chunked::from_iter_options("d".into(), column.into_iter()).into_date();
+            let mut expected: Vec<Option<i32>> = days.iter().map(|&d| Some(month_index(d))).collect();
+            expected.push(None);
+            assert_eq!(months(&dates).iter().collect::<Vec<_>>(), expected);
+        }
+        assert_eq!(month_index(ymd(2025, 4, 1)) - month_index(ymd(2025, 3, 31)), 1);
+        assert_eq!(month_index(ymd(2025, 1, 1)), 2025 * 12);
+    }
 
     /// Each row's group, as the groups' first rows name them.
     fn groups_of(grouping: &Grouping) -> Vec<IdxSize> {
