@@ -5,7 +5,7 @@
 
 use polars::prelude::*;
 use polars_arrow::array::{Array, MutableBinaryViewArray, Utf8ViewArray, View};
-use polars_arrow::bitmap::utils::SlicesIterator;
+use polars_arrow::bitmap::utils::{SlicesIterator, ZipValidity};
 use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 
 use crate::error::Result;
@@ -146,10 +146,15 @@ pub fn codes(text: &StringChunked) -> (IdxCa, Dictionary) {
         // Equal views always hold equal text (the same bytes inline, or the
         // same place in the same buffer), so most rows are coded by their 16
         // bytes alone, without hashing or comparing the text.
+        // The text itself is read only for a view not yet seen.
         let mut by_view: PlHashMap<u128, IdxSize> = PlHashMap::new();
-        for (value, view) in chunk.iter().zip(chunk.views().iter()) {
-            valid.push(value.is_some());
-            let Some(value) = value else {
+        match chunk.validity() {
+            Some(validity) => valid.extend_from_bitmap(validity),
+            None => valid.extend_constant(chunk.len(), true),
+        }
+        let views = ZipValidity::new_with_validity(chunk.views().iter(), chunk.validity());
+        for (row, view) in views.enumerate() {
+            let Some(view) = view else {
                 at.push(0);
                 continue;
             };
@@ -158,6 +163,7 @@ pub fn codes(text: &StringChunked) -> (IdxCa, Dictionary) {
                 at.push(code);
                 continue;
             }
+            let value = chunk.value(row);
             let code = *position.entry(value).or_insert_with(|| {
                 distinct.push(value);
                 (distinct.len() - 1) as IdxSize
