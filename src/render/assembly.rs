@@ -5,6 +5,8 @@
 //! Every word a reader sees is in the template, so the report can be
 //! translated there.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::config::CustomerAssemblyConfig;
@@ -333,9 +335,9 @@ pub fn assemble(
 /// for personal data, first line only (later lines are follow-ups), each
 /// change once, at most `max` per theme. A theme whose name fails the screen
 /// is left out; it and every action that fails go to the review list.
-pub fn quote_learning<'a>(
+pub fn quote_learning<'a, 'b>(
     themes: &'a [ThemeRow],
-    actions: &[LearningAction],
+    actions: &'b [LearningAction],
     screen: &Screen,
     quotable: &dyn Fn(&ThemeRow) -> bool,
     max: usize,
@@ -344,6 +346,10 @@ pub fn quote_learning<'a>(
         let reasons = screen.check(text);
         (!reasons.is_empty()).then(|| reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("; "))
     };
+    // Actions repeat across cases ("Staff briefed", a standard fix), so
+    // each distinct text is screened once.
+    let mut screened: HashMap<&'b str, Option<String>> = HashMap::new();
+    let mut action_reasons = |text: &'b str| screened.entry(text).or_insert_with(|| reasons_of(text)).clone();
     let mut held = Vec::new();
     let mut out = Vec::new();
     for th in themes.iter().filter(|th| th.count > 0.0) {
@@ -358,7 +364,7 @@ pub fn quote_learning<'a>(
         }
         let mut quoted: Vec<String> = Vec::new();
         for a in actions.iter().filter(|a| a.theme == th.theme) {
-            if let Some(reasons) = reasons_of(&a.action) {
+            if let Some(reasons) = action_reasons(&a.action) {
                 held.push(Held {
                     case_ref: a.case_ref.clone(),
                     theme: a.theme.clone(),
@@ -388,6 +394,48 @@ mod tests {
         assert_eq!(count(5.0, 5).text, "5");
         assert_eq!(count(0.0, 5).text, "0");
         assert_eq!(count(1250.0, 5).text, "1,250");
+    }
+
+    fn theme(name: &str, count: f64) -> ThemeRow {
+        ThemeRow {
+            theme: name.into(),
+            count,
+            recorded: count,
+            inferred: 0.0,
+            previous: 0.0,
+            change: 0.0,
+            counts_before: Vec::new(),
+            average_before: 0.0,
+            emerging: false,
+            by_service_area: Vec::new(),
+        }
+    }
+
+    /// Each action is screened, however often its text repeats: every case
+    /// whose action fails is held with its own reference, and the actions
+    /// that pass are quoted once each (first line), up to the most allowed.
+    #[test]
+    fn every_case_of_an_action_that_fails_the_screen_is_held() {
+        let themes = [theme("Repairs", 5.0), theme("Noise", 0.0)];
+        let action = |case: &str, theme: &str, text: &str| LearningAction {
+            case_ref: case.into(),
+            theme: theme.into(),
+            action: text.into(),
+        };
+        let actions = [
+            action("C1", "Repairs", "Call Mrs Okafor back"),
+            action("C2", "Repairs", "Staff briefed on call backs\nFollowed up"),
+            action("C3", "Repairs", "Call Mrs Okafor back"),
+            action("C4", "Repairs", "Staff briefed on call backs"),
+            action("C5", "Repairs", "Repair logged the same day"),
+            action("C6", "Repairs", "Surveyor visits within a week"),
+            action("C7", "Noise", "Call Mrs Okafor back"),
+        ];
+        let (quoted, held) = quote_learning(&themes, &actions, &Screen::new(&[]), &|_| true, 2);
+        let held: Vec<(&str, &str)> = held.iter().map(|h| (h.case_ref.as_str(), h.text.as_str())).collect();
+        assert_eq!(held, [("C1", "Call Mrs Okafor back"), ("C3", "Call Mrs Okafor back")]);
+        assert_eq!(quoted.len(), 1, "a theme with no complaints is not quoted");
+        assert_eq!(quoted[0].1, ["Staff briefed on call backs", "Repair logged the same day"]);
     }
 
     /// The template picks each compared figure's sentence by its TSM code,
