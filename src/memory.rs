@@ -37,9 +37,11 @@ pub fn interned(text: &StringChunked) -> StringChunked {
 /// so that a value that repeats (a service area, a category, an outcome) is
 /// stored once, its view pointing at the first copy, as [`interned`] would
 /// store it: the walk copies less, and [`codes`] finds every row of a value
-/// by its view. Values of up to 12 bytes are held in their views anyway. A
-/// column whose values mostly differ (case references, descriptions) stops
-/// being looked up once [`DISTINCT_KEPT`] of them are known.
+/// by its view. Values of up to 12 bytes are held in their views anyway. At
+/// most [`DISTINCT_KEPT`] distinct values are remembered; a column that has
+/// repeated fewer values than that by then (case references, descriptions)
+/// stops being looked up, one that repeats more goes on finding its first
+/// values.
 pub struct OnceStored<'c> {
     views: Option<PlHashMap<&'c str, View>>,
     repeats: usize,
@@ -55,9 +57,15 @@ impl Default for OnceStored<'_> {
 }
 
 impl<'c> OnceStored<'c> {
-    /// Push `text` onto `column`, the column this was made for.
+    /// Push `text` onto `column`.
+    ///
+    /// # Safety
+    ///
+    /// `column` must be the one column every earlier push of this
+    /// `OnceStored` went to: a repeat pushes a remembered view, which points
+    /// into that column's buffers.
     #[inline]
-    pub fn push(&mut self, column: &mut MutableBinaryViewArray<str>, text: &'c str) {
+    pub unsafe fn push(&mut self, column: &mut MutableBinaryViewArray<str>, text: &'c str) {
         let Some(views) = self.views.as_mut().filter(|_| text.len() > View::MAX_INLINE_SIZE as usize) else {
             return column.push_value(text);
         };
@@ -95,7 +103,8 @@ pub fn stored_once<'v>(
     let mut stored = OnceStored::default();
     for value in values {
         match value {
-            Some(text) => stored.push(&mut column, text),
+            // SAFETY: `stored` is this column's alone.
+            Some(text) => unsafe { stored.push(&mut column, text) },
             None => column.push_null(),
         }
     }
@@ -119,9 +128,11 @@ impl Dictionary {
     }
 }
 
-/// Distinct 16-byte views [`codes`] remembers in each chunk. Interned text
-/// has a few per value; text straight from a file has one per row for any
-/// value longer than 12 bytes, which the text table codes instead.
+/// Distinct 16-byte views [`codes`] remembers in each chunk. Interned text,
+/// and text the walk stored once ([`OnceStored`]), has a few per value; a
+/// long value stored anew for each row (a column the walk stopped looking up,
+/// or text made another way) has one per row, which the text table codes
+/// instead.
 const VIEWS_REMEMBERED: usize = 1024;
 
 /// Each row's value as a number (its position among the distinct values),

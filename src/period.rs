@@ -253,7 +253,7 @@ pub fn month_index(day: NaiveDate) -> i32 {
 /// the years chrono holds.
 pub fn epoch_day(days: i32) -> Option<NaiveDate> {
     const CE_TO_EPOCH: i32 = 719_163;
-    NaiveDate::from_num_days_from_ce_opt(days + CE_TO_EPOCH)
+    NaiveDate::from_num_days_from_ce_opt(days.checked_add(CE_TO_EPOCH)?)
 }
 
 impl fmt::Display for Period {
@@ -279,6 +279,16 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn an_epoch_day_is_days_since_1970_and_none_past_chronos_years() {
+        assert_eq!(epoch_day(0), Some(d("1970-01-01")));
+        assert_eq!(epoch_day(20_454), Some(d("2026-01-01")));
+        assert_eq!(epoch_day(-1), Some(d("1969-12-31")));
+        // A null slot may hold any number: none of these may panic.
+        assert_eq!(epoch_day(i32::MAX), None);
+        assert_eq!(epoch_day(i32::MIN), None);
     }
 
     #[test]

@@ -242,8 +242,8 @@ pub const ROW: &str = "row";
 pub const FIELDS_FOUND: &str = "fields_found";
 pub const FIELDS_EXPECTED: &str = "fields_expected";
 
-/// The column that replaces `household_ref`: a 64-bit keyed hash (SipHash
-/// with a key drawn at random for each run and never stored), so households
+/// The column that replaces `household_ref`: a 64-bit keyed hash (polars'
+/// foldhash, with a key drawn at random for each run and never stored), so households
 /// can be compared within a run while no output can be traced back to the
 /// reference, nor linked across runs.
 pub const HOUSEHOLD: &str = "household";

@@ -131,7 +131,8 @@ pub(super) fn text_columns(
             match value {
                 None | Some(Value::Missing) => column.push_null(),
                 Some(Value::Text(range)) => match tidy::value(&chunk[range]) {
-                    Some(text) => stored.push(column, text),
+                    // SAFETY: each `OnceStored` is zipped with its one column.
+                    Some(text) => unsafe { stored.push(column, text) },
                     None => column.push_null(),
                 },
                 Some(Value::Doubled(range)) => {

@@ -112,10 +112,20 @@ mod tests {
 
     #[test]
     fn tidy_trims_and_blanks_become_null_without_copying_tidy_columns() {
-        let ca = StringChunked::new("t".into(), [Some(" a "), Some("   "), None, Some("b")]);
+        let long = " a value longer than a view holds ";
+        let ca = StringChunked::new("t".into(), [Some(" a "), Some("   "), None, Some("b"), Some(long)]);
         let tidied = column(&ca);
-        assert_eq!(tidied.iter().collect::<Vec<_>>(), vec![Some("a"), None, None, Some("b")]);
-        let clean = StringChunked::new("t".into(), [Some("a"), None]);
-        assert_eq!(column(&clean).iter().collect::<Vec<_>>(), vec![Some("a"), None]);
+        assert_eq!(
+            tidied.iter().collect::<Vec<_>>(),
+            vec![Some("a"), None, None, Some("b"), Some(long.trim())]
+        );
+        let first = |c: &StringChunked| c.downcast_iter().next().unwrap().clone();
+        // The trimmed long value points into the bytes it came from.
+        assert_eq!(first(&tidied).data_buffers()[0].as_ptr(), first(&ca).data_buffers()[0].as_ptr());
+        let clean = StringChunked::new("t".into(), [Some("a"), None, Some(long.trim())]);
+        let kept = column(&clean);
+        assert_eq!(kept.iter().collect::<Vec<_>>(), vec![Some("a"), None, Some(long.trim())]);
+        // A column with nothing to tidy is handed back, its views not copied.
+        assert_eq!(first(&kept).views().as_ptr(), first(&clean).views().as_ptr());
     }
 }

@@ -110,8 +110,9 @@ fn month_expr(date: &str) -> Expr {
 fn months(days: &DateChunked) -> Int32Chunked {
     let days = days.physical();
     // Values are worked out under nulls too, and stay null: whatever a null
-    // slot holds gives some number, never a panic. A parsed date has a
-    // four-digit year, well within chrono's.
+    // slot holds gives some number (`epoch_day` is None past chrono's years).
+    // A parsed date has a four-digit year, well within chrono's, so the span
+    // of a column's days cannot overflow.
     let month = |day: i32| epoch_day(day).map_or(0, month_index);
     match (days.min(), days.max()) {
         (Some(first), Some(last)) if last - first < MONTHS_LOOKED_UP => {
