@@ -45,6 +45,9 @@ pub fn interned(text: &StringChunked) -> StringChunked {
 pub struct OnceStored<'c> {
     views: Option<PlHashMap<&'c str, View>>,
     repeats: usize,
+    /// The bytes of the repeats, which the column's total length counts only
+    /// once [`OnceStored::finish`] adds them.
+    repeated_bytes: usize,
 }
 
 /// How many distinct long values of a column a chunk remembers.
@@ -52,12 +55,13 @@ const DISTINCT_KEPT: usize = 1024;
 
 impl Default for OnceStored<'_> {
     fn default() -> Self {
-        OnceStored { views: Some(PlHashMap::new()), repeats: 0 }
+        OnceStored { views: Some(PlHashMap::new()), repeats: 0, repeated_bytes: 0 }
     }
 }
 
 impl<'c> OnceStored<'c> {
-    /// Push `text` onto `column`.
+    /// Push `text` onto `column`. Its total length leaves out the repeats
+    /// until [`OnceStored::finish`].
     ///
     /// # Safety
     ///
@@ -71,14 +75,10 @@ impl<'c> OnceStored<'c> {
         };
         if let Some(&view) = views.get(text) {
             self.repeats += 1;
+            self.repeated_bytes += text.len();
             // SAFETY: the view is one this column made for the same text, so
-            // it points at valid UTF-8 in the column's own buffers; the
-            // total length is kept as pushing the text would keep it.
-            unsafe {
-                column.views_mut().push(view);
-                let total = column.total_bytes_len() + text.len();
-                column.set_total_bytes_len(total);
-            }
+            // it points at valid UTF-8 in the column's own buffers.
+            unsafe { column.views_mut().push(view) };
             if let Some(validity) = column.validity() {
                 validity.push(true);
             }
@@ -90,6 +90,21 @@ impl<'c> OnceStored<'c> {
         } else if self.repeats < views.len() {
             self.views = None;
         }
+    }
+
+    /// Count the repeats in `column`'s total length, which [`push`] leaves
+    /// out: polars' debug builds check a total set by summing every view, so
+    /// setting it at each repeat would make a debug run quadratic.
+    ///
+    /// # Safety
+    ///
+    /// `column` must be the one column every push went to, finished once.
+    ///
+    /// [`push`]: OnceStored::push
+    pub unsafe fn finish(self, column: &mut MutableBinaryViewArray<str>) {
+        let total = column.total_bytes_len() + self.repeated_bytes;
+        // SAFETY: the total is what pushing each repeat's text would count.
+        unsafe { column.set_total_bytes_len(total) };
     }
 }
 
@@ -108,6 +123,8 @@ pub fn stored_once<'v>(
             None => column.push_null(),
         }
     }
+    // SAFETY: as above.
+    unsafe { stored.finish(&mut column) };
     StringChunked::with_chunk(name, column.freeze())
 }
 

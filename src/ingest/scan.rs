@@ -149,8 +149,11 @@ pub(super) fn text_columns(
     }
     let columns = columns
         .into_iter()
+        .zip(stored)
         .zip(projection)
-        .map(|(mut column, i)| {
+        .map(|((mut column, stored), i)| {
+            // SAFETY: each `OnceStored` went with its one column.
+            unsafe { stored.finish(&mut column) };
             // A text column kept for every row keeps its views, so a line
             // counted for a record that did not start there (a line break
             // in a quoted field) would cost 16 bytes a row to the end.
