@@ -33,16 +33,16 @@ pub fn interned(text: &StringChunked) -> StringChunked {
     values.decode(&at)
 }
 
-/// The long values of a text column being built that are already stored,
-/// so that a value that repeats (a service area, a category, an outcome) is
-/// stored once, its view pointing at the first copy, as [`interned`] would
-/// store it: the walk copies less, and [`codes`] finds every row of a value
-/// by its view. Values of up to 12 bytes are held in their views anyway. At
-/// most [`DISTINCT_KEPT`] distinct values are remembered; a column that has
-/// repeated fewer values than that by then (case references, descriptions)
-/// stops being looked up, one that repeats more goes on finding its first
-/// values.
+/// A text column being built that stores a long value that repeats (a
+/// service area, a category, an outcome) once, each repeat's view pointing
+/// at the first copy, as [`interned`] would store it: the walk copies less,
+/// and [`codes`] finds every row of a value by its view. Values of up to 12
+/// bytes are held in their views anyway. At most [`DISTINCT_KEPT`] distinct
+/// values are remembered; a column that has repeated fewer values than that
+/// by then (case references, descriptions) stops being looked up, one that
+/// repeats more goes on finding its first values.
 pub struct OnceStored<'c> {
+    column: MutableBinaryViewArray<str>,
     views: Option<PlHashMap<&'c str, View>>,
     repeats: usize,
     /// The bytes of the repeats, which the column's total length counts only
@@ -53,58 +53,61 @@ pub struct OnceStored<'c> {
 /// How many distinct long values of a column a chunk remembers.
 const DISTINCT_KEPT: usize = 1024;
 
-impl Default for OnceStored<'_> {
-    fn default() -> Self {
-        OnceStored { views: Some(PlHashMap::new()), repeats: 0, repeated_bytes: 0 }
-    }
-}
-
 impl<'c> OnceStored<'c> {
-    /// Push `text` onto `column`. Its total length leaves out the repeats
-    /// until [`OnceStored::finish`].
-    ///
-    /// # Safety
-    ///
-    /// `column` must be the one column every earlier push of this
-    /// `OnceStored` went to: a repeat pushes a remembered view, which points
-    /// into that column's buffers.
+    /// An empty column with room for `rows` values.
+    pub fn with_capacity(rows: usize) -> Self {
+        OnceStored {
+            column: MutableBinaryViewArray::with_capacity(rows),
+            views: Some(PlHashMap::new()),
+            repeats: 0,
+            repeated_bytes: 0,
+        }
+    }
+
+    /// Push `text`, storing it once if it is long and has come before.
     #[inline]
-    pub unsafe fn push(&mut self, column: &mut MutableBinaryViewArray<str>, text: &'c str) {
+    pub fn push(&mut self, text: &'c str) {
         let Some(views) = self.views.as_mut().filter(|_| text.len() > View::MAX_INLINE_SIZE as usize) else {
-            return column.push_value(text);
+            return self.column.push_value(text);
         };
         if let Some(&view) = views.get(text) {
             self.repeats += 1;
             self.repeated_bytes += text.len();
             // SAFETY: the view is one this column made for the same text, so
             // it points at valid UTF-8 in the column's own buffers.
-            unsafe { column.views_mut().push(view) };
-            if let Some(validity) = column.validity() {
+            unsafe { self.column.views_mut().push(view) };
+            if let Some(validity) = self.column.validity() {
                 validity.push(true);
             }
             return;
         }
-        column.push_value(text);
+        self.column.push_value(text);
         if views.len() < DISTINCT_KEPT {
-            views.insert(text, *column.views().last().expect("just pushed"));
+            views.insert(text, *self.column.views().last().expect("just pushed"));
         } else if self.repeats < views.len() {
             self.views = None;
         }
     }
 
-    /// Count the repeats in `column`'s total length, which [`push`] leaves
-    /// out: polars' debug builds check a total set by summing every view, so
-    /// setting it at each repeat would make a debug run quadratic.
-    ///
-    /// # Safety
-    ///
-    /// `column` must be the one column every push went to, finished once.
-    ///
-    /// [`push`]: OnceStored::push
-    pub unsafe fn finish(self, column: &mut MutableBinaryViewArray<str>) {
-        let total = column.total_bytes_len() + self.repeated_bytes;
-        // SAFETY: the total is what pushing each repeat's text would count.
-        unsafe { column.set_total_bytes_len(total) };
+    /// Push a value that is not looked up (text that lives only for the
+    /// push, such as a quoted field made whole), or a null.
+    pub fn push_apart(&mut self, value: Option<&str>) {
+        self.column.push(value);
+    }
+
+    /// The column, its total length now counting the repeats, which
+    /// [`OnceStored::push`] leaves out: polars' debug builds check a total
+    /// set by summing every view, so setting it at each repeat would make a
+    /// debug run quadratic. Capacity beyond the views is given back.
+    pub fn finish(mut self) -> Utf8ViewArray {
+        let total = self.column.total_bytes_len() + self.repeated_bytes;
+        // SAFETY: the total is what pushing each repeat's text would count;
+        // only capacity beyond the views is given back.
+        unsafe {
+            self.column.set_total_bytes_len(total);
+            self.column.views_mut().shrink_to_fit();
+        }
+        self.column.freeze()
     }
 }
 
@@ -114,18 +117,14 @@ pub fn stored_once<'v>(
     name: PlSmallStr,
     values: impl ExactSizeIterator<Item = Option<&'v str>>,
 ) -> StringChunked {
-    let mut column = MutableBinaryViewArray::<str>::with_capacity(values.len());
-    let mut stored = OnceStored::default();
+    let mut column = OnceStored::with_capacity(values.len());
     for value in values {
         match value {
-            // SAFETY: `stored` is this column's alone.
-            Some(text) => unsafe { stored.push(&mut column, text) },
-            None => column.push_null(),
+            Some(text) => column.push(text),
+            None => column.push_apart(None),
         }
     }
-    // SAFETY: as above.
-    unsafe { stored.finish(&mut column) };
-    StringChunked::with_chunk(name, column.freeze())
+    StringChunked::with_chunk(name, column.finish())
 }
 
 /// The distinct values of a text column, in order of first appearance: what

@@ -27,7 +27,6 @@
 //! reader.
 
 use polars::prelude::*;
-use polars_arrow::array::MutableBinaryViewArray;
 
 use super::tidy;
 use crate::memory::OnceStored;
@@ -86,9 +85,8 @@ pub(super) fn text_columns(
     // end of the input; what is left is given back once the walk is done.
     let capacity =
         memchr::memchr_iter(b'\n', &bytes[..until.unwrap_or(bytes.len()).min(bytes.len())]).count() + 1;
-    let mut columns: Vec<MutableBinaryViewArray<str>> =
-        projection.iter().map(|_| MutableBinaryViewArray::with_capacity(capacity)).collect();
-    let mut stored: Vec<OnceStored> = projection.iter().map(|_| OnceStored::default()).collect();
+    let mut columns: Vec<OnceStored> =
+        projection.iter().map(|_| OnceStored::with_capacity(capacity)).collect();
     let mut walk = Walk { bytes, delimiter, marks: Marks::new(bytes, delimiter) };
     let mut unescaped = String::new();
     // A record's projected values, kept until it is known to end in the chunk.
@@ -123,22 +121,19 @@ pub(super) fn text_columns(
             }
             index += 1;
         }
-        for ((column, stored), value) in columns
-            .iter_mut()
-            .zip(&mut stored)
-            .zip(staged.drain(..).map(Some).chain(std::iter::repeat_with(|| None)))
+        for (column, value) in
+            columns.iter_mut().zip(staged.drain(..).map(Some).chain(std::iter::repeat_with(|| None)))
         {
             match value {
-                None | Some(Value::Missing) => column.push_null(),
+                None | Some(Value::Missing) => column.push_apart(None),
                 Some(Value::Text(range)) => match tidy::value(&chunk[range]) {
-                    // SAFETY: each `OnceStored` is zipped with its one column.
-                    Some(text) => unsafe { stored.push(column, text) },
-                    None => column.push_null(),
+                    Some(text) => column.push(text),
+                    None => column.push_apart(None),
                 },
                 Some(Value::Doubled(range)) => {
                     unescaped.clear();
                     unescaped.push_str(&chunk[range].replace("\"\"", "\""));
-                    column.push(tidy::value(&unescaped));
+                    column.push_apart(tidy::value(&unescaped));
                 }
             }
         }
@@ -149,17 +144,13 @@ pub(super) fn text_columns(
     }
     let columns = columns
         .into_iter()
-        .zip(stored)
         .zip(projection)
-        .map(|((mut column, stored), i)| {
-            // SAFETY: each `OnceStored` went with its one column.
-            unsafe { stored.finish(&mut column) };
+        .map(|(column, i)| {
             // A text column kept for every row keeps its views, so a line
             // counted for a record that did not start there (a line break
-            // in a quoted field) would cost 16 bytes a row to the end.
-            // SAFETY: only capacity beyond the views is given back.
-            unsafe { column.views_mut().shrink_to_fit() };
-            StringChunked::with_chunk(format!("c{i}").into(), column.freeze())
+            // in a quoted field) would cost 16 bytes a row to the end:
+            // `finish` gives back what is beyond the views.
+            StringChunked::with_chunk(format!("c{i}").into(), column.finish())
         })
         .collect();
     Some(Plain { columns, records: records as usize, ragged, end })
