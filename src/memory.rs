@@ -95,6 +95,10 @@ impl<'c> OnceStored<'c> {
         self.column.push(value);
     }
 
+    pub fn push_null(&mut self) {
+        self.column.push_null();
+    }
+
     /// The column, its total length now counting the repeats, which
     /// [`OnceStored::push`] leaves out: polars' debug builds check a total
     /// set by summing every view, so setting it at each repeat would make a
@@ -121,7 +125,7 @@ pub fn stored_once<'v>(
     for value in values {
         match value {
             Some(text) => column.push(text),
-            None => column.push_apart(None),
+            None => column.push_null(),
         }
     }
     StringChunked::with_chunk(name, column.finish())

@@ -243,9 +243,9 @@ pub const FIELDS_FOUND: &str = "fields_found";
 pub const FIELDS_EXPECTED: &str = "fields_expected";
 
 /// The column that replaces `household_ref`: a 64-bit keyed hash (polars'
-/// foldhash, with a key drawn at random for each run and never stored), so households
-/// can be compared within a run while no output can be traced back to the
-/// reference, nor linked across runs.
+/// foldhash, with a key drawn at random for each run and never stored), so
+/// households can be compared within a run while no output can be traced
+/// back to the reference, nor linked across runs.
 pub const HOUSEHOLD: &str = "household";
 
 /// Where a case's learning theme came from, and its values.

@@ -125,10 +125,10 @@ pub(super) fn text_columns(
             columns.iter_mut().zip(staged.drain(..).map(Some).chain(std::iter::repeat_with(|| None)))
         {
             match value {
-                None | Some(Value::Missing) => column.push_apart(None),
+                None | Some(Value::Missing) => column.push_null(),
                 Some(Value::Text(range)) => match tidy::value(&chunk[range]) {
                     Some(text) => column.push(text),
-                    None => column.push_apart(None),
+                    None => column.push_null(),
                 },
                 Some(Value::Doubled(range)) => {
                     unescaped.clear();
