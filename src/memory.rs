@@ -141,6 +141,11 @@ impl Dictionary {
         Dictionary(StringChunked::from_slice(name, distinct))
     }
 
+    /// The distinct values, in the order of their codes.
+    pub fn values(&self) -> impl Iterator<Item = Option<&str>> {
+        self.0.iter()
+    }
+
     /// The text of each code (null for null).
     pub fn decode(&self, codes: &IdxCa) -> StringChunked {
         // A gather copies the 16-byte views and shares the one small buffer.

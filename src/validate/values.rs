@@ -8,6 +8,7 @@
 
 use chrono::NaiveDate;
 use polars::prelude::*;
+use polars_arrow::bitmap::MutableBitmap;
 
 use crate::config::DateFormat;
 use std::sync::Arc;
@@ -49,21 +50,35 @@ const UNIX_EPOCH_DAY: i32 = 719_163; // days from 0001-01-01 (CE day 1) to 1970-
 
 /// Each cell of a text column read by `read`, each distinct cell once:
 /// exports repeat a few thousand dates, a few dozen amounts and a handful
-/// of spellings over millions of rows.
-fn each_distinct<'a, T: Copy, C: FromIterator<Option<T>>>(
-    values: &'a StringChunked,
-    read: impl Fn(&'a str) -> Option<T>,
-) -> C {
-    let mut cache: PlHashMap<&'a str, Option<T>> = PlHashMap::new();
-    values.iter().map(|v| *cache.entry(v?).or_insert_with_key(|v| read(v))).collect()
+/// of spellings over millions of rows. The cells are numbered by
+/// [`crate::memory::codes`], which knows most rows by their 16-byte view
+/// without reading their text, and each row's value is then looked up by
+/// its number.
+fn each_distinct<N: PolarsNumericType>(
+    values: &StringChunked,
+    read: impl Fn(&str) -> Option<N::Native>,
+) -> ChunkedArray<N> {
+    let (at, dictionary) = crate::memory::codes(values);
+    let read: Vec<Option<N::Native>> = dictionary.values().map(|v| v.and_then(&read)).collect();
+    let at = at.rechunk();
+    let codes = at.downcast_as_array();
+    // A null cell has code 0, which is no value's when every cell is null.
+    let value = |code: IdxSize| read.get(code as usize).copied().flatten();
+    let parsed: Vec<N::Native> = codes.values().iter().map(|&c| value(c).unwrap_or_default()).collect();
+    // A row has a value where its cell has one that reads.
+    let validity = if read.iter().all(Option::is_some) {
+        codes.validity().cloned()
+    } else {
+        Some(codes.iter().map(|c| c.is_some_and(|&c| value(c).is_some())).collect::<MutableBitmap>().into())
+    };
+    ChunkedArray::from_vec_validity(values.name().clone(), parsed, validity)
 }
 
 /// A column of days, as [`day`] reads each cell.
 pub fn days(values: &StringChunked, format: DateFormat) -> DateChunked {
     use chrono::Datelike;
-    let epoch_day = |v| day(v, format).map(|d| d.num_days_from_ce() - UNIX_EPOCH_DAY);
-    let parsed: Int32Chunked = each_distinct(values, epoch_day);
-    parsed.with_name(values.name().clone()).into_date()
+    let epoch_day = |v: &str| day(v, format).map(|d| d.num_days_from_ce() - UNIX_EPOCH_DAY);
+    each_distinct::<Int32Type>(values, epoch_day).into_date()
 }
 
 /// A column of coded values mapped to canonical spellings; an unknown
@@ -73,11 +88,11 @@ pub fn days(values: &StringChunked, format: DateFormat) -> DateChunked {
 /// the values gathered by place: each stored once, as interning stores them.
 pub fn canonical_values(values: &StringChunked, table: &SpellingTable) -> StringChunked {
     let canonical = table.values();
-    let place = |v| {
+    let place = |v: &str| {
         let value = table.canonical(v)?;
         canonical.iter().position(|c| *c == value).map(|at| at as IdxSize)
     };
-    let at: IdxCa = each_distinct(values, place);
+    let at = each_distinct::<IdxType>(values, place);
     crate::memory::Dictionary::of(values.name().clone(), &canonical).decode(&at)
 }
 
@@ -91,7 +106,7 @@ pub fn first_number(text: &str) -> Option<i32> {
 
 /// A column of [`first_number`]s.
 pub fn first_numbers(values: &StringChunked) -> Int32Chunked {
-    values.iter().map(|v| v.and_then(first_number)).collect::<Int32Chunked>().with_name(values.name().clone())
+    each_distinct::<Int32Type>(values, first_number)
 }
 
 /// The expression form of a column function: `f` maps a text column to a
@@ -180,7 +195,7 @@ fn well_formed_amount(text: &str) -> bool {
 
 /// A column of [`money`].
 pub fn amounts(values: &StringChunked) -> Float64Chunked {
-    each_distinct::<_, Float64Chunked>(values, money).with_name(values.name().clone())
+    each_distinct::<Float64Type>(values, money)
 }
 
 /// [`amounts`] as an expression.
@@ -221,6 +236,35 @@ mod tests {
             assert_eq!(day(bad, DateFormat::Auto), None, "{bad}");
         }
         assert_eq!(day("29/02/2024", DateFormat::Auto), ymd(2024, 2, 29));
+    }
+
+    /// Each cell is read as reading it alone would, whatever the chunks,
+    /// nulls, repeats, cells that do not read, and long values (whose text
+    /// is apart from their view, stored once or not).
+    #[test]
+    fn each_distinct_reads_every_cell_as_reading_it_alone_would() {
+        let long = "a value too long to be held in its view: 7";
+        let cells =
+            [Some("12"), None, Some(long), Some("x"), Some("12"), Some(long), None, Some("3"), Some(long)];
+        let read = |v: &str| v.chars().last()?.to_digit(10).map(|d| d as i32);
+        let alone =
+            |cells: &[Option<&str>]| -> Vec<Option<i32>> { cells.iter().map(|c| c.and_then(read)).collect() };
+        let read_each = |column: &StringChunked| -> Vec<Option<i32>> {
+            each_distinct::<Int32Type>(column, read).iter().collect()
+        };
+        let mut chunked = StringChunked::new("c".into(), &cells[..4]);
+        chunked.append(&StringChunked::new("c".into(), &cells[4..])).unwrap();
+        assert!(chunked.chunks().len() > 1);
+        let once = crate::memory::stored_once("c".into(), cells.iter().copied());
+        for column in [chunked, once] {
+            assert_eq!(read_each(&column), alone(&cells));
+        }
+        // Every cell reads: the nulls are the cells'.
+        let readable = [Some("1"), None, Some("2"), Some("1")];
+        assert_eq!(read_each(&StringChunked::new("c".into(), &readable)), alone(&readable));
+        // No cell at all, or none with a value.
+        assert_eq!(read_each(&StringChunked::new("c".into(), [None::<&str>, None])), [None, None]);
+        assert!(read_each(&StringChunked::new("c".into(), Vec::<&str>::new())).is_empty());
     }
 
     #[test]
