@@ -153,12 +153,23 @@ impl Dictionary {
     }
 }
 
-/// Distinct 16-byte views [`codes`] remembers in each chunk. Interned text,
-/// and text the walk stored once ([`OnceStored`]), has a few per value; a
-/// long value stored anew for each row (a column the walk stopped looking up,
-/// or text made another way) has one per row, which the text table codes
-/// instead.
-const VIEWS_REMEMBERED: usize = 1024;
+/// The 16-byte views [`codes`] remembers in each chunk, each in a slot
+/// picked by its bits, a later view taking the slot of an earlier one.
+/// Interned text, and text the walk stored once ([`OnceStored`]), has a few
+/// views per value, and a date column a few thousand; a long value stored
+/// anew for each row (a column the walk stopped looking up, or text made
+/// another way) has one per row, which the text table codes instead.
+const VIEW_SLOTS_BITS: u32 = 12;
+
+/// No view: one would be of a value 4 GiB long.
+const NO_VIEW: u128 = u128::MAX;
+
+/// The slot of a view among `1 << VIEW_SLOTS_BITS`: the high bits of its
+/// halves' product with an odd constant, which every bit of it moves.
+fn view_slot(view: u128) -> usize {
+    let folded = (view as u64) ^ ((view >> 64) as u64).rotate_left(32);
+    (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - VIEW_SLOTS_BITS)) as usize
+}
 
 /// Each row's value as a number (its position among the distinct values),
 /// with the [`Dictionary`] to turn numbers back into text: grouping by a
@@ -170,12 +181,16 @@ pub fn codes(text: &StringChunked) -> (IdxCa, Dictionary) {
     // takes 8.
     let mut at: Vec<IdxSize> = Vec::with_capacity(text.len());
     let mut valid = MutableBitmap::with_capacity(text.len());
+    let mut slots: Vec<(u128, IdxSize)> = Vec::new();
     for chunk in text.downcast_iter() {
         // Equal views always hold equal text (the same bytes inline, or the
         // same place in the same buffer), so most rows are coded by their 16
-        // bytes alone, without hashing or comparing the text.
-        // The text itself is read only for a view not yet seen.
-        let mut by_view: PlHashMap<u128, IdxSize> = PlHashMap::new();
+        // bytes alone, without hashing or comparing the text: a view seen
+        // before is found in its slot. The text itself is read only for a
+        // view not there. A view's place is in its chunk's buffers, so each
+        // chunk starts with the slots empty.
+        slots.clear();
+        slots.resize(1 << VIEW_SLOTS_BITS, (NO_VIEW, 0));
         match chunk.validity() {
             Some(validity) => valid.extend_from_bitmap(validity),
             None => valid.extend_constant(chunk.len(), true),
@@ -187,8 +202,9 @@ pub fn codes(text: &StringChunked) -> (IdxCa, Dictionary) {
                 continue;
             };
             let view = view.as_u128();
-            if let Some(&code) = by_view.get(&view) {
-                at.push(code);
+            let slot = &mut slots[view_slot(view)];
+            if slot.0 == view {
+                at.push(slot.1);
                 continue;
             }
             let value = chunk.value(row);
@@ -196,9 +212,7 @@ pub fn codes(text: &StringChunked) -> (IdxCa, Dictionary) {
                 distinct.push(value);
                 (distinct.len() - 1) as IdxSize
             });
-            if by_view.len() < VIEWS_REMEMBERED {
-                by_view.insert(view, code);
-            }
+            *slot = (view, code);
             at.push(code);
         }
     }
@@ -438,19 +452,20 @@ mod tests {
     #[test]
     fn codes_are_by_text_whatever_the_views_and_chunks() {
         let long = |i: usize| format!("a value long enough to live in the buffer, number {i}");
-        let values: Vec<Option<String>> = (0..4000)
+        let values: Vec<Option<String>> = (0..12_000)
             .map(|i| {
-                (i % 7 != 0).then(|| if i % 3 == 0 { format!("short {}", i % 5) } else { long(i % 1500) })
+                (i % 7 != 0).then(|| if i % 3 == 0 { format!("short {}", i % 5) } else { long(i % 5000) })
             })
             .collect();
         let chunk = |range: std::ops::Range<usize>| {
             StringChunked::from_iter_options("v".into(), values[range].iter().map(|v| v.as_deref()))
         };
         // Interned (equal values share a view), then as read (one view a row,
-        // more distinct views than are remembered), then interned again.
-        let mut text = interned(&chunk(0..1000));
-        text.append(&chunk(1000..3500)).unwrap();
-        text.append(&interned(&chunk(3500..4000))).unwrap();
+        // more distinct views than there are slots), then interned again.
+        let mut text = interned(&chunk(0..3000));
+        text.append(&chunk(3000..10_000)).unwrap();
+        text.append(&interned(&chunk(10_000..12_000))).unwrap();
+        const { assert!(7000 > 1 << VIEW_SLOTS_BITS) };
         assert_eq!(text.chunks().len(), 3);
         let (at, dictionary) = codes(&text);
         assert_eq!(at.iter().collect::<Vec<_>>(), first_appearance(&text));
