@@ -59,13 +59,15 @@ fn each_distinct<N: PolarsNumericType>(
     read: impl Fn(&str) -> Option<N::Native>,
 ) -> ChunkedArray<N> {
     let (at, dictionary) = crate::memory::codes(values);
-    let read: Vec<Option<N::Native>> = dictionary.values().map(|v| v.and_then(&read)).collect();
-    let at = at.rechunk();
+    let read: Vec<Option<N::Native>> = dictionary.values().map(&read).collect();
+    // `codes` gives one chunk.
     let codes = at.downcast_as_array();
-    // A null cell has code 0, which is no value's when every cell is null.
+    // A null cell has code 0, which an all-null column's values lack.
     let value = |code: IdxSize| read.get(code as usize).copied().flatten();
     let parsed: Vec<N::Native> = codes.values().iter().map(|&c| value(c).unwrap_or_default()).collect();
-    // A row has a value where its cell has one that reads.
+    // When every distinct value reads, the cells' own nulls are the
+    // column's; otherwise each row is looked at, as a null's code 0 may be
+    // a value that reads.
     let validity = if read.iter().all(Option::is_some) {
         codes.validity().cloned()
     } else {
