@@ -55,9 +55,14 @@ fn repeats(cases: &DataFrame, window: i64) -> Result<(Vec<bool>, Vec<bool>)> {
     // A half gives back its repeats, each with whether it is a repeat
     // issue: an earlier complaint about the same category is an earlier
     // complaint, so a repeat issue is always a repeat.
+    //
+    // A half's tables hold at most its rows, about half the counted rows.
+    // Made that size at once, their entries are not moved at each doubling,
+    // nor an old table held beside the new one while they are.
+    let capacity = order.len() / 2;
     let walk = |half: u64| -> Vec<(IdxSize, bool)> {
-        let mut last: PlHashMap<u64, i32> = PlHashMap::new();
-        let mut last_same: PlHashMap<(u64, IdxSize), i32> = PlHashMap::new();
+        let mut last: PlHashMap<u64, i32> = PlHashMap::with_capacity(capacity);
+        let mut last_same: PlHashMap<(u64, IdxSize), i32> = PlHashMap::with_capacity(capacity);
         let mut found = Vec::new();
         for &row in &order {
             let at = row as usize;
