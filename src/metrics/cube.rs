@@ -307,22 +307,47 @@ const DIRECT_GROUPS: u64 = 1 << 20;
 /// the number stays below rows × 2^32: there are no more groups than rows,
 /// and a key has at most 2^32 + 1 digits.
 fn grouping(frame: &DataFrame, keys: &[&str]) -> Result<Grouping> {
-    let mut packed = vec![0u64; frame.height()];
-    let mut combinations: u64 = 1;
-    for key in keys {
-        let digits = Digits::of(frame.column(key)?)?;
-        let radix = digits.radix();
-        if combinations.saturating_mul(radix) > DIRECT_GROUPS {
-            let Grouping { group_of_row, first_rows } = numbered(&packed, combinations);
-            packed = group_of_row.into_iter().map(u64::from).collect();
-            combinations = first_rows.len() as u64;
-        }
-        digits.append_to(&mut packed);
-        combinations = combinations
-            .checked_mul(radix)
-            .expect("fewer groups than rows, and a key's digits within 2^32 + 1");
+    Ok(Packed::new(frame.height()).then_by(frame, keys)?.numbered())
+}
+
+/// Each row's keys packed so far ([`grouping`]), and how many
+/// combinations they can make.
+#[derive(Clone)]
+struct Packed {
+    packed: Vec<u64>,
+    combinations: u64,
+}
+
+impl Packed {
+    fn new(rows: usize) -> Packed {
+        Packed { packed: vec![0; rows], combinations: 1 }
     }
-    Ok(numbered(&packed, combinations))
+
+    /// `self` with the `keys` columns' digits after it.
+    fn then_by(self, frame: &DataFrame, keys: &[&str]) -> Result<Packed> {
+        let mut packed = self;
+        for key in keys {
+            let digits = Digits::of(frame.column(key)?)?;
+            let radix = digits.radix();
+            if packed.combinations.saturating_mul(radix) > DIRECT_GROUPS {
+                let Grouping { group_of_row, first_rows } = packed.numbered();
+                packed = Packed {
+                    packed: group_of_row.into_iter().map(u64::from).collect(),
+                    combinations: first_rows.len() as u64,
+                };
+            }
+            digits.append_to(&mut packed.packed);
+            packed.combinations = packed
+                .combinations
+                .checked_mul(radix)
+                .expect("fewer groups than rows, and a key's digits within 2^32 + 1");
+        }
+        Ok(packed)
+    }
+
+    fn numbered(&self) -> Grouping {
+        numbered(&self.packed, self.combinations)
+    }
 }
 
 /// A key column's values as the digits of a packed key: a whole number
@@ -360,13 +385,38 @@ impl<'a> Digits<'a> {
         let radix = self.radix();
         match *self {
             Digits::Numbers { numbers, lowest, null } => {
-                for (p, n) in packed.iter_mut().zip(numbers.iter()) {
-                    *p = *p * radix + n.map_or(null, |n| (n as i64 - lowest) as u64);
+                append_digits(packed, numbers, radix, null, |n| (i64::from(n) - lowest) as u64)
+            }
+            Digits::Codes { codes, null } => append_digits(packed, codes, radix, null, u64::from),
+        }
+    }
+}
+
+/// Each of `packed` times `radix` plus the row's `digit` (`null` for a
+/// null), read array by array from the values and validity themselves: an
+/// iterator of options here was left a call a row by the compiler, which
+/// took as long as the arithmetic.
+fn append_digits<T: PolarsNumericType>(
+    packed: &mut [u64],
+    column: &ChunkedArray<T>,
+    radix: u64,
+    null: u64,
+    digit: impl Fn(T::Native) -> u64,
+) {
+    let mut rest = packed;
+    for array in column.downcast_iter() {
+        let (part, after) = std::mem::take(&mut rest).split_at_mut(array.len());
+        rest = after;
+        let values = array.values().iter();
+        match array.validity().filter(|valid| valid.unset_bits() > 0) {
+            Some(valid) => {
+                for ((p, &v), is_valid) in part.iter_mut().zip(values).zip(valid.iter()) {
+                    *p = *p * radix + if is_valid { digit(v) } else { null };
                 }
             }
-            Digits::Codes { codes, null } => {
-                for (p, c) in packed.iter_mut().zip(codes.iter()) {
-                    *p = *p * radix + c.map_or(null, u64::from);
+            None => {
+                for (p, &v) in part.iter_mut().zip(values) {
+                    *p = *p * radix + digit(v);
                 }
             }
         }
@@ -451,11 +501,21 @@ fn member_sums(frame: &DataFrame, groupings: &[Grouping], members: &[usize]) -> 
 /// as in `frame` (from the first row of each group), then the sums, as
 /// `c<index>` float columns.
 fn sums_by(frame: &DataFrame, keys: &[Vec<&str>], members: &[usize]) -> Result<Vec<DataFrame>> {
+    // The keys every grouping starts with (the month and stream) are packed
+    // once, each grouping going on from a copy.
+    let shared = keys.first().map_or(0, |first| {
+        (0..first.len()).take_while(|&i| keys.iter().all(|k| k.get(i) == first.get(i))).count()
+    });
+    let start = Packed::new(frame.height()).then_by(frame, keys.first().map_or(&[][..], |k| &k[..shared]))?;
     let groupings = crate::parallel::halves(keys.len(), 2, |from, len| {
-        keys[from..from + len].iter().map(|k| grouping(frame, k)).collect()
+        keys[from..from + len]
+            .iter()
+            .map(|k| Ok(start.clone().then_by(frame, &k[shared..])?.numbered()))
+            .collect()
     })
     .into_iter()
     .collect::<Result<Vec<_>>>()?;
+    drop(start);
     let sums = member_sums(frame, &groupings, members)?;
     keys.iter()
         .zip(groupings)
@@ -745,6 +805,35 @@ mod tests {
             .collect();
         assert_eq!(groups_of(&grouping), expected);
         assert_eq!(grouping.first_rows.len(), first_of.len());
+    }
+
+    /// Groupings that start with the same keys pack those once and go on
+    /// from a copy: each gives what it gives made alone, also when the keys
+    /// they share are renumbered past the direct table before the rest.
+    #[test]
+    fn groupings_that_share_their_first_keys_sum_as_each_alone() {
+        let n = 5_000;
+        let key = |shift: u32, modulus: IdxSize| -> Vec<Option<IdxSize>> {
+            (0..n).map(|i| ((i % 11) != 0).then_some(((i * 7919) >> shift) % modulus)).collect()
+        };
+        let whole = df!(
+            "a" => key(0, 1024), "b" => key(3, 1024), "c" => key(6, 1024), "d" => key(1, 3), "e" => key(2, 5),
+            "c0" => (0..n).map(|i| i % 3 == 0).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        // In two pieces, as rows stacked chunk by chunk are.
+        let mut rows = whole.slice(0, 1234);
+        rows.vstack_mut(&whole.slice(1234, n as usize)).unwrap();
+        assert_eq!(rows.column("a").unwrap().as_materialized_series().n_chunks(), 2);
+        let keys = [vec!["a", "b", "c", "d"], vec!["a", "b", "c", "e"], vec!["a", "b", "c"]];
+        let together = sums_by(&rows, &keys, &[0]).unwrap();
+        for (k, sums) in keys.iter().zip(&together) {
+            assert_eq!(sums, &sums_by(&rows, std::slice::from_ref(k), &[0]).unwrap()[0], "{k:?}");
+        }
+        let alone = grouping(&rows, &keys[0]).unwrap();
+        assert_eq!(groups_of(&alone), groups_of(&grouping(&whole, &keys[0]).unwrap()));
+        assert_eq!(together[0].height(), alone.first_rows.len());
+        assert!(alone.first_rows.len() < n as usize, "some rows share a group");
     }
 
     #[test]
