@@ -23,7 +23,31 @@ pub(super) fn parse(raw_frame: LazyFrame, config: &Config, stock_types: &Arc<Spe
     let text_columns: Vec<Expr> = CASES.text_columns().map(|c| col(c).alias(raw(c))).collect();
     let parsed: Vec<Expr> =
         CASES.columns.iter().filter_map(|c| parsed(c, config.input.date_format, stock_types)).collect();
-    raw_frame.with_columns(text_columns).with_columns(parsed)
+    raw_frame
+        .with_columns(text_columns)
+        .with_columns(parsed)
+        .with_column(values_checked().alias(VALUES_CHECKED))
+}
+
+/// Whether a row's values are checked ([`errors`]): it has the header's
+/// number of fields and is not blank. Kept as a column of its own, made
+/// once a row: written into each of the thirty value checks, its test of
+/// two dozen columns made polars' plan for a chunk's checks take 5-9 ms, a
+/// third of checking a 32 MiB chunk; it now takes about 1 ms.
+pub(super) const VALUES_CHECKED: &str = "values_checked";
+
+fn values_checked() -> Expr {
+    well_shaped().and(blank().not())
+}
+
+/// The row has the header's number of fields.
+fn well_shaped() -> Expr {
+    col(FIELDS_FOUND).is_null()
+}
+
+/// No value in any column read.
+fn blank() -> Expr {
+    CASES.text_columns().fold(col(HOUSEHOLD).is_null(), |acc, c| acc.and(col(raw(c)).is_null()))
 }
 
 /// A column's value read from its text: null where it cannot be
@@ -60,8 +84,7 @@ pub(super) fn errors(
     as_of: NaiveDate,
     stock_types: &SpellingTable,
 ) -> Vec<Check> {
-    let blank = CASES.text_columns().fold(col(HOUSEHOLD).is_null(), |acc, c| acc.and(col(raw(c)).is_null()));
-    let well_shaped = col(FIELDS_FOUND).is_null();
+    let well_shaped = well_shaped();
     let mut error_checks = vec![
         Check {
             column: "(row)",
@@ -81,9 +104,9 @@ pub(super) fn errors(
             when: well_shaped.clone().not(),
             value: lit(""),
         },
-        Check::new("(row)", ERROR, "blank row", well_shaped.clone().and(blank.clone()), lit("")),
+        Check::new("(row)", ERROR, "blank row", well_shaped.and(blank()), lit("")),
     ];
-    let gate = well_shaped.and(blank.not());
+    let gate = col(VALUES_CHECKED);
     error_checks.extend(values_checks(config, calendar, as_of, stock_types).into_iter().map(|mut c| {
         c.when = c.when.and(gate.clone());
         c
