@@ -307,47 +307,22 @@ const DIRECT_GROUPS: u64 = 1 << 20;
 /// the number stays below rows × 2^32: there are no more groups than rows,
 /// and a key has at most 2^32 + 1 digits.
 fn grouping(frame: &DataFrame, keys: &[&str]) -> Result<Grouping> {
-    Ok(Packed::new(frame.height()).then_by(frame, keys)?.numbered())
-}
-
-/// Each row's keys packed so far ([`grouping`]), and how many
-/// combinations they can make.
-#[derive(Clone)]
-struct Packed {
-    packed: Vec<u64>,
-    combinations: u64,
-}
-
-impl Packed {
-    fn new(rows: usize) -> Packed {
-        Packed { packed: vec![0; rows], combinations: 1 }
-    }
-
-    /// `self` with the `keys` columns' digits after it.
-    fn then_by(self, frame: &DataFrame, keys: &[&str]) -> Result<Packed> {
-        let mut packed = self;
-        for key in keys {
-            let digits = Digits::of(frame.column(key)?)?;
-            let radix = digits.radix();
-            if packed.combinations.saturating_mul(radix) > DIRECT_GROUPS {
-                let Grouping { group_of_row, first_rows } = packed.numbered();
-                packed = Packed {
-                    packed: group_of_row.into_iter().map(u64::from).collect(),
-                    combinations: first_rows.len() as u64,
-                };
-            }
-            digits.append_to(&mut packed.packed);
-            packed.combinations = packed
-                .combinations
-                .checked_mul(radix)
-                .expect("fewer groups than rows, and a key's digits within 2^32 + 1");
+    let mut packed = vec![0u64; frame.height()];
+    let mut combinations: u64 = 1;
+    for key in keys {
+        let digits = Digits::of(frame.column(key)?)?;
+        let radix = digits.radix();
+        if combinations.saturating_mul(radix) > DIRECT_GROUPS {
+            let Grouping { group_of_row, first_rows } = numbered(&packed, combinations);
+            packed = group_of_row.into_iter().map(u64::from).collect();
+            combinations = first_rows.len() as u64;
         }
-        Ok(packed)
+        digits.append_to(&mut packed);
+        combinations = combinations
+            .checked_mul(radix)
+            .expect("fewer groups than rows, and a key's digits within 2^32 + 1");
     }
-
-    fn numbered(&self) -> Grouping {
-        numbered(&self.packed, self.combinations)
-    }
+    Ok(numbered(&packed, combinations))
 }
 
 /// A key column's values as the digits of a packed key: a whole number
@@ -501,21 +476,11 @@ fn member_sums(frame: &DataFrame, groupings: &[Grouping], members: &[usize]) -> 
 /// as in `frame` (from the first row of each group), then the sums, as
 /// `c<index>` float columns.
 fn sums_by(frame: &DataFrame, keys: &[Vec<&str>], members: &[usize]) -> Result<Vec<DataFrame>> {
-    // The keys every grouping starts with (the month and stream) are packed
-    // once, each grouping going on from a copy.
-    let shared = keys.first().map_or(0, |first| {
-        (0..first.len()).take_while(|&i| keys.iter().all(|k| k.get(i) == first.get(i))).count()
-    });
-    let start = Packed::new(frame.height()).then_by(frame, keys.first().map_or(&[][..], |k| &k[..shared]))?;
     let groupings = crate::parallel::halves(keys.len(), 2, |from, len| {
-        keys[from..from + len]
-            .iter()
-            .map(|k| Ok(start.clone().then_by(frame, &k[shared..])?.numbered()))
-            .collect()
+        keys[from..from + len].iter().map(|k| grouping(frame, k)).collect()
     })
     .into_iter()
     .collect::<Result<Vec<_>>>()?;
-    drop(start);
     let sums = member_sums(frame, &groupings, members)?;
     keys.iter()
         .zip(groupings)
@@ -807,11 +772,12 @@ mod tests {
         assert_eq!(grouping.first_rows.len(), first_of.len());
     }
 
-    /// Groupings that start with the same keys pack those once and go on
-    /// from a copy: each gives what it gives made alone, also when the keys
-    /// they share are renumbered past the direct table before the rest.
+    /// A key's digits are read array by array: keys in two pieces (as rows
+    /// stacked chunk by chunk are), with nulls, and renumbered past the
+    /// direct table, group as the same keys in one piece; and several
+    /// groupings summed together each give what they give alone.
     #[test]
-    fn groupings_that_share_their_first_keys_sum_as_each_alone() {
+    fn keys_in_pieces_group_as_in_one_piece() {
         let n = 5_000;
         let key = |shift: u32, modulus: IdxSize| -> Vec<Option<IdxSize>> {
             (0..n).map(|i| ((i % 11) != 0).then_some(((i * 7919) >> shift) % modulus)).collect()
@@ -830,8 +796,14 @@ mod tests {
         for (k, sums) in keys.iter().zip(&together) {
             assert_eq!(sums, &sums_by(&rows, std::slice::from_ref(k), &[0]).unwrap()[0], "{k:?}");
         }
+        for k in &keys {
+            assert_eq!(
+                groups_of(&grouping(&rows, k).unwrap()),
+                groups_of(&grouping(&whole, k).unwrap()),
+                "{k:?}"
+            );
+        }
         let alone = grouping(&rows, &keys[0]).unwrap();
-        assert_eq!(groups_of(&alone), groups_of(&grouping(&whole, &keys[0]).unwrap()));
         assert_eq!(together[0].height(), alone.first_rows.len());
         assert!(alone.first_rows.len() < n as usize, "some rows share a group");
     }
