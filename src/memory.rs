@@ -36,12 +36,16 @@ pub fn release_freed() {
 /// row to find nothing to save took about 1% of a 1M-row run's
 /// instructions (2% of those outside SHA-256).
 pub fn interned(text: &StringChunked) -> StringChunked {
-    let outside_views: usize = text.downcast_iter().map(|a| a.total_buffer_len()).sum();
-    if outside_views < text.len() {
+    if bytes_outside_views(text) < text.len() {
         return text.clone();
     }
     let (at, values) = codes(text);
     values.decode(&at)
+}
+
+/// The bytes a text column holds in its buffers, beside its 16-byte views.
+pub fn bytes_outside_views(text: &StringChunked) -> usize {
+    text.downcast_iter().map(|a| a.total_buffer_len()).sum()
 }
 
 /// A text column being built that stores a long value that repeats (a
@@ -410,10 +414,6 @@ pub fn compacted(frame: DataFrame) -> Result<DataFrame> {
 mod tests {
     use super::*;
 
-    fn bytes_held(text: &StringChunked) -> usize {
-        text.downcast_iter().map(|a| a.total_buffer_len()).sum()
-    }
-
     #[test]
     fn interning_keeps_the_values_and_stores_each_once() {
         let long = "Repairs and maintenance (responsive)";
@@ -426,8 +426,8 @@ mod tests {
         assert_eq!(out.name().as_str(), "service_area");
         // 250 copies each of two values longer than 12 bytes (short values
         // live in the view itself) before; one copy each after.
-        assert_eq!(bytes_held(&text), 250 * (long.len() + 27));
-        assert_eq!(bytes_held(&out), long.len() + 27);
+        assert_eq!(bytes_outside_views(&text), 250 * (long.len() + 27));
+        assert_eq!(bytes_outside_views(&out), long.len() + 27);
     }
 
     /// A column already holding less than a byte a row outside its views
@@ -439,7 +439,7 @@ mod tests {
         let long = "Repairs and maintenance (responsive)";
         let values: Vec<Option<&str>> = (0..100).map(|i| [Some(long), None, Some("ASB")][i % 3]).collect();
         let once = stored_once("service_area".into(), values.iter().copied());
-        assert_eq!(bytes_held(&once), long.len());
+        assert_eq!(bytes_outside_views(&once), long.len());
         let out = interned(&once);
         assert_eq!(out.iter().collect::<Vec<_>>(), values);
         let buffer = |t: &StringChunked| t.downcast_iter().next().unwrap().data_buffers()[0].as_ptr();
@@ -448,8 +448,8 @@ mod tests {
         let rows = long.len() - 1;
         let copies = vec![Some(long), Some(long)].into_iter().chain(std::iter::repeat_n(None, rows - 2));
         let stored_twice = StringChunked::from_iter_options("service_area".into(), copies);
-        assert_eq!((stored_twice.len(), bytes_held(&stored_twice)), (rows, 2 * long.len()));
-        assert_eq!(bytes_held(&interned(&stored_twice)), long.len());
+        assert_eq!((stored_twice.len(), bytes_outside_views(&stored_twice)), (rows, 2 * long.len()));
+        assert_eq!(bytes_outside_views(&interned(&stored_twice)), long.len());
     }
 
     /// A long value that repeats is stored once, every row's view pointing
@@ -461,7 +461,7 @@ mod tests {
         let once = stored_once("service_area".into(), values.iter().copied());
         assert_eq!(once.iter().collect::<Vec<_>>(), values);
         assert_eq!(once.name().as_str(), "service_area");
-        assert_eq!(bytes_held(&once), long.len());
+        assert_eq!(bytes_outside_views(&once), long.len());
         let views = once.downcast_iter().next().unwrap().views();
         assert!(views.iter().step_by(3).all(|v| *v == views[0]));
     }
@@ -521,7 +521,7 @@ mod tests {
             (0..100).map(|i| format!("row {i} of a chunk, long enough not to be inline")).collect();
         let chunk = df!("note" => text.clone(), "n" => (0..100).collect::<Vec<i32>>()).unwrap();
         let two = chunk.filter(&(0..100).map(|i| i == 3 || i == 70).collect::<BooleanChunked>()).unwrap();
-        let held = |f: &DataFrame| bytes_held(f.column("note").unwrap().str().unwrap());
+        let held = |f: &DataFrame| bytes_outside_views(f.column("note").unwrap().str().unwrap());
         assert_eq!(held(&two), held(&chunk), "a filter alone keeps the whole chunk's text");
         let own = compacted(two).unwrap();
         assert_eq!(held(&own), text[3].len() + text[70].len());
@@ -586,7 +586,11 @@ mod tests {
         assert_eq!(filtered.len(), height);
         assert_eq!(filtered.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>());
         assert_eq!(filtered.null_count(), expected.null_count());
-        assert_eq!(bytes_held(&filtered), bytes_held(&text), "the text is shared, not copied");
+        assert_eq!(
+            bytes_outside_views(&filtered),
+            bytes_outside_views(&text),
+            "the text is shared, not copied"
+        );
     }
 
     #[test]

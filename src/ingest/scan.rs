@@ -413,6 +413,7 @@ fn marks_one_by_one(bytes: &[u8], delimiter: u8) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::memory::bytes_outside_views;
     use proptest::prelude::*;
 
     /// Every length up to a few blocks, so none (empty, a block less a
@@ -472,11 +473,6 @@ mod tests {
         assert_eq!((plain.records, plain.ragged, plain.end), (4, vec![(2, 2), (3, 5)], chunk.len()));
     }
 
-    /// The bytes a column holds outside its views.
-    fn stored(column: &StringChunked) -> usize {
-        column.downcast_iter().map(|array| array.total_buffer_len()).sum()
-    }
-
     /// A long value that repeats is stored once a chunk; values that mostly
     /// differ are stored as they come, once the walk has given up looking
     /// them up, and every value reads as written.
@@ -493,8 +489,8 @@ mod tests {
         assert_eq!(values(&plain.columns[0]), expected(0));
         assert_eq!(values(&plain.columns[1]), expected(1));
         // "Estates" is short enough to be held in its views.
-        assert_eq!(stored(&plain.columns[1]), areas[0].len() + areas[1].len());
-        assert_eq!(stored(&plain.columns[0]), rows.iter().map(|r| r.0.len()).sum::<usize>());
+        assert_eq!(bytes_outside_views(&plain.columns[1]), areas[0].len() + areas[1].len());
+        assert_eq!(bytes_outside_views(&plain.columns[0]), rows.iter().map(|r| r.0.len()).sum::<usize>());
     }
 
     #[test]

@@ -104,7 +104,8 @@ pub(super) fn errors(
             when: well_shaped.clone().not(),
             value: lit(""),
         },
-        Check::new("(row)", ERROR, "blank row", well_shaped.and(blank()), lit("")),
+        // Well shaped but its values not checked: blank.
+        Check::new("(row)", ERROR, "blank row", well_shaped.and(col(VALUES_CHECKED).not()), lit("")),
     ];
     let gate = col(VALUES_CHECKED);
     error_checks.extend(values_checks(config, calendar, as_of, stock_types).into_iter().map(|mut c| {
