@@ -1,7 +1,8 @@
 //! CSV exports, read in chunks of whole records: each chunk is decoded,
 //! parsed as text (its record boundaries and field counts found by the same
 //! walk, or by a scan first where its quoting is not plain) and handed on
-//! before the next is read, with the file's checksum taken beside the parse.
+//! before the next is read. A regular file's checksum is taken apart from
+//! the parse ([`crate::digest::Pending`]); a pipe's, beside it.
 
 use std::io::Cursor;
 use std::path::Path;
@@ -12,7 +13,7 @@ use polars::prelude::*;
 use super::headers::{canonical_frame, map_headers};
 use super::scan;
 use super::tidy;
-use super::{empty_frame, InputFile, Reading};
+use super::{empty_frame, Checksum, InputFile, Reading};
 use crate::config::Encoding;
 use crate::error::{Error, Result};
 use crate::schema::{FILE, ROW};
@@ -83,7 +84,7 @@ pub(super) fn read_csv(
     mut source: impl std::io::Read,
     each: &mut dyn FnMut(DataFrame) -> Result<()>,
 ) -> Result<InputFile> {
-    let Reading { path, input, schema, chunk_bytes } = reading;
+    let Reading { path, input, schema, chunk_bytes, .. } = reading;
     let delimiter = u8::try_from(input.delimiter).map_err(|_| {
         Error::input(path, format!("delimiter '{}' is not a single-byte character", input.delimiter))
     })?;
@@ -95,15 +96,18 @@ pub(super) fn read_csv(
     loop {
         let fresh = block.len();
         eof = eof || fill(path, &mut source, &mut block, want)?;
-        // The checksum of the new bytes is taken on another thread while the
-        // chunk is scanned and parsed.
+        // Where the parse takes the checksum, it takes the new bytes' on
+        // another thread while the chunk is scanned and parsed.
         let new_bytes = &block[fresh..];
-        let boundary = std::thread::scope(|scope| {
-            let hashing = scope.spawn(|| hasher.update(new_bytes));
-            let boundary = chunks.take(reading, &block, eof, delimiter, each);
-            hashing.join().expect("hashing does not panic");
-            boundary
-        })?;
+        let boundary = match reading.checksum {
+            Checksum::Apart => chunks.take(reading, &block, eof, delimiter, each),
+            Checksum::AsRead => std::thread::scope(|scope| {
+                let hashing = scope.spawn(|| hasher.update(new_bytes));
+                let boundary = chunks.take(reading, &block, eof, delimiter, each);
+                hashing.join().expect("hashing does not panic");
+                boundary
+            }),
+        }?;
         if boundary == 0 && !eof {
             // No whole record yet (a long record, or the header): read more.
             want = block.len() + chunk_bytes.max(1);
@@ -645,7 +649,8 @@ mod tests {
         input.columns.insert("stage".into(), "h3".into());
         let mut frames = Vec::new();
         let path = Path::new("chunks.csv");
-        let reading = Reading { path, input: &input, schema: &CASES, chunk_bytes };
+        let reading =
+            Reading { path, input: &input, schema: &CASES, chunk_bytes, checksum: Checksum::AsRead };
         let file = super::super::read_source(reading, Cursor::new(bytes.to_vec()), &mut |f| {
             frames.push(f);
             Ok(())

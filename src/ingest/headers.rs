@@ -85,6 +85,7 @@ pub(super) fn map_headers(
         columns,
         dropped_columns: dropped,
         publication: None,
+        checksum: None,
     };
     Ok((chosen, file))
 }

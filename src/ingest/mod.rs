@@ -41,6 +41,22 @@ pub struct InputFile {
     /// landlords.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub publication: Option<Publication>,
+    /// The checksum while it is still being taken apart from the parse
+    /// ([`settle_checksums`] puts it in `sha256`).
+    #[serde(skip)]
+    pub checksum: Option<crate::digest::Pending>,
+}
+
+/// Wait for the checksums still being taken ([`crate::digest::Pending`])
+/// and record them. A file that changed while it was hashed is an input
+/// error, as one that changed while it was parsed is.
+pub fn settle_checksums(files: &mut [InputFile]) -> Result<()> {
+    for file in files {
+        if let Some(pending) = file.checksum.take() {
+            file.sha256 = pending.wait().map_err(|why| Error::input(&file.path, why))?;
+        }
+    }
+    Ok(())
 }
 
 /// A published file read beside the exports.
@@ -82,7 +98,7 @@ pub fn load_chunks(
         let file_id = (first_file_id + n) as u32;
         let source =
             std::fs::File::open(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
-        let reading = Reading { path, input, schema, chunk_bytes };
+        let reading = Reading { path, input, schema, chunk_bytes, checksum: Checksum::AsRead };
         let file = read_file(reading, source, &mut |frame| each(numbered(frame, file_id, schema)?))?;
         files.push(file);
     }
@@ -147,7 +163,7 @@ pub fn load_bytes(
     schema: &ExportSchema,
 ) -> Result<(DataFrame, InputFile)> {
     let mut frames = Vec::new();
-    let reading = Reading { path, input, schema, chunk_bytes: CHUNK_BYTES };
+    let reading = Reading { path, input, schema, chunk_bytes: CHUNK_BYTES, checksum: Checksum::AsRead };
     let file = read_source(reading, Cursor::new(bytes), &mut |frame| {
         frames.push(frame);
         Ok(())
@@ -168,13 +184,23 @@ fn is_workbook(path: &Path) -> bool {
 }
 
 /// What is being read: the file (named in every message), the reader
-/// options, the shape of the export, and how much of a CSV to parse at once.
+/// options, the shape of the export, how much of a CSV to parse at once,
+/// and whether the parse takes the checksum.
 #[derive(Clone, Copy)]
 pub(super) struct Reading<'a> {
     pub path: &'a Path,
     pub input: &'a InputConfig,
     pub schema: &'a ExportSchema,
     pub chunk_bytes: usize,
+    pub checksum: Checksum,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Checksum {
+    /// Taken of the bytes as the parse reads them.
+    AsRead,
+    /// Taken apart from the parse ([`crate::digest::Pending`]).
+    Apart,
 }
 
 /// Read one export, CSV chunk by chunk or a workbook whole, with its
@@ -189,7 +215,9 @@ pub(super) fn read_source(
         let mut bytes = Vec::new();
         source.read_to_end(&mut bytes).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
         let (frame, mut file) = workbook::read_workbook(reading, &bytes)?;
-        file.sha256 = crate::digest::sha256_hex(&bytes);
+        if reading.checksum == Checksum::AsRead {
+            file.sha256 = crate::digest::sha256_hex(&bytes);
+        }
         file.rows = frame.height();
         each(frame)?;
         return Ok(file);
@@ -204,24 +232,21 @@ pub(super) fn read_source(
 /// change is the error reported even when the read failed, as a file caught
 /// mid-write usually makes it fail (a record cut short, a character cut in
 /// two). Only a regular file is stamped: a pipe's time moves as it is
-/// written to.
+/// written to. A regular file's checksum is taken apart from the parse
+/// ([`crate::digest::Pending`]), which stamps it again once hashed.
 fn read_file(
     reading: Reading,
     file: std::fs::File,
     each: &mut dyn FnMut(DataFrame) -> Result<()>,
 ) -> Result<InputFile> {
-    let stamp = |file: &std::fs::File| {
-        file.metadata().ok().filter(|m| m.is_file()).map(|m| (m.len(), m.modified().ok()))
-    };
-    let before = stamp(&file);
-    let read = read_source(reading, &file, each);
-    if stamp(&file) != before {
-        return Err(Error::input(
-            reading.path,
-            "changed while it was read (another program is writing it?): run again once the export is complete",
-        ));
+    let before = crate::digest::stamp(&file);
+    let apart = before.and_then(|_| crate::digest::Pending::start(&file, before).ok());
+    let checksum = if apart.is_some() { Checksum::Apart } else { Checksum::AsRead };
+    let read = read_source(Reading { checksum, ..reading }, &file, each);
+    if crate::digest::stamp(&file) != before {
+        return Err(Error::input(reading.path, crate::digest::CHANGED));
     }
-    read
+    read.map(|file| InputFile { checksum: apart, ..file })
 }
 
 #[cfg(test)]
@@ -238,7 +263,13 @@ mod tests {
         let path = dir.path().join("cases.csv");
         std::fs::write(&path, bytes).unwrap();
         let input = InputConfig::default();
-        let reading = Reading { path: &path, input: &input, schema: &CASES, chunk_bytes: 16 };
+        let reading = Reading {
+            path: &path,
+            input: &input,
+            schema: &CASES,
+            chunk_bytes: 16,
+            checksum: Checksum::AsRead,
+        };
         let mut writer = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
         let mut changed = false;
         read_file(reading, std::fs::File::open(&path).unwrap(), &mut |_| {

@@ -217,6 +217,8 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     };
     let mut outputs = render::render(&input)?;
     timings.render_ms = ms(t);
+    // The checksums are taken beside everything above, on a core left idle.
+    crate::ingest::settle_checksums(&mut prepared.inputs)?;
     timings.total_ms = ms(started);
     let manifest = manifest::manifest(plan, &prepared, &timings);
     outputs.push(Output { name: "run.json".into(), bytes: output::json_bytes(&manifest, "run.json")? });

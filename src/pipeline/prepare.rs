@@ -261,6 +261,7 @@ pub fn release_input(release: &Release) -> InputFile {
             year: release.year.to_string(),
             sheets: release.sheets.iter().map(|s| s.name.clone()).collect(),
         }),
+        checksum: None,
     }
 }
 
