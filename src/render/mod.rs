@@ -117,9 +117,18 @@ fn render_page(env: &Environment, name: &str, ctx: minijinja::Value) -> Result<V
 
 /// Every output file of a run, in memory.
 pub fn render(input: &RenderInput) -> Result<Vec<Output>> {
+    // metrics.json, the biggest output (every figure of every breakdown),
+    // is written on a second thread while the pages are rendered.
+    let (metrics, pages) = crate::parallel::both(|| data::metrics_json(input), || render_pages(input));
+    let mut outputs = vec![Output { name: "metrics.json".into(), bytes: metrics? }];
+    outputs.extend(pages?);
+    Ok(outputs)
+}
+
+/// Every output but metrics.json, in the order they are listed.
+fn render_pages(input: &RenderInput) -> Result<Vec<Output>> {
     let r = input.results;
     let mut outputs = vec![
-        Output { name: "metrics.json".into(), bytes: data::metrics_json(input)? },
         Output { name: "tsm.csv".into(), bytes: data::tsm_csv(r)? },
         Output { name: "data-quality.csv".into(), bytes: input.quality_csv.clone() },
     ];
