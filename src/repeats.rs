@@ -46,6 +46,10 @@ fn repeats(cases: &DataFrame, window: i64) -> Result<(Vec<bool>, Vec<bool>)> {
     // Categories as numbers keep the second table's entries at 16 bytes.
     let (category, _) = crate::memory::codes(cases.column(case::CATEGORY)?.str()?);
     let category = category.rechunk();
+    // Each column is one array (rechunked above), read by its place: a
+    // ChunkedArray's `get` finds the chunk first, a call a row.
+    let (household, received, category) =
+        (household.downcast_as_array(), received.downcast_as_array(), category.downcast_as_array());
     // Each table is looked up once a row: storing today's day gives back
     // the day it replaces.
     let within = |earlier: Option<i32>, day: i32| earlier.is_some_and(|e| i64::from(day - e) <= window);
@@ -88,7 +92,7 @@ fn repeats(cases: &DataFrame, window: i64) -> Result<(Vec<bool>, Vec<bool>)> {
 /// by file and row within a day. Rows reach here in file and row order, so a
 /// stable counting sort by day gives that order without comparing rows; a
 /// comparison sort stands in if they do not, or if the dates span more days
-/// than there are rows.
+/// than there are rows. `received` is one array (rechunked).
 fn in_date_order(cases: &DataFrame, received: &Int32Chunked) -> Result<Vec<IdxSize>> {
     let counted = cases.column(prepared::HOUSEHOLD_KNOWN)?.bool()?;
     let rows: Vec<IdxSize> = counted
@@ -97,6 +101,7 @@ fn in_date_order(cases: &DataFrame, received: &Int32Chunked) -> Result<Vec<IdxSi
         .enumerate()
         .filter_map(|(i, (c, day))| (c == Some(true) && day.is_some()).then_some(i as IdxSize))
         .collect();
+    let received = received.downcast_as_array();
     let day = |i: IdxSize| received.get(i as usize).expect("counted rows have a date");
     let days = || rows.iter().map(|&i| day(i));
     let (Some(first), Some(last)) = (days().min(), days().max()) else { return Ok(rows) };
