@@ -125,18 +125,19 @@ pub fn load(
     Ok(Loaded { frame, files })
 }
 
-/// A chunk with its file's number, columns in the loaded order.
+/// A chunk with its file's number, columns in the loaded order: put
+/// together directly, not by a plan, on the reader's thread (see
+/// `headers::canonical_frame`).
 fn numbered(frame: DataFrame, file_id: u32, schema: &ExportSchema) -> Result<DataFrame> {
-    Ok(frame
-        .lazy()
-        .with_column(lit(file_id).cast(DataType::UInt32).alias(FILE))
-        .select(
-            std::iter::once(col(FILE))
-                .chain([col(ROW), col(FIELDS_FOUND), col(FIELDS_EXPECTED)])
-                .chain(schema.loaded_columns().map(col))
-                .collect::<Vec<_>>(),
-        )
-        .collect()?)
+    let file = Column::new_scalar(
+        FILE.into(),
+        Scalar::new(DataType::UInt32, AnyValue::UInt32(file_id)),
+        frame.height(),
+    );
+    let mut numbered =
+        frame.select([ROW, FIELDS_FOUND, FIELDS_EXPECTED].into_iter().chain(schema.loaded_columns()))?;
+    numbered.insert_column(0, file)?;
+    Ok(numbered)
 }
 
 /// The frame of a schema with no rows, for an export that is not configured.
