@@ -39,43 +39,53 @@ pub fn stamp(file: &std::fs::File) -> Stamp {
 }
 
 /// A regular file's checksum, taken on a thread of its own that reads the
-/// file a second time (from the page cache, where the parse has just left
-/// it) at the lowest priority there is (Linux's `SCHED_IDLE`): it runs only
-/// on a core nothing else wants. Taken beside each chunk's parse, as before,
-/// the checksum competed with the parse and the checks for the two cores;
-/// the run leaves a core idle for about a third of its time after the read,
-/// which is enough for it.
+/// file a second time (mostly from the page cache, beside or just behind
+/// the parse) at the lowest priority there is (Linux's `SCHED_IDLE`): it
+/// runs only on a core nothing else wants. Taken beside each chunk's parse,
+/// as before, the checksum competed with the parse and the checks for the
+/// two cores; the run leaves a core idle for about a third of its time
+/// after the read, which is enough for it.
 ///
-/// Whoever needs the checksum ([`Pending::wait`]) first raises the thread to
-/// the usual priority, so a busy machine cannot starve it. The file is
-/// stamped again once hashed: a change since `before` (the stamp taken
-/// before the parse) is an error, as the bytes hashed might not be those
-/// parsed. Dropped unwaited-for (a run that stops early, or `validate`,
-/// which records no checksum), the thread stops at its next block.
+/// The thread publishes the hash so far after each block. Whoever needs the
+/// checksum ([`Pending::wait`]) takes it from there and hashes the rest
+/// itself, at its own priority: an unprivileged process can lower a
+/// thread's priority but not raise it again, so a busy machine must not be
+/// left to decide when an idle thread finishes. Nor does the waiter ever
+/// wait on the thread's lock (an idle thread stopped while holding it may
+/// not run again for seconds on a busy machine): if the lock is held, it
+/// hashes the file from the start. The file is stamped again
+/// once hashed: a change since `before` (the stamp taken before the parse)
+/// is an error, as the bytes hashed might not be those parsed. Dropped
+/// unwaited-for (a run that stops early, or `validate`, which records no
+/// checksum), the thread stops at its next block.
 #[derive(Clone)]
-pub struct Pending(Arc<Shared>);
+pub struct Pending(Arc<Owner>);
 
-struct Shared {
-    control: Arc<Mutex<Control>>,
-    cancelled: Arc<AtomicBool>,
-    outcome: Mutex<Outcome>,
+/// The waiting side's hold on the hash, and the checksum once waited for;
+/// dropping the last one stops the thread.
+struct Owner {
+    shared: Arc<Shared>,
+    hashed: std::sync::OnceLock<Hashed>,
 }
 
-/// What the waiter and the thread agree on under one lock, so the thread is
-/// never lowered after the waiter has raised it, nor raised once gone.
-#[derive(Default)]
-struct Control {
-    wanted: bool,
-    /// The thread's id while it is hashing.
-    thread: Option<priority::Thread>,
+struct Shared {
+    file: std::fs::File,
+    before: Stamp,
+    /// Taken over by a waiter (or given up): the thread stops.
+    taken: AtomicBool,
+    progress: Mutex<Progress>,
+}
+
+/// The hash as far as the thread has taken it.
+struct Progress {
+    hasher: sha2::Sha256,
+    /// The bytes hashed.
+    at: u64,
+    /// The thread hashed the whole file (or could not read it).
+    done: Option<Hashed>,
 }
 
 type Hashed = std::result::Result<String, String>;
-
-enum Outcome {
-    Running(std::thread::JoinHandle<Hashed>),
-    Done(Hashed),
-}
 
 const BLOCK: usize = 1 << 20;
 
@@ -87,43 +97,47 @@ impl Pending {
         if !cfg!(unix) {
             return Err(std::io::ErrorKind::Unsupported.into());
         }
-        let file = file.try_clone()?;
-        let control = Arc::new(Mutex::new(Control::default()));
-        let cancelled = Arc::new(AtomicBool::new(false));
-        let thread = std::thread::Builder::new().name("checksum".into()).spawn({
-            let (control, cancelled) = (control.clone(), cancelled.clone());
-            move || hash_at_idle(&file, before, &control, &cancelled)
+        let progress = Progress { hasher: sha2::Sha256::default(), at: 0, done: None };
+        let shared = Arc::new(Shared {
+            file: file.try_clone()?,
+            before,
+            taken: AtomicBool::new(false),
+            progress: Mutex::new(progress),
+        });
+        std::thread::Builder::new().name("checksum".into()).spawn({
+            let shared = shared.clone();
+            move || hash_at_idle(&shared)
         })?;
-        Ok(Pending(Arc::new(Shared { control, cancelled, outcome: Mutex::new(Outcome::Running(thread)) })))
+        Ok(Pending(Arc::new(Owner { shared, hashed: std::sync::OnceLock::new() })))
     }
 
     /// The checksum, or why it could not be taken.
     pub fn wait(&self) -> Hashed {
-        {
-            let mut control = lock(&self.0.control);
-            control.wanted = true;
-            if let Some(thread) = control.thread {
-                priority::raise(thread);
-            }
-        }
-        let mut outcome = lock(&self.0.outcome);
-        if let Outcome::Running(_) = &*outcome {
-            let Outcome::Running(thread) = std::mem::replace(&mut *outcome, Outcome::Done(Ok(String::new())))
-            else {
-                unreachable!()
-            };
-            *outcome = Outcome::Done(thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        }
-        match &*outcome {
-            Outcome::Done(hashed) => hashed.clone(),
-            Outcome::Running(_) => unreachable!("joined above"),
-        }
+        let Owner { shared, hashed } = &*self.0;
+        hashed
+            .get_or_init(|| {
+                shared.taken.store(true, Ordering::Release);
+                let progress = match shared.progress.try_lock() {
+                    Ok(progress) => Some(progress),
+                    Err(std::sync::TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+                    Err(std::sync::TryLockError::WouldBlock) => None,
+                };
+                let (hasher, at) = match progress {
+                    Some(progress) => match &progress.done {
+                        Some(done) => return done.clone(),
+                        None => (progress.hasher.clone(), progress.at),
+                    },
+                    None => (sha2::Sha256::default(), 0),
+                };
+                finish_hashing(shared, hasher, at, &|_, _| true)
+            })
+            .clone()
     }
 }
 
-impl Drop for Shared {
+impl Drop for Owner {
     fn drop(&mut self) {
-        self.cancelled.store(true, Ordering::Relaxed);
+        self.shared.taken.store(true, Ordering::Release);
     }
 }
 
@@ -133,43 +147,53 @@ impl std::fmt::Debug for Pending {
     }
 }
 
-fn hash_at_idle(
-    file: &std::fs::File,
-    before: Stamp,
-    control: &Mutex<Control>,
-    cancelled: &AtomicBool,
-) -> Hashed {
-    {
-        let mut control = lock(control);
-        let me = priority::current();
-        if !control.wanted {
-            priority::lower(me);
+/// The thread's side: the file hashed a block at a time at idle priority,
+/// each block's progress published, until the end or until a waiter takes
+/// over.
+fn hash_at_idle(shared: &Shared) {
+    lower_priority();
+    let taken = || shared.taken.load(Ordering::Acquire);
+    let publish = |hasher: &sha2::Sha256, at: u64| {
+        if !taken() {
+            let mut progress = lock(&shared.progress);
+            (progress.hasher, progress.at) = (hasher.clone(), at);
         }
-        control.thread = Some(me);
+        !taken()
+    };
+    let hashed = finish_hashing(shared, sha2::Sha256::default(), 0, &publish);
+    if !taken() {
+        lock(&shared.progress).done = Some(hashed);
     }
-    let mut hasher = Sha256::default();
+}
+
+/// Hash the file from `at` on, going on from `hasher`, and stamp it again.
+/// After each block, `go_on` is given the hash so far (the thread publishes
+/// it) and says whether to go on.
+fn finish_hashing(
+    shared: &Shared,
+    mut hasher: sha2::Sha256,
+    mut at: u64,
+    go_on: &dyn Fn(&sha2::Sha256, u64) -> bool,
+) -> Hashed {
     let mut block = vec![0u8; BLOCK];
-    let mut at = 0u64;
-    let read = loop {
-        if cancelled.load(Ordering::Relaxed) {
-            break Err("the run stopped first".to_string());
-        }
-        match read_at(file, &mut block, at) {
-            Ok(0) => break Ok(()),
+    loop {
+        match read_at(&shared.file, &mut block, at) {
+            Ok(0) => break,
             Ok(n) => {
                 hasher.update(&block[..n]);
                 at += n as u64;
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => break Err(format!("cannot read: {e}")),
+            Err(e) => return Err(format!("cannot read: {e}")),
         }
-    };
-    lock(control).thread = None;
-    read?;
-    if stamp(file) != before {
+        if !go_on(&hasher, at) {
+            return Err("taken over".into());
+        }
+    }
+    if stamp(&shared.file) != shared.before {
         return Err(CHANGED.to_string());
     }
-    Ok(hasher.finish())
+    Ok(hex(&hasher.finalize()))
 }
 
 /// The message for an export that changed while it was read.
@@ -190,44 +214,18 @@ fn read_at(_: &std::fs::File, _: &mut [u8], _: u64) -> std::io::Result<usize> {
     Err(std::io::ErrorKind::Unsupported.into())
 }
 
-/// A thread's scheduling priority, best effort: where it cannot be set,
-/// the thread runs as any other.
-#[cfg(target_os = "linux")]
-mod priority {
-    pub type Thread = libc::pid_t;
-
-    pub fn current() -> Thread {
-        // SAFETY: gettid has no preconditions.
-        unsafe { libc::gettid() }
-    }
-
-    pub fn lower(thread: Thread) {
-        set(thread, libc::SCHED_IDLE);
-    }
-
-    pub fn raise(thread: Thread) {
-        set(thread, libc::SCHED_OTHER);
-    }
-
-    fn set(thread: Thread, policy: libc::c_int) {
+/// Put the calling thread at Linux's idle priority, best effort: where it
+/// cannot be, it runs as any other. It is never raised again (see
+/// [`Pending`]).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
         let param = libc::sched_param { sched_priority: 0 };
-        // SAFETY: `param` is valid for the call; `thread` is a live thread
-        // of this process (the caller holds the lock it clears its id under).
+        // SAFETY: 0 is the calling thread; `param` is valid for the call.
         unsafe {
-            libc::sched_setscheduler(thread, policy, &param);
+            libc::sched_setscheduler(0, libc::SCHED_IDLE, &param);
         }
     }
-}
-
-#[cfg(not(target_os = "linux"))]
-mod priority {
-    pub type Thread = ();
-
-    pub fn current() {}
-
-    pub fn lower(_: Thread) {}
-
-    pub fn raise(_: Thread) {}
 }
 
 #[cfg(test)]
@@ -267,6 +265,51 @@ mod tests {
         let mut file = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
         std::io::Write::write_all(&mut file, b"C9,complaint,1,2025-03-03\n").unwrap();
         assert_eq!(apart(&path, before), Err(CHANGED.to_string()));
+    }
+
+    /// A waiter that takes over after the thread's first block goes on
+    /// from the hash the thread published.
+    #[test]
+    fn hashing_taken_over_after_a_block_gives_the_files_checksum() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cases.csv");
+        let written = bytes(2 * BLOCK + 5);
+        std::fs::write(&path, &written).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let before = stamp(&file);
+        let progress = Progress { hasher: sha2::Sha256::default(), at: 0, done: None };
+        let shared = Shared { file, before, taken: AtomicBool::new(false), progress: Mutex::new(progress) };
+        let published = Mutex::new(None);
+        let thread = finish_hashing(&shared, sha2::Sha256::default(), 0, &|hasher, at| {
+            *published.lock().unwrap() = Some((hasher.clone(), at));
+            false
+        });
+        assert_eq!(thread, Err("taken over".to_string()));
+        let (hasher, at) = published.into_inner().unwrap().unwrap();
+        assert_eq!(at, BLOCK as u64);
+        assert_eq!(finish_hashing(&shared, hasher, at, &|_, _| true), Ok(sha256_hex(&written)));
+    }
+
+    /// The waiter hashes the file from the start rather than wait on the
+    /// lock, which a thread stopped at idle priority might hold for seconds
+    /// (were it to wait, this test would never end).
+    #[test]
+    fn a_waiter_never_waits_on_the_threads_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cases.csv");
+        let written = bytes(BLOCK + 3);
+        std::fs::write(&path, &written).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let before = stamp(&file);
+        let progress = Progress { hasher: sha2::Sha256::default(), at: 0, done: None };
+        let shared =
+            Arc::new(Shared { file, before, taken: AtomicBool::new(false), progress: Mutex::new(progress) });
+        let pending = Pending(Arc::new(Owner { shared: shared.clone(), hashed: std::sync::OnceLock::new() }));
+        let held = shared.progress.lock().unwrap();
+        let hashed = std::thread::scope(|scope| scope.spawn(|| pending.wait()).join().unwrap());
+        drop(held);
+        assert_eq!(hashed, Ok(sha256_hex(&written)));
+        assert!(shared.taken.load(Ordering::Acquire), "the thread is told to stop");
     }
 
     #[test]

@@ -196,6 +196,7 @@ pub(super) struct Reading<'a> {
     pub checksum: Checksum,
 }
 
+/// Callers give `AsRead`; [`read_file`] takes a regular file's apart.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Checksum {
     /// Taken of the bytes as the parse reads them.

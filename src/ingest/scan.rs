@@ -246,6 +246,7 @@ fn has_lone_carriage_return(bytes: &[u8]) -> bool {
 /// check and its count of the lines in one pass, 64 bytes at a time, where
 /// they were two `memchr` passes over the chunk (and the chunk's lines a
 /// third). Each pass over a 32 MiB chunk is a trip through memory.
+#[cfg(target_arch = "x86_64")]
 pub(super) fn line_feeds(bytes: &[u8]) -> Option<usize> {
     let mut blocks = bytes.chunks_exact(64);
     let mut count = 0;
@@ -289,12 +290,11 @@ fn line_ends_in(block: &[u8; 64]) -> (u64, u64) {
     }
 }
 
-/// [`line_ends_in`] a byte at a time, elsewhere.
+/// [`line_feeds`] by `memchr`'s two passes, elsewhere (its search is
+/// vectorised on every target; a byte at a time here would be slower).
 #[cfg(not(target_arch = "x86_64"))]
-fn line_ends_in(block: &[u8; 64]) -> (u64, u64) {
-    block.iter().enumerate().fold((0, 0), |(feeds, returns), (i, &b)| {
-        (feeds | u64::from(b == b'\n') << i, returns | u64::from(b == b'\r') << i)
-    })
+pub(super) fn line_feeds(bytes: &[u8]) -> Option<usize> {
+    (!has_lone_carriage_return(bytes)).then(|| memchr::memchr_iter(b'\n', bytes).count())
 }
 
 /// Where the record at or after `pos` starts, past empty lines (which hold
@@ -604,6 +604,20 @@ mod tests {
         let chunk = "é,1\nb,2\n";
         let halves = text_columns_in_halves(chunk, comma(&[0, 1], 2), false, Some(1)).unwrap();
         assert_eq!(read(halves), read(text_columns(chunk, comma(&[0, 1], 2), false, None).unwrap()));
+    }
+
+    /// A lone carriage return leaves a chunk to the reader wherever the cut
+    /// falls: before it, after it, or inside the quoted field it is in,
+    /// which the first half reads past the cut (its part past the cut is
+    /// checked once read).
+    #[test]
+    fn a_lone_carriage_return_is_found_wherever_the_cut_falls() {
+        let chunk = "a,1\nb,\"x\nz\ry\"\nc,3\nd,4\n";
+        assert!(text_columns(chunk, comma(&[0, 1], 2), false, None).is_none());
+        for (at, _) in chunk.match_indices('\n') {
+            let halves = text_columns_in_halves(chunk, comma(&[0, 1], 2), false, Some(at + 1));
+            assert!(halves.is_none(), "cut after byte {at}");
+        }
     }
 
     proptest::proptest! {

@@ -118,8 +118,9 @@ fn render_page(env: &Environment, name: &str, ctx: minijinja::Value) -> Result<V
 /// Every output file of a run, in memory.
 pub fn render(input: &RenderInput) -> Result<Vec<Output>> {
     // metrics.json, the biggest output (every figure of every breakdown),
-    // is written on a second thread while the pages are rendered.
-    let (metrics, pages) = crate::parallel::both(|| data::metrics_json(input), || render_pages(input));
+    // is written on a second thread while the pages are rendered on this
+    // one, whose stack the templates' recursion may need.
+    let (pages, metrics) = crate::parallel::both(|| render_pages(input), || data::metrics_json(input));
     let mut outputs = vec![Output { name: "metrics.json".into(), bytes: metrics? }];
     outputs.extend(pages?);
     Ok(outputs)
