@@ -17,7 +17,7 @@ pub fn hex(digest: &[u8]) -> String {
 
 /// A checksum taken as the bytes arrive, so a big export is never held whole
 /// to be hashed.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Sha256(sha2::Sha256);
 
 impl Sha256 {
@@ -78,7 +78,7 @@ struct Shared {
 
 /// The hash as far as the thread has taken it.
 struct Progress {
-    hasher: sha2::Sha256,
+    hasher: Sha256,
     /// The bytes hashed.
     at: u64,
     /// The thread hashed the whole file (or could not read it).
@@ -97,13 +97,7 @@ impl Pending {
         if !cfg!(unix) {
             return Err(std::io::ErrorKind::Unsupported.into());
         }
-        let progress = Progress { hasher: sha2::Sha256::default(), at: 0, done: None };
-        let shared = Arc::new(Shared {
-            file: file.try_clone()?,
-            before,
-            taken: AtomicBool::new(false),
-            progress: Mutex::new(progress),
-        });
+        let shared = Arc::new(Shared::new(file.try_clone()?, before));
         std::thread::Builder::new().name("checksum".into()).spawn({
             let shared = shared.clone();
             move || hash_at_idle(&shared)
@@ -127,11 +121,19 @@ impl Pending {
                         Some(done) => return done.clone(),
                         None => (progress.hasher.clone(), progress.at),
                     },
-                    None => (sha2::Sha256::default(), 0),
+                    None => (Sha256::default(), 0),
                 };
                 finish_hashing(shared, hasher, at, &|_, _| true)
             })
             .clone()
+    }
+}
+
+impl Shared {
+    /// Nothing hashed yet.
+    fn new(file: std::fs::File, before: Stamp) -> Shared {
+        let progress = Progress { hasher: Sha256::default(), at: 0, done: None };
+        Shared { file, before, taken: AtomicBool::new(false), progress: Mutex::new(progress) }
     }
 }
 
@@ -153,14 +155,14 @@ impl std::fmt::Debug for Pending {
 fn hash_at_idle(shared: &Shared) {
     lower_priority();
     let taken = || shared.taken.load(Ordering::Acquire);
-    let publish = |hasher: &sha2::Sha256, at: u64| {
+    let publish = |hasher: &Sha256, at: u64| {
         if !taken() {
             let mut progress = lock(&shared.progress);
             (progress.hasher, progress.at) = (hasher.clone(), at);
         }
         !taken()
     };
-    let hashed = finish_hashing(shared, sha2::Sha256::default(), 0, &publish);
+    let hashed = finish_hashing(shared, Sha256::default(), 0, &publish);
     if !taken() {
         lock(&shared.progress).done = Some(hashed);
     }
@@ -171,9 +173,9 @@ fn hash_at_idle(shared: &Shared) {
 /// it) and says whether to go on.
 fn finish_hashing(
     shared: &Shared,
-    mut hasher: sha2::Sha256,
+    mut hasher: Sha256,
     mut at: u64,
-    go_on: &dyn Fn(&sha2::Sha256, u64) -> bool,
+    go_on: &dyn Fn(&Sha256, u64) -> bool,
 ) -> Hashed {
     let mut block = vec![0u8; BLOCK];
     loop {
@@ -193,7 +195,7 @@ fn finish_hashing(
     if stamp(&shared.file) != shared.before {
         return Err(CHANGED.to_string());
     }
-    Ok(hex(&hasher.finalize()))
+    Ok(hasher.finish())
 }
 
 /// The message for an export that changed while it was read.
@@ -277,10 +279,9 @@ mod tests {
         std::fs::write(&path, &written).unwrap();
         let file = std::fs::File::open(&path).unwrap();
         let before = stamp(&file);
-        let progress = Progress { hasher: sha2::Sha256::default(), at: 0, done: None };
-        let shared = Shared { file, before, taken: AtomicBool::new(false), progress: Mutex::new(progress) };
+        let shared = Shared::new(file, before);
         let published = Mutex::new(None);
-        let thread = finish_hashing(&shared, sha2::Sha256::default(), 0, &|hasher, at| {
+        let thread = finish_hashing(&shared, Sha256::default(), 0, &|hasher, at| {
             *published.lock().unwrap() = Some((hasher.clone(), at));
             false
         });
@@ -301,9 +302,7 @@ mod tests {
         std::fs::write(&path, &written).unwrap();
         let file = std::fs::File::open(&path).unwrap();
         let before = stamp(&file);
-        let progress = Progress { hasher: sha2::Sha256::default(), at: 0, done: None };
-        let shared =
-            Arc::new(Shared { file, before, taken: AtomicBool::new(false), progress: Mutex::new(progress) });
+        let shared = Arc::new(Shared::new(file, before));
         let pending = Pending(Arc::new(Owner { shared: shared.clone(), hashed: std::sync::OnceLock::new() }));
         let held = shared.progress.lock().unwrap();
         let hashed = std::thread::scope(|scope| scope.spawn(|| pending.wait()).join().unwrap());

@@ -82,9 +82,10 @@ impl CsvLayout {
 pub(super) fn read_csv(
     reading: Reading,
     mut source: impl std::io::Read,
+    checksum: Checksum,
     each: &mut dyn FnMut(DataFrame) -> Result<()>,
 ) -> Result<InputFile> {
-    let Reading { path, input, schema, chunk_bytes, .. } = reading;
+    let Reading { path, input, schema, chunk_bytes } = reading;
     let delimiter = u8::try_from(input.delimiter).map_err(|_| {
         Error::input(path, format!("delimiter '{}' is not a single-byte character", input.delimiter))
     })?;
@@ -99,7 +100,7 @@ pub(super) fn read_csv(
         // Where the parse takes the checksum, it takes the new bytes' on
         // another thread while the chunk is scanned and parsed.
         let new_bytes = &block[fresh..];
-        let boundary = match reading.checksum {
+        let boundary = match checksum {
             Checksum::Apart => chunks.take(reading, &block, eof, delimiter, each),
             Checksum::AsRead => std::thread::scope(|scope| {
                 let hashing = scope.spawn(|| hasher.update(new_bytes));
@@ -126,7 +127,7 @@ pub(super) fn read_csv(
         // A header with no rows still gives a frame, with every column.
         each(empty_frame(schema).drop_many([FILE]))?;
     }
-    if reading.checksum == Checksum::AsRead {
+    if checksum == Checksum::AsRead {
         file.sha256 = hasher.finish();
     }
     file.rows = at.rows;
@@ -652,9 +653,9 @@ mod tests {
         input.columns.insert("stage".into(), "h3".into());
         let mut frames = Vec::new();
         let path = Path::new("chunks.csv");
-        let reading =
-            Reading { path, input: &input, schema: &CASES, chunk_bytes, checksum: Checksum::AsRead };
-        let file = super::super::read_source(reading, Cursor::new(bytes.to_vec()), &mut |f| {
+        let reading = Reading { path, input: &input, schema: &CASES, chunk_bytes };
+        let bytes = Cursor::new(bytes.to_vec());
+        let file = super::super::read_source(reading, bytes, Checksum::AsRead, &mut |f| {
             frames.push(f);
             Ok(())
         })

@@ -98,7 +98,7 @@ pub fn load_chunks(
         let file_id = (first_file_id + n) as u32;
         let source =
             std::fs::File::open(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
-        let reading = Reading { path, input, schema, chunk_bytes, checksum: Checksum::AsRead };
+        let reading = Reading { path, input, schema, chunk_bytes };
         let file = read_file(reading, source, &mut |frame| each(numbered(frame, file_id, schema)?))?;
         files.push(file);
     }
@@ -164,8 +164,8 @@ pub fn load_bytes(
     schema: &ExportSchema,
 ) -> Result<(DataFrame, InputFile)> {
     let mut frames = Vec::new();
-    let reading = Reading { path, input, schema, chunk_bytes: CHUNK_BYTES, checksum: Checksum::AsRead };
-    let file = read_source(reading, Cursor::new(bytes), &mut |frame| {
+    let reading = Reading { path, input, schema, chunk_bytes: CHUNK_BYTES };
+    let file = read_source(reading, Cursor::new(bytes), Checksum::AsRead, &mut |frame| {
         frames.push(frame);
         Ok(())
     })?;
@@ -185,18 +185,17 @@ fn is_workbook(path: &Path) -> bool {
 }
 
 /// What is being read: the file (named in every message), the reader
-/// options, the shape of the export, how much of a CSV to parse at once,
-/// and whether the parse takes the checksum.
+/// options, the shape of the export, and how much of a CSV to parse at once.
 #[derive(Clone, Copy)]
 pub(super) struct Reading<'a> {
     pub path: &'a Path,
     pub input: &'a InputConfig,
     pub schema: &'a ExportSchema,
     pub chunk_bytes: usize,
-    pub checksum: Checksum,
 }
 
-/// Callers give `AsRead`; [`read_file`] takes a regular file's apart.
+/// Whether the parse takes an export's checksum: [`read_file`] takes a
+/// regular file's apart; anything else is taken as it is read.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Checksum {
     /// Taken of the bytes as the parse reads them.
@@ -210,6 +209,7 @@ pub(super) enum Checksum {
 pub(super) fn read_source(
     reading: Reading,
     mut source: impl std::io::Read,
+    checksum: Checksum,
     each: &mut dyn FnMut(DataFrame) -> Result<()>,
 ) -> Result<InputFile> {
     let path = reading.path;
@@ -217,14 +217,14 @@ pub(super) fn read_source(
         let mut bytes = Vec::new();
         source.read_to_end(&mut bytes).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
         let (frame, mut file) = workbook::read_workbook(reading, &bytes)?;
-        if reading.checksum == Checksum::AsRead {
+        if checksum == Checksum::AsRead {
             file.sha256 = crate::digest::sha256_hex(&bytes);
         }
         file.rows = frame.height();
         each(frame)?;
         return Ok(file);
     }
-    csv::read_csv(reading, source, each)
+    csv::read_csv(reading, source, checksum, each)
 }
 
 /// [`read_source`] of a file, refused if the file is seen to change while
@@ -244,7 +244,7 @@ fn read_file(
     let before = crate::digest::stamp(&file);
     let apart = before.and_then(|_| crate::digest::Pending::start(&file, before).ok());
     let checksum = if apart.is_some() { Checksum::Apart } else { Checksum::AsRead };
-    let read = read_source(Reading { checksum, ..reading }, &file, each);
+    let read = read_source(reading, &file, checksum, each);
     if crate::digest::stamp(&file) != before {
         return Err(Error::input(reading.path, crate::digest::CHANGED));
     }
@@ -265,13 +265,7 @@ mod tests {
         let path = dir.path().join("cases.csv");
         std::fs::write(&path, bytes).unwrap();
         let input = InputConfig::default();
-        let reading = Reading {
-            path: &path,
-            input: &input,
-            schema: &CASES,
-            chunk_bytes: 16,
-            checksum: Checksum::AsRead,
-        };
+        let reading = Reading { path: &path, input: &input, schema: &CASES, chunk_bytes: 16 };
         let mut writer = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
         let mut changed = false;
         read_file(reading, std::fs::File::open(&path).unwrap(), &mut |_| {
