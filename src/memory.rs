@@ -1,7 +1,8 @@
 //! Keeping the resident memory of a big run down: the case frame's text
 //! stored once per distinct value, faulty rows' text copied out of their
-//! chunk, frames filtered a column at a time, and freed memory handed back
-//! to the system between the steps that free the most.
+//! chunk, the checked rows gathered into one array per column and filtered
+//! in place, other frames filtered a column at a time, and freed memory
+//! handed back to the system between the steps that free the most.
 
 use polars::prelude::*;
 use polars_arrow::array::{Array, MutableBinaryViewArray, Utf8ViewArray, View};
@@ -267,6 +268,290 @@ pub fn filter_by_column(frame: DataFrame, keep: &BooleanChunked) -> Result<DataF
     let mut columns = columns?;
     columns.extend(more?);
     Ok(DataFrame::new(kept.height(), columns)?)
+}
+
+/// A frame's rows gathered chunk by chunk into one array per column, as
+/// the checks hand each chunk on: the usable rows' filter then drops the
+/// few faulty and duplicate rows in place ([`filter_in_place`]), where
+/// picking every kept row of every chunk into new arrays faulted in a
+/// second copy of the whole frame (some 70,000 pages at 1M rows).
+#[derive(Default)]
+pub struct Gathered {
+    columns: Vec<Gathering>,
+    height: usize,
+}
+
+/// One column's rows so far.
+enum Gathering {
+    Numbers(PlSmallStr, DataType, Numbers),
+    Text(PlSmallStr, Text),
+    /// Any other type, its chunks kept as they came (a column of flags).
+    Chunks(Column),
+}
+
+/// A number column's values and validity, by its physical type.
+enum Numbers {
+    U32(Vec<u32>, MutableBitmap),
+    I32(Vec<i32>, MutableBitmap),
+    U64(Vec<u64>, MutableBitmap),
+    F64(Vec<f64>, MutableBitmap),
+}
+
+/// A text column's views, and every chunk's buffers they point into.
+#[derive(Default)]
+struct Text {
+    views: Vec<View>,
+    buffers: Vec<polars_buffer::Buffer<u8>>,
+    valid: MutableBitmap,
+}
+
+impl Gathered {
+    /// Add `frame`'s rows; every frame has the first one's columns.
+    pub fn push(&mut self, frame: DataFrame) -> Result<()> {
+        if self.columns.is_empty() && self.height == 0 {
+            self.columns = frame.columns().iter().map(Gathering::of).collect();
+        }
+        if frame.width() != self.columns.len() {
+            return Err(PolarsError::ShapeMismatch("a chunk with other columns".into()).into());
+        }
+        self.height += frame.height();
+        for (gathering, column) in self.columns.iter_mut().zip(frame.into_columns()) {
+            gathering.push(column)?;
+        }
+        Ok(())
+    }
+
+    /// The rows gathered, one array per column (the values moved, not copied).
+    pub fn into_frame(self) -> Result<DataFrame> {
+        let columns = self.columns.into_iter().map(Gathering::into_column).collect::<Result<Vec<_>>>()?;
+        Ok(DataFrame::new(self.height, columns)?)
+    }
+}
+
+impl Gathering {
+    fn of(column: &Column) -> Gathering {
+        let name = column.name().clone();
+        let numbers = match column.dtype().to_physical() {
+            DataType::UInt32 => Some(Numbers::U32(Vec::new(), MutableBitmap::new())),
+            DataType::Int32 => Some(Numbers::I32(Vec::new(), MutableBitmap::new())),
+            DataType::UInt64 => Some(Numbers::U64(Vec::new(), MutableBitmap::new())),
+            DataType::Float64 => Some(Numbers::F64(Vec::new(), MutableBitmap::new())),
+            _ => None,
+        };
+        match (numbers, column.dtype()) {
+            (Some(numbers), dtype) => Gathering::Numbers(name, dtype.clone(), numbers),
+            (None, DataType::String) => Gathering::Text(name, Text::default()),
+            (None, dtype) => Gathering::Chunks(Column::new_empty(name, dtype)),
+        }
+    }
+
+    fn push(&mut self, column: Column) -> Result<()> {
+        match self {
+            Gathering::Numbers(_, dtype, numbers) => {
+                let physical = column.cast(&dtype.to_physical())?;
+                let series = physical.as_materialized_series();
+                match numbers {
+                    Numbers::U32(values, valid) => extend_numbers(values, valid, series.u32()?),
+                    Numbers::I32(values, valid) => extend_numbers(values, valid, series.i32()?),
+                    Numbers::U64(values, valid) => extend_numbers(values, valid, series.u64()?),
+                    Numbers::F64(values, valid) => extend_numbers(values, valid, series.f64()?),
+                }
+            }
+            Gathering::Text(_, text) => {
+                for chunk in column.str()?.downcast_iter() {
+                    // A view's buffer is counted among its chunk's buffers:
+                    // these now follow the earlier chunks' buffers.
+                    let first_buffer = text.buffers.len() as u32;
+                    text.buffers.extend(chunk.data_buffers().iter().cloned());
+                    text.views.extend(chunk.views().iter().map(|&view| renumbered(view, first_buffer)));
+                    extend_validity(&mut text.valid, chunk.validity(), 0, chunk.len());
+                }
+            }
+            Gathering::Chunks(chunks) => {
+                chunks.append_owned(column)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn into_column(self) -> Result<Column> {
+        Ok(match self {
+            Gathering::Numbers(name, dtype, numbers) => {
+                let physical = match numbers {
+                    Numbers::U32(values, valid) => {
+                        UInt32Chunked::from_vec_validity(name, values, validity(valid)).into_column()
+                    }
+                    Numbers::I32(values, valid) => {
+                        Int32Chunked::from_vec_validity(name, values, validity(valid)).into_column()
+                    }
+                    Numbers::U64(values, valid) => {
+                        UInt64Chunked::from_vec_validity(name, values, validity(valid)).into_column()
+                    }
+                    Numbers::F64(values, valid) => {
+                        Float64Chunked::from_vec_validity(name, values, validity(valid)).into_column()
+                    }
+                };
+                // A date is its day number.
+                physical.cast(&dtype)?
+            }
+            Gathering::Text(name, Text { views, buffers, valid }) => {
+                text_column(name, views, buffers, validity(valid)).into_column()
+            }
+            Gathering::Chunks(chunks) => chunks,
+        })
+    }
+}
+
+fn extend_numbers<T: PolarsNumericType>(
+    values: &mut Vec<T::Native>,
+    valid: &mut MutableBitmap,
+    numbers: &ChunkedArray<T>,
+) {
+    for chunk in numbers.downcast_iter() {
+        values.extend_from_slice(chunk.values());
+        extend_validity(valid, chunk.validity(), 0, chunk.len());
+    }
+}
+
+/// `view` with its buffer renumbered from `first_buffer` on.
+fn renumbered(mut view: View, first_buffer: u32) -> View {
+    if view.length > View::MAX_INLINE_SIZE {
+        view.buffer_idx += first_buffer;
+    }
+    view
+}
+
+/// A text column of `views` into `buffers`.
+fn text_column(
+    name: PlSmallStr,
+    views: Vec<View>,
+    buffers: Vec<polars_buffer::Buffer<u8>>,
+    validity: Option<Bitmap>,
+) -> StringChunked {
+    let buffer_len = buffers.iter().map(|b| b.len()).sum();
+    // SAFETY: every view is of a buffer in `buffers`, renumbered to where
+    // its chunk's buffers are among them.
+    let array = unsafe {
+        Utf8ViewArray::new_unchecked_unknown_md(
+            DataType::String.to_arrow(CompatLevel::newest()),
+            views.into(),
+            buffers.into(),
+            validity,
+            Some(buffer_len),
+        )
+    };
+    StringChunked::with_chunk(name, array)
+}
+
+/// `frame` without its rows where `keep` is false, each column compacted in
+/// place where it is one array that nothing else holds (as [`Gathered`]
+/// makes them), and otherwise picked as [`filter_by_column`] picks it.
+pub fn filter_in_place(frame: DataFrame, keep: &BooleanChunked) -> Result<DataFrame> {
+    let kept = Kept::new(keep);
+    let runs: Vec<(usize, usize)> = SlicesIterator::new(&kept.rows).collect();
+    let filter = |columns: Vec<Column>| -> PolarsResult<Vec<Column>> {
+        columns.into_iter().map(|c| compacted_in_place(c, &runs, &kept)).collect()
+    };
+    let mut columns = frame.into_columns();
+    let there = columns.split_off(columns.len() / 2);
+    let (columns, more) = crate::parallel::both(|| filter(columns), || filter(there));
+    let mut columns = columns?;
+    columns.extend(more?);
+    Ok(DataFrame::new(kept.height(), columns)?)
+}
+
+/// `column`'s kept rows (`runs` of them), moved down over the dropped ones.
+fn compacted_in_place(column: Column, runs: &[(usize, usize)], kept: &Kept) -> PolarsResult<Column> {
+    if matches!(column, Column::Scalar(_)) {
+        return kept.column(&column);
+    }
+    let dtype = column.dtype().clone();
+    let name = column.name().clone();
+    let series = column.take_materialized_series();
+    if series.n_chunks() != 1 {
+        return kept.column(&series.into_column());
+    }
+    let compacted = match dtype.to_physical() {
+        DataType::UInt32 => compacted_numbers(series.take_inner::<UInt32Type>(), runs, kept)?.into_column(),
+        DataType::Int32 => {
+            let physical = series.to_physical_repr().into_owned();
+            drop(series);
+            compacted_numbers(physical.take_inner::<Int32Type>(), runs, kept)?.into_column()
+        }
+        DataType::UInt64 => compacted_numbers(series.take_inner::<UInt64Type>(), runs, kept)?.into_column(),
+        DataType::Float64 => compacted_numbers(series.take_inner::<Float64Type>(), runs, kept)?.into_column(),
+        DataType::String => compacted_text(series.take_inner::<StringType>(), runs, kept)?.into_column(),
+        _ => return kept.column(&series.into_column()),
+    };
+    compacted.with_name(name).cast(&dtype)
+}
+
+/// A one-array number column's kept rows: in place if nothing else holds
+/// its values, else copied.
+fn compacted_numbers<T: PolarsNumericType>(
+    numbers: ChunkedArray<T>,
+    runs: &[(usize, usize)],
+    kept: &Kept,
+) -> PolarsResult<ChunkedArray<T>> {
+    let name = numbers.name().clone();
+    let sorted = numbers.is_sorted_flag();
+    let array = numbers.downcast_into_iter().next().expect("one chunk");
+    let (_, values, validity) = array.into_inner();
+    let mut values = match values.into_mut() {
+        polars_arrow::Either::Right(values) => values,
+        polars_arrow::Either::Left(shared) => {
+            let shared = ChunkedArray::<T>::from_vec_validity(name, shared.to_vec(), validity);
+            return Ok(kept.numbers(&shared));
+        }
+    };
+    compact(&mut values, runs);
+    let mut picked = ChunkedArray::from_vec_validity(name, values, kept_validity(validity, runs));
+    picked.set_sorted_flag(sorted);
+    Ok(picked)
+}
+
+/// A one-array text column's kept rows: its views moved in place if nothing
+/// else holds them, else copied; the text stays where it is.
+fn compacted_text(text: StringChunked, runs: &[(usize, usize)], kept: &Kept) -> PolarsResult<StringChunked> {
+    let name = text.name().clone();
+    let sorted = text.is_sorted_flag();
+    let array = text.downcast_into_iter().next().expect("one chunk");
+    let (views, buffers, validity, ..) = array.into_inner();
+    let mut views = match views.into_mut() {
+        polars_arrow::Either::Right(views) => views,
+        polars_arrow::Either::Left(shared) => {
+            let buffers: Vec<_> = buffers.iter().cloned().collect();
+            let shared = text_column(name, shared.to_vec(), buffers, validity);
+            return Ok(kept.text(&shared));
+        }
+    };
+    compact(&mut views, runs);
+    let buffers: Vec<_> = buffers.iter().cloned().collect();
+    let mut picked = text_column(name, views, buffers, kept_validity(validity, runs));
+    picked.set_sorted_flag(sorted);
+    Ok(picked)
+}
+
+/// `values` with the rows of `runs` moved down to follow one another.
+fn compact<T: Copy>(values: &mut Vec<T>, runs: &[(usize, usize)]) {
+    let mut at = 0;
+    for &(start, len) in runs {
+        if start != at {
+            values.copy_within(start..start + len, at);
+        }
+        at += len;
+    }
+    values.truncate(at);
+}
+
+/// The validity of the rows of `runs`.
+fn kept_validity(validity: Option<Bitmap>, runs: &[(usize, usize)]) -> Option<Bitmap> {
+    let validity = validity?;
+    let mut valid = MutableBitmap::with_capacity(runs.iter().map(|(_, len)| len).sum());
+    for &(start, len) in runs {
+        extend_validity(&mut valid, Some(&validity), start, len);
+    }
+    self::validity(valid)
 }
 
 /// The rows a filter keeps, and the columns it picks them from: each into
@@ -631,5 +916,146 @@ mod tests {
             kept.column("row").unwrap().u32().unwrap().is_sorted_flag(),
             polars::series::IsSorted::Ascending
         );
+    }
+
+    /// A chunk of every kind of column the checks hand on: numbers, dates,
+    /// flags, a constant, and text short (inline in its view) and long (in
+    /// the chunk's buffers), with nulls.
+    fn checked_chunk(from: i32, to: i32, file: u32) -> DataFrame {
+        let long = |i: i32| format!("{} {i}", "a value long enough to live in a buffer".repeat(3));
+        let frame = df!(
+            "row" => (from..to).map(|i| i as u32).collect::<Vec<_>>(),
+            "stage" => (from..to).map(|i| (i % 4 != 0).then_some(i % 3)).collect::<Vec<_>>(),
+            "household" => (from..to).map(|i| (i % 5 != 0).then_some(i as u64 * 7919)).collect::<Vec<_>>(),
+            "compensation" => (from..to).map(|i| (i % 7 != 0).then_some(i as f64 / 4.0)).collect::<Vec<_>>(),
+            "has_error" => (from..to).map(|i| i % 6 == 0).collect::<Vec<_>>(),
+            "note" => (from..to).map(|i| match i % 3 { 0 => None, 1 => Some(format!("short {}", i % 9)), _ => Some(long(i)) }).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        let mut frame =
+            frame.lazy().with_column(col("stage").cast(DataType::Date).alias("received")).collect().unwrap();
+        frame
+            .insert_column(0, Column::new_scalar(FILE_NAME.into(), Scalar::from(file), frame.height()))
+            .unwrap();
+        frame
+    }
+
+    const FILE_NAME: &str = "file_id";
+
+    /// Chunks of `bounds`, the file changing part way.
+    fn chunks(bounds: &[i32]) -> Vec<DataFrame> {
+        bounds.windows(2).map(|w| checked_chunk(w[0], w[1], u32::from(w[0] >= 40))).collect()
+    }
+
+    fn gathered(chunks: &[DataFrame]) -> DataFrame {
+        let mut gathered = Gathered::default();
+        for chunk in chunks {
+            gathered.push(chunk.clone()).unwrap();
+        }
+        gathered.into_frame().unwrap()
+    }
+
+    fn stacked(chunks: &[DataFrame]) -> DataFrame {
+        let mut frame = chunks[0].clone();
+        for chunk in &chunks[1..] {
+            frame.vstack_mut(chunk).unwrap();
+        }
+        frame
+    }
+
+    #[test]
+    fn gathered_chunks_are_the_chunks_stacked_in_one_array_each() {
+        let chunks = chunks(&[0, 9, 40, 41, 100]);
+        let gathered = gathered(&chunks);
+        let expected = stacked(&chunks);
+        assert_eq!(gathered.dtypes(), expected.dtypes());
+        assert!(gathered.equals_missing(&expected), "{gathered}\n{expected}");
+        assert!(gathered.columns().iter().filter(|c| c.name() != "has_error").all(|c| c.n_chunks() == 1));
+        let note = gathered.column("note").unwrap().str().unwrap();
+        assert_eq!(
+            bytes_outside_views(note),
+            bytes_outside_views(expected.column("note").unwrap().str().unwrap())
+        );
+    }
+
+    #[test]
+    fn filtering_in_place_keeps_what_a_filter_keeps() {
+        let chunks = chunks(&[0, 9, 40, 41, 100]);
+        // The first and last rows dropped, runs kept and dropped across the
+        // chunks' ends, and a null mark, which drops its row.
+        let keep: BooleanChunked =
+            (0..100).map(|i| (i % 9 != 2).then_some(i % 7 > 1 && i != 0 && i != 99)).collect();
+        let expected = stacked(&chunks).filter(&keep).unwrap();
+        let frame = gathered(&chunks);
+        let at = |frame: &DataFrame| {
+            let stage = frame
+                .column("stage")
+                .unwrap()
+                .i32()
+                .unwrap()
+                .downcast_iter()
+                .next()
+                .unwrap()
+                .values()
+                .storage_ptr();
+            let note = frame
+                .column("note")
+                .unwrap()
+                .str()
+                .unwrap()
+                .downcast_iter()
+                .next()
+                .unwrap()
+                .views()
+                .storage_ptr();
+            (stage as usize, note as usize)
+        };
+        let before = at(&frame);
+        let kept = filter_in_place(frame, &keep).unwrap();
+        assert_eq!(kept.dtypes(), expected.dtypes());
+        assert!(kept.equals_missing(&expected), "{kept}\n{expected}");
+        assert_eq!(at(&kept), before, "the values were moved within their own arrays");
+        // Every row kept, and none.
+        let all = gathered(&chunks);
+        let every: BooleanChunked = (0..100).map(|_| true).collect();
+        assert!(filter_in_place(all.clone(), &every).unwrap().equals_missing(&all));
+        let none: BooleanChunked = (0..100).map(|_| false).collect();
+        assert_eq!(filter_in_place(all, &none).unwrap().height(), 0);
+    }
+
+    #[test]
+    fn a_column_held_elsewhere_is_copied_not_changed_in_place() {
+        let chunks = chunks(&[0, 30, 100]);
+        let frame = gathered(&chunks);
+        let held = (frame.column("stage").unwrap().clone(), frame.column("note").unwrap().clone());
+        let keep: BooleanChunked = (0..100).map(|i| Some(i % 3 != 1)).collect();
+        let expected = frame.filter(&keep).unwrap();
+        let kept = filter_in_place(frame, &keep).unwrap();
+        assert!(kept.equals_missing(&expected));
+        let stacked = stacked(&chunks);
+        assert!(
+            held.0.equals_missing(stacked.column("stage").unwrap()),
+            "the held stage column is untouched"
+        );
+        assert!(held.1.equals_missing(stacked.column("note").unwrap()), "the held note column is untouched");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn filtering_gathered_chunks_in_place_is_filtering_them_stacked(
+            lengths in proptest::collection::vec(0i32..40, 1..6),
+            marks in proptest::collection::vec(proptest::option::of(proptest::bool::ANY), 200),
+        ) {
+            let mut bounds = vec![0];
+            for length in lengths {
+                bounds.push(bounds.last().unwrap() + length);
+            }
+            let chunks = chunks(&bounds);
+            let height = *bounds.last().unwrap() as usize;
+            let keep: BooleanChunked = marks[..height].iter().copied().collect();
+            let expected = stacked(&chunks).filter(&keep).unwrap();
+            let kept = filter_in_place(gathered(&chunks), &keep).unwrap();
+            proptest::prop_assert!(kept.equals_missing(&expected), "{}\n{}", kept, expected);
+        }
     }
 }
