@@ -362,3 +362,29 @@ fn smt_report_shows_the_quarters_findings_by_the_ombudsmans_category() {
     ];
     assert_eq!(rows, expected);
 }
+
+#[test]
+fn a_case_dropped_for_due_dates_beyond_the_calendar_links_no_survey_or_determination() {
+    // Z9's response falls due after the embedded calendar's last day (31
+    // December 2028), so the schedule drops it. Its survey and determination
+    // are linked beside the schedule, to the rows validation kept, and so
+    // once more to the rows the schedule kept: as for a case not exported.
+    let wd = Workdir::with_fixture("feedback");
+    let add = |file: &str, rows: &str| {
+        let text = wd.read(&format!("in/{file}"));
+        wd.create(&format!("in/{file}"), format!("{text}{rows}"));
+    };
+    add(
+        "cases.csv",
+        "Z9,complaint,1,2028-12-15,2028-12-18,,,,,Repairs,Damp and mould,Phone,LCRA,,,,T-9009,\n",
+    );
+    add("surveys.csv", "Z9,2028-12-19,5,1\n");
+    add("ombudsman.csv", "Z9,2028-12-19,Maladministration,Apology,100.00,Complaint Handling\n");
+    wd.redress("validate").config("in/landlord.toml").as_of("2028-12-20").out("dq").run();
+    let dq = wd.read("dq/data-quality.csv");
+    let about = |case: &str| dq.lines().filter(|l| l.contains(&format!(",{case},"))).collect::<Vec<_>>();
+    let z9 = about("Z9");
+    assert!(z9.iter().any(|l| l.contains("its due dates fall after the working-day calendar ends")), "{dq}");
+    assert!(z9.iter().any(|l| l.contains("survey for a case not in the case export(s)")), "{dq}");
+    assert!(z9.iter().any(|l| l.contains("determination for a case not in the case export(s)")), "{dq}");
+}
