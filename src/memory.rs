@@ -311,7 +311,10 @@ impl Gathered {
         if self.columns.is_empty() && self.height == 0 {
             self.columns = frame.columns().iter().map(Gathering::of).collect();
         }
-        if frame.width() != self.columns.len() {
+        // As stacking the chunks would, a chunk with other columns is refused.
+        let same = frame.width() == self.columns.len()
+            && self.columns.iter().zip(frame.columns()).all(|(g, c)| g.is_for(c));
+        if !same {
             return Err(PolarsError::ShapeMismatch("a chunk with other columns".into()).into());
         }
         self.height += frame.height();
@@ -321,7 +324,10 @@ impl Gathered {
         Ok(())
     }
 
-    /// The rows gathered, one array per column (the values moved, not copied).
+    /// The rows gathered, one array per column (the values moved, not
+    /// copied). No column is flagged sorted, as stacked chunks might have
+    /// been: nothing downstream searches or joins the cases by a sorted
+    /// column, and a flag only picks faster kernels.
     pub fn into_frame(self) -> Result<DataFrame> {
         let columns = self.columns.into_iter().map(Gathering::into_column).collect::<Result<Vec<_>>>()?;
         Ok(DataFrame::new(self.height, columns)?)
@@ -329,6 +335,15 @@ impl Gathered {
 }
 
 impl Gathering {
+    /// Whether `column` is one more chunk of this column: its name and type.
+    fn is_for(&self, column: &Column) -> bool {
+        match self {
+            Gathering::Numbers(name, dtype, _) => name == column.name() && dtype == column.dtype(),
+            Gathering::Text(name, _) => name == column.name() && column.dtype() == &DataType::String,
+            Gathering::Chunks(chunks) => chunks.name() == column.name() && chunks.dtype() == column.dtype(),
+        }
+    }
+
     fn of(column: &Column) -> Gathering {
         let name = column.name().clone();
         let numbers = match column.dtype().to_physical() {
@@ -394,8 +409,10 @@ impl Gathering {
                 // A date is its day number.
                 physical.cast(&dtype)?
             }
+            // SAFETY: each view renumbered to where its chunk's buffers
+            // are among all the chunks' (see `push`).
             Gathering::Text(name, Text { views, buffers, valid }) => {
-                text_column(name, views, buffers, validity(valid)).into_column()
+                unsafe { text_column(name, views, buffers, validity(valid)) }.into_column()
             }
             Gathering::Chunks(chunks) => chunks,
         })
@@ -422,15 +439,18 @@ fn renumbered(mut view: View, first_buffer: u32) -> View {
 }
 
 /// A text column of `views` into `buffers`.
-fn text_column(
+///
+/// # Safety
+/// Every view that is not inline is of valid UTF-8 in its buffer among
+/// `buffers`.
+unsafe fn text_column(
     name: PlSmallStr,
-    views: Vec<View>,
+    views: impl Into<polars_buffer::Buffer<View>>,
     buffers: Vec<polars_buffer::Buffer<u8>>,
     validity: Option<Bitmap>,
 ) -> StringChunked {
     let buffer_len = buffers.iter().map(|b| b.len()).sum();
-    // SAFETY: every view is of a buffer in `buffers`, renumbered to where
-    // its chunk's buffers are among them.
+    // SAFETY: as the caller promises.
     let array = unsafe {
         Utf8ViewArray::new_unchecked_unknown_md(
             DataType::String.to_arrow(CompatLevel::newest()),
@@ -496,12 +516,12 @@ fn compacted_numbers<T: PolarsNumericType>(
     let name = numbers.name().clone();
     let sorted = numbers.is_sorted_flag();
     let array = numbers.downcast_into_iter().next().expect("one chunk");
-    let (_, values, validity) = array.into_inner();
+    let (dtype, values, validity) = array.into_inner();
     let mut values = match values.into_mut() {
         polars_arrow::Either::Right(values) => values,
         polars_arrow::Either::Left(shared) => {
-            let shared = ChunkedArray::<T>::from_vec_validity(name, shared.to_vec(), validity);
-            return Ok(kept.numbers(&shared));
+            let array = polars_arrow::array::PrimitiveArray::new(dtype, shared, validity);
+            return Ok(kept.numbers(&ChunkedArray::with_chunk(name, array)));
         }
     };
     compact(&mut values, runs);
@@ -521,13 +541,15 @@ fn compacted_text(text: StringChunked, runs: &[(usize, usize)], kept: &Kept) -> 
         polars_arrow::Either::Right(views) => views,
         polars_arrow::Either::Left(shared) => {
             let buffers: Vec<_> = buffers.iter().cloned().collect();
-            let shared = text_column(name, shared.to_vec(), buffers, validity);
+            // SAFETY: the views and buffers of one array, as they were.
+            let shared = unsafe { text_column(name, shared, buffers, validity) };
             return Ok(kept.text(&shared));
         }
     };
     compact(&mut views, runs);
     let buffers: Vec<_> = buffers.iter().cloned().collect();
-    let mut picked = text_column(name, views, buffers, kept_validity(validity, runs));
+    // SAFETY: the array's own views, moved down, and its own buffers.
+    let mut picked = unsafe { text_column(name, views, buffers, kept_validity(validity, runs)) };
     picked.set_sorted_flag(sorted);
     Ok(picked)
 }
@@ -976,6 +998,21 @@ mod tests {
             bytes_outside_views(note),
             bytes_outside_views(expected.column("note").unwrap().str().unwrap())
         );
+    }
+
+    #[test]
+    fn a_chunk_with_other_columns_is_refused_as_stacking_would() {
+        let mut gathered = Gathered::default();
+        gathered.push(checked_chunk(0, 10, 0)).unwrap();
+        let renamed = checked_chunk(10, 20, 0).rename("note", "notes".into()).unwrap().clone();
+        assert!(gathered.push(renamed).is_err());
+        let retyped = checked_chunk(10, 20, 0)
+            .lazy()
+            .with_column(col("stage").cast(DataType::Float64))
+            .collect()
+            .unwrap();
+        assert!(gathered.push(retyped).is_err());
+        assert!(gathered.push(checked_chunk(10, 20, 0).drop("note").unwrap()).is_err());
     }
 
     #[test]

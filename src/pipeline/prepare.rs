@@ -126,37 +126,37 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
 
     let t = Instant::now();
     progress("applying timescales and the working-day calendar");
-    // The linked exports read only columns validation gives the cases, so
-    // they are linked beside the schedule and the repeats, each of which
-    // leaves the second core idle about a third of the time. A schedule
-    // that drops rows (due dates beyond the calendar) has them linked again
-    // to the rows it keeps, as if linked after it.
+    // Linking reads only columns validation gives the cases, so the exports
+    // are linked beside the schedule and the repeats, each of which leaves
+    // the second core idle about a third of the time; unless a case is late
+    // enough that the schedule might drop rows (due dates beyond the
+    // calendar), when they are linked after it, to the rows it keeps.
     let link = |cases: &DataFrame| -> Result<(Linked, Linked)> {
-        let surveys = linked::surveys(surveys.frame.clone(), cases, &survey_input, plan.as_of)?;
-        let determinations =
-            linked::determinations(findings.frame.clone(), cases, &finding_input, plan.as_of)?;
+        let surveys = linked::surveys(surveys.frame, cases, &survey_input, plan.as_of)?;
+        let determinations = linked::determinations(findings.frame, cases, &finding_input, plan.as_of)?;
         Ok((surveys, determinations))
     };
-    let (flagged, linked) = crate::parallel::both(
-        || -> Result<_> {
-            let scheduled =
-                timescales::schedule(checked.clone(), &config.timescales, &plan.calendar, plan.as_of)?;
-            memory::release_freed();
-            let calendar_ms = ms(t);
-            // Repeats and the linked exports are counted with the metrics.
-            let cases = crate::repeats::flag(scheduled.cases, &config.repeats)?;
-            memory::release_freed();
-            Ok((cases, scheduled.warnings, scheduled.excluded, calendar_ms))
-        },
-        || link(&checked),
-    );
-    let (cases, schedule_warnings, schedule_excluded, calendar_ms) = flagged?;
-    let (surveys, determinations) = match linked? {
-        linked if cases.height() == checked.height() => linked,
-        _ => link(&cases)?,
+    let schedule_and_flag = |checked: DataFrame| -> Result<_> {
+        let scheduled = timescales::schedule(checked, &config.timescales, &plan.calendar, plan.as_of)?;
+        memory::release_freed();
+        let calendar_ms = ms(t);
+        let cases = crate::repeats::flag(scheduled.cases, &config.repeats)?;
+        memory::release_freed();
+        Ok((cases, scheduled.warnings, scheduled.excluded, calendar_ms))
     };
-    // Held only for linking: rows the schedule dropped are not kept twice.
-    drop(checked);
+    let may_drop = latest_receipt(&checked)?
+        .is_some_and(|day| timescales::may_pass_calendar_end(&config.timescales, &plan.calendar, day));
+    let ((cases, schedule_warnings, schedule_excluded, calendar_ms), (surveys, determinations)) = if may_drop
+    {
+        let flagged = schedule_and_flag(checked)?;
+        let linked = link(&flagged.0)?;
+        (flagged, linked)
+    } else {
+        // Only the columns linking reads are lent to it.
+        let lent = checked.select(linked::CASE_COLUMNS_READ)?;
+        let (flagged, linked) = crate::parallel::both(|| schedule_and_flag(checked), || link(&lent));
+        (flagged?, linked?)
+    };
     timings.calendar_ms = calendar_ms;
     let mut other_exports = Vec::new();
     let mut issue_frames = vec![validation_issues.lazy(), schedule_warnings.lazy()];
@@ -169,8 +169,9 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     issue_frames.push(surveys.issues.lazy());
     issue_frames.push(determinations.issues.lazy());
     memory::release_freed();
-    // The repeats and the linking: the time beside the schedule is theirs.
-    timings.metrics_ms = ms(t) - calendar_ms;
+    // Repeats and linking are counted with the metrics: the time not spent
+    // scheduling (linking runs while the schedule does).
+    timings.metrics_ms = rounded(ms(t) - calendar_ms);
 
     let issues = concat(issue_frames, UnionArgs::default())?
         .sort([FILE, ROW], SortMultipleOptions::default().with_maintain_order(true))
@@ -189,6 +190,11 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
         quality,
         timings,
     })
+}
+
+/// The latest day a case was received, if any was.
+fn latest_receipt(cases: &DataFrame) -> Result<Option<chrono::NaiveDate>> {
+    Ok(cases.column(schema::case::RECEIVED)?.date()?.physical().max().and_then(crate::period::epoch_day))
 }
 
 /// How long each thread of [`read_and_check`] was busy: the reader not
