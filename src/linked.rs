@@ -22,20 +22,6 @@ use crate::validate::values::{self, date_hint, raw};
 const CASE_COLUMNS: [&str; 5] =
     [case::STOCK_TYPE, case::SERVICE_AREA, case::CATEGORY, case::CHANNEL, case::LEARNING_THEME];
 
-/// Every case column linking reads: those that find a case's complaint rows
-/// ([`CaseIndex`]) and those a linked row carries.
-pub const CASE_COLUMNS_READ: [&str; 9] = [
-    case::REF,
-    case::RECORD_TYPE,
-    case::STAGE,
-    case::RESPONDED,
-    case::STOCK_TYPE,
-    case::SERVICE_AREA,
-    case::CATEGORY,
-    case::CHANNEL,
-    case::LEARNING_THEME,
-];
-
 /// What checking and linking one kind of export gave.
 pub struct Linked {
     /// Usable rows with the case columns of their complaint.

@@ -27,20 +27,6 @@ fn streams(timescales: &Timescales) -> Vec<(Expr, StageTimescale)> {
     v
 }
 
-/// Whether a case received as late as `latest` could have a due date beyond
-/// the calendar, so that [`schedule`] would drop its row: the longest
-/// stream's working days (acknowledgement, response and the longest
-/// extension, the most a response clock can reach from day 0) must fit
-/// before the calendar ends.
-pub fn may_pass_calendar_end(timescales: &Timescales, calendar: &Calendar, latest: NaiveDate) -> bool {
-    let longest = streams(timescales)
-        .iter()
-        .map(|(_, t)| t.acknowledge + t.respond.unwrap_or(0) + t.max_extension)
-        .max()
-        .unwrap_or(0);
-    calendar.day_zero(latest).and_then(|day| calendar.add_working_days(day, longest + 1)).is_err()
-}
-
 /// A per-row parameter chosen by stream; null where the stream has none.
 fn parameter(streams: &[(Expr, StageTimescale)], value: impl Fn(&StageTimescale) -> Option<i32>) -> Expr {
     let null = || lit(NULL).cast(DataType::Int32);
@@ -289,20 +275,6 @@ pub fn schedule(
 mod tests {
     use super::*;
     use crate::config::Division;
-
-    #[test]
-    fn only_a_case_received_near_the_calendars_end_may_pass_it() {
-        let ts = Timescales::default();
-        let calendar = Calendar::embedded(Division::EnglandAndWales, &[]).unwrap();
-        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(calendar.last_day(), day("2028-12-31"));
-        // Stage 2's longest reach is 5 + 20 + 20 working days: from 1 June
-        // 2028 that ends in August; from 15 December it would end in 2029.
-        assert!(!may_pass_calendar_end(&ts, &calendar, day("2028-06-01")));
-        assert!(may_pass_calendar_end(&ts, &calendar, day("2028-12-15")));
-        // Past the calendar's end, there is no day 0 at all.
-        assert!(may_pass_calendar_end(&ts, &calendar, day("2029-02-01")));
-    }
 
     #[test]
     fn rules_state_the_configured_non_working_receipt_rule() {

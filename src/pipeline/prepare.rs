@@ -11,7 +11,7 @@ use super::{ms, rounded, Timings};
 use crate::config::InputConfig;
 use crate::error::{Error, Result};
 use crate::ingest::{self, InputFile, Publication};
-use crate::linked::{self, Linked};
+use crate::linked;
 use crate::memory;
 use crate::plan::Plan;
 use crate::quality::DataQuality;
@@ -118,48 +118,25 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
 
     let t = Instant::now();
     let names: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
-    let validate::Validated { cases: checked, issues: validation_issues, rows_read, rows_excluded } =
-        validator.finish(&names)?;
+    let validated = validator.finish(&names)?;
     // Each step below allocates whole columns afresh; see `release_freed`.
     memory::release_freed();
     timings.validate_ms = rounded(ms(t) + validating_ms);
 
     let t = Instant::now();
     progress("applying timescales and the working-day calendar");
-    // Linking reads only columns validation gives the cases, so the exports
-    // are linked beside the schedule and the repeats, each of which leaves
-    // the second core idle about a third of the time; unless a case is late
-    // enough that the schedule might drop rows (due dates beyond the
-    // calendar), when they are linked after it, to the rows it keeps.
-    let link = |cases: &DataFrame| -> Result<(Linked, Linked)> {
-        let surveys = linked::surveys(surveys.frame, cases, &survey_input, plan.as_of)?;
-        let determinations = linked::determinations(findings.frame, cases, &finding_input, plan.as_of)?;
-        Ok((surveys, determinations))
-    };
-    let schedule_and_flag = |checked: DataFrame| -> Result<_> {
-        let scheduled = timescales::schedule(checked, &config.timescales, &plan.calendar, plan.as_of)?;
-        memory::release_freed();
-        let calendar_ms = ms(t);
-        let cases = crate::repeats::flag(scheduled.cases, &config.repeats)?;
-        memory::release_freed();
-        Ok((cases, scheduled.warnings, scheduled.excluded, calendar_ms))
-    };
-    let may_drop = latest_receipt(&checked)?
-        .is_some_and(|day| timescales::may_pass_calendar_end(&config.timescales, &plan.calendar, day));
-    let ((cases, schedule_warnings, schedule_excluded, calendar_ms), (surveys, determinations)) = if may_drop
-    {
-        let flagged = schedule_and_flag(checked)?;
-        let linked = link(&flagged.0)?;
-        (flagged, linked)
-    } else {
-        // Only the columns linking reads are lent to it.
-        let lent = checked.select(linked::CASE_COLUMNS_READ)?;
-        let (flagged, linked) = crate::parallel::both(|| schedule_and_flag(checked), || link(&lent));
-        (flagged?, linked?)
-    };
-    timings.calendar_ms = calendar_ms;
+    let scheduled = timescales::schedule(validated.cases, &config.timescales, &plan.calendar, plan.as_of)?;
+    memory::release_freed();
+    timings.calendar_ms = ms(t);
+
+    // Repeats and the linked exports are counted with the metrics.
+    let t = Instant::now();
+    let cases = crate::repeats::flag(scheduled.cases, &config.repeats)?;
+    memory::release_freed();
     let mut other_exports = Vec::new();
-    let mut issue_frames = vec![validation_issues.lazy(), schedule_warnings.lazy()];
+    let mut issue_frames = vec![validated.issues.lazy(), scheduled.warnings.lazy()];
+    let surveys = linked::surveys(surveys.frame, &cases, &survey_input, plan.as_of)?;
+    let determinations = linked::determinations(findings.frame, &cases, &finding_input, plan.as_of)?;
     if !plan.survey_files.is_empty() {
         other_exports.push(surveys.quality.clone());
     }
@@ -169,14 +146,13 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     issue_frames.push(surveys.issues.lazy());
     issue_frames.push(determinations.issues.lazy());
     memory::release_freed();
-    // Repeats and linking are counted with the metrics: the time not spent
-    // scheduling (linking runs while the schedule does).
-    timings.metrics_ms = rounded(ms(t) - calendar_ms);
+    timings.metrics_ms = ms(t);
 
     let issues = concat(issue_frames, UnionArgs::default())?
         .sort([FILE, ROW], SortMultipleOptions::default().with_maintain_order(true))
         .collect()?;
-    let mut quality = DataQuality::summarise(&issues, rows_read, rows_excluded + schedule_excluded)?;
+    let mut quality =
+        DataQuality::summarise(&issues, validated.rows_read, validated.rows_excluded + scheduled.excluded)?;
     quality.other_exports = other_exports;
     timings.total_ms = ms(started);
     Ok(Prepared {
@@ -190,11 +166,6 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
         quality,
         timings,
     })
-}
-
-/// The latest day a case was received, if any was.
-fn latest_receipt(cases: &DataFrame) -> Result<Option<chrono::NaiveDate>> {
-    Ok(cases.column(schema::case::RECEIVED)?.date()?.physical().max().and_then(crate::period::epoch_day))
 }
 
 /// How long each thread of [`read_and_check`] was busy: the reader not

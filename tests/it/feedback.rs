@@ -366,10 +366,9 @@ fn smt_report_shows_the_quarters_findings_by_the_ombudsmans_category() {
 #[test]
 fn a_case_dropped_for_due_dates_beyond_the_calendar_links_no_survey_or_determination() {
     // Z9's response falls due after the embedded calendar's last day (31
-    // December 2028), so the schedule drops it. A case that late makes the
-    // linking wait for the schedule (rather than run beside it, on the rows
-    // validation kept), so Z9's survey and determination are linked as for
-    // a case not exported.
+    // December 2028), so the schedule drops it. Its survey and determination
+    // are linked to the rows the schedule kept, so as for a case not
+    // exported: linking must not run on the rows as validation left them.
     let wd = Workdir::with_fixture("feedback");
     let add = |file: &str, rows: &str| {
         let text = wd.read(&format!("in/{file}"));
