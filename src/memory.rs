@@ -251,23 +251,29 @@ pub fn codes(text: &StringChunked) -> (IdxCa, Dictionary) {
 /// would double the memory.
 pub fn filter_by_column(frame: DataFrame, keep: &BooleanChunked) -> Result<DataFrame> {
     let kept = Kept::new(keep);
-    let filter = |columns: Vec<Column>| -> PolarsResult<Vec<Column>> {
-        columns
-            .into_iter()
-            .map(|c| {
-                let picked = kept.column(&c);
-                drop(c);
-                release_freed();
-                picked
-            })
-            .collect()
-    };
+    each_column_in_halves(frame, kept.height(), |c| {
+        let picked = kept.column(&c);
+        drop(c);
+        release_freed();
+        picked
+    })
+}
+
+/// `frame` with `pick` made of each column, half the columns on this thread
+/// and half on another, into a frame of `height` rows.
+fn each_column_in_halves(
+    frame: DataFrame,
+    height: usize,
+    pick: impl Fn(Column) -> PolarsResult<Column> + Sync,
+) -> Result<DataFrame> {
+    let picked =
+        |columns: Vec<Column>| -> PolarsResult<Vec<Column>> { columns.into_iter().map(&pick).collect() };
     let mut columns = frame.into_columns();
     let there = columns.split_off(columns.len() / 2);
-    let (columns, more) = crate::parallel::both(|| filter(columns), || filter(there));
+    let (columns, more) = crate::parallel::both(|| picked(columns), || picked(there));
     let mut columns = columns?;
     columns.extend(more?);
-    Ok(DataFrame::new(kept.height(), columns)?)
+    Ok(DataFrame::new(height, columns)?)
 }
 
 /// A frame's rows gathered chunk by chunk into one array per column, as
@@ -469,15 +475,7 @@ unsafe fn text_column(
 pub fn filter_in_place(frame: DataFrame, keep: &BooleanChunked) -> Result<DataFrame> {
     let kept = Kept::new(keep);
     let runs: Vec<(usize, usize)> = SlicesIterator::new(&kept.rows).collect();
-    let filter = |columns: Vec<Column>| -> PolarsResult<Vec<Column>> {
-        columns.into_iter().map(|c| compacted_in_place(c, &runs, &kept)).collect()
-    };
-    let mut columns = frame.into_columns();
-    let there = columns.split_off(columns.len() / 2);
-    let (columns, more) = crate::parallel::both(|| filter(columns), || filter(there));
-    let mut columns = columns?;
-    columns.extend(more?);
-    Ok(DataFrame::new(kept.height(), columns)?)
+    each_column_in_halves(frame, kept.height(), |c| compacted_in_place(c, &runs, &kept))
 }
 
 /// `column`'s kept rows (`runs` of them), moved down over the dropped ones.
