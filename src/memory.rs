@@ -289,6 +289,9 @@ pub struct Gathered {
 
 /// One column's rows so far.
 enum Gathering {
+    /// One value in every row so far (a single export's file number), kept
+    /// as that value and a length until a chunk brings another.
+    Constant(Column),
     Numbers(PlSmallStr, DataType, Numbers),
     Text(PlSmallStr, Text),
     /// Any other type, its chunks kept as they came (a column of flags).
@@ -344,6 +347,9 @@ impl Gathering {
     /// Whether `column` is one more chunk of this column: its name and type.
     fn is_for(&self, column: &Column) -> bool {
         match self {
+            Gathering::Constant(constant) => {
+                constant.name() == column.name() && constant.dtype() == column.dtype()
+            }
             Gathering::Numbers(name, dtype, _) => name == column.name() && dtype == column.dtype(),
             Gathering::Text(name, _) => name == column.name() && column.dtype() == &DataType::String,
             Gathering::Chunks(chunks) => chunks.name() == column.name() && chunks.dtype() == column.dtype(),
@@ -351,6 +357,14 @@ impl Gathering {
     }
 
     fn of(column: &Column) -> Gathering {
+        match column {
+            Column::Scalar(constant) => Gathering::Constant(constant.resize(0).into()),
+            _ => Gathering::any_of(column),
+        }
+    }
+
+    /// The gathering for `column`'s type, whatever its values.
+    fn any_of(column: &Column) -> Gathering {
         let name = column.name().clone();
         let numbers = match column.dtype().to_physical() {
             DataType::UInt32 => Some(Numbers::U32(Vec::new(), MutableBitmap::new())),
@@ -367,6 +381,25 @@ impl Gathering {
     }
 
     fn push(&mut self, column: Column) -> Result<()> {
+        if let Gathering::Constant(constant) = self {
+            // A chunk of no rows adds nothing (and its value is not defined).
+            if column.is_empty() {
+                return Ok(());
+            }
+            if let Column::Scalar(more) = &column {
+                let same = constant.as_scalar_column().is_some_and(|c| c.scalar() == more.scalar());
+                if constant.is_empty() || same {
+                    let rows = constant.len() + more.len();
+                    *constant = more.resize(rows).into();
+                    return Ok(());
+                }
+            }
+            // Another value: the rows so far are gathered as any others.
+            let so_far = std::mem::replace(constant, Column::new_empty(PlSmallStr::EMPTY, &DataType::Null));
+            let mut gathering = Gathering::any_of(&so_far);
+            gathering.push(so_far)?;
+            *self = gathering;
+        }
         match self {
             Gathering::Numbers(_, dtype, numbers) => {
                 let physical = column.cast(&dtype.to_physical())?;
@@ -391,6 +424,7 @@ impl Gathering {
             Gathering::Chunks(chunks) => {
                 chunks.append_owned(column)?;
             }
+            Gathering::Constant(_) => unreachable!("a constant is gathered above"),
         }
         Ok(())
     }
@@ -420,7 +454,7 @@ impl Gathering {
             Gathering::Text(name, Text { views, buffers, valid }) => {
                 unsafe { text_column(name, views, buffers, validity(valid)) }.into_column()
             }
-            Gathering::Chunks(chunks) => chunks,
+            Gathering::Chunks(chunks) | Gathering::Constant(chunks) => chunks,
         })
     }
 }
@@ -996,6 +1030,16 @@ mod tests {
             bytes_outside_views(note),
             bytes_outside_views(expected.column("note").unwrap().str().unwrap())
         );
+    }
+
+    #[test]
+    fn one_files_number_stays_one_value_until_another_file_comes() {
+        let one_file = gathered(&chunks(&[0, 9, 30]));
+        assert!(matches!(one_file.column(FILE_NAME).unwrap(), Column::Scalar(_)));
+        assert!(one_file.equals_missing(&stacked(&chunks(&[0, 9, 30]))));
+        let two_files = gathered(&chunks(&[0, 9, 40, 41]));
+        let files: Vec<Option<u32>> = two_files.column(FILE_NAME).unwrap().u32().unwrap().iter().collect();
+        assert_eq!(files, [vec![Some(0); 40], vec![Some(1)]].concat());
     }
 
     #[test]
