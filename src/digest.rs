@@ -56,8 +56,9 @@ pub fn stamp(file: &std::fs::File) -> Stamp {
 /// hashes the file from the start. The file is stamped again
 /// once hashed: a change since `before` (the stamp taken before the parse)
 /// is an error, as the bytes hashed might not be those parsed. Dropped
-/// unwaited-for (a run that stops early, or `validate`, which records no
-/// checksum), the thread stops at its next block.
+/// unwaited-for (a run that stops early), the thread stops at its next
+/// block. `validate`, which records no checksum, starts none
+/// ([`crate::ingest::Checksums`]).
 #[derive(Clone)]
 pub struct Pending(Arc<Owner>);
 

@@ -687,29 +687,15 @@ impl<'a> Kept<'a> {
             let first_buffer = buffers.len() as u32;
             buffers.extend(chunk.data_buffers().iter().cloned());
             for (start, len) in runs {
-                views.extend(chunk.views()[start..start + len].iter().map(|&view| {
-                    let mut view = view;
-                    if view.length > View::MAX_INLINE_SIZE {
-                        view.buffer_idx += first_buffer;
-                    }
-                    view
-                }));
+                views.extend(
+                    chunk.views()[start..start + len].iter().map(|&view| renumbered(view, first_buffer)),
+                );
                 extend_validity(&mut valid, chunk.validity(), start, len);
             }
         }
-        let buffer_len = buffers.iter().map(|b| b.len()).sum();
         // SAFETY: every view is a view of its own chunk, its buffer
         // renumbered to where that chunk's buffers now start.
-        let array = unsafe {
-            Utf8ViewArray::new_unchecked_unknown_md(
-                text.dtype().to_arrow(CompatLevel::newest()),
-                views.into(),
-                buffers.into(),
-                validity(valid),
-                Some(buffer_len),
-            )
-        };
-        let mut picked = StringChunked::with_chunk(text.name().clone(), array);
+        let mut picked = unsafe { text_column(text.name().clone(), views, buffers, validity(valid)) };
         picked.set_sorted_flag(text.is_sorted_flag());
         picked
     }

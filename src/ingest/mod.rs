@@ -81,6 +81,15 @@ pub struct Loaded {
 /// the typed rows kept, not the size of the file.
 pub const CHUNK_BYTES: usize = 32 << 20;
 
+/// Whether the exports' checksums are taken: run.json records them; data
+/// quality alone does not, and reading each file a second time to hash it
+/// would be wasted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checksums {
+    Taken,
+    Skipped,
+}
+
 /// Read the exports of one schema chunk by chunk, handing each chunk's frame
 /// (`file_id`, `row`, field counts, then the canonical columns) to `each` in
 /// file and row order. `first_file_id` numbers the files after those of
@@ -90,6 +99,7 @@ pub fn load_chunks(
     input: &InputConfig,
     schema: &ExportSchema,
     first_file_id: usize,
+    checksums: Checksums,
     chunk_bytes: usize,
     mut each: impl FnMut(DataFrame) -> Result<()>,
 ) -> Result<Vec<InputFile>> {
@@ -99,7 +109,8 @@ pub fn load_chunks(
         let source =
             std::fs::File::open(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
         let reading = Reading { path, input, schema, chunk_bytes };
-        let file = read_file(reading, source, &mut |frame| each(numbered(frame, file_id, schema)?))?;
+        let file =
+            read_file(reading, source, checksums, &mut |frame| each(numbered(frame, file_id, schema)?))?;
         files.push(file);
     }
     Ok(files)
@@ -111,9 +122,10 @@ pub fn load(
     input: &InputConfig,
     schema: &ExportSchema,
     first_file_id: usize,
+    checksums: Checksums,
 ) -> Result<Loaded> {
     let mut frames = Vec::new();
-    let files = load_chunks(paths, input, schema, first_file_id, CHUNK_BYTES, |frame| {
+    let files = load_chunks(paths, input, schema, first_file_id, checksums, CHUNK_BYTES, |frame| {
         frames.push(frame.lazy());
         Ok(())
     })?;
@@ -200,7 +212,8 @@ pub(super) struct Reading<'a> {
 pub(super) enum Checksum {
     /// Taken of the bytes as the parse reads them.
     AsRead,
-    /// Taken apart from the parse ([`crate::digest::Pending`]).
+    /// Taken apart from the parse ([`crate::digest::Pending`]), or not at
+    /// all ([`Checksums::Skipped`]): the parse takes none.
     Apart,
 }
 
@@ -239,11 +252,18 @@ pub(super) fn read_source(
 fn read_file(
     reading: Reading,
     file: std::fs::File,
+    checksums: Checksums,
     each: &mut dyn FnMut(DataFrame) -> Result<()>,
 ) -> Result<InputFile> {
     let before = crate::digest::stamp(&file);
-    let apart = before.and_then(|_| crate::digest::Pending::start(&file, before).ok());
-    let checksum = if apart.is_some() { Checksum::Apart } else { Checksum::AsRead };
+    let apart = match checksums {
+        Checksums::Taken => before.and_then(|_| crate::digest::Pending::start(&file, before).ok()),
+        Checksums::Skipped => None,
+    };
+    let checksum = match (checksums, &apart) {
+        (Checksums::Skipped, _) | (_, Some(_)) => Checksum::Apart,
+        (Checksums::Taken, None) => Checksum::AsRead,
+    };
     let read = read_source(reading, &file, checksum, each);
     if crate::digest::stamp(&file) != before {
         return Err(Error::input(reading.path, crate::digest::CHANGED));
@@ -268,12 +288,30 @@ mod tests {
         let reading = Reading { path: &path, input: &input, schema: &CASES, chunk_bytes: 16 };
         let mut writer = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
         let mut changed = false;
-        read_file(reading, std::fs::File::open(&path).unwrap(), &mut |_| {
+        read_file(reading, std::fs::File::open(&path).unwrap(), Checksums::Taken, &mut |_| {
             if !std::mem::replace(&mut changed, true) {
                 change(&mut writer);
             }
             Ok(())
         })
+    }
+
+    #[test]
+    fn a_checksum_is_taken_only_where_it_is_wanted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cases.csv");
+        let bytes = b"case_ref,received_date,stage\nA,01/04/2025,1\nB,02/04/2025,1\n";
+        std::fs::write(&path, bytes).unwrap();
+        let input = InputConfig::default();
+        let read = |checksums| {
+            let reading = Reading { path: &path, input: &input, schema: &CASES, chunk_bytes: 16 };
+            read_file(reading, std::fs::File::open(&path).unwrap(), checksums, &mut |_| Ok(())).unwrap()
+        };
+        let skipped = read(Checksums::Skipped);
+        assert!(skipped.checksum.is_none() && skipped.sha256.is_empty());
+        assert_eq!(skipped.rows, 2);
+        let taken = read(Checksums::Taken);
+        assert_eq!(taken.checksum.expect("taken apart").wait(), Ok(crate::digest::sha256_hex(bytes)));
     }
 
     #[test]

@@ -96,17 +96,25 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
 
     progress(&format!("reading and validating {} export(s)", plan.case_files.len()));
     let mut validator = validate::Validator::new(config, &plan.calendar, plan.as_of)?;
+    // A run records each input's checksum in run.json; data quality alone
+    // (no period) records none.
+    let checksums = if plan.period.is_some() { ingest::Checksums::Taken } else { ingest::Checksums::Skipped };
     let (mut files, busy) =
-        read_and_check(&plan.case_files, &config.input, ingest::CHUNK_BYTES, &mut |chunk| {
+        read_and_check(&plan.case_files, &config.input, ingest::CHUNK_BYTES, checksums, &mut |chunk| {
             validator.add(chunk)
         })?;
     let linked_read = Instant::now();
     let survey_input = config.surveys.input(&config.input);
     let finding_input = config.ombudsman.input(&config.input);
-    let surveys = ingest::load(&plan.survey_files, &survey_input, &schema::SURVEYS, files.len())?;
+    let surveys = ingest::load(&plan.survey_files, &survey_input, &schema::SURVEYS, files.len(), checksums)?;
     files.extend(surveys.files);
-    let findings =
-        ingest::load(&plan.determination_files, &finding_input, &schema::DETERMINATIONS, files.len())?;
+    let findings = ingest::load(
+        &plan.determination_files,
+        &finding_input,
+        &schema::DETERMINATIONS,
+        files.len(),
+        checksums,
+    )?;
     let ombudsman_categories =
         findings.files.iter().any(|f| f.columns.contains_key(schema::determination::CATEGORY));
     files.extend(findings.files);
@@ -188,6 +196,7 @@ fn read_and_check(
     paths: &[PathBuf],
     input: &InputConfig,
     chunk_bytes: usize,
+    checksums: ingest::Checksums,
     check: &mut (dyn FnMut(DataFrame) -> Result<()> + Send),
 ) -> Result<(Vec<InputFile>, Busy)> {
     std::thread::scope(|scope| {
@@ -202,7 +211,7 @@ fn read_and_check(
             Ok(busy)
         });
         let (mut waited, started) = (Duration::ZERO, Instant::now());
-        let read = ingest::load_chunks(paths, input, &schema::CASES, 0, chunk_bytes, |chunk| {
+        let read = ingest::load_chunks(paths, input, &schema::CASES, 0, checksums, chunk_bytes, |chunk| {
             let t = Instant::now();
             // A closed channel means the checks stopped on an error,
             // which is the one reported below.
@@ -295,15 +304,16 @@ mod tests {
     fn read_beside_checks(path: &Path, failing: Option<u32>) -> (Vec<Vec<u32>>, Result<usize>) {
         let input = Config::parse("landlord = \"Test\"").unwrap().input;
         let mut seen: Vec<Vec<u32>> = Vec::new();
-        let read = read_and_check(&[path.to_path_buf()], &input, 64, &mut |chunk| {
-            let rows: Vec<u32> = chunk.column(ROW)?.u32()?.into_no_null_iter().collect();
-            let fails = failing.filter(|f| rows.contains(f));
-            seen.push(rows);
-            match fails {
-                Some(row) => Err(Error::Usage(format!("the checks failed at row {row}"))),
-                None => Ok(()),
-            }
-        });
+        let read =
+            read_and_check(&[path.to_path_buf()], &input, 64, ingest::Checksums::Taken, &mut |chunk| {
+                let rows: Vec<u32> = chunk.column(ROW)?.u32()?.into_no_null_iter().collect();
+                let fails = failing.filter(|f| rows.contains(f));
+                seen.push(rows);
+                match fails {
+                    Some(row) => Err(Error::Usage(format!("the checks failed at row {row}"))),
+                    None => Ok(()),
+                }
+            });
         (seen, read.map(|(files, _)| files[0].rows))
     }
 

@@ -151,7 +151,9 @@ fn run_front_half(bytes: Vec<u8>, config: &Config) {
                             .collect()
                             .unwrap(),
                         Err(Error::Input { .. }) => {
-                            ingest::load(&[], &config.input, schema, 0).unwrap().frame
+                            ingest::load(&[], &config.input, schema, 0, ingest::Checksums::Skipped)
+                                .unwrap()
+                                .frame
                         }
                         Err(other) => panic!("ingest gave a non-input error: {other}"),
                     };
