@@ -345,11 +345,11 @@ pub fn surveys(
     out.with_column(Column::new(case::STAGE.into(), keep.iter().map(|(_, s, _)| *s).collect::<Vec<i32>>()))?;
     let rows_read = parsed.height();
     // The export's own columns are freed before the case columns are
-    // gathered: gathering them is the most a big run holds at once.
+    // gathered (which reuse their memory): gathering them is the most a big
+    // run holds at once.
     drop(seen);
     drop(parsed);
     drop(index);
-    crate::memory::release_freed();
     let of_case: Vec<Option<IdxSize>> = keep.iter().map(|(.., idx)| Some(*idx)).collect();
     with_cases(out, cases, &of_case, rows_read, issues, "surveys")
 }

@@ -15,7 +15,6 @@ use crate::code::Code;
 use crate::config::LoadedConfig;
 use crate::error::{Error, Result};
 use crate::ingest::InputFile;
-use crate::memory;
 use crate::metrics::{self, Cube, FigureMaker, Results};
 use crate::output::{self, Output};
 use crate::period::{Granularity, Period};
@@ -140,7 +139,6 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     );
     let cube = cube?;
     let (open, actions, (households, complaints)) = from_rows?;
-    memory::release_freed();
     let maker = FigureMaker { cube: &cube, catalogue, config };
     let results = Results::compute(&maker, period);
     let benchmarks = config.benchmarks.as_ref().map(|b| {
@@ -190,10 +188,7 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     // which read only the figures: handing a big run's frames back to the
     // system takes a core some 20 ms at 1M rows. A run that stops before
     // the end leaves it to finish as the process ends.
-    let letting_go = std::thread::spawn(move || {
-        drop(frames);
-        memory::release_freed();
-    });
+    let letting_go = std::thread::spawn(move || drop(frames));
     timings.metrics_ms += ms(t);
 
     let t = Instant::now();

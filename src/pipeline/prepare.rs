@@ -127,20 +127,20 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     let t = Instant::now();
     let names: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
     let validated = validator.finish(&names)?;
-    // Each step below allocates whole columns afresh; see `release_freed`.
+    // What reading and checking freed is handed back; not after the steps
+    // below, each of which frees about as much as the next one takes (see
+    // `release_freed`).
     memory::release_freed();
     timings.validate_ms = rounded(ms(t) + validating_ms);
 
     let t = Instant::now();
     progress("applying timescales and the working-day calendar");
     let scheduled = timescales::schedule(validated.cases, &config.timescales, &plan.calendar, plan.as_of)?;
-    memory::release_freed();
     timings.calendar_ms = ms(t);
 
     // Repeats and the linked exports are counted with the metrics.
     let t = Instant::now();
     let cases = crate::repeats::flag(scheduled.cases, &config.repeats)?;
-    memory::release_freed();
     let mut other_exports = Vec::new();
     let mut issue_frames = vec![validated.issues.lazy(), scheduled.warnings.lazy()];
     let surveys = linked::surveys(surveys.frame, &cases, &survey_input, plan.as_of)?;
@@ -153,7 +153,6 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     }
     issue_frames.push(surveys.issues.lazy());
     issue_frames.push(determinations.issues.lazy());
-    memory::release_freed();
     timings.metrics_ms = ms(t);
 
     let issues = concat(issue_frames, UnionArgs::default())?
