@@ -34,6 +34,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    redress::memory::share_arenas();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
