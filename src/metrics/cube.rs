@@ -40,20 +40,6 @@ pub fn crossed_group(first: &str, second: &str) -> String {
     format!("{first}{CROSS}{second}")
 }
 
-/// A row's group for a breakdown: its column, or two columns joined.
-fn group_expr(breakdown: &str) -> Expr {
-    if breakdown == ALL_BREAKDOWN {
-        return lit(ALL);
-    }
-    let own = [breakdown];
-    let columns = APART.iter().find(|(b, _)| *b == breakdown).map_or(&own[..], |(_, c)| *c);
-    let parts: Vec<Expr> = columns.iter().map(|c| col(*c).fill_null(lit(NOT_RECORDED))).collect();
-    match parts.len() {
-        1 => parts.into_iter().next().expect("one column"),
-        _ => concat_str(parts, CROSS, false),
-    }
-}
-
 /// The frames counts are made from: the prepared cases and the linked survey
 /// and Ombudsman rows (empty when those exports are not configured).
 #[derive(Clone, Copy)]
@@ -219,15 +205,74 @@ fn stream_codes(frame: &DataFrame) -> Result<(IdxCa, Dictionary)> {
     Ok((stream_of_pair.take(&IdxCa::from_vec(PlSmallStr::EMPTY, group_of_row))?, streams))
 }
 
-/// The text back in place of each coded column of `sums` (see [`coded`]).
-fn decoded(mut sums: DataFrame, dictionaries: &HashMap<String, Dictionary>) -> Result<DataFrame> {
-    for (name, dictionary) in dictionaries {
-        if let Ok(at) = sums.column(name) {
-            let text = dictionary.decode(at.idx()?);
-            sums.with_column(text.into_column())?;
-        }
+/// The sums of `sums` ([`sums_by`], keys coded) by month, stream and
+/// breakdown group: the group of the key columns `by` (none: one group,
+/// [`ALL`]), a null key counted as "Not recorded" and two columns' groups
+/// joined as [`crossed_group`]; the stream and group decoded, as
+/// [`Cube::add`] takes them.
+///
+/// Grouped on the codes, then decoded: a null key takes the code of "Not
+/// recorded", so each group holds the same rows, in the same order, as
+/// grouping by the text, and sums to the same figure (two crossed groups
+/// whose joined text is alike, possible only where a value holds " | ",
+/// are added together by [`Cube::add`]). Only the groups' text is made,
+/// where grouping by text hashed every fine row's: the roll-ups of a
+/// 1M-row quarter took about 50 ms rather than 70.
+fn rolled_up(
+    sums: &DataFrame,
+    by: &[&str],
+    members: &[usize],
+    dictionaries: &HashMap<String, Dictionary>,
+) -> Result<DataFrame> {
+    let values: Vec<String> = members.iter().map(|i| format!("c{i}")).collect();
+    let mut keyed = sums.select(
+        ["month", "stream"].iter().chain(by).copied().map(String::from).chain(values.iter().cloned()),
+    )?;
+    let mut names = Vec::with_capacity(by.len());
+    for key in by {
+        let (codes, dictionary) = not_recorded_coded(keyed.column(key)?.idx()?, &dictionaries[*key])?;
+        keyed.with_column(codes.into_column())?;
+        names.push(dictionary);
     }
-    Ok(sums)
+    let keys: Vec<Expr> = ["month", "stream"].iter().chain(by).map(|c| col(*c)).collect();
+    let resum: Vec<Expr> = values.iter().map(|c| col(c.as_str()).sum()).collect();
+    let mut rolled = keyed.lazy().group_by(keys).agg(resum).collect()?;
+    let groups: Vec<StringChunked> = by
+        .iter()
+        .zip(&names)
+        .map(|(key, names)| Ok(names.decode(rolled.column(key)?.idx()?)))
+        .collect::<Result<_>>()?;
+    let group = match groups.as_slice() {
+        [] => StringChunked::full("group".into(), ALL, rolled.height()),
+        [one] => one.clone().with_name("group".into()),
+        [first, second] => first
+            .iter()
+            .zip(second.iter())
+            .map(|(a, b)| Some(crossed_group(a.unwrap_or(NOT_RECORDED), b.unwrap_or(NOT_RECORDED))))
+            .collect::<StringChunked>()
+            .with_name("group".into()),
+        _ => unreachable!("a breakdown crosses at most two columns"),
+    };
+    let stream = dictionaries["stream"].decode(rolled.column("stream")?.idx()?);
+    rolled.with_column(stream.with_name("stream".into()).into_column())?;
+    rolled.with_column(group.into_column())?;
+    Ok(rolled)
+}
+
+/// `codes` with each null given the code of "Not recorded", and the
+/// dictionary that decodes them: `dictionary`, with "Not recorded" added
+/// at the end where it lacks it.
+fn not_recorded_coded(codes: &IdxCa, dictionary: &Dictionary) -> Result<(IdxCa, Dictionary)> {
+    let mut values: Vec<&str> = dictionary.values().collect();
+    let not_recorded = match values.iter().position(|v| *v == NOT_RECORDED) {
+        Some(at) => at,
+        None => {
+            values.push(NOT_RECORDED);
+            values.len() - 1
+        }
+    } as IdxSize;
+    let filled = codes.fill_null_with_values(not_recorded)?;
+    Ok((filled, Dictionary::of(codes.name().clone(), &values)))
 }
 
 /// A date the catalogue counts by, with the counts it puts in a period and
@@ -598,24 +643,22 @@ impl Cube {
             .chain(keys.apart.iter().map(|(_, columns)| by(columns)))
             .collect();
         let mut sums = sums_by(&in_window, &groupings, members)?.into_iter();
-        let fine = decoded(sums.next().expect("the fine sums come first"), dictionaries)?;
-        let mut apart_sums = HashMap::new();
-        for (&(breakdown, _), sums) in keys.apart.iter().zip(sums) {
-            apart_sums.insert(breakdown, decoded(sums, dictionaries)?);
-        }
-        let resum: Vec<Expr> = members.iter().map(|i| col(format!("c{i}")).sum()).collect();
+        let fine = sums.next().expect("the fine sums come first");
+        let apart_sums: HashMap<&str, (DataFrame, &[&str])> = keys
+            .apart
+            .iter()
+            .zip(sums)
+            .map(|(&(breakdown, columns), sums)| (breakdown, (sums, columns)))
+            .collect();
         for breakdown in BREAKDOWNS {
-            let source = match apart_sums.get(breakdown) {
-                Some(sums) => sums,
+            let own = [breakdown];
+            let (source, by): (&DataFrame, &[&str]) = match apart_sums.get(breakdown) {
+                Some((sums, columns)) => (sums, columns),
                 None if APART.iter().any(|(b, _)| *b == breakdown) => continue,
-                None => &fine,
+                None if breakdown == ALL_BREAKDOWN => (&fine, &[]),
+                None => (&fine, &own),
             };
-            let rolled = source
-                .clone()
-                .lazy()
-                .group_by([col("month"), col("stream"), group_expr(breakdown).alias("group")])
-                .agg(resum.clone())
-                .collect()?;
+            let rolled = rolled_up(source, by, members, dictionaries)?;
             self.add(&rolled, breakdown, members)?;
         }
         Ok(())
@@ -834,6 +877,67 @@ mod tests {
         assert_eq!(column(&sums[0], "c1"), [12.5, 0.0, 1.0]);
         assert_eq!(column(&sums[1], "c0"), [2.0, 1.0]);
         assert_eq!(column(&sums[1], "c1"), [12.5, 1.0]);
+    }
+
+    /// Rolled up on codes, a null key is counted with a recorded "Not
+    /// recorded" (as grouping the text with nulls filled in counted it), a
+    /// dictionary without one gains it, and two keys' groups are joined.
+    #[test]
+    fn a_roll_up_counts_a_null_key_as_not_recorded_and_joins_two_keys() {
+        let dictionaries: HashMap<String, Dictionary> = [
+            ("stream", vec!["stage1", "enquiry"]),
+            (case::SERVICE_AREA, vec!["Repairs", NOT_RECORDED]),
+            (case::LEARNING_THEME, vec!["Delay"]),
+        ]
+        .into_iter()
+        .map(|(name, values)| (name.to_string(), Dictionary::of(name.into(), &values)))
+        .collect();
+        let sums = df!(
+            "month" => [300, 300, 300, 300, 301],
+            "stream" => [0 as IdxSize, 0, 0, 0, 1],
+            case::SERVICE_AREA => [Some(0 as IdxSize), None, Some(1), Some(0), Some(0)],
+            case::LEARNING_THEME => [Some(0 as IdxSize), Some(0), None, None, None],
+            "c3" => [1.0, 2.0, 4.0, 8.0, 16.0],
+        )
+        .unwrap();
+        let rolled = |by: &[&str]| -> Vec<(i32, String, String, f64)> {
+            let rolled = rolled_up(&sums, by, &[3], &dictionaries).unwrap();
+            let column = |name: &str| rolled.column(name).unwrap().as_materialized_series().clone();
+            let (month, stream, group, c3) =
+                (column("month"), column("stream"), column("group"), column("c3"));
+            let mut rows: Vec<_> = (0..rolled.height())
+                .map(|i| {
+                    (
+                        month.i32().unwrap().get(i).unwrap(),
+                        stream.str().unwrap().get(i).unwrap().to_string(),
+                        group.str().unwrap().get(i).unwrap().to_string(),
+                        c3.f64().unwrap().get(i).unwrap(),
+                    )
+                })
+                .collect();
+            rows.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            rows
+        };
+        let row = |month, stream: &str, group: &str, sum| (month, stream.to_string(), group.to_string(), sum);
+        assert_eq!(rolled(&[]), [row(300, "stage1", ALL, 15.0), row(301, "enquiry", ALL, 16.0)]);
+        assert_eq!(
+            rolled(&[case::SERVICE_AREA]),
+            [
+                row(300, "stage1", NOT_RECORDED, 6.0),
+                row(300, "stage1", "Repairs", 9.0),
+                row(301, "enquiry", "Repairs", 16.0)
+            ]
+        );
+        assert_eq!(
+            rolled(&[case::LEARNING_THEME, case::SERVICE_AREA]),
+            [
+                row(300, "stage1", "Delay | Not recorded", 2.0),
+                row(300, "stage1", "Delay | Repairs", 1.0),
+                row(300, "stage1", "Not recorded | Not recorded", 4.0),
+                row(300, "stage1", "Not recorded | Repairs", 8.0),
+                row(301, "enquiry", "Not recorded | Repairs", 16.0),
+            ]
+        );
     }
 
     #[test]
