@@ -1,8 +1,9 @@
 //! Keeping the resident memory of a big run down: the case frame's text
 //! stored once per distinct value, faulty rows' text copied out of their
 //! chunk, the checked rows gathered into one array per column and filtered
-//! in place, other frames filtered a column at a time, and freed memory
-//! handed back to the system between the steps that free the most.
+//! in place, other frames filtered a column at a time, freed memory handed
+//! back to the system where that lowers the peak, and the allocator's
+//! arenas shared by every thread.
 
 use polars::prelude::*;
 use polars_arrow::array::{Array, MutableBinaryViewArray, Utf8ViewArray, View};
@@ -11,17 +12,20 @@ use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 
 use crate::error::Result;
 
-/// Let the allocator keep two pools of memory (glibc's arenas) for every
-/// thread, where it keeps up to eight per core. A run's threads free what
-/// other threads took: a chunk's columns are made by the reader and freed
-/// by the checks, a step's by polars' threads and then by this one. With a
-/// pool per thread, each pool held freed memory that only its own thread
-/// would reuse; with two, one thread reuses what another freed. A 1M-row
-/// run peaked 24-32 MiB lower (about 508 to 480 MiB) and faulted in 12,000
-/// to 20,000 fewer pages, no slower (two batches of nine and eleven
+/// Cap the allocator's pools of memory (glibc's arenas) at two for the
+/// whole process, shared by every thread, where glibc lets a 64-bit
+/// process make up to eight per core. A run's threads free what other
+/// threads took: a chunk's columns are made by the reader and freed by the
+/// checks, a step's by polars' threads and then by this one. With a pool
+/// per thread, each held freed memory that only its own thread would
+/// reuse; with two, one thread reuses what another freed. A 1M-row run
+/// peaked 24-32 MiB lower (about 508 to 480 MiB) and faulted in 12,000 to
+/// 20,000 fewer pages, no slower (two batches of nine and eleven
 /// alternating runs); a 10M-row run peaked at 3,346 MiB against 3,373.
-/// Called first thing, before any thread starts.
-/// Elsewhere it does nothing.
+///
+/// Called first thing in `main`: the cap only stops new arenas being
+/// made, so a thread that already has one of its own keeps it. Elsewhere
+/// it does nothing.
 pub fn share_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets an allocator option; it has no
@@ -39,13 +43,15 @@ pub fn share_arenas() {
 /// every freed chunk array. Elsewhere it does nothing.
 ///
 /// It is called while the exports are read and checked, once after, and
-/// between the cube's dates, whose working columns would otherwise put
-/// some 20 MiB on a 1M-row run's peak. The other steps after checking free
-/// and take whole columns of about the same sizes, so what one frees the
-/// next reuses: every page handed back is faulted in again when next taken
-/// (some 2 µs a page on the benchmark machine), and a trim after each of
-/// them made a 1M-row run fault in 40,000 pages more (0.1 s) for no lower
-/// peak.
+/// after each of the cube's dates, whose working columns would otherwise
+/// put some 20 MiB on a 1M-row run's peak and more on a year's; and
+/// between the columns of [`filter_by_column`], which only rows due beyond
+/// the calendar call for. The other steps after checking free and take
+/// whole columns of about the same sizes, so what one frees the next
+/// reuses: every page handed back is faulted in again when next taken
+/// (some 2 µs a page on the benchmark machine). A trim after each of them
+/// made a 1M-row run fault in 59,000 pages more (about 0.14 s) to peak 20
+/// MiB lower (485 against 505 MiB), and a 10M-row run no lower.
 pub fn release_freed() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free pages; it has no preconditions.

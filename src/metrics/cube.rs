@@ -150,7 +150,7 @@ struct Coded<'k> {
 
 /// `frame` with each key column's (and the stream's) [`memory::codes`]
 /// beside it, named by [`code_of`], so the groupings compare numbers; each
-/// one's dictionary turns the sums' keys back into text ([`decoded`]). A
+/// one's dictionary turns the roll-ups' keys back into text ([`rolled_up`]). A
 /// source's rows are coded once for every date that counts them, before the
 /// window picks rows, so only the 4-byte codes are copied by the pick.
 fn coded<'k>(frame: &DataFrame, keys: &'k Keys) -> Result<Coded<'k>> {
@@ -234,7 +234,14 @@ fn rolled_up(
         keyed.with_column(codes.into_column())?;
         names.push(dictionary);
     }
-    let keys: Vec<Expr> = ["month", "stream"].iter().chain(by).map(|c| col(*c)).collect();
+    let mut keys: Vec<Expr> = ["month", "stream"].iter().chain(by).map(|c| col(*c)).collect();
+    if by.is_empty() {
+        // A third key, as the whole landlord's group always had: polars
+        // sums a group-by of fewer keys in pieces on its threads, in no
+        // fixed order, and a fractional sum (compensation) could then
+        // differ in its last bits from run to run.
+        keys.push(lit(ALL).alias("group"));
+    }
     let resum: Vec<Expr> = values.iter().map(|c| col(c.as_str()).sum()).collect();
     let mut rolled = keyed.lazy().group_by(keys).agg(resum).collect()?;
     let groups: Vec<StringChunked> = by
@@ -243,19 +250,25 @@ fn rolled_up(
         .map(|(key, names)| Ok(names.decode(rolled.column(key)?.idx()?)))
         .collect::<Result<_>>()?;
     let group = match groups.as_slice() {
-        [] => StringChunked::full("group".into(), ALL, rolled.height()),
-        [one] => one.clone().with_name("group".into()),
-        [first, second] => first
-            .iter()
-            .zip(second.iter())
-            .map(|(a, b)| Some(crossed_group(a.unwrap_or(NOT_RECORDED), b.unwrap_or(NOT_RECORDED))))
-            .collect::<StringChunked>()
-            .with_name("group".into()),
+        [] => None,
+        [one] => Some(one.clone()),
+        [first, second] => Some(
+            first
+                .iter()
+                .zip(second.iter())
+                .map(|(a, b)| {
+                    let filled = "a null key has the code of \"Not recorded\"";
+                    Some(crossed_group(a.expect(filled), b.expect(filled)))
+                })
+                .collect::<StringChunked>(),
+        ),
         _ => unreachable!("a breakdown crosses at most two columns"),
     };
     let stream = dictionaries["stream"].decode(rolled.column("stream")?.idx()?);
     rolled.with_column(stream.with_name("stream".into()).into_column())?;
-    rolled.with_column(group.into_column())?;
+    if let Some(group) = group {
+        rolled.with_column(group.with_name("group".into()).into_column())?;
+    }
     Ok(rolled)
 }
 
@@ -893,11 +906,11 @@ mod tests {
         .map(|(name, values)| (name.to_string(), Dictionary::of(name.into(), &values)))
         .collect();
         let sums = df!(
-            "month" => [300, 300, 300, 300, 301],
-            "stream" => [0 as IdxSize, 0, 0, 0, 1],
-            case::SERVICE_AREA => [Some(0 as IdxSize), None, Some(1), Some(0), Some(0)],
-            case::LEARNING_THEME => [Some(0 as IdxSize), Some(0), None, None, None],
-            "c3" => [1.0, 2.0, 4.0, 8.0, 16.0],
+            "month" => [300, 300, 300, 300, 301, 300],
+            "stream" => [0 as IdxSize, 0, 0, 0, 1, 0],
+            case::SERVICE_AREA => [Some(0 as IdxSize), None, Some(1), Some(0), Some(0), None],
+            case::LEARNING_THEME => [Some(0 as IdxSize), Some(0), None, None, None, None],
+            "c3" => [1.0, 2.0, 4.0, 8.0, 16.0, 32.0],
         )
         .unwrap();
         let rolled = |by: &[&str]| -> Vec<(i32, String, String, f64)> {
@@ -919,11 +932,11 @@ mod tests {
             rows
         };
         let row = |month, stream: &str, group: &str, sum| (month, stream.to_string(), group.to_string(), sum);
-        assert_eq!(rolled(&[]), [row(300, "stage1", ALL, 15.0), row(301, "enquiry", ALL, 16.0)]);
+        assert_eq!(rolled(&[]), [row(300, "stage1", ALL, 47.0), row(301, "enquiry", ALL, 16.0)]);
         assert_eq!(
             rolled(&[case::SERVICE_AREA]),
             [
-                row(300, "stage1", NOT_RECORDED, 6.0),
+                row(300, "stage1", NOT_RECORDED, 38.0),
                 row(300, "stage1", "Repairs", 9.0),
                 row(301, "enquiry", "Repairs", 16.0)
             ]
@@ -933,11 +946,38 @@ mod tests {
             [
                 row(300, "stage1", "Delay | Not recorded", 2.0),
                 row(300, "stage1", "Delay | Repairs", 1.0),
-                row(300, "stage1", "Not recorded | Not recorded", 4.0),
+                row(300, "stage1", "Not recorded | Not recorded", 36.0),
                 row(300, "stage1", "Not recorded | Repairs", 8.0),
                 row(301, "enquiry", "Not recorded | Repairs", 16.0),
             ]
         );
+    }
+
+    /// Every group's sum is taken in the order of its rows, the whole
+    /// landlord's too: 1e16, then twenty ones, then -1e16 sum to 20 so (a
+    /// sum that adds the ones to 1e16 one at a time, or in pieces on
+    /// threads, loses some or all of them).
+    #[test]
+    fn a_roll_up_sums_each_group_in_the_order_of_its_rows() {
+        let dictionaries: HashMap<String, Dictionary> =
+            [("stream", vec!["stage1"]), (case::SERVICE_AREA, vec!["Repairs"])]
+                .into_iter()
+                .map(|(name, values)| (name.to_string(), Dictionary::of(name.into(), &values)))
+                .collect();
+        let values: Vec<f64> =
+            std::iter::once(1e16).chain(std::iter::repeat_n(1.0, 20)).chain(std::iter::once(-1e16)).collect();
+        let n = values.len();
+        let sums = df!(
+            "month" => vec![300; n],
+            "stream" => vec![0 as IdxSize; n],
+            case::SERVICE_AREA => vec![0 as IdxSize; n],
+            "c0" => values,
+        )
+        .unwrap();
+        for by in [&[][..], &[case::SERVICE_AREA][..]] {
+            let rolled = rolled_up(&sums, by, &[0], &dictionaries).unwrap();
+            assert_eq!(rolled.column("c0").unwrap().f64().unwrap().get(0), Some(20.0), "{by:?}");
+        }
     }
 
     #[test]
