@@ -298,8 +298,7 @@ fn run_manifest_records_inputs_and_how_to_reproduce() {
     // must be the file's whole.
     use sha2::Digest;
     let digest = sha2::Sha256::digest(std::fs::read(wd.path("in/cases.csv")).unwrap());
-    let expected: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    assert_eq!(run["inputs"][0]["sha256"].as_str().unwrap(), expected);
+    assert_eq!(run["inputs"][0]["sha256"].as_str().unwrap(), redress::digest::hex(&digest));
     assert_eq!(run["reproduce"], "redress run --config in/landlord.toml --period 2024-25 --as-of 2025-06-01");
     for stage in ["read_ms", "validate_ms", "calendar_ms", "metrics_ms", "render_ms", "total_ms"] {
         assert!(run["timings"][stage].is_number(), "{stage}");
