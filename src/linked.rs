@@ -70,6 +70,7 @@ impl CaseIndex {
         // the columns' own iterators, zipped, the 1M-row sample's survey
         // index took 29-45 ms and its Ombudsman index 7-8; now 28-34 and
         // 4-8.
+        const _: () = assert!(COMPLAINT.len() <= View::MAX_INLINE_SIZE as usize, "held in its view");
         let complaint = View::new_inline(COMPLAINT.as_bytes()).as_u128();
         let found = |from: usize, len: usize| -> Vec<(u32, StageRow)> {
             let (record_type, case_ref) = (single(record_type, from, len), single(case_ref, from, len));
@@ -616,5 +617,23 @@ mod tests {
         assert_eq!(rows_of(2).iter().map(|r| r.2).collect::<Vec<_>>(), [5]);
         assert!(index.case(3).is_none(), "a case with no rows");
         assert_eq!(index.case(4).map(|(n, _)| n), index.case(0).map(|(n, _)| n), "one number a case");
+
+        // A null record type whose view still holds "complaint" is no
+        // complaint row.
+        let kinds = StringChunked::new(case::RECORD_TYPE.into(), [COMPLAINT, COMPLAINT]);
+        let array =
+            kinds.downcast_as_array().clone().with_validity(Some([false, true].into_iter().collect()));
+        let cases = DataFrame::new(
+            2,
+            vec![
+                StringChunked::with_chunk(case::RECORD_TYPE.into(), array).into_column(),
+                StringChunked::new(case::REF.into(), ["E", "E"]).into_column(),
+                Int32Chunked::new(case::STAGE.into(), [1, 2]).into_column(),
+                Int32Chunked::new(case::RESPONDED.into(), [None::<i32>, None]).into_date().into_column(),
+            ],
+        )
+        .unwrap();
+        let index = CaseIndex::new(&cases, &StringChunked::new("ref".into(), ["E"])).unwrap();
+        assert_eq!(index.case(0).map(|(_, rows)| rows.to_vec()), Some(vec![(2, None, 1)]));
     }
 }

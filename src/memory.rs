@@ -45,19 +45,20 @@ pub fn share_arenas() {
 ///
 /// It is called while the exports are read and checked, once after, and
 /// after each of the cube's dates, whose working columns would otherwise
-/// put some 20 MiB on a 1M-row run's peak and more on a year's; and
-/// between the columns of [`filter_by_column`], which only rows due beyond
-/// the calendar call for. The other steps after checking free and take
-/// whole columns of about the same sizes, so what one frees the next
-/// reuses: every page handed back is faulted in again when next taken
-/// (some 2 µs a page on the benchmark machine). A trim after each of them
-/// made a 1M-row run fault in 59,000 pages more (about 0.14 s) to peak 20
-/// MiB lower (485 against 505 MiB), and a 10M-row run no lower.
+/// pile up on a big run's peak; and between the columns of
+/// [`filter_by_column`], which only rows due beyond the calendar call for.
+/// The other steps after checking free and take whole columns of about the
+/// same sizes, so what one frees the next reuses: every page handed back
+/// is faulted in again when next taken (some 2 µs a page on the benchmark
+/// machine). A trim after each of them made a 1M-row run fault in 59,000
+/// pages more (about 0.14 s) to peak 20 MiB lower (485 against 505 MiB),
+/// and a 10M-row run no lower.
 ///
 /// Below [`RELEASE_FROM`] the memory is kept: what a trim hands back is
 /// then less than the pages it makes the next steps fault in again are
 /// worth. Where the allocator cannot say how much it holds free (a glibc
-/// older than 2.33), every call trims.
+/// older than 2.33, or one linked statically), every call trims. Asking
+/// walks each arena's free blocks, as a trim does.
 pub fn release_freed() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if held_free().is_none_or(|free| free >= RELEASE_FROM) {
@@ -70,11 +71,13 @@ pub fn release_freed() {
 }
 
 /// How much freed memory [`release_freed`] lets the allocator keep. At a
-/// trim point a 1M-row run holds 60-115 MiB free, so it trims none: it
-/// faults in some 50,000 fewer pages (0.12 CPU-seconds of the kernel's
-/// time), for a peak some 20 MiB higher (490 against 470 MiB). A 10M-row
-/// run holds 60-420 MiB, rising as it reads, and trims from about a third
-/// of the way in, peaking where it did (3,225 against 3,233 MiB).
+/// trim point a 1M-row quarter run holds 60-115 MiB free, so it trims
+/// none: it faults in some 50,000 fewer pages (0.12 CPU-seconds of the
+/// kernel's time), for a peak some 20 MiB higher (490 against 470 MiB). A
+/// 10M-row run holds 60-420 MiB, rising as it reads, and trims from about
+/// a third of the way in, peaking where it did (3,225 against 3,233 MiB).
+/// glibc counts as free the blocks whose pages a trim has handed back, so
+/// once a run passes this it trims at every call, as every run did.
 pub const RELEASE_FROM: usize = 128 << 20;
 
 /// The bytes the allocator holds free in all its arenas, as glibc's
@@ -810,6 +813,15 @@ pub fn compacted(frame: DataFrame) -> Result<DataFrame> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The machines this runs on (glibc 2.33 or later, linked dynamically)
+    /// say how much the allocator holds free, so a run of modest size keeps
+    /// it rather than trimming at every call.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[test]
+    fn the_allocator_says_how_much_it_holds_free() {
+        assert!(held_free().is_some());
+    }
 
     #[test]
     fn interning_keeps_the_values_and_stores_each_once() {

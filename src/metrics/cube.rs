@@ -547,8 +547,8 @@ fn member_sums(frame: &DataFrame, groupings: &[Grouping], members: &[usize]) -> 
 }
 
 /// Call `f` with each row where `mask` is true (not false, not null), in
-/// order: found 64 rows at a time by their set bits, where a row-by-row
-/// read of the mask costs every row.
+/// order: found by the mask's set bits, a word of them at a time, where a
+/// row-by-row read of the mask costs every row.
 fn each_true_row(mask: &BooleanChunked, mut f: impl FnMut(usize)) {
     let mut offset = 0;
     for array in mask.downcast_iter() {
@@ -632,8 +632,10 @@ impl Cube {
                 let slice = coded(&frame.slice(offset as i64, slice_rows), &keys)?;
                 for (basis, members, values) in &bases {
                     cube.count(&slice, *basis, members, values, window)?;
-                    // A date's working columns are freed before the next
-                    // date's are made, not kept by the allocator beside them.
+                    // A date's working columns, freed, are handed back
+                    // before the next date's are made where the allocator
+                    // holds enough free for that to lower the peak (a big
+                    // run; see `release_freed`).
                     memory::release_freed();
                 }
             }
@@ -781,6 +783,9 @@ impl Cube {
 
 #[cfg(test)]
 mod tests {
+    use polars_arrow::array::BooleanArray;
+    use polars_arrow::bitmap::Bitmap;
+
     use super::*;
 
     /// Each day's month, as `month_index` numbers it, through the table of
@@ -903,6 +908,21 @@ mod tests {
         let mut none = Vec::new();
         each_true_row(&BooleanChunked::new("m".into(), [None::<bool>, Some(false)]), |row| none.push(row));
         assert!(none.is_empty());
+        // A null whose value bit is set, and a mask sliced off a byte's edge.
+        let values = Bitmap::from([true; 10]);
+        let validity = Bitmap::from([true, false, true, true, false, true, true, true, false, true]);
+        let array = BooleanArray::new(ArrowDataType::Boolean, values, Some(validity));
+        let nulls_set = BooleanChunked::with_chunk("m".into(), array);
+        for mask in [nulls_set.clone(), nulls_set.slice(3, 6)] {
+            let mut rows = Vec::new();
+            each_true_row(&mask, |row| rows.push(row));
+            let by_row: Vec<usize> =
+                mask.iter().enumerate().filter(|(_, m)| *m == Some(true)).map(|(i, _)| i).collect();
+            assert_eq!(rows, by_row);
+        }
+        let mut sliced = Vec::new();
+        each_true_row(&nulls_set.slice(3, 6), |row| sliced.push(row));
+        assert_eq!(sliced, [0, 2, 3, 4]);
     }
 
     #[test]

@@ -127,9 +127,9 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     let t = Instant::now();
     let names: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
     let validated = validator.finish(&names)?;
-    // What reading and checking freed is handed back; not after the steps
-    // below, each of which frees about as much as the next one takes (see
-    // `release_freed`).
+    // What reading and checking freed is handed back, where there is enough
+    // of it (a big run); not after the steps below, each of which frees
+    // about as much as the next one takes (see `release_freed`).
     memory::release_freed();
     timings.validate_ms = rounded(ms(t) + validating_ms);
 
