@@ -6,7 +6,6 @@
 
 use chrono::NaiveDate;
 use polars::prelude::*;
-use polars_arrow::array::{Array, View};
 
 use crate::buckets::Buckets;
 use crate::config::InputConfig;
@@ -64,28 +63,24 @@ impl CaseIndex {
         // every complaint row's reference, so half the rows are looked up on
         // a second thread.
         //
-        // Each half is read from its arrays by place, and a complaint row is
-        // told by its record type's 16-byte view (the canonical spelling is
-        // short enough to be held in the view), not by reading the text. By
-        // the columns' own iterators, zipped, the 1M-row sample's survey
-        // index took 29-45 ms and its Ombudsman index 7-8; now 28-34 and
-        // 4-8.
-        const _: () = assert!(COMPLAINT.len() <= View::MAX_INLINE_SIZE as usize, "held in its view");
-        let complaint = View::new_inline(COMPLAINT.as_bytes()).as_u128();
+        // The complaint rows are found by polars' comparison (of each
+        // row's 16-byte view) and visited by their set bits; the other
+        // columns are read from their arrays by place. By the columns' own
+        // iterators, zipped, and the text compared, the 1M-row sample's
+        // survey index took 29-45 ms and its Ombudsman index 7-8; now 23-35
+        // and 4.
         let found = |from: usize, len: usize| -> Vec<(u32, StageRow)> {
-            let (record_type, case_ref) = (single(record_type, from, len), single(case_ref, from, len));
-            let (stage, responded) = (single(stage, from, len), single(responded.physical(), from, len));
-            let (kinds, refs) = (record_type.downcast_as_array(), case_ref.downcast_as_array());
-            let (stage, responded) = (stage.downcast_as_array(), responded.downcast_as_array());
+            let complaint = record_type.slice(from as i64, len).equal(COMPLAINT);
+            let (case_ref, stage) = (single(case_ref, from, len), single(stage, from, len));
+            let responded = single(responded.physical(), from, len);
+            let (refs, stage, responded) =
+                (case_ref.downcast_as_array(), stage.downcast_as_array(), responded.downcast_as_array());
             let mut found = Vec::new();
-            for (i, kind) in kinds.views().iter().enumerate() {
-                if kind.as_u128() != complaint || !kinds.is_valid(i) {
-                    continue;
-                }
-                let Some(&n) = refs.get(i).and_then(|r| by_ref.get(r)) else { continue };
-                let Some(s) = stage.get(i) else { continue };
+            crate::memory::each_true_row(&complaint, |i| {
+                let Some(&n) = refs.get(i).and_then(|r| by_ref.get(r)) else { return };
+                let Some(s) = stage.get(i) else { return };
                 found.push((n, (s, responded.get(i).and_then(epoch_day), (from + i) as IdxSize)));
-            }
+            });
             found
         };
         let found = crate::parallel::halves(cases.height(), 2, found);

@@ -790,6 +790,23 @@ fn validity(valid: MutableBitmap) -> Option<Bitmap> {
     (valid.unset_bits() > 0).then_some(valid)
 }
 
+/// Call `f` with each row where `mask` is true (not false, not null), in
+/// order: found by the mask's set bits, a word of them at a time, where a
+/// row-by-row read of the mask costs every row.
+pub fn each_true_row(mask: &BooleanChunked, mut f: impl FnMut(usize)) {
+    let mut offset = 0;
+    for array in mask.downcast_iter() {
+        let set = match array.validity() {
+            Some(validity) => array.values() & validity,
+            None => array.values().clone(),
+        };
+        for row in polars_arrow::bitmap::iterator::TrueIdxIter::new(set.len(), Some(&set)) {
+            f(offset + row);
+        }
+        offset += array.len();
+    }
+}
+
 /// `frame` with text columns that hold only their own rows' bytes. A text
 /// column picked from a chunk still points into the text of every row of the
 /// chunk: a few faulty rows kept until the end would keep the whole export's
@@ -812,6 +829,8 @@ pub fn compacted(frame: DataFrame) -> Result<DataFrame> {
 
 #[cfg(test)]
 mod tests {
+    use polars_arrow::array::BooleanArray;
+
     use super::*;
 
     /// The machines this runs on (glibc 2.33 or later, linked dynamically)
@@ -821,6 +840,40 @@ mod tests {
     #[test]
     fn the_allocator_says_how_much_it_holds_free() {
         assert!(held_free().is_some());
+    }
+
+    /// The rows where a mask is true, across its chunks, with a null taken
+    /// as false: as reading it row by row finds them.
+    #[test]
+    fn each_row_where_a_mask_holds_is_given_in_order() {
+        let cells = [Some(true), None, Some(false), Some(true), Some(true), None, Some(false), Some(true)];
+        let mut mask = BooleanChunked::new("m".into(), &cells[..3]);
+        mask.append(&BooleanChunked::new("m".into(), &cells[3..])).unwrap();
+        assert_eq!(mask.chunks().len(), 2);
+        let mut rows = Vec::new();
+        each_true_row(&mask, |row| rows.push(row));
+        let by_row: Vec<usize> =
+            mask.iter().enumerate().filter(|(_, m)| *m == Some(true)).map(|(i, _)| i).collect();
+        assert_eq!(rows, by_row);
+        assert_eq!(rows, [0, 3, 4, 7]);
+        let mut none = Vec::new();
+        each_true_row(&BooleanChunked::new("m".into(), [None::<bool>, Some(false)]), |row| none.push(row));
+        assert!(none.is_empty());
+        // A null whose value bit is set, and a mask sliced off a byte's edge.
+        let values = Bitmap::from([true; 10]);
+        let validity = Bitmap::from([true, false, true, true, false, true, true, true, false, true]);
+        let array = BooleanArray::new(ArrowDataType::Boolean, values, Some(validity));
+        let nulls_set = BooleanChunked::with_chunk("m".into(), array);
+        for mask in [nulls_set.clone(), nulls_set.slice(3, 6)] {
+            let mut rows = Vec::new();
+            each_true_row(&mask, |row| rows.push(row));
+            let by_row: Vec<usize> =
+                mask.iter().enumerate().filter(|(_, m)| *m == Some(true)).map(|(i, _)| i).collect();
+            assert_eq!(rows, by_row);
+        }
+        let mut sliced = Vec::new();
+        each_true_row(&nulls_set.slice(3, 6), |row| sliced.push(row));
+        assert_eq!(sliced, [0, 2, 3, 4]);
     }
 
     #[test]

@@ -260,10 +260,9 @@ fn read_file(
         Checksums::Taken => before.and_then(|_| crate::digest::Pending::start(&file, before).ok()),
         Checksums::Skipped => None,
     };
-    let checksum = match (checksums, &apart) {
-        (Checksums::Skipped, _) | (_, Some(_)) => Checksum::Apart,
-        (Checksums::Taken, None) => Checksum::AsRead,
-    };
+    // Only a checksum wanted but not taken apart is taken by the parse.
+    let checksum =
+        if checksums == Checksums::Taken && apart.is_none() { Checksum::AsRead } else { Checksum::Apart };
     let read = read_source(reading, &file, checksum, each);
     if crate::digest::stamp(&file) != before {
         return Err(Error::input(reading.path, crate::digest::CHANGED));

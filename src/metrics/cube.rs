@@ -521,7 +521,7 @@ fn member_sums(frame: &DataFrame, groupings: &[Grouping], members: &[usize]) -> 
             // count that holds in few rows costs few: read row by row, the
             // conditions made the sums of a 1M-row quarter take 45-58 ms
             // of CPU where they now take 34-36.
-            each_true_row(value.bool()?, |row| add(row, 1.0));
+            memory::each_true_row(value.bool()?, |row| add(row, 1.0));
         } else {
             // A sum's value, or a condition that gives a number.
             for (row, v) in value.cast(&DataType::Float64)?.f64()?.iter().enumerate() {
@@ -544,23 +544,6 @@ fn member_sums(frame: &DataFrame, groupings: &[Grouping], members: &[usize]) -> 
         }
     }
     Ok(by_grouping)
-}
-
-/// Call `f` with each row where `mask` is true (not false, not null), in
-/// order: found by the mask's set bits, a word of them at a time, where a
-/// row-by-row read of the mask costs every row.
-fn each_true_row(mask: &BooleanChunked, mut f: impl FnMut(usize)) {
-    let mut offset = 0;
-    for array in mask.downcast_iter() {
-        let set = match array.validity() {
-            Some(validity) => array.values() & validity,
-            None => array.values().clone(),
-        };
-        for row in polars_arrow::bitmap::iterator::TrueIdxIter::new(set.len(), Some(&set)) {
-            f(offset + row);
-        }
-        offset += array.len();
-    }
 }
 
 /// For each set of key columns in `keys`, the sum of each member count's
@@ -783,9 +766,6 @@ impl Cube {
 
 #[cfg(test)]
 mod tests {
-    use polars_arrow::array::BooleanArray;
-    use polars_arrow::bitmap::Bitmap;
-
     use super::*;
 
     /// Each day's month, as `month_index` numbers it, through the table of
@@ -889,40 +869,6 @@ mod tests {
             assert_eq!(groups_of(&in_pieces), groups_of(&grouping(&whole, &k).unwrap()), "{k:?}");
             assert!(in_pieces.first_rows.len() < n as usize, "some rows share a group");
         }
-    }
-
-    /// The rows where a mask is true, across its chunks, with a null taken
-    /// as false: as reading it row by row finds them.
-    #[test]
-    fn each_row_where_a_mask_holds_is_given_in_order() {
-        let cells = [Some(true), None, Some(false), Some(true), Some(true), None, Some(false), Some(true)];
-        let mut mask = BooleanChunked::new("m".into(), &cells[..3]);
-        mask.append(&BooleanChunked::new("m".into(), &cells[3..])).unwrap();
-        assert_eq!(mask.chunks().len(), 2);
-        let mut rows = Vec::new();
-        each_true_row(&mask, |row| rows.push(row));
-        let by_row: Vec<usize> =
-            mask.iter().enumerate().filter(|(_, m)| *m == Some(true)).map(|(i, _)| i).collect();
-        assert_eq!(rows, by_row);
-        assert_eq!(rows, [0, 3, 4, 7]);
-        let mut none = Vec::new();
-        each_true_row(&BooleanChunked::new("m".into(), [None::<bool>, Some(false)]), |row| none.push(row));
-        assert!(none.is_empty());
-        // A null whose value bit is set, and a mask sliced off a byte's edge.
-        let values = Bitmap::from([true; 10]);
-        let validity = Bitmap::from([true, false, true, true, false, true, true, true, false, true]);
-        let array = BooleanArray::new(ArrowDataType::Boolean, values, Some(validity));
-        let nulls_set = BooleanChunked::with_chunk("m".into(), array);
-        for mask in [nulls_set.clone(), nulls_set.slice(3, 6)] {
-            let mut rows = Vec::new();
-            each_true_row(&mask, |row| rows.push(row));
-            let by_row: Vec<usize> =
-                mask.iter().enumerate().filter(|(_, m)| *m == Some(true)).map(|(i, _)| i).collect();
-            assert_eq!(rows, by_row);
-        }
-        let mut sliced = Vec::new();
-        each_true_row(&nulls_set.slice(3, 6), |row| sliced.push(row));
-        assert_eq!(sliced, [0, 2, 3, 4]);
     }
 
     #[test]
