@@ -135,36 +135,27 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
 
     let t = Instant::now();
     progress("applying timescales and the working-day calendar");
-    // Linking the survey and Ombudsman exports reads only what validation
-    // left in the case rows, so it runs on a second core beside the schedule
-    // and the repeats: they add columns and keep every row, unless a due
-    // date falls beyond the calendar, when the links are made again with
-    // the rows the schedule kept. One after the other, the steps left the
-    // second core idle for about a third of their time.
-    let link = |cases: &DataFrame| -> Result<(linked::Linked, linked::Linked)> {
-        let surveys = linked::surveys(surveys.frame.clone(), cases, &survey_input, plan.as_of)?;
-        let determinations =
-            linked::determinations(findings.frame.clone(), cases, &finding_input, plan.as_of)?;
-        Ok((surveys, determinations))
-    };
-    let validated_cases = validated.cases.clone();
-    let (scheduled, links) = crate::parallel::both(
+    let timescales::Scheduled { cases: scheduled, warnings: schedule_warnings, excluded: beyond_calendar } =
+        timescales::schedule(validated.cases, &config.timescales, &plan.calendar, plan.as_of)?;
+    timings.calendar_ms = ms(t);
+
+    // Repeats and the linked exports are counted with the metrics. The
+    // survey and Ombudsman exports are linked to the rows the schedule kept
+    // on a second core while the repeats are flagged: one after the other,
+    // the two left that core idle for about a third of their time. (Linked
+    // beside the schedule as well, a 10M-row run's peak rose 210 MiB.)
+    let t = Instant::now();
+    let (cases, links) = crate::parallel::both(
+        || crate::repeats::flag(scheduled.clone(), &config.repeats),
         || -> Result<_> {
-            let scheduled =
-                timescales::schedule(validated.cases, &config.timescales, &plan.calendar, plan.as_of)?;
-            let calendar_ms = ms(t);
-            let cases = crate::repeats::flag(scheduled.cases, &config.repeats)?;
-            Ok((cases, scheduled.warnings, scheduled.excluded, calendar_ms))
+            let surveys = linked::surveys(surveys.frame, &scheduled, &survey_input, plan.as_of)?;
+            let determinations =
+                linked::determinations(findings.frame, &scheduled, &finding_input, plan.as_of)?;
+            Ok((surveys, determinations))
         },
-        || link(&validated_cases),
     );
-    let (cases, schedule_warnings, beyond_calendar, calendar_ms) = scheduled?;
-    let (surveys, determinations) =
-        if cases.height() == validated_cases.height() { links? } else { link(&cases)? };
-    drop(validated_cases);
-    // Repeats and the linked exports are counted with the metrics.
-    timings.calendar_ms = calendar_ms;
-    timings.metrics_ms = ms(t) - calendar_ms;
+    let (cases, (surveys, determinations)) = (cases?, links?);
+    timings.metrics_ms = ms(t);
 
     let mut other_exports = Vec::new();
     if !plan.survey_files.is_empty() {
