@@ -7,6 +7,8 @@
 
 use polars::prelude::*;
 
+use crate::buckets::Buckets;
+
 use crate::config::RepeatsConfig;
 use crate::error::Result;
 use crate::schema::{case, outcome, prepared, COMPLAINT, FILE, HOUSEHOLD, ROW};
@@ -25,8 +27,18 @@ pub fn household_known() -> Expr {
 /// (one of those was about the same category). Two complaints received the
 /// same day are ordered as the exports list them.
 pub fn flag(cases: DataFrame, config: &RepeatsConfig) -> Result<DataFrame> {
+    flag_in_parts(cases, config, PART_ROWS)
+}
+
+/// The counted rows two of [`repeats`]' parts hold between them, about:
+/// a run with more is cut into more parts, walked two at a time.
+const PART_ROWS: usize = 1 << 21;
+
+/// [`flag`] with parts of about `part_rows / 2` counted rows: the flags
+/// are the same whatever the parts (a test flags rows both ways).
+fn flag_in_parts(cases: DataFrame, config: &RepeatsConfig, part_rows: usize) -> Result<DataFrame> {
     let mut cases = cases.lazy().with_column(household_known().alias(prepared::HOUSEHOLD_KNOWN)).collect()?;
-    let (repeat, issue) = repeats(&cases, i64::from(config.window_days))?;
+    let (repeat, issue) = repeats(&cases, i64::from(config.window_days), part_rows)?;
     cases.with_column(Column::new("repeat_complaint".into(), repeat))?;
     cases.with_column(Column::new("repeat_issue".into(), issue))?;
     Ok(cases)
@@ -34,7 +46,7 @@ pub fn flag(cases: DataFrame, config: &RepeatsConfig) -> Result<DataFrame> {
 
 /// One pass over the counted rows in date order, remembering each
 /// household's (and each household and category's) latest complaint.
-fn repeats(cases: &DataFrame, window: i64) -> Result<(Vec<bool>, Vec<bool>)> {
+fn repeats(cases: &DataFrame, window: i64, part_rows: usize) -> Result<(Vec<bool>, Vec<bool>)> {
     let n = cases.height();
     let (mut repeat, mut issue) = (vec![false; n], vec![false; n]);
     let household = cases.column(HOUSEHOLD)?.u64()?.rechunk();
@@ -53,24 +65,33 @@ fn repeats(cases: &DataFrame, window: i64) -> Result<(Vec<bool>, Vec<bool>)> {
     // Each table is looked up once a row: storing today's day gives back
     // the day it replaces.
     let within = |earlier: Option<i32>, day: i32| earlier.is_some_and(|e| i64::from(day - e) <= window);
-    // The households in two halves by their hash's lowest bit, each walked
-    // on a core of its own: all of a household's complaints fall in one
-    // half, in date order, so each half judges them as one walk would.
-    // A half gives back its repeats, each with whether it is a repeat
-    // issue: an earlier complaint about the same category is an earlier
-    // complaint, so a repeat issue is always a repeat.
+    // The households in parts by their hash, each part walked alone: all
+    // of a household's complaints fall in one part, in date order, so each
+    // part judges them as one walk would. Two parts are walked at a time,
+    // one on each core. A part gives back its repeats, each with whether it
+    // is a repeat issue: an earlier complaint about the same category is an
+    // earlier complaint, so a repeat issue is always a repeat.
     //
-    // A half's tables hold at most its rows, about half the counted rows.
-    // Made that size at once, their entries are not moved at each doubling,
-    // nor an old table held beside the new one while they are.
-    let capacity = order.len() / 2;
-    let walk = |half: u64| -> Vec<(IdxSize, bool)> {
-        let mut last: PlHashMap<u64, i32> = PlHashMap::with_capacity(capacity);
-        let mut last_same: PlHashMap<(u64, IdxSize), i32> = PlHashMap::with_capacity(capacity);
+    // A part's tables hold at most its rows. Made that size at once, their
+    // entries are not moved at each doubling, nor an old table held beside
+    // the new one while they are. A big run has more parts than two, so
+    // that the tables in use at once hold no more than about `part_rows`
+    // rows between them: at 10M rows, two halves' tables, made beside the
+    // linking of the survey and Ombudsman exports, set the run's peak.
+    let parts = 2 * order.len().div_ceil(part_rows).max(1);
+    let part_of = |h: u64| (h % parts as u64) as usize;
+    let in_parts = Buckets::of(parts, || {
+        order.iter().filter_map(|&row| Some((part_of(household.get(row as usize)?), row)))
+    });
+    drop(order);
+    let walk = |part: usize| -> Vec<(IdxSize, bool)> {
+        let rows = in_parts.get(part);
+        let mut last: PlHashMap<u64, i32> = PlHashMap::with_capacity(rows.len());
+        let mut last_same: PlHashMap<(u64, IdxSize), i32> = PlHashMap::with_capacity(rows.len());
         let mut found = Vec::new();
-        for &row in &order {
+        for &row in rows {
             let at = row as usize;
-            let Some(h) = household.get(at).filter(|h| h & 1 == half) else { continue };
+            let Some(h) = household.get(at) else { continue };
             let Some(day) = received.get(at) else { continue };
             let c = category.get(at).unwrap_or(IdxSize::MAX);
             let repeat = within(last.insert(h, day), day);
@@ -81,7 +102,9 @@ fn repeats(cases: &DataFrame, window: i64) -> Result<(Vec<bool>, Vec<bool>)> {
         }
         found
     };
-    let (first, second) = crate::parallel::both(|| walk(0), || walk(1));
+    let every_other =
+        |first: usize| -> Vec<(IdxSize, bool)> { (first..parts).step_by(2).flat_map(walk).collect() };
+    let (first, second) = crate::parallel::both(|| every_other(0), || every_other(1));
     for (at, same_category) in first.into_iter().chain(second) {
         (repeat[at as usize], issue[at as usize]) = (true, same_category);
     }
@@ -112,7 +135,7 @@ fn in_date_order(cases: &DataFrame, received: &Int32Chunked) -> Result<Vec<IdxSi
         rows.sort_by_key(|&i| (day(i), file.get(i as usize), row.get(i as usize)));
         return Ok(rows);
     }
-    let by_day = crate::buckets::Buckets::of(span, || rows.iter().map(|&i| ((day(i) - first) as usize, i)));
+    let by_day = Buckets::of(span, || rows.iter().map(|&i| ((day(i) - first) as usize, i)));
     Ok(by_day.into_items())
 }
 
@@ -255,7 +278,12 @@ mod tests {
                 "received_date" => received.clone(),
             )
             .unwrap();
-            let out = flag(df, &RepeatsConfig { window_days: window }).unwrap();
+            let config = RepeatsConfig { window_days: window };
+            // In two parts, as a run of under a million rows is walked, and
+            // in about as many parts as counted rows, two at a time.
+            let out = flag(df.clone(), &config).unwrap();
+            let in_parts = flag_in_parts(df, &config, 2).unwrap();
+            proptest::prop_assert!(out.equals_missing(&in_parts));
             let get = |c: &str| -> Vec<bool> {
                 out.column(c).unwrap().bool().unwrap().iter().map(|v| v.unwrap()).collect()
             };
