@@ -252,9 +252,16 @@ pub fn month_index(day: NaiveDate) -> i32 {
 /// A polars date (days since 1970-01-01) as a calendar date; None beyond
 /// the years chrono holds.
 pub fn epoch_day(days: i32) -> Option<NaiveDate> {
-    const CE_TO_EPOCH: i32 = 719_163;
     NaiveDate::from_num_days_from_ce_opt(days.checked_add(CE_TO_EPOCH)?)
 }
+
+/// A calendar date as a polars date: days since 1970-01-01.
+pub fn epoch_days(day: NaiveDate) -> i32 {
+    day.num_days_from_ce() - CE_TO_EPOCH
+}
+
+/// Days from 1 January of year 1 to 1 January 1970.
+const CE_TO_EPOCH: i32 = 719_163;
 
 impl fmt::Display for Period {
     /// The period's identifier, also its output folder name.
@@ -289,6 +296,16 @@ mod tests {
         // A null slot may hold any number: none of these may panic.
         assert_eq!(epoch_day(i32::MAX), None);
         assert_eq!(epoch_day(i32::MIN), None);
+    }
+
+    #[test]
+    fn epoch_days_is_the_day_number_epoch_day_reads() {
+        for (days, date) in
+            [(0, "1970-01-01"), (20_454, "2026-01-01"), (-1, "1969-12-31"), (-719_162, "0001-01-01")]
+        {
+            assert_eq!(epoch_days(d(date)), days);
+            assert_eq!(epoch_day(days), Some(d(date)));
+        }
     }
 
     #[test]
