@@ -277,7 +277,7 @@ mod tests {
             )
             .unwrap();
             let config = RepeatsConfig { window_days: window };
-            // In two parts, as a run of under a million rows is walked, and
+            // In two parts, as a run of under two million counted rows is walked, and
             // in about as many parts as counted rows, two at a time.
             let out = flag(df.clone(), &config).unwrap();
             let in_parts = flag_in_parts(df, &config, 2).unwrap();

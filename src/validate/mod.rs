@@ -122,7 +122,7 @@ impl<'a> Validator<'a> {
     /// Parse and check one chunk of the raw frame (`ingest::load_chunks`).
     pub fn add(&mut self, raw_frame: DataFrame) -> Result<()> {
         self.rows_read += raw_frame.height();
-        // One n-ary "any" rather than thirty nested "or"s: polars works out
+        // One n-ary "any" rather than two dozen nested "or"s: polars works out
         // each nested node's type from the nodes under it again, so the
         // plan cost a chunk about 3 ms, more than the checks themselves.
         let has_error =
