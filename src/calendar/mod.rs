@@ -288,8 +288,7 @@ impl Calendar {
 /// datetime, which cannot hold years far from today, so comparisons with it
 /// silently fail for a mistyped year such as 0025 or 2525.)
 pub fn date_lit(day: NaiveDate) -> Expr {
-    let days = (day - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32;
-    lit(days).cast(DataType::Date)
+    lit(crate::period::epoch_days(day)).cast(DataType::Date)
 }
 
 #[cfg(test)]

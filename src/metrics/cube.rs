@@ -773,11 +773,11 @@ mod tests {
     #[test]
     fn each_days_month_is_its_month_index() {
         let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        let epoch = |day: NaiveDate| (day - ymd(1970, 1, 1)).num_days() as i32;
         let short = [ymd(2025, 3, 31), ymd(2025, 4, 1), ymd(2024, 12, 31), ymd(2025, 1, 1), ymd(2024, 2, 29)];
         let long = [ymd(1900, 1, 1), ymd(2100, 12, 31), ymd(1970, 1, 1)];
         for days in [&short[..], &long[..]] {
-            let mut column: Vec<Option<i32>> = days.iter().map(|&d| Some(epoch(d))).collect();
+            let mut column: Vec<Option<i32>> =
+                days.iter().map(|&d| Some(crate::period::epoch_days(d))).collect();
             column.push(None);
             let dates = Int32Chunked::from_iter_options("d".into(), column.into_iter()).into_date();
             let mut expected: Vec<Option<i32>> = days.iter().map(|&d| Some(month_index(d))).collect();

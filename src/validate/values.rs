@@ -46,8 +46,6 @@ fn parts(text: &str, separator: impl Fn(char) -> bool) -> Option<[&str; 3]> {
     (pieces.next().is_none() && out.iter().all(digits)).then_some(out)
 }
 
-const UNIX_EPOCH_DAY: i32 = 719_163; // days from 0001-01-01 (CE day 1) to 1970-01-01
-
 /// Each cell of a text column read by `read`, each distinct cell once:
 /// exports repeat a few thousand dates, a few dozen amounts and a handful
 /// of spellings over millions of rows. The cells are numbered by
@@ -78,9 +76,7 @@ fn each_distinct<N: PolarsNumericType>(
 
 /// A column of days, as [`day`] reads each cell.
 pub fn days(values: &StringChunked, format: DateFormat) -> DateChunked {
-    use chrono::Datelike;
-    let epoch_day = |v: &str| day(v, format).map(|d| d.num_days_from_ce() - UNIX_EPOCH_DAY);
-    each_distinct::<Int32Type>(values, epoch_day).into_date()
+    each_distinct::<Int32Type>(values, |v| day(v, format).map(crate::period::epoch_days)).into_date()
 }
 
 /// A column of coded values mapped to canonical spellings; an unknown
