@@ -99,22 +99,34 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     // A run records each input's checksum in run.json; data quality alone
     // (no period) records none.
     let checksums = if plan.period.is_some() { ingest::Checksums::Taken } else { ingest::Checksums::Skipped };
-    let (mut files, busy) =
-        read_and_check(&plan.case_files, &config.input, ingest::CHUNK_BYTES, checksums, &mut |chunk| {
-            validator.add(chunk)
-        })?;
-    let linked_read = Instant::now();
     let survey_input = config.surveys.input(&config.input);
     let finding_input = config.ombudsman.input(&config.input);
-    let surveys = ingest::load(&plan.survey_files, &survey_input, &schema::SURVEYS, files.len(), checksums)?;
-    files.extend(surveys.files);
-    let findings = ingest::load(
-        &plan.determination_files,
-        &finding_input,
-        &schema::DETERMINATIONS,
-        files.len(),
+    // The survey and Ombudsman exports are read once the case exports are,
+    // while the checks finish the last chunk, which would leave the reading
+    // thread idle. Their file numbers follow the case exports'.
+    let linked_exports = |case_files: usize| -> Result<_> {
+        let started = Instant::now();
+        let surveys =
+            ingest::load(&plan.survey_files, &survey_input, &schema::SURVEYS, case_files, checksums)?;
+        let findings = ingest::load(
+            &plan.determination_files,
+            &finding_input,
+            &schema::DETERMINATIONS,
+            case_files + surveys.files.len(),
+            checksums,
+        )?;
+        Ok((surveys, findings, started.elapsed()))
+    };
+    let (mut files, busy, linked) = read_and_check(
+        &plan.case_files,
+        &config.input,
+        ingest::CHUNK_BYTES,
         checksums,
+        &mut |chunk| validator.add(chunk),
+        linked_exports,
     )?;
+    let (mut surveys, findings, linked_reading) = linked?;
+    files.append(&mut surveys.files);
     let ombudsman_categories =
         findings.files.iter().any(|f| f.columns.contains_key(schema::determination::CATEGORY));
     files.extend(findings.files);
@@ -122,7 +134,7 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     // time its own thread was busy, so the two may add up to more than the
     // time taken.
     let validating_ms = busy.checking.as_secs_f64() * 1000.0;
-    timings.read_ms = rounded((busy.reading + linked_read.elapsed()).as_secs_f64() * 1000.0);
+    timings.read_ms = rounded((busy.reading + linked_reading).as_secs_f64() * 1000.0);
 
     let t = Instant::now();
     let names: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
@@ -200,19 +212,23 @@ struct Busy {
 /// Read the case exports chunk by chunk while the chunk before is checked on
 /// a second thread: the reader's parse and the checks each leave a core idle
 /// much of the time. One chunk waits at most (a rendezvous channel), so
-/// memory holds one chunk more than reading and checking in turn. The first
-/// error in file order is the one reported: a checking error comes from a
-/// chunk read before any the reader failed on. One order differs from
-/// reading and checking in turn: an export seen to change while it was read
-/// (`ingest::read_file`) is reported after a checking error, not in place
-/// of it.
-fn read_and_check(
+/// memory holds one chunk more than reading and checking in turn. Once the
+/// last chunk is read, `then(files read)` runs on the reading thread while
+/// the checks finish; what it gives back is returned as it is, unless
+/// reading or checking failed, whose error is returned in its place (after
+/// a reading error it does not run). The first error in file order is the one
+/// reported: a checking error comes from a chunk read before any the
+/// reader failed on. One order differs from reading and checking in turn:
+/// an export seen to change while it was read (`ingest::read_file`) is
+/// reported after a checking error, not in place of it.
+fn read_and_check<T>(
     paths: &[PathBuf],
     input: &InputConfig,
     chunk_bytes: usize,
     checksums: ingest::Checksums,
     check: &mut (dyn FnMut(DataFrame) -> Result<()> + Send),
-) -> Result<(Vec<InputFile>, Busy)> {
+    then: impl FnOnce(usize) -> T,
+) -> Result<(Vec<InputFile>, Busy, T)> {
     std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel::<DataFrame>(0);
         let checking = scope.spawn(move || -> Result<Duration> {
@@ -235,9 +251,13 @@ fn read_and_check(
         });
         drop(send);
         let reading = started.elapsed().saturating_sub(waited);
+        // After a reading error the checks are left to stop on their own.
+        let after = read.as_ref().ok().map(|files| then(files.len()));
         let checked = checking.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let checking = checked?;
-        Ok((read?, Busy { reading, checking }))
+        let read = read?;
+        let after = after.expect("run once the files were read");
+        Ok((read, Busy { reading, checking }, after))
     })
 }
 
@@ -318,8 +338,12 @@ mod tests {
     fn read_beside_checks(path: &Path, failing: Option<u32>) -> (Vec<Vec<u32>>, Result<usize>) {
         let input = Config::parse("landlord = \"Test\"").unwrap().input;
         let mut seen: Vec<Vec<u32>> = Vec::new();
-        let read =
-            read_and_check(&[path.to_path_buf()], &input, 64, ingest::Checksums::Taken, &mut |chunk| {
+        let read = read_and_check(
+            &[path.to_path_buf()],
+            &input,
+            64,
+            ingest::Checksums::Taken,
+            &mut |chunk| {
                 let rows: Vec<u32> = chunk.column(ROW)?.u32()?.into_no_null_iter().collect();
                 let fails = failing.filter(|f| rows.contains(f));
                 seen.push(rows);
@@ -327,12 +351,57 @@ mod tests {
                     Some(row) => Err(Error::Usage(format!("the checks failed at row {row}"))),
                     None => Ok(()),
                 }
-            });
-        (seen, read.map(|(files, _)| files[0].rows))
+            },
+            |_| (),
+        );
+        (seen, read.map(|(files, _, ())| files[0].rows))
     }
 
     fn message(read: Result<usize>) -> String {
         read.expect_err("an error").to_string()
+    }
+
+    /// What `then` was given, if it ran, reading `path` beside checks that
+    /// fail on data row `failing`; and the rows read with what `then` gave
+    /// back, or the error reported.
+    fn then_beside_checks(path: &Path, failing: Option<u32>) -> (Option<usize>, Result<(usize, String)>) {
+        let input = Config::parse("landlord = \"Test\"").unwrap().input;
+        let mut given = None;
+        let read = read_and_check(
+            &[path.to_path_buf()],
+            &input,
+            64,
+            ingest::Checksums::Taken,
+            &mut |chunk| {
+                let rows = chunk.column(ROW)?.u32()?.clone();
+                match failing.filter(|f| rows.into_no_null_iter().any(|r| r == *f)) {
+                    Some(row) => Err(Error::Usage(format!("the checks failed at row {row}"))),
+                    None => Ok(()),
+                }
+            },
+            |files| {
+                given = Some(files);
+                "read after"
+            },
+        );
+        (given, read.map(|(files, _, after)| (files[0].rows, after.to_string())))
+    }
+
+    #[test]
+    fn what_follows_the_read_runs_once_the_exports_are_read_and_its_result_comes_after_theirs() {
+        let dir = tempfile::tempdir().unwrap();
+        // Given the number of files read, its result returned with theirs.
+        let (given, read) = then_beside_checks(&export(dir.path(), None), None);
+        assert_eq!((given, read.unwrap()), (Some(1), (40, "read after".to_string())));
+        // The checks fail on the last chunk, after the reading is done: their
+        // error is reported, not what followed.
+        let (given, read) = then_beside_checks(&export(dir.path(), None), Some(40));
+        assert_eq!(given, Some(1));
+        assert_eq!(read.expect_err("an error").to_string(), "the checks failed at row 40");
+        // The reader fails: nothing follows.
+        let (given, read) = then_beside_checks(&export(dir.path(), Some(9)), None);
+        assert_eq!(given, None);
+        assert!(read.expect_err("an error").to_string().contains("is not valid UTF-8"));
     }
 
     #[test]
