@@ -54,18 +54,29 @@ fn first_occurrences_hashed(
     let case_ref = rows.column(case::REF)?.str()?;
     let record_type = rows.column(case::RECORD_TYPE)?.str()?;
     let stage = rows.column(case::STAGE)?.i32()?;
-    let kinds: Vec<i64> = record_type.iter().zip(stage.iter()).map(|(t, s)| kind(t, s)).collect();
-    let hashes = crate::parallel::halves(case_ref.len(), partition_rows, |from, len| {
-        case_ref.slice(from as i64, len).iter().map(hash).collect()
-    });
     let bits = partition_bits(rows.height(), partition_rows);
-    let partitions = partitioned(&hashes, bits, faulty);
-    drop(hashes);
+    // Each half of the rows is hashed, its kinds read and its rows placed
+    // in partitions on a thread of its own; a partition's rows are then
+    // the first half's followed by the second's, in row order.
+    let halves = crate::parallel::halves(rows.height(), partition_rows, |from, len| {
+        let start = from as i64;
+        let hashes: Vec<u64> = case_ref.slice(start, len).iter().map(hash).collect();
+        let kinds: Vec<i64> = record_type
+            .slice(start, len)
+            .iter()
+            .zip(stage.slice(start, len).iter())
+            .map(|(t, s)| kind(t, s))
+            .collect();
+        vec![(partitioned(&hashes, from, bits, &faulty.slice(start, len)), kinds)]
+    });
+    let (halves, kinds): (Vec<_>, Vec<_>) = halves.into_iter().unzip();
+    let kinds = kinds.concat();
     let refs = Refs::of(case_ref);
-    let found = crate::parallel::halves(partitions.len(), 2, |from, len| {
+    let found = crate::parallel::halves(1 << bits, 2, |from, len| {
         let mut found = Found::default();
         for partition in from..from + len {
-            search(partitions.get(partition), &kinds, &refs, &mut found);
+            let rows: Vec<&[(u64, IdxSize)]> = halves.iter().map(|h| h.get(partition)).collect();
+            search(&rows, &kinds, &refs, &mut found);
         }
         vec![found]
     });
@@ -115,13 +126,15 @@ struct Found {
 }
 
 /// Search one partition's rows (each with its case reference's hash), in
-/// row order. Keys are compared by hash and kind, and a match is confirmed
+/// row order, the pieces one after another. Keys are compared by hash and kind, and a match is confirmed
 /// on the text; keys whose hash is taken by another key are kept apart.
-fn search<'a>(partition: &[(u64, IdxSize)], kinds: &[i64], refs: &Refs<'a>, found: &mut Found) {
+fn search<'a>(partition: &[&[(u64, IdxSize)]], kinds: &[i64], refs: &Refs<'a>, found: &mut Found) {
     let text = |row: IdxSize| refs.text(row);
-    let mut first: PlHashMap<(u64, i64), IdxSize> = PlHashMap::with_capacity(partition.len());
+    let rows = || partition.iter().flat_map(|piece| piece.iter());
+    let mut first: PlHashMap<(u64, i64), IdxSize> =
+        PlHashMap::with_capacity(partition.iter().map(|piece| piece.len()).sum());
     let mut colliding: PlHashMap<(Option<&'a str>, i64), IdxSize> = PlHashMap::new();
-    for &(hash, row) in partition {
+    for &(hash, row) in rows() {
         let kind = kinds[row as usize];
         let mut earliest = *first.entry((hash, kind)).or_insert(row);
         if earliest != row && text(earliest) != text(row) {
@@ -132,7 +145,7 @@ fn search<'a>(partition: &[(u64, IdxSize)], kinds: &[i64], refs: &Refs<'a>, foun
         }
     }
     let (second, first_stage) = (complaint_stage(2), complaint_stage(1));
-    for &(hash, row) in partition {
+    for &(hash, row) in rows() {
         if kinds[row as usize] != second {
             continue;
         }
@@ -184,12 +197,18 @@ fn partition_bits(rows: usize, partition_rows: usize) -> u32 {
 }
 
 /// Each row's (hash, row) in the partition the hash's top `bits` pick, the
-/// rows of a partition in row order; `faulty` rows are left out.
-fn partitioned(hashes: &[u64], bits: u32, faulty: &BooleanChunked) -> Buckets<(u64, IdxSize)> {
+/// rows of a partition in row order, numbered from `first_row`; `faulty`
+/// rows are left out.
+fn partitioned(
+    hashes: &[u64],
+    first_row: usize,
+    bits: u32,
+    faulty: &BooleanChunked,
+) -> Buckets<(u64, IdxSize)> {
     let of = |hash: u64| if bits == 0 { 0 } else { (hash >> (64 - bits)) as usize };
     Buckets::of(1 << bits, || {
         let judged = hashes.iter().zip(faulty.iter()).enumerate().filter(|(_, (_, f))| *f == Some(false));
-        judged.map(|(row, (&hash, _))| (of(hash), (hash, row as IdxSize)))
+        judged.map(|(row, (&hash, _))| (of(hash), (hash, (first_row + row) as IdxSize)))
     })
 }
 
