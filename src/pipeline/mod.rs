@@ -228,13 +228,20 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     };
     let mut outputs = render::render(&input)?;
     timings.render_ms = ms(t);
-    // The checksums are taken beside everything above, on a core left idle.
-    crate::ingest::settle_checksums(&mut prepared.inputs)?;
-    timings.total_ms = ms(started);
-    let manifest = manifest::manifest(plan, &prepared, &timings);
-    outputs.push(Output { name: "run.json".into(), bytes: output::json_bytes(&manifest, "run.json")? });
-    progress("writing outputs");
-    let files = output::write_all(&out_dir, &outputs)?;
+    // What the reports were made from is let go beside the writing, which
+    // mostly waits on the disk: freeing it took the run's last 6-7 ms at 1M
+    // rows.
+    let made_from = (cube, results, monthly, quarter_figures, open, actions, benchmarks);
+    let files = std::thread::scope(|scope| -> Result<_> {
+        scope.spawn(move || drop(made_from));
+        // The checksums are taken beside everything above, on a core left idle.
+        crate::ingest::settle_checksums(&mut prepared.inputs)?;
+        timings.total_ms = ms(started);
+        let manifest = manifest::manifest(plan, &prepared, &timings);
+        outputs.push(Output { name: "run.json".into(), bytes: output::json_bytes(&manifest, "run.json")? });
+        progress("writing outputs");
+        output::write_all(&out_dir, &outputs)
+    })?;
     letting_go.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     let self_assessment = annual.as_ref().and_then(|a| {
         a.self_assessment.as_ref().map(|sa| SelfAssessmentSummary {
