@@ -54,23 +54,30 @@ fn first_occurrences_hashed(
     let case_ref = rows.column(case::REF)?.str()?;
     let record_type = rows.column(case::RECORD_TYPE)?.str()?;
     let stage = rows.column(case::STAGE)?.i32()?;
-    let bits = partition_bits(rows.height(), partition_rows);
-    // Each half of the rows is hashed, its kinds read and its rows placed
-    // in partitions on a thread of its own; a partition's rows are then
-    // the first half's followed by the second's, in row order.
-    let halves = crate::parallel::halves(rows.height(), partition_rows, |from, len| {
-        let start = from as i64;
+    let height = rows.height();
+    let bits = partition_bits(height, partition_rows);
+    // Each half of the rows is hashed, its kinds read (into its half of
+    // one array) and its rows placed in partitions on a thread of its own;
+    // a partition's rows are then the first half's followed by the
+    // second's, in row order.
+    let mut kinds = vec![0i64; height];
+    let half = if height < partition_rows.max(2) { height } else { height / 2 };
+    let (first_kinds, second_kinds) = kinds.split_at_mut(half);
+    let placed = |from: usize, kinds: &mut [i64]| {
+        let (start, len) = (from as i64, kinds.len());
+        let (types, stages) = (record_type.slice(start, len), stage.slice(start, len));
+        for (k, (t, s)) in kinds.iter_mut().zip(types.iter().zip(stages.iter())) {
+            *k = kind(t, s);
+        }
         let hashes: Vec<u64> = case_ref.slice(start, len).iter().map(hash).collect();
-        let kinds: Vec<i64> = record_type
-            .slice(start, len)
-            .iter()
-            .zip(stage.slice(start, len).iter())
-            .map(|(t, s)| kind(t, s))
-            .collect();
-        vec![(partitioned(&hashes, from, bits, &faulty.slice(start, len)), kinds)]
-    });
-    let (halves, kinds): (Vec<_>, Vec<_>) = halves.into_iter().unzip();
-    let kinds = kinds.concat();
+        partitioned(&hashes, from, bits, &faulty.slice(start, len))
+    };
+    let halves = if second_kinds.is_empty() {
+        vec![placed(0, first_kinds)]
+    } else {
+        let (first, second) = crate::parallel::both(|| placed(0, first_kinds), || placed(half, second_kinds));
+        vec![first, second]
+    };
     let refs = Refs::of(case_ref);
     let found = crate::parallel::halves(1 << bits, 2, |from, len| {
         let mut found = Found::default();
@@ -80,7 +87,6 @@ fn first_occurrences_hashed(
         }
         vec![found]
     });
-    let height = rows.height();
     let mut is_duplicate = vec![false; height];
     let mut without_stage_1 = vec![false; height];
     let mut repeats: Vec<(IdxSize, IdxSize)> = Vec::new();
