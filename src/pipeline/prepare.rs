@@ -336,6 +336,17 @@ mod tests {
     /// error reported. Chunks are 64 bytes, two rows each, so
     /// reading runs ahead of checking as it does over a big export.
     fn read_beside_checks(path: &Path, failing: Option<u32>) -> (Vec<Vec<u32>>, Result<usize>) {
+        let (seen, read) = read_beside_checks_then(path, failing, |_| ());
+        (seen, read.map(|(rows, ())| rows))
+    }
+
+    /// [`read_beside_checks`] with `then` run once the exports are read:
+    /// the rows read come with what it gave back.
+    fn read_beside_checks_then<T>(
+        path: &Path,
+        failing: Option<u32>,
+        then: impl FnOnce(usize) -> T,
+    ) -> (Vec<Vec<u32>>, Result<(usize, T)>) {
         let input = Config::parse("landlord = \"Test\"").unwrap().input;
         let mut seen: Vec<Vec<u32>> = Vec::new();
         let read = read_and_check(
@@ -352,9 +363,9 @@ mod tests {
                     None => Ok(()),
                 }
             },
-            |_| (),
+            then,
         );
-        (seen, read.map(|(files, _, ())| files[0].rows))
+        (seen, read.map(|(files, _, after)| (files[0].rows, after)))
     }
 
     fn message(read: Result<usize>) -> String {
@@ -365,26 +376,12 @@ mod tests {
     /// fail on data row `failing`; and the rows read with what `then` gave
     /// back, or the error reported.
     fn then_beside_checks(path: &Path, failing: Option<u32>) -> (Option<usize>, Result<(usize, String)>) {
-        let input = Config::parse("landlord = \"Test\"").unwrap().input;
         let mut given = None;
-        let read = read_and_check(
-            &[path.to_path_buf()],
-            &input,
-            64,
-            ingest::Checksums::Taken,
-            &mut |chunk| {
-                let rows = chunk.column(ROW)?.u32()?.clone();
-                match failing.filter(|f| rows.into_no_null_iter().any(|r| r == *f)) {
-                    Some(row) => Err(Error::Usage(format!("the checks failed at row {row}"))),
-                    None => Ok(()),
-                }
-            },
-            |files| {
-                given = Some(files);
-                "read after"
-            },
-        );
-        (given, read.map(|(files, _, after)| (files[0].rows, after.to_string())))
+        let (_, read) = read_beside_checks_then(path, failing, |files| {
+            given = Some(files);
+            "read after".to_string()
+        });
+        (given, read)
     }
 
     #[test]
