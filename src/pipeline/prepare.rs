@@ -214,9 +214,11 @@ struct Busy {
 /// much of the time. One chunk waits at most (a rendezvous channel), so
 /// memory holds one chunk more than reading and checking in turn. Once the
 /// last chunk is read, `then(files read)` runs on the reading thread while
-/// the checks finish; what it gives back is returned as it is, unless
-/// reading or checking failed, whose error is returned in its place (after
-/// a reading error it does not run). The first error in file order is the one
+/// the checks finish, so what it makes is held beside the last chunk's
+/// checks; what it gives back is returned as it is, unless reading or
+/// checking failed, whose error is returned in its place. After a reading
+/// error it does not run; checks that fail on the last chunk are reported
+/// once it is done. The first error in file order is the one
 /// reported: a checking error comes from a chunk read before any the
 /// reader failed on. One order differs from reading and checking in turn:
 /// an export seen to change while it was read (`ingest::read_file`) is
@@ -251,7 +253,9 @@ fn read_and_check<T>(
         });
         drop(send);
         let reading = started.elapsed().saturating_sub(waited);
-        // After a reading error the checks are left to stop on their own.
+        // After a reading error `then` is skipped, as that error (or the
+        // checks') is the one reported; the checks stop once the channel is
+        // closed.
         let after = read.as_ref().ok().map(|files| then(files.len()));
         let checked = checking.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let checking = checked?;

@@ -56,10 +56,13 @@ fn first_occurrences_hashed(
     let stage = rows.column(case::STAGE)?.i32()?;
     let height = rows.height();
     let bits = partition_bits(height, partition_rows);
-    // Each half of the rows is hashed, its kinds read (into its half of
-    // one array) and its rows placed in partitions on a thread of its own;
-    // a partition's rows are then the first half's followed by the
-    // second's, in row order.
+    // Each half of the rows is hashed, its kinds read and its rows placed
+    // in partitions on a thread of its own: on one thread, these were
+    // most of the step's time. A partition's rows are then the first
+    // half's followed by the second's, in row order. The kinds go straight
+    // into their half of one array, and a half's hashes are dropped once
+    // its rows are placed, where arrays joined after were a copy of every
+    // row held beside the partitions.
     let mut kinds = vec![0i64; height];
     let half = if height < partition_rows.max(2) { height } else { height / 2 };
     let (first_kinds, second_kinds) = kinds.split_at_mut(half);
@@ -82,8 +85,8 @@ fn first_occurrences_hashed(
     let found = crate::parallel::halves(1 << bits, 2, |from, len| {
         let mut found = Found::default();
         for partition in from..from + len {
-            let rows: Vec<&[(u64, IdxSize)]> = halves.iter().map(|h| h.get(partition)).collect();
-            search(&rows, &kinds, &refs, &mut found);
+            let second = halves.get(1).map_or(&[][..], |h| h.get(partition));
+            search(&[halves[0].get(partition), second], &kinds, &refs, &mut found);
         }
         vec![found]
     });
@@ -132,8 +135,10 @@ struct Found {
 }
 
 /// Search one partition's rows (each with its case reference's hash), in
-/// row order, the pieces one after another. Keys are compared by hash and kind, and a match is confirmed
-/// on the text; keys whose hash is taken by another key are kept apart.
+/// row order: the pieces are of consecutive runs of rows, each piece's
+/// before the next's. Keys are compared by hash and kind, and a match is
+/// confirmed on the text; keys whose hash is taken by another key are kept
+/// apart.
 fn search<'a>(partition: &[&[(u64, IdxSize)]], kinds: &[i64], refs: &Refs<'a>, found: &mut Found) {
     let text = |row: IdxSize| refs.text(row);
     let rows = || partition.iter().flat_map(|piece| piece.iter());
