@@ -9,7 +9,9 @@
 # shape). Each size is run RUNS times with the release binary under
 # /usr/bin/time -v; the median wall time, the peak resident memory and the
 # median time of each stage (from run.json) are written to BENCHMARKS.md with
-# the machine they ran on.
+# the machine they ran on, and two figures of that machine's speed (a fresh
+# page's cost, `benches/page-touch.c`, and SHA-256 on one core): runs on
+# machines of the same name have differed by nearly twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +37,20 @@ measure() { # label, then the command
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
   printf '%s\t%s\t%s\n' "$label" "$wall" "$rss"
 }
+
+# The machine, in two figures that compare machines where the CPU's name
+# does not: what a fresh page of memory costs (a run's pages are mostly new
+# to it), and SHA-256 by coreutils on one core (a fixed piece of CPU work).
+cc -O2 -o "$WORK/page-touch" benches/page-touch.c
+for i in $(seq 5); do
+  printf 'page-touch\t0\t%s\t0\t{}\n' "$("$WORK/page-touch")" >> "$RESULTS"
+done
+head -c 268435456 /dev/zero > "$WORK/zeros"
+for i in $(seq 3); do
+  secs=$( { /usr/bin/time -f '%e' sha256sum "$WORK/zeros" > /dev/null; } 2>&1 )
+  printf 'sha256\t0\t%s\t0\t{}\n' "$(python3 -c 'import sys; print(f"{268.435456 / max(float(sys.argv[1]), 0.01):.0f}")' "$secs")" >> "$RESULTS"
+done
+rm -f "$WORK/zeros"
 
 # The bundled sample, as `redress run` with no arguments runs it.
 for i in $(seq "$RUNS"); do
@@ -91,7 +107,15 @@ except OSError:
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 print("# Benchmarks\n")
 print(f"Written by `benches/run.sh` on {datetime.date.today()} at commit `{rev}`: release build, median of {runs} runs.")
-print(f"Machine: {cpu()}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, {int(mem)//1024//1024} GiB memory, {platform.system()} {platform.release()}.\n")
+touch = [float(r[2]) for r in rows if r[0] == "page-touch"]
+sha = [float(r[2]) for r in rows if r[0] == "sha256"]
+calibration = ""
+if touch and sha:
+    calibration = (f" A fresh 4 KiB page of memory took {statistics.median(touch):.2f} us"
+                   f" (`benches/page-touch.c`, median of {len(touch)}); SHA-256 by coreutils"
+                   f" ran at {statistics.median(sha):.0f} MB/s on one core (median of {len(sha)}):"
+                   " these two compare machines where the CPU's name does not.")
+print(f"Machine: {cpu()}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, {int(mem)//1024//1024} GiB memory, {platform.system()} {platform.release()}.{calibration}\n")
 print("Each run: read, validate, calendar, metrics and render for a quarter (2026-27 Q2) with its")
 print("eight-quarter trend, comparisons, financial year to date (TSM), the monthly pack and every report.\n")
 print("| rows | CSV size | median wall | peak memory | rows/s | read | validate | calendar | metrics | render |")
