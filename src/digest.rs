@@ -88,7 +88,13 @@ struct Progress {
 
 type Hashed = std::result::Result<String, String>;
 
-const BLOCK: usize = 1 << 20;
+/// How much of the file is read and hashed at a time: small enough that the
+/// copy out of the page cache lands in the core's own cache, where SHA-256
+/// reads it straight back. With 1 MiB blocks the copy went out to memory:
+/// a 1M-row run spent 0.12 system CPU-seconds more (0.74 against 0.62,
+/// medians of fifteen alternating runs), for no change in wall time, as
+/// the checksum runs at idle priority.
+const BLOCK: usize = 1 << 16;
 
 impl Pending {
     /// Start hashing `file` (a regular file, `before` its stamp). Where a
