@@ -25,6 +25,23 @@ pub fn halves<T: Send>(n: usize, at_least: usize, work: impl Fn(usize, usize) ->
     first
 }
 
+/// `work(from, part)` over `items` split where [`halves`] would split
+/// `items.len()`, each half of the slice given mutably to its own call, the
+/// results in order: for a pass that writes each row's value in place.
+pub fn halves_mut<I: Send, T: Send>(
+    items: &mut [I],
+    at_least: usize,
+    work: impl Fn(usize, &mut [I]) -> T + Sync,
+) -> Vec<T> {
+    let n = items.len();
+    if n < at_least.max(2) {
+        return vec![work(0, items)];
+    }
+    let (first, second) = items.split_at_mut(n / 2);
+    let (a, b) = both(|| work(0, first), || work(n / 2, second));
+    vec![a, b]
+}
+
 /// `work(item)` for each item, each on a thread of its own, the results in
 /// order; a panic on any thread is raised again on this one.
 pub fn each<I: Sync, T: Send>(items: &[I], work: impl Fn(&I) -> T + Sync) -> Vec<T> {
@@ -49,6 +66,19 @@ mod tests {
         assert_eq!(halves(101, 2, work), whole);
         assert_eq!(halves(101, 1000, work), whole);
         assert_eq!(halves(0, 2, work), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn halves_mut_split_where_halves_do_and_write_in_place() {
+        let mut items = vec![0usize; 101];
+        let starts = halves_mut(&mut items, 2, |from, part| {
+            part.iter_mut().enumerate().for_each(|(i, item)| *item = from + i);
+            (from, part.len())
+        });
+        assert_eq!(starts, vec![(0, 50), (50, 51)]);
+        assert_eq!(items, (0..101).collect::<Vec<_>>());
+        let mut few = vec![0usize; 3];
+        assert_eq!(halves_mut(&mut few, 1000, |from, part| (from, part.len())), vec![(0, 3)]);
     }
 
     #[test]

@@ -253,8 +253,7 @@ impl Calendar {
     // ---- vectorised forms, for whole frames -------------------------------
 
     fn epoch_offset(&self, date: Expr) -> Expr {
-        let first = (self.first - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() as i32;
-        date.cast(DataType::Int32) - lit(first)
+        date.cast(DataType::Int32) - lit(crate::period::epoch_days(self.first))
     }
 
     fn through_series(&self) -> Series {

@@ -64,9 +64,7 @@ fn first_occurrences_hashed(
     // its rows are placed, where arrays joined after were a copy of every
     // row held beside the partitions.
     let mut kinds = vec![0i64; height];
-    let half = if height < partition_rows.max(2) { height } else { height / 2 };
-    let (first_kinds, second_kinds) = kinds.split_at_mut(half);
-    let placed = |from: usize, kinds: &mut [i64]| {
+    let halves = crate::parallel::halves_mut(&mut kinds, partition_rows, |from, kinds| {
         let (start, len) = (from as i64, kinds.len());
         let (types, stages) = (record_type.slice(start, len), stage.slice(start, len));
         for (k, (t, s)) in kinds.iter_mut().zip(types.iter().zip(stages.iter())) {
@@ -74,13 +72,7 @@ fn first_occurrences_hashed(
         }
         let hashes: Vec<u64> = case_ref.slice(start, len).iter().map(hash).collect();
         partitioned(&hashes, from, bits, &faulty.slice(start, len))
-    };
-    let halves = if second_kinds.is_empty() {
-        vec![placed(0, first_kinds)]
-    } else {
-        let (first, second) = crate::parallel::both(|| placed(0, first_kinds), || placed(half, second_kinds));
-        vec![first, second]
-    };
+    });
     let refs = Refs::of(case_ref);
     let found = crate::parallel::halves(1 << bits, 2, |from, len| {
         let mut found = Found::default();
