@@ -39,7 +39,9 @@ pub enum Error {
     #[error("output {path}: another redress run is writing here; try again when it has finished")]
     Locked { path: PathBuf },
 
-    #[error("writing {path}: {source}")]
+    /// An output could not be written. The message names the path; the
+    /// cause follows it as the error's source, as `main` prints each cause.
+    #[error("writing {path}")]
     Write {
         path: PathBuf,
         #[source]

@@ -306,7 +306,7 @@ pub fn surveys(
                 case::REF,
                 case_ref,
                 ERROR,
-                "survey for a case not in the case export(s): not counted",
+                "survey for a case not among the case rows used (not in the case export(s) or its row excluded): not counted",
                 None,
             );
             continue;
@@ -383,10 +383,13 @@ fn with_cases(
         rows.with_column(c)?;
     }
     let rows_excluded = rows_read - rows.height();
+    let issues = issues.frame()?;
+    let rows_with_warnings = crate::quality::rows_with_warnings(issues.clone().lazy())?;
+    let rows_used = rows_read - rows_excluded;
     Ok(Linked {
         rows,
-        issues: issues.frame()?,
-        quality: ExportQuality { export, rows_read, rows_used: rows_read - rows_excluded, rows_excluded },
+        issues,
+        quality: ExportQuality { export, rows_read, rows_used, rows_excluded, rows_with_warnings },
     })
 }
 
@@ -488,7 +491,7 @@ pub fn determinations(
                 case::REF,
                 case_ref,
                 WARNING,
-                "determination for a case not in the case export(s): counted without a service area",
+                "determination for a case not among the case rows used (not in the case export(s) or its row excluded): counted without a service area",
                 None,
             );
         }

@@ -1,7 +1,9 @@
-//! Writing outputs. Every file is written to a temporary file in the same
-//! folder and renamed into place, so a run killed midway never leaves a
-//! half-written file; all of a run's files are rendered in memory first, so a
-//! run that fails before writing leaves the previous outputs untouched.
+//! Writing outputs. All of a run's files are rendered in memory first, so a
+//! run that fails before writing leaves the previous outputs untouched. A
+//! period's reports are written as one set: into a fresh folder beside the
+//! period's, which then takes its place in one step ([`write_set`]), so a
+//! run killed midway leaves the previous set or the new one, never a mix. A
+//! single file is written to a temporary file and renamed into place.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -38,7 +40,114 @@ pub struct Output {
     pub bytes: Vec<u8>,
 }
 
-/// Write files atomically into `dir` (created if needed).
+/// Write `outputs` as the whole of `dir`, which the run owns (a period's
+/// folder): they are written into a new folder beside it, which then
+/// replaces it in one step, with what was there before removed. Linux
+/// swaps the two folders in one call (`renameat2`'s exchange); elsewhere,
+/// or on a filesystem without it, the old folder is moved aside and the new
+/// one moved in, two renames apart. Folders left by a run killed before the
+/// swap are removed by the next run (the caller holds the lock on the
+/// parent, so no other run is writing beside it).
+pub fn write_set(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let write_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Write { path, source }
+    };
+    std::fs::create_dir_all(parent).map_err(write_err(parent))?;
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let prefix = format!(".{name}.redress-");
+    remove_left_behind(parent, &prefix);
+    let staging = tempfile::Builder::new().prefix(&prefix).tempdir_in(parent).map_err(write_err(parent))?;
+    let mut written = Vec::with_capacity(outputs.len());
+    for o in outputs {
+        let path = staging.path().join(&o.name);
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder).map_err(write_err(folder))?;
+        }
+        let mut file = std::fs::File::create(&path).map_err(write_err(&dir.join(&o.name)))?;
+        file.write_all(&o.bytes).and_then(|()| file.sync_all()).map_err(write_err(&dir.join(&o.name)))?;
+        written.push(dir.join(&o.name));
+    }
+    // From here the folder is removed only once it has taken `dir`'s place
+    // or been moved back out of it.
+    let staging = staging.keep();
+    replace_folder(&staging, dir).inspect_err(|_| {
+        let _ = std::fs::remove_dir_all(&staging);
+    })?;
+    // The old set, now where the new one was written.
+    let _ = std::fs::remove_dir_all(&staging);
+    Ok(written)
+}
+
+/// Put the folder `new` in the place of `dir` (absent, or a folder), leaving
+/// the old folder, if any, at `new`'s path.
+fn replace_folder(new: &Path, dir: &Path) -> Result<()> {
+    let err = |source| Error::Write { path: dir.to_path_buf(), source };
+    match std::fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return std::fs::rename(new, dir).map_err(err),
+        Err(e) => return Err(err(e)),
+        Ok(meta) if !meta.is_dir() => {
+            return Err(err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "not a folder")));
+        }
+        Ok(_) => {}
+    }
+    if exchange(new, dir).is_ok() {
+        return Ok(());
+    }
+    swap_by_renames(new, dir).map_err(err)
+}
+
+/// [`exchange`] where the system cannot: the old folder moved aside, the
+/// new one moved in, and the old one moved to where the new one was.
+fn swap_by_renames(new: &Path, dir: &Path) -> std::io::Result<()> {
+    let aside = new.with_extension("old");
+    std::fs::rename(dir, &aside)?;
+    if let Err(e) = std::fs::rename(new, dir) {
+        let _ = std::fs::rename(&aside, dir);
+        return Err(e);
+    }
+    std::fs::rename(&aside, new)
+}
+
+/// Swap two folders in one step (Linux, on filesystems that support it).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::other);
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both are NUL-terminated paths that live across the call.
+    let done = unsafe {
+        libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE)
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// Remove the folders and files `prefix` names in `parent`: what a run
+/// killed while writing left behind.
+fn remove_left_behind(parent: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(prefix) {
+            let path = entry.path();
+            let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+        }
+    }
+}
+
+/// Write files atomically into `dir` (created if needed), each on its own.
 pub fn write_all(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
     outputs
@@ -57,12 +166,23 @@ pub fn write_all(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let err = |source| Error::Write { path: path.to_path_buf(), source };
-    let mut tmp =
-        tempfile::Builder::new().prefix(".redress-").suffix(".tmp").tempfile_in(dir).map_err(err)?;
+    let prefix = format!(".{}.redress-", file_name(path));
+    remove_left_behind(dir, &prefix);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // Readable as any new file is (0666 less the umask), not only by its
+    // owner: a web server may publish what cron wrote.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir).map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(path.to_path_buf())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// Pretty JSON with a final newline, as every JSON output is written.
@@ -131,6 +251,32 @@ mod tests {
         assert!(matches!(lock(dir.path()), Err(Error::Locked { .. })));
         drop(first);
         assert!(lock(dir.path()).is_ok());
+    }
+
+    /// Both ways of swapping leave the new set in place and the old one
+    /// where the new one was written.
+    #[test]
+    fn a_set_takes_the_place_of_the_old_one_either_way() {
+        let root = tempfile::tempdir().unwrap();
+        let (dir, new) = (root.path().join("2025-26"), root.path().join(".2025-26.redress-x"));
+        let swaps: &[fn(&Path, &Path) -> std::io::Result<()>] =
+            if cfg!(target_os = "linux") { &[exchange, swap_by_renames] } else { &[swap_by_renames] };
+        for swap in swaps {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("old.csv"), "old").unwrap();
+            std::fs::create_dir_all(&new).unwrap();
+            std::fs::write(new.join("new.csv"), "new").unwrap();
+            swap(&new, &dir).unwrap();
+            assert_eq!(std::fs::read_to_string(dir.join("new.csv")).unwrap(), "new");
+            assert!(!dir.join("old.csv").exists());
+            assert_eq!(std::fs::read_to_string(new.join("old.csv")).unwrap(), "old");
+            std::fs::remove_dir_all(&new).unwrap();
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+        let written = write_set(&dir, &[Output { name: "a/b.csv".into(), bytes: b"x".to_vec() }]).unwrap();
+        assert_eq!(written, [dir.join("a/b.csv")]);
+        let left: Vec<_> = std::fs::read_dir(root.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, [std::ffi::OsString::from("2025-26")]);
     }
 
     #[test]

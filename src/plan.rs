@@ -72,6 +72,11 @@ impl Plan {
             ));
         }
         let period = request.period.as_deref().map(|p| Period::parse(p, as_of)).transpose()?;
+        if let Some(p) = period.filter(|p| p.start() > as_of) {
+            return Err(Error::Usage(format!(
+                "the period {p} starts after the run date ({as_of}): it has no figures yet; give an earlier period or --as-of"
+            )));
+        }
         let catalogue = match &request.queries {
             Some(path) => Catalogue::load(path)?,
             None => Catalogue::embedded().clone(),
@@ -79,10 +84,25 @@ impl Plan {
         catalogue
             .check_targets(loaded.config.targets.keys())
             .map_err(|message| Error::config(&request.config, message))?;
-        let templates_dir = request
-            .templates
-            .clone()
-            .or_else(|| loaded.config.reports.templates_dir.as_ref().map(|d| loaded.resolve(d)));
+        // A folder that is not there would leave every report to the bundled
+        // templates without a word: a typo must not publish the wrong look.
+        let templates_dir = match (&request.templates, &loaded.config.reports.templates_dir) {
+            (Some(dir), _) if !dir.is_dir() => {
+                return Err(Error::Usage(format!("--templates {}: no such folder", dir.display())));
+            }
+            (Some(dir), _) => Some(dir.clone()),
+            (None, Some(dir)) => {
+                let dir = loaded.resolve(dir);
+                if !dir.is_dir() {
+                    return Err(Error::config(
+                        &request.config,
+                        format!("reports.templates_dir: no such folder: {}", dir.display()),
+                    ));
+                }
+                Some(dir)
+            }
+            (None, None) => None,
+        };
         Ok(Plan {
             survey_files: loaded.files_of(&loaded.config.surveys),
             determination_files: loaded.files_of(&loaded.config.ombudsman),

@@ -1,6 +1,7 @@
 //! Screening free text for personal data before it is published to residents:
 //! email addresses, phone numbers, postcodes, house numbers with street names,
-//! titled names ("Mrs Okafor") and the names the landlord lists. A flagged
+//! titled names ("Mrs Okafor"), National Insurance numbers, dates of birth and
+//! the names the landlord lists. A flagged
 //! text is left out of the published report and listed for the analyst.
 
 use regex::{Regex, RegexBuilder};
@@ -14,6 +15,8 @@ pub enum Reason {
     Postcode,
     Address,
     TitledName,
+    NationalInsurance,
+    DateOfBirth,
     ListedName,
 }
 
@@ -25,6 +28,8 @@ impl Reason {
             Reason::Postcode => "postcode",
             Reason::Address => "house number and street",
             Reason::TitledName => "name with a title",
+            Reason::NationalInsurance => "National Insurance number",
+            Reason::DateOfBirth => "date of birth",
             Reason::ListedName => "listed name",
         }
     }
@@ -58,6 +63,14 @@ impl Screen {
             ),
             (Reason::Address, pattern(r"\b(?:flat|apartment|apt|unit|room)\s*\d+[a-z]?\b")),
             (Reason::TitledName, pattern(r"\b(?:mr|mrs|ms|miss|mx|dr)\.?\s+[a-z][a-z'-]+")),
+            // QQ 12 34 56 C: two letters, six digits, A to D (HMRC's format;
+            // any two letters, as a false alarm only goes to the review).
+            (Reason::NationalInsurance, pattern(r"\b[a-z]{2}\s*\d{2}\s*\d{2}\s*\d{2}\s*[a-d]\b")),
+            // "DOB 01/02/1980", "date of birth: 1 Feb 1980", "born 1980-02-01".
+            (
+                Reason::DateOfBirth,
+                pattern(r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|born)\b[\s:.-]*(?:on\s+)?\d"),
+            ),
         ];
         let listed: Vec<String> =
             names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()).map(regex::escape).collect();
@@ -103,6 +116,11 @@ mod tests {
         assert_eq!(s.check("Moved from Flat 3, Elm House"), vec![Reason::Address]);
         assert_eq!(s.check("apologised to mrs jones"), vec![Reason::TitledName]);
         assert_eq!(s.check("write to linda at example dot com"), vec![Reason::Email]);
+        assert_eq!(s.check("Checked NI number QQ123456C"), vec![Reason::NationalInsurance]);
+        assert_eq!(s.check("Checked QQ 12 34 56 C on file"), vec![Reason::NationalInsurance]);
+        assert_eq!(s.check("Confirmed DOB 01/02/1980 before sharing"), vec![Reason::DateOfBirth]);
+        assert_eq!(s.check("Date of birth: 1 Feb 1980"), vec![Reason::DateOfBirth]);
+        assert_eq!(s.check("Resident born 1980-02-01"), vec![Reason::DateOfBirth]);
     }
 
     #[test]
@@ -114,6 +132,9 @@ mod tests {
             "Damp surveys now happen within 10 working days of a report.",
             "Updated 3 policies and 12 procedures in 2025.",
             "The Housing Ombudsman's spotlight report was shared with all staff.",
+            "Stage 2 reviews now happen within 20 working days, as the Code asks.",
+            "Reviewed case AB123456 with the surveyor.",
+            "Newborn baby's room was checked for damp.",
         ] {
             assert!(s.check(text).is_empty(), "{text}: {:?}", s.check(text));
         }

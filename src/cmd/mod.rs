@@ -89,8 +89,8 @@ impl Reporter {
             .iter()
             .map(|e| {
                 format!(
-                    "; {}: {} rows read, {} used, {} excluded",
-                    e.export, e.rows_read, e.rows_used, e.rows_excluded
+                    "; {}: {} rows read, {} used, {} excluded, {} with warnings",
+                    e.export, e.rows_read, e.rows_used, e.rows_excluded, e.rows_with_warnings
                 )
             })
             .collect();
@@ -107,7 +107,7 @@ impl Reporter {
             summary.period.map_or("data quality".to_string(), |p| p.to_string()),
             summary.as_of,
             q.rows_read,
-            summary.inputs.len(),
+            q.case_exports,
             q.rows_used,
             q.rows_excluded,
             q.rows_with_warnings,

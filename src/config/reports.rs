@@ -214,10 +214,18 @@ pub struct CustomerAssemblyConfig {
     /// How to contact the Housing Ombudsman. The template has a default.
     #[serde(default)]
     pub ombudsman: Option<String>,
+    /// A change in the share answered on time of less than this many
+    /// percentage points is "about the same" as last quarter.
+    #[serde(default = "default_same_within_points")]
+    pub same_within_points: f64,
 }
 
 fn default_small_number() -> u32 {
     5
+}
+
+fn default_same_within_points() -> f64 {
+    2.0
 }
 
 impl Default for CustomerAssemblyConfig {
@@ -228,6 +236,7 @@ impl Default for CustomerAssemblyConfig {
             people_names: Vec::new(),
             how_to_complain: None,
             ombudsman: None,
+            same_within_points: default_same_within_points(),
         }
     }
 }

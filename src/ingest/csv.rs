@@ -179,6 +179,12 @@ impl Chunks {
             return Ok(start + boundary);
         }
         let chunk = &block[start..start + boundary];
+        if let Some(open) = ragged.never_closed {
+            // The reader would take the rest of the file as the field, or
+            // drop it: either way rows are lost without a word.
+            let line = self.at.lines + memchr::memchr_iter(b'\n', &chunk[..open]).count() + 1;
+            return Err(Error::input(reading.path, never_closed(line)));
+        }
         let frame = parse_chunk(reading, chunk, csv, &ragged, self.at)?;
         self.at.rows += frame.height();
         self.at.lines += memchr::memchr_iter(b'\n', chunk).count();
@@ -312,10 +318,12 @@ fn complete_records(bytes: &[u8], eof: bool, csv: &CsvLayout) -> (usize, Ragged)
     let (mut rows, mut blank_lines, mut records, mut pos) = (Vec::new(), Vec::new(), 0usize, 0usize);
     let mut cut = (0usize, 0usize, 0usize, 0usize); // bytes, records, ragged rows, blank runs
     let mut odd_quotes = false;
+    let mut never_closed = None;
     while let Some(record) = next_record(bytes, pos, csv.delimiter) {
         if !record.ended && !eof {
             break;
         }
+        never_closed = record.open_quote;
         if record.start > pos {
             blank_lines.push(pos..record.start);
         }
@@ -333,11 +341,11 @@ fn complete_records(bytes: &[u8], eof: bool, csv: &CsvLayout) -> (usize, Ragged)
         if pos < bytes.len() {
             blank_lines.push(pos..bytes.len());
         }
-        return (bytes.len(), Ragged { rows, records, blank_lines });
+        return (bytes.len(), Ragged { rows, records, blank_lines, never_closed });
     }
     rows.truncate(cut.2);
     blank_lines.truncate(cut.3);
-    (cut.0, Ragged { rows, records: cut.1, blank_lines })
+    (cut.0, Ragged { rows, records: cut.1, blank_lines, never_closed: None })
 }
 
 /// The chunk without its empty lines, which the CSV reader would otherwise
@@ -450,6 +458,9 @@ struct Ragged {
     records: usize,
     /// Byte ranges of empty lines: they hold no record and are not read.
     blank_lines: Vec<std::ops::Range<usize>>,
+    /// At the end of the input, where a quoted field that is never closed
+    /// opens: the file was cut short inside it (or a quote is missing).
+    never_closed: Option<usize>,
 }
 
 /// The field counts of every record after the header, for the tests.
@@ -473,6 +484,8 @@ struct Record {
     /// Whether it holds an odd number of quote characters (a stray quote
     /// inside an unquoted field).
     odd_quotes: bool,
+    /// Where its quoted field opens, when the bytes end inside it.
+    open_quote: Option<usize>,
 }
 
 /// The record at `pos`, after any empty lines; None at the end of the input.
@@ -485,14 +498,15 @@ struct Record {
 fn next_record(bytes: &[u8], pos: usize, delimiter: u8) -> Option<Record> {
     let mut pos = scan::record_start(bytes, pos)?;
     let (start, mut fields, mut odd_quotes) = (pos, 1, false);
-    let unended =
-        |fields, odd_quotes| Some(Record { start, next: bytes.len(), fields, ended: false, odd_quotes });
+    let unended = |fields, odd_quotes, open_quote| {
+        Some(Record { start, next: bytes.len(), fields, ended: false, odd_quotes, open_quote })
+    };
     let mut field_start = true;
     loop {
         if field_start && bytes.get(pos) == Some(&b'"') {
             match past_quoted(bytes, pos + 1) {
                 Some(end) => pos = end,
-                None => return unended(fields, odd_quotes),
+                None => return unended(fields, odd_quotes, Some(pos)),
             }
         }
         field_start = false;
@@ -506,8 +520,17 @@ fn next_record(bytes: &[u8], pos: usize, delimiter: u8) -> Option<Record> {
                 odd_quotes = !odd_quotes;
                 pos += k + 1;
             }
-            Some(k) => return Some(Record { start, next: pos + k + 1, fields, ended: true, odd_quotes }),
-            None => return unended(fields, odd_quotes),
+            Some(k) => {
+                return Some(Record {
+                    start,
+                    next: pos + k + 1,
+                    fields,
+                    ended: true,
+                    odd_quotes,
+                    open_quote: None,
+                })
+            }
+            None => return unended(fields, odd_quotes, None),
         }
     }
 }
@@ -525,6 +548,13 @@ fn past_quoted(bytes: &[u8], mut pos: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// The message for a quoted field that opens on `line` and never closes.
+fn never_closed(line: usize) -> String {
+    format!(
+        "is not valid CSV: the quoted field starting on line {line} is never closed (the file cut short, a missing closing quote, or a quote inside a field that is not doubled)"
+    )
 }
 
 /// Say where a CSV the parser refused goes wrong, without quoting its
@@ -546,9 +576,7 @@ fn csv_problem(bytes: &[u8], parser_message: &str, at: Position) -> String {
         }
     }
     if quoted {
-        return format!(
-            "is not valid CSV: the quoted field starting on line {open_at} is never closed (a missing closing quote, or a quote inside a field that is not doubled)"
-        );
+        return never_closed(open_at);
     }
     let near = parser_message
         .split("current offset in the file is ")
@@ -634,7 +662,10 @@ mod tests {
     #[test]
     fn an_unclosed_quote_runs_to_the_end_of_the_file() {
         let ragged = ragged_rows(b"a,b\n1,\"open\n2,3\n", b',', 2);
-        assert_eq!((ragged.records, ragged.rows), (1, vec![]));
+        assert_eq!((ragged.records, ragged.rows, ragged.never_closed), (1, vec![], Some(2)));
+        // Closed, it is a record like any other.
+        let ragged = ragged_rows(b"a,b\n1,\"open\n2\"\n", b',', 2);
+        assert_eq!((ragged.records, ragged.never_closed), (1, None));
     }
 
     /// Every chunk of `bytes` read `chunk_bytes` at a time, stacked.

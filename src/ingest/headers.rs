@@ -77,6 +77,24 @@ pub(super) fn map_headers(
         }
         return Err(Error::input(path, message));
     }
+    // A column the config names is one the landlord expects figures from:
+    // an export without it (renamed, or read in the wrong encoding) would
+    // give every such figure as zero or blank without a word.
+    let unmatched: Vec<String> = schema
+        .names()
+        .filter(|c| !chosen.iter().any(|(_, chosen)| chosen == c))
+        .filter_map(|c| input.columns.get(c).map(|h| format!("{c} (mapped from \"{h}\")")))
+        .collect();
+    if !unmatched.is_empty() {
+        return Err(Error::input(
+            path,
+            format!(
+                "has no column the config maps to {}; rename it in [input.columns] (or the export's header), or remove the mapping if the export has no such column; the header has: {}",
+                unmatched.join(", "),
+                headers.join(", ")
+            ),
+        ));
+    }
     let file = InputFile {
         path: path.to_path_buf(),
         format: "",
@@ -193,5 +211,30 @@ mod tests {
         assert_ne!(first[0], first[2]);
         assert_eq!((first[3], first[4]), (None, None));
         assert_eq!(later, [first[2], first[0]]);
+    }
+
+    /// A mapped column the export lacks is an error naming the mapping; an
+    /// optional column neither mapped nor present is simply not read.
+    #[test]
+    fn a_mapped_column_missing_from_the_export_is_an_error() {
+        let mut input = InputConfig::default();
+        for (canonical, header) in
+            [("case_ref", "Ref"), ("received_date", "Received"), ("compensation", "Compensation (£)")]
+        {
+            input.columns.insert(canonical.into(), header.into());
+        }
+        let headers = |h: &[&str]| h.iter().map(|h| h.to_string()).collect::<Vec<_>>();
+        let path = Path::new("cases.csv");
+        let map =
+            |h: &[&str], input: &InputConfig| map_headers(path, &headers(h), input, &crate::schema::CASES);
+        let (chosen, _) = map(&["Ref", "Received", "Stage", "Compensation (£)"], &input).unwrap();
+        assert_eq!(chosen.len(), 4);
+        let message =
+            map(&["Ref", "Received", "Stage", "Compensation (GBP)"], &input).unwrap_err().to_string();
+        assert!(message.contains("compensation (mapped from \"Compensation (£)\")"), "{message}");
+        assert!(message.contains("the header has: Ref, Received, Stage, Compensation (GBP)"), "{message}");
+        input.columns.remove("compensation");
+        let (chosen, _) = map(&["Ref", "Received", "Stage"], &input).unwrap();
+        assert_eq!(chosen.len(), 3);
     }
 }

@@ -158,9 +158,10 @@ impl Catalogue {
     }
 
     pub fn load(path: &Path) -> Result<Catalogue> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Error::config(path, format!("cannot read: {e}")))?;
-        Catalogue::parse(&text).map_err(|m| Error::config(path, m))
+        // Named as the queries file, not the config: `--queries` gave it.
+        let err = |m: String| Error::Usage(format!("queries {}: {m}", path.display()));
+        let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read: {e}")))?;
+        Catalogue::parse(&text).map_err(err)
     }
 
     pub fn parse(text: &str) -> std::result::Result<Catalogue, String> {

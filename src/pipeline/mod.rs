@@ -91,10 +91,11 @@ pub fn validate_only(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary>
 
 /// Strict: any excluded row fails the run (once `data-quality.csv` is written).
 fn strict_failure(plan: &Plan, prepared: &Prepared, out_dir: &std::path::Path) -> Option<Error> {
-    (plan.request.strict && prepared.quality.rows_excluded > 0).then(|| Error::StrictDataErrors {
-        rows: prepared.quality.rows_excluded,
-        report: out_dir.join("data-quality.csv"),
-    })
+    let quality = &prepared.quality;
+    // Survey and Ombudsman rows excluded count as much as case rows.
+    let rows = quality.rows_excluded + quality.other_exports.iter().map(|e| e.rows_excluded).sum::<usize>();
+    (plan.request.strict && rows > 0)
+        .then(|| Error::StrictDataErrors { rows, report: out_dir.join("data-quality.csv") })
 }
 
 /// `redress run`: every output for the plan's period into `out/<period>/`.
@@ -194,9 +195,13 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     let t = Instant::now();
     progress("rendering reports");
     let quality_csv = prepared.quality_csv()?;
-    if let Some(failure) = strict_failure(plan, &prepared, &out_dir) {
-        // Publish nothing but the list of what must be fixed.
-        output::write_all(&out_dir, &[Output { name: "data-quality.csv".into(), bytes: quality_csv }])?;
+    // The period's reports are left as they were; the list of what must be
+    // fixed goes where `validate` would write it.
+    if let Some(failure) = strict_failure(plan, &prepared, &plan.request.out) {
+        output::write_all(
+            &plan.request.out,
+            &[Output { name: "data-quality.csv".into(), bytes: quality_csv }],
+        )?;
         return Err(failure);
     }
     if let Some(sa) = annual.as_ref().and_then(|a| a.self_assessment.as_ref()) {
@@ -240,7 +245,7 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         let manifest = manifest::manifest(plan, &prepared, &timings);
         outputs.push(Output { name: "run.json".into(), bytes: output::json_bytes(&manifest, "run.json")? });
         progress("writing outputs");
-        output::write_all(&out_dir, &outputs)
+        output::write_set(&out_dir, &outputs)
     })?;
     letting_go.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     let self_assessment = annual.as_ref().and_then(|a| {

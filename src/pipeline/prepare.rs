@@ -185,8 +185,16 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     let issues = concat(issue_frames, UnionArgs::default())?
         .sort([FILE, ROW], SortMultipleOptions::default().with_maintain_order(true))
         .collect()?;
-    let mut quality =
-        DataQuality::summarise(&issues, validated.rows_read, validated.rows_excluded + beyond_calendar)?;
+    let mut quality = DataQuality::summarise(
+        &issues,
+        &[
+            ("cases", plan.case_files.len()),
+            ("surveys", plan.survey_files.len()),
+            ("ombudsman", plan.determination_files.len()),
+        ],
+        validated.rows_read,
+        validated.rows_excluded + beyond_calendar,
+    )?;
     quality.other_exports = other_exports;
     timings.total_ms = ms(started);
     Ok(Prepared {

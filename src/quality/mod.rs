@@ -18,6 +18,8 @@ pub use issues::{issue_rows, Check, IssueList, ERROR, WARNING};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ProblemCount {
+    /// Which export the rows are of: "cases", "surveys" or "ombudsman".
+    pub export: String,
     pub severity: String,
     pub column: String,
     pub problem: String,
@@ -31,10 +33,13 @@ pub struct ExportQuality {
     pub rows_read: usize,
     pub rows_used: usize,
     pub rows_excluded: usize,
+    pub rows_with_warnings: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DataQuality {
+    /// How many case exports the case rows were read from.
+    pub case_exports: usize,
     pub rows_read: usize,
     pub rows_used: usize,
     pub rows_excluded: usize,
@@ -45,20 +50,38 @@ pub struct DataQuality {
 }
 
 impl DataQuality {
-    /// The summary of the case rows' problems: each kind of problem with
-    /// the rows it caught, errors first and then the most frequent.
-    pub fn summarise(issues: &DataFrame, rows_read: usize, rows_excluded: usize) -> Result<DataQuality> {
+    /// The summary of the problems of every export (`issues`): each kind of
+    /// problem with the rows it caught, errors first and then the most
+    /// frequent; and of the case rows, read from the first `case_exports`
+    /// files, how many were used, excluded and used with a warning. The
+    /// survey and Ombudsman exports' own counts are [`ExportQuality`]'s.
+    ///
+    /// `exports` names the files in file-number order: each export with how
+    /// many files of it were read (the case exports first).
+    pub fn summarise(
+        issues: &DataFrame,
+        exports: &[(&'static str, usize)],
+        rows_read: usize,
+        rows_excluded: usize,
+    ) -> Result<DataQuality> {
+        let case_exports = exports.first().map_or(0, |(_, files)| *files);
         let counts = issues
             .clone()
             .lazy()
-            .group_by([col("severity"), col("column"), col("kind")])
+            .with_columns([
+                by_export(exports, |_, name| lit(name)).alias("export"),
+                by_export(exports, |i, _| lit(i as u32)).alias("export_order"),
+            ])
+            .group_by([col("export_order"), col("export"), col("severity"), col("column"), col("kind")])
             .agg([len().alias("rows")])
             .sort(
-                ["severity", "rows", "column", "kind"],
-                SortMultipleOptions::default().with_order_descending_multi([false, true, false, false]),
+                ["export_order", "severity", "rows", "column", "kind"],
+                SortMultipleOptions::default()
+                    .with_order_descending_multi([false, false, true, false, false]),
             )
             .collect()?;
-        let (severity, column, kind) = (
+        let (export, severity, column, kind) = (
+            counts.column("export")?.str()?,
             counts.column("severity")?.str()?,
             counts.column("column")?.str()?,
             counts.column("kind")?.str()?,
@@ -68,17 +91,22 @@ impl DataQuality {
         let text = |v: Option<&str>| v.unwrap_or("").to_string();
         let problems = (0..counts.height())
             .map(|i| ProblemCount {
+                export: text(export.get(i)),
                 severity: text(severity.get(i)),
                 column: text(column.get(i)),
                 problem: text(kind.get(i)),
                 rows: rows.get(i).unwrap_or(0) as usize,
             })
             .collect();
+        // A warned survey or Ombudsman row is not a case row used with a
+        // warning: those exports count theirs apart.
+        let case_issues = issues.clone().lazy().filter(col(FILE).lt(lit(case_exports as u32)));
         Ok(DataQuality {
+            case_exports,
             rows_read,
             rows_used: rows_read - rows_excluded,
             rows_excluded,
-            rows_with_warnings: rows_with_warnings(issues)?,
+            rows_with_warnings: rows_with_warnings(case_issues)?,
             problems,
             other_exports: Vec::new(),
         })
@@ -90,11 +118,28 @@ impl DataQuality {
     }
 }
 
+/// Of a row's file number, what `value` gives for its export (`exports` in
+/// file order, with how many files each).
+fn by_export(exports: &[(&'static str, usize)], value: impl Fn(usize, &'static str) -> Expr) -> Expr {
+    let mut end = 0u32;
+    let mut branches: Vec<(Expr, u32)> = exports
+        .iter()
+        .enumerate()
+        .map(|(i, (name, files))| {
+            end += *files as u32;
+            (value(i, name), end)
+        })
+        .collect();
+    let Some((last, _)) = branches.pop() else { return value(0, "cases") };
+    branches
+        .into_iter()
+        .rev()
+        .fold(last, |otherwise, (this, end)| when(col(FILE).lt(lit(end))).then(this).otherwise(otherwise))
+}
+
 /// Rows (by file and row) with at least one warning.
-fn rows_with_warnings(issues: &DataFrame) -> Result<usize> {
+pub fn rows_with_warnings(issues: LazyFrame) -> Result<usize> {
     Ok(issues
-        .clone()
-        .lazy()
         .filter(col("severity").eq(lit(WARNING)))
         .select([as_struct(vec![col(FILE), col(ROW)]).n_unique().alias("n")])
         .collect()?

@@ -41,6 +41,9 @@ pub struct Summary {
     pub previous_on_time_in_ten: Option<i64>,
     /// "better", "worse", "same" or "unknown", for the template's wording.
     pub trend: &'static str,
+    /// The change under which the trend is "same", as the report words it
+    /// ("2 in every 100").
+    pub same_within: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -198,14 +201,22 @@ pub fn sector_comparison(b: &Benchmarks, threshold: u32) -> SectorComparison {
     }
 }
 
-/// A learning action held back by the screen.
+/// What the screen held back, for the analyst's review: where it is and
+/// why, never the text itself (that is personal data, and the review file
+/// is an output like any other). The analyst reads it in the case system.
 #[derive(Debug, Clone)]
 pub struct Held {
+    /// The case whose learning action was held back; blank for a theme.
     pub case_ref: String,
+    /// The theme, or "(held back)" when its own name was.
     pub theme: String,
+    /// "learning action", or "learning theme" with its complaints.
+    pub what: String,
     pub reasons: String,
-    pub text: String,
 }
+
+/// A held theme's place in the review, its name being what was held.
+pub const HELD_THEME: &str = "(held back)";
 
 /// The on-time percentage, when at least `threshold` responses stand behind it.
 fn on_time(r: &Results, period: &crate::period::Period, threshold: u32) -> Option<f64> {
@@ -240,10 +251,11 @@ pub fn assemble(
     let n = |id: &str| r.figure(id, &r.period).map(|f| f.numerator).unwrap_or(0.0);
     let (now, before) = (on_time(r, &r.period, t), on_time(r, &r.previous, t));
     // Judged on the percentages, not the rounded "in every 10": a change of
-    // under 2 points is "about the same".
+    // under `same_within_points` is "about the same", which the report says.
+    let within = config.same_within_points;
     let trend = match (now, before) {
-        (Some(a), Some(b)) if a - b >= 2.0 => "better",
-        (Some(a), Some(b)) if b - a >= 2.0 => "worse",
+        (Some(a), Some(b)) if a - b >= within => "better",
+        (Some(a), Some(b)) if b - a >= within => "worse",
         (Some(_), Some(_)) => "same",
         _ => "unknown",
     };
@@ -313,6 +325,7 @@ pub fn assemble(
             on_time_in_ten: now,
             previous_on_time_in_ten: before,
             trend,
+            same_within: crate::output::number(within),
         },
         went_well,
         needs_work,
@@ -356,9 +369,9 @@ pub fn quote_learning<'a, 'b>(
         if let Some(reasons) = reasons_of(&th.theme) {
             held.push(Held {
                 case_ref: String::new(),
-                theme: th.theme.clone(),
+                theme: HELD_THEME.into(),
+                what: format!("learning theme ({} complaints)", format::count(th.count)),
                 reasons,
-                text: format!("(the learning theme's name) {}", th.theme),
             });
             continue;
         }
@@ -368,8 +381,8 @@ pub fn quote_learning<'a, 'b>(
                 held.push(Held {
                     case_ref: a.case_ref.clone(),
                     theme: a.theme.clone(),
+                    what: "learning action".into(),
                     reasons,
-                    text: a.action.clone(),
                 });
             } else if quotable(th) && quoted.len() < max {
                 let first = a.action.lines().next().unwrap_or_default().trim().to_string();
@@ -432,8 +445,10 @@ mod tests {
             action("C7", "Noise", "Call Mrs Okafor back"),
         ];
         let (quoted, held) = quote_learning(&themes, &actions, &Screen::new(&[]), &|_| true, 2);
-        let held: Vec<(&str, &str)> = held.iter().map(|h| (h.case_ref.as_str(), h.text.as_str())).collect();
-        assert_eq!(held, [("C1", "Call Mrs Okafor back"), ("C3", "Call Mrs Okafor back")]);
+        let held: Vec<(&str, &str, &str)> =
+            held.iter().map(|h| (h.case_ref.as_str(), h.what.as_str(), h.reasons.as_str())).collect();
+        let why = "name with a title";
+        assert_eq!(held, [("C1", "learning action", why), ("C3", "learning action", why)]);
         assert_eq!(quoted.len(), 1, "a theme with no complaints is not quoted");
         assert_eq!(quoted[0].1, ["Staff briefed on call backs", "Repair logged the same day"]);
     }

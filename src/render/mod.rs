@@ -272,8 +272,8 @@ fn render_pages(input: &RenderInput) -> Result<Vec<Output>> {
 /// What the personal-data screen held back, for the analyst's review.
 fn held_csv(held: Vec<assembly::Held>) -> Result<Vec<u8>> {
     output::csv_bytes(
-        &["case_ref", "theme", "reason", "text"],
-        held.into_iter().map(|h| vec![h.case_ref, h.theme, h.reasons, h.text]),
+        &["case_ref", "theme", "held_back", "reason"],
+        held.into_iter().map(|h| vec![h.case_ref, h.theme, h.what, h.reasons]),
     )
 }
 
@@ -321,6 +321,8 @@ pub(super) fn page(input: &RenderInput, period: &Period, title: &str) -> serde_j
         "from": format::uk_date(period.start()),
         "to": format::uk_date(period.end()),
         "as_of": format::uk_date(input.as_of),
+        // Run before the period ends: its figures cover only part of it.
+        "unfinished": input.as_of < period.end(),
         "version": env!("CARGO_PKG_VERSION"),
     })
 }

@@ -593,13 +593,19 @@ pub fn quality(q: &DataQuality) -> Table {
     let mut t = Table::new(
         "Problems found in the exports",
         "Problem",
-        &[("Column", false), ("Rows", true), ("Effect", false)],
+        &[("Export", false), ("Column", false), ("Rows", true), ("Effect", false)],
     );
     for p in &q.problems {
         let effect = if p.severity == ERROR { "row excluded" } else { "row used (warning)" };
+        let export = match p.export.as_str() {
+            "cases" => "Cases",
+            "surveys" => "Surveys",
+            _ => "Ombudsman",
+        };
         t.row(
             p.problem.clone(),
             vec![
+                Cell::text(export),
                 Cell::text(p.column.clone()),
                 Cell::number(format::count(p.rows as f64)),
                 Cell::text(effect),

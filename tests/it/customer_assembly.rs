@@ -42,10 +42,14 @@ fn screened_learning_is_published_and_personal_data_goes_to_review_only() {
     // The held-back notes are listed for the analyst, with why.
     let review = wd.read("out/2024-25-Q4/review/customer-assembly-review.csv");
     let lines: Vec<&str> = review.lines().collect();
-    assert_eq!(lines[0], "case_ref,theme,reason,text");
-    assert!(review.contains("A1,Repairs delays,phone number; listed name,"), "{review}");
-    assert!(review.contains("A3,Communication,email address,"), "{review}");
+    assert_eq!(lines[0], "case_ref,theme,held_back,reason");
+    assert!(lines.contains(&"A1,Repairs delays,learning action,phone number; listed name"), "{review}");
+    assert!(lines.contains(&"A3,Communication,learning action,email address"), "{review}");
     assert_eq!(lines.len(), 3, "{review}");
+    // Where and why, never the text: the review file is an output too.
+    for leak in ["Priya", "Shah", "07700", "900461", "okafor", "example.com"] {
+        assert!(!review.contains(leak), "the review file contains {leak:?}");
+    }
     // The review file is not part of the published set.
     assert!(!wd.read("out/2024-25-Q4/index.html").contains("review"), "index links the review file");
 }
@@ -124,7 +128,34 @@ fn small_services_are_not_named_so_their_counts_cannot_be_worked_out() {
     assert!(text.contains("Other services fewer than 5"), "{text}");
     // A theme named after a person and an address is held back, not published.
     assert!(!text.contains("Okafor") && !text.contains("Elm Road"), "{text}");
-    assert!(wd
-        .read("out/2024-25-Q4/review/customer-assembly-review.csv")
-        .contains("Mrs Okafor at 3 Elm Road"));
+    let review = wd.read("out/2024-25-Q4/review/customer-assembly-review.csv");
+    assert!(
+        review.contains(
+            ",(held back),learning theme (6 complaints),house number and street; name with a title"
+        ),
+        "{review}"
+    );
+    assert!(!review.contains("Okafor") && !review.contains("Elm Road"), "{review}");
+}
+
+/// "About the same" is a change under `same_within_points`, and the report
+/// says where that line is.
+#[test]
+fn the_change_since_last_quarter_is_judged_by_the_stated_margin() {
+    let wide = text_of(
+        &setup("small_number_threshold = 1\nsame_within_points = 100\n")
+            .read("out/2024-25-Q4/customer-assembly.html"),
+    );
+    let wide = wide.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(wide.contains("That is about the same as last quarter, when it was"), "{wide}");
+    assert!(wide.contains("(We call a change of less than 100 in every 100 \"about the same\".)"), "{wide}");
+    let narrow = text_of(
+        &setup("small_number_threshold = 1\nsame_within_points = 0.001\n")
+            .read("out/2024-25-Q4/customer-assembly.html"),
+    );
+    assert!(
+        narrow.contains("better than last quarter") || narrow.contains("not as good as last quarter"),
+        "{narrow}"
+    );
+    assert!(!narrow.contains("about the same"), "{narrow}");
 }

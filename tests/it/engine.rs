@@ -151,9 +151,17 @@ fn every_faulty_row_is_listed_and_the_run_goes_on() {
 fn strict_mode_fails_with_exit_3_and_lists_the_problems() {
     let wd = Workdir::with_fixture("handchecked");
     let stderr = run(&wd).period("2024-25").out("out").strict().expect_exit(3);
-    assert!(stderr.contains("3 row(s) have data errors"), "{stderr}");
-    assert!(wd.exists("out/2024-25/data-quality.csv"));
-    assert!(!wd.exists("out/2024-25/metrics.json"), "strict mode must not publish figures");
+    assert!(stderr.contains("3 row(s) have data errors; see out/data-quality.csv"), "{stderr}");
+    assert!(wd.read("out/data-quality.csv").contains("response before receipt"));
+    assert!(!wd.exists("out/2024-25"), "strict mode must not publish figures");
+    // A period already published is left as it was: the failed run's list
+    // of problems goes beside it, not into it.
+    run(&wd).period("2024-25").out("out").run();
+    let published = wd.read("out/2024-25/metrics.json");
+    std::fs::remove_file(wd.path("out/data-quality.csv")).unwrap();
+    run(&wd).period("2024-25").out("out").strict().expect_exit(3);
+    assert_eq!(wd.read("out/2024-25/metrics.json"), published);
+    assert!(wd.exists("out/data-quality.csv"));
     let stderr = wd.redress("validate").config("in/landlord.toml").out("dq").strict().expect_exit(3);
     assert!(stderr.contains("data-quality.csv"), "{stderr}");
     assert!(wd.read("dq/data-quality.csv").contains("response before receipt"));

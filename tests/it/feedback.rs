@@ -153,10 +153,10 @@ fn bad_survey_and_ombudsman_rows_are_listed_by_file_row_and_column() {
     let dq = wd.read("out/2025-26-Q2/data-quality.csv");
     for expected in [
         "in/surveys.csv,7,FB05,case_ref,FB05 / stage 1,duplicate survey for the same case and stage (row 5 is used),error",
-        "in/surveys.csv,8,FB99,case_ref,FB99,survey for a case not in the case export(s): not counted,error",
+        "in/surveys.csv,8,FB99,case_ref,FB99,survey for a case not among the case rows used (not in the case export(s) or its row excluded): not counted,error",
         "in/surveys.csv,9,FB09,score,6,not a score from 1 to 5,error",
         "in/surveys.csv,13,FB07,stage,2,survey for a stage the case does not have: not counted,error",
-        "in/ombudsman.csv,9,HX-2024-0007,case_ref,HX-2024-0007,determination for a case not in the case export(s): counted without a service area,warning",
+        "in/ombudsman.csv,9,HX-2024-0007,case_ref,HX-2024-0007,determination for a case not among the case rows used (not in the case export(s) or its row excluded): counted without a service area,warning",
         "in/ombudsman.csv,11,FB03,determination_date,,missing determination date,error",
     ] {
         assert!(dq.lines().any(|l| l == expected), "missing {expected:?} in\n{dq}");
@@ -167,6 +167,41 @@ fn bad_survey_and_ombudsman_rows_are_listed_by_file_row_and_column() {
     assert_eq!(other[0]["export"], "surveys");
     assert_eq!((other[0]["rows_read"].as_u64(), other[0]["rows_excluded"].as_u64()), (Some(16), Some(7)));
     assert_eq!((other[1]["rows_read"].as_u64(), other[1]["rows_excluded"].as_u64()), (Some(11), Some(2)));
+    // A warned finding is the Ombudsman export's, not a case row used with
+    // a warning.
+    assert_eq!(other[1]["rows_with_warnings"].as_u64(), Some(1));
+    let case_rows_warned: std::collections::BTreeSet<&str> = dq
+        .lines()
+        .filter(|l| l.starts_with("in/cases.csv,") && l.ends_with(",warning"))
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(m["data_quality"]["rows_with_warnings"].as_u64(), Some(case_rows_warned.len() as u64), "{dq}");
+    // The reports' table says which export each problem is in, and the
+    // sentence above it gives each export's counts apart.
+    let smt = wd.read("out/2025-26-Q2/smt-report.html");
+    let rows = table_rows(&smt, "Problems found in the exports");
+    assert_eq!(rows[0], ["Problem", "Export", "Column", "Rows", "Effect"]);
+    let row = |problem: &str| {
+        rows.iter().find(|r| r[0].starts_with(problem)).unwrap_or_else(|| panic!("{problem}: {rows:?}"))
+    };
+    assert_eq!(row("not a score from 1 to 5")[1..], ["Surveys", "score", "2", "row excluded"]);
+    assert_eq!(
+        row("determination for a case not among the case rows used (not in the case export(s) or its row excluded)")[1..],
+        ["Ombudsman", "case_ref", "1", "row used (warning)"]
+    );
+    let text: String =
+        scraper::Html::parse_document(&smt).root_element().text().collect::<Vec<_>>().join(" ");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("Of the survey export's 16 rows, 9 were used (0 with a warning) and 7 were excluded."),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Of the Ombudsman export's 11 rows, 9 were used (1 with a warning) and 2 were excluded."
+        ),
+        "{text}"
+    );
     // HouseMark gains its two indicators from these exports.
     let hm = wd.read("out/2025-26-Q2/housemark.csv");
     assert!(hm.contains("satisfaction_with_handling_pct,2025-26-Q2,66.7,2,3"), "{hm}");
@@ -385,6 +420,11 @@ fn a_case_dropped_for_due_dates_beyond_the_calendar_links_no_survey_or_determina
     let about = |case: &str| dq.lines().filter(|l| l.contains(&format!(",{case},"))).collect::<Vec<_>>();
     let z9 = about("Z9");
     assert!(z9.iter().any(|l| l.contains("its due dates fall after the working-day calendar ends")), "{dq}");
-    assert!(z9.iter().any(|l| l.contains("survey for a case not in the case export(s)")), "{dq}");
-    assert!(z9.iter().any(|l| l.contains("determination for a case not in the case export(s)")), "{dq}");
+    assert!(
+        z9.iter().any(|l| l.contains(
+            "survey for a case not among the case rows used (not in the case export(s) or its row excluded)"
+        )),
+        "{dq}"
+    );
+    assert!(z9.iter().any(|l| l.contains("determination for a case not among the case rows used (not in the case export(s) or its row excluded)")), "{dq}");
 }

@@ -75,6 +75,12 @@ fn truncated_files_are_handled() {
         fails(&setup(format!("{HEADER}\nA1,1,2024-05-01,,,,,\"Spoke to Mrs Jane Doe at 12 High Street")), 2);
     assert!(stderr.contains("quoted field starting on line 2 is never closed"), "{stderr}");
     assert!(!stderr.contains("Jane Doe"), "{stderr}");
+    // Cut just after a doubled quote, with whole records before it: the
+    // reader would have taken the cut record as a short row and the run
+    // gone on without the rest of the file.
+    let stderr =
+        fails(&setup(format!("{HEADER}\nA1,1,2024-05-01,,,,,\nA2,1,2024-05-02,,,,,\"Agreed a \"\"")), 2);
+    assert!(stderr.contains("quoted field starting on line 3 is never closed"), "{stderr}");
 }
 
 #[test]
@@ -305,4 +311,57 @@ fn a_duplicate_row_is_listed_as_a_duplicate_and_not_for_its_warnings() {
     assert!(rows[0].ends_with(",warning"), "{dq}");
     assert!(rows[1].contains(",D1,case_ref,D1 / 1,\"duplicate of an earlier row"), "{dq}");
     assert!(rows[1].ends_with(",error"), "{dq}");
+}
+
+#[test]
+fn a_second_run_replaces_the_period_folder_whole_and_readable_by_others() {
+    let wd = Workdir::with_fixture("handchecked");
+    let quarter = || wd.redress("run").config("in/landlord.toml").period("2024-25-Q4").out("out");
+    quarter().run();
+    // A file the run does not write, and the folder a run killed before its
+    // swap would leave: neither outlives the next run.
+    wd.create("out/2024-25-Q4/stale.html", "from an older run");
+    wd.create("out/.2024-25-Q4.redress-killed/metrics.json", "half a set");
+    quarter().run();
+    assert!(!wd.exists("out/2024-25-Q4/stale.html"));
+    assert!(!wd.exists("out/.2024-25-Q4.redress-killed"));
+    assert!(wd.exists("out/2024-25-Q4/metrics.json") && wd.exists("out/2024-25-Q4/smt-report.html"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Made as any new file is (the umask decides), not owner-only.
+        let control = wd.create("control.txt", "x");
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        for file in files_below(&wd.path("out/2024-25-Q4")) {
+            assert_eq!(mode(&file), mode(&control), "{}", file.display());
+        }
+    }
+}
+
+#[test]
+fn a_column_the_config_maps_but_the_export_lacks_is_an_input_error() {
+    // The export calls it "compensation"; the config says "Amount Paid (£)".
+    let wd = setup(format!("{HEADER}\nA1,1,2024-05-01,,,,,\n"));
+    wd.create(
+        "landlord.toml",
+        "landlord = \"Bad Inputs Housing\"\nas_of = \"2025-06-01\"\n[input.columns]\ncompensation = \"Amount Paid (£)\"\n[homes]\n\"2024-25\" = { lcra = 1000, lcho = 100 }\n",
+    );
+    let stderr = fails(&wd, 2);
+    assert!(
+        stderr.contains("has no column the config maps to compensation (mapped from \"Amount Paid (£)\")"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn periods_after_the_run_date_and_missing_template_folders_are_usage_errors() {
+    let wd = setup(format!("{HEADER}\nA1,1,2024-05-01,,,,,\n"));
+    let stderr = on_cases(&wd, "run").period("2026-27").out("out").expect_exit(1);
+    assert!(stderr.contains("the period 2026-27 starts after the run date (2025-06-01)"), "{stderr}");
+    let stderr = on_cases(&wd, "run").period("2024-25").out("out").templates("no-such").expect_exit(1);
+    assert!(stderr.contains("--templates no-such: no such folder"), "{stderr}");
+    let stderr =
+        on_cases(&wd, "run").period("2024-25").out("out").arg("--queries").arg("nope.toml").expect_exit(1);
+    assert!(stderr.contains("queries nope.toml: cannot read"), "{stderr}");
+    assert!(!wd.exists("out/2024-25"));
 }

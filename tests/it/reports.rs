@@ -238,3 +238,33 @@ fn monthly_pack_lists_what_needs_action_now() {
     let row: String = overdue.select(&sel("tbody tr")).next().unwrap().text().collect::<Vec<_>>().join("|");
     assert_eq!(row, "O1|Stage 1|Repairs|20 May 2025|11 Jun 2025|16");
 }
+
+/// A run before its period ends says so at the top of every report; a run
+/// after it says nothing of the kind.
+#[test]
+fn a_period_not_yet_over_is_said_to_be_so_in_every_report() {
+    let wd = Workdir::with_fixture("handchecked");
+    let run = |out: &str, as_of: &str| {
+        quarter(&wd).as_of(as_of).out(out).run();
+    };
+    run("part", "2025-02-14");
+    run("whole", "2025-06-01");
+    let reports = |out: &str| {
+        files_below(&wd.path(&format!("{out}/2024-25-Q4")))
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "html"))
+            .collect::<Vec<_>>()
+    };
+    assert!(reports("part").len() >= 3);
+    for page in reports("part") {
+        let html = std::fs::read_to_string(&page).unwrap();
+        assert!(
+            html.contains("This period is not over yet.</strong> Its figures run only to 14 Feb 2025"),
+            "{}",
+            page.display()
+        );
+    }
+    for page in reports("whole") {
+        assert!(!std::fs::read_to_string(&page).unwrap().contains("not over yet"), "{}", page.display());
+    }
+}
