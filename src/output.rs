@@ -44,24 +44,39 @@ pub struct Output {
 /// folder): they are written into a new folder beside it, which then
 /// replaces it in one step, with what was there before removed. Linux
 /// swaps the two folders in one call (`renameat2`'s exchange); elsewhere,
-/// or on a filesystem without it, the old folder is moved aside and the new
-/// one moved in, two renames apart. Folders left by a run killed before the
-/// swap are removed by the next run (the caller holds the lock on the
-/// parent, so no other run is writing beside it).
+/// or on a filesystem without it, the old folder is parked under a name of
+/// the run's and the new one moved in, two renames apart. A folder that
+/// holds files but no `run.json` or `data-quality.csv` is not one redress
+/// wrote, and is refused rather than replaced. A symbolic link is followed:
+/// the folder it points to is replaced in its own parent.
+///
+/// The caller holds the lock on the parent, so no other run writes beside
+/// it: what a killed run left there (a folder being written, or an old set
+/// parked by the two renames) is cleared first, a parked set put back if
+/// the run was killed between the renames.
 pub fn write_set(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
     let write_err = |path: &Path| {
         let path = path.to_path_buf();
         move |source| Error::Write { path, source }
     };
-    std::fs::create_dir_all(parent).map_err(write_err(parent))?;
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let target = match std::fs::symlink_metadata(dir) {
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(dir).map_err(write_err(dir))?,
+        _ => dir.to_path_buf(),
+    };
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(write_err(&parent))?;
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let prefix = format!(".{name}.redress-");
-    remove_left_behind(parent, &prefix);
-    let staging = tempfile::Builder::new().prefix(&prefix).tempdir_in(parent).map_err(write_err(parent))?;
+    let parked = parent.join(format!("{prefix}parked"));
+    if parked.is_dir() && std::fs::symlink_metadata(&target).is_err() {
+        std::fs::rename(&parked, &target).map_err(write_err(&target))?;
+    }
+    remove_left_behind(&parent, |n| n.starts_with('.') && n.contains(".redress-"));
+    refuse_foreign(&target).map_err(write_err(dir))?;
+    let staging = tempfile::Builder::new().prefix(&prefix).tempdir_in(&parent).map_err(write_err(&parent))?;
     let mut written = Vec::with_capacity(outputs.len());
     for o in outputs {
         let path = staging.path().join(&o.name);
@@ -72,20 +87,52 @@ pub fn write_set(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
         file.write_all(&o.bytes).and_then(|()| file.sync_all()).map_err(write_err(&dir.join(&o.name)))?;
         written.push(dir.join(&o.name));
     }
+    sync_folder(staging.path());
     // From here the folder is removed only once it has taken `dir`'s place
     // or been moved back out of it.
     let staging = staging.keep();
-    replace_folder(&staging, dir).inspect_err(|_| {
+    replace_folder(&staging, &target, &parked).inspect_err(|_| {
         let _ = std::fs::remove_dir_all(&staging);
     })?;
+    sync_folder(&parent);
     // The old set, now where the new one was written.
     let _ = std::fs::remove_dir_all(&staging);
     Ok(written)
 }
 
+/// An error unless `dir` is absent, empty, or a set redress wrote (its
+/// `run.json`, or the `data-quality.csv` a refused run left): a run must
+/// not remove a folder of someone else's that happens to be named like a
+/// period.
+fn refuse_foreign(dir: &Path) -> std::io::Result<()> {
+    let mut entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            return Err(std::io::Error::new(e.kind(), "not a folder"));
+        }
+        Err(e) => return Err(e),
+    };
+    let empty = entries.next().is_none();
+    if empty || dir.join("run.json").is_file() || dir.join("data-quality.csv").is_file() {
+        return Ok(());
+    }
+    Err(std::io::Error::other(
+        "the folder holds files redress did not write (it has no run.json), and a run replaces its period's folder whole: move them, or give another --out",
+    ))
+}
+
+/// Flush a folder's entries to disk, where the system allows it (a folder
+/// cannot be opened as a file everywhere).
+fn sync_folder(dir: &Path) {
+    if let Ok(folder) = std::fs::File::open(dir) {
+        let _ = folder.sync_all();
+    }
+}
+
 /// Put the folder `new` in the place of `dir` (absent, or a folder), leaving
 /// the old folder, if any, at `new`'s path.
-fn replace_folder(new: &Path, dir: &Path) -> Result<()> {
+fn replace_folder(new: &Path, dir: &Path, parked: &Path) -> Result<()> {
     let err = |source| Error::Write { path: dir.to_path_buf(), source };
     match std::fs::symlink_metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return std::fs::rename(new, dir).map_err(err),
@@ -98,19 +145,20 @@ fn replace_folder(new: &Path, dir: &Path) -> Result<()> {
     if exchange(new, dir).is_ok() {
         return Ok(());
     }
-    swap_by_renames(new, dir).map_err(err)
+    swap_by_renames(new, dir, parked).map_err(err)
 }
 
-/// [`exchange`] where the system cannot: the old folder moved aside, the
-/// new one moved in, and the old one moved to where the new one was.
-fn swap_by_renames(new: &Path, dir: &Path) -> std::io::Result<()> {
-    let aside = new.with_extension("old");
-    std::fs::rename(dir, &aside)?;
+/// [`exchange`] where the system cannot: the old folder parked at
+/// `parked`, the new one moved in, and the old one moved to where the new
+/// one was. Killed between the first two renames, the next run puts the
+/// parked set back before it starts.
+fn swap_by_renames(new: &Path, dir: &Path, parked: &Path) -> std::io::Result<()> {
+    std::fs::rename(dir, parked)?;
     if let Err(e) = std::fs::rename(new, dir) {
-        let _ = std::fs::rename(&aside, dir);
+        let _ = std::fs::rename(parked, dir);
         return Err(e);
     }
-    std::fs::rename(&aside, new)
+    std::fs::rename(parked, new)
 }
 
 /// Swap two folders in one step (Linux, on filesystems that support it).
@@ -135,12 +183,12 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
     Err(std::io::ErrorKind::Unsupported.into())
 }
 
-/// Remove the folders and files `prefix` names in `parent`: what a run
-/// killed while writing left behind.
-fn remove_left_behind(parent: &Path, prefix: &str) {
+/// Remove the folders and files in `parent` whose names `left` picks: what
+/// a run killed while writing left behind.
+fn remove_left_behind(parent: &Path, left: impl Fn(&str) -> bool) {
     let Ok(entries) = std::fs::read_dir(parent) else { return };
     for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(prefix) {
+        if left(&entry.file_name().to_string_lossy()) {
             let path = entry.path();
             let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
         }
@@ -167,7 +215,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let err = |source| Error::Write { path: path.to_path_buf(), source };
     let prefix = format!(".{}.redress-", file_name(path));
-    remove_left_behind(dir, &prefix);
+    // This file's own leftovers, and those of versions that named them
+    // `.redress-*.tmp`.
+    remove_left_behind(dir, |n| {
+        n.starts_with(&prefix) || (n.starts_with(".redress-") && n.ends_with(".tmp"))
+    });
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp");
     // Readable as any new file is (0666 less the umask), not only by its
@@ -259,8 +311,13 @@ mod tests {
     fn a_set_takes_the_place_of_the_old_one_either_way() {
         let root = tempfile::tempdir().unwrap();
         let (dir, new) = (root.path().join("2025-26"), root.path().join(".2025-26.redress-x"));
-        let swaps: &[fn(&Path, &Path) -> std::io::Result<()>] =
-            if cfg!(target_os = "linux") { &[exchange, swap_by_renames] } else { &[swap_by_renames] };
+        let parked = root.path().join(".2025-26.redress-parked");
+        let by_renames = |a: &Path, b: &Path| swap_by_renames(a, b, &parked);
+        type Swap<'a> = &'a dyn Fn(&Path, &Path) -> std::io::Result<()>;
+        let mut swaps: Vec<Swap> = vec![&by_renames];
+        if cfg!(target_os = "linux") {
+            swaps.push(&exchange);
+        }
         for swap in swaps {
             std::fs::create_dir_all(&dir).unwrap();
             std::fs::write(dir.join("old.csv"), "old").unwrap();
@@ -268,15 +325,44 @@ mod tests {
             std::fs::write(new.join("new.csv"), "new").unwrap();
             swap(&new, &dir).unwrap();
             assert_eq!(std::fs::read_to_string(dir.join("new.csv")).unwrap(), "new");
-            assert!(!dir.join("old.csv").exists());
+            assert!(!dir.join("old.csv").exists() && !parked.exists());
             assert_eq!(std::fs::read_to_string(new.join("old.csv")).unwrap(), "old");
             std::fs::remove_dir_all(&new).unwrap();
             std::fs::remove_dir_all(&dir).unwrap();
         }
+        // A set parked by a run killed between the two renames, and a
+        // folder a killed run was writing: the next run leaves neither.
+        std::fs::create_dir_all(&parked).unwrap();
+        std::fs::write(parked.join("run.json"), "{}").unwrap();
+        std::fs::create_dir_all(root.path().join(".2024-25-Q4.redress-abc")).unwrap();
         let written = write_set(&dir, &[Output { name: "a/b.csv".into(), bytes: b"x".to_vec() }]).unwrap();
         assert_eq!(written, [dir.join("a/b.csv")]);
         let left: Vec<_> = std::fs::read_dir(root.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(left, [std::ffi::OsString::from("2025-26")]);
+    }
+
+    /// A folder named like a period that redress did not write is refused,
+    /// untouched; one behind a symbolic link is replaced where it is.
+    #[test]
+    fn a_folder_redress_did_not_write_is_never_replaced() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("2025-26");
+        std::fs::create_dir_all(dir.join("minutes")).unwrap();
+        std::fs::write(dir.join("notes.txt"), "ours").unwrap();
+        let set = [Output { name: "run.json".into(), bytes: b"{}".to_vec() }];
+        let message = format!("{:#}", anyhow::Error::from(write_set(&dir, &set).unwrap_err()));
+        assert!(message.contains("holds files redress did not write"), "{message}");
+        assert_eq!(std::fs::read_to_string(dir.join("notes.txt")).unwrap(), "ours");
+        assert!(dir.join("minutes").is_dir());
+        #[cfg(unix)]
+        {
+            let (real, link) = (root.path().join("real"), root.path().join("linked"));
+            std::fs::create_dir_all(real.join("2025-26")).unwrap();
+            std::os::unix::fs::symlink(real.join("2025-26"), &link).unwrap();
+            write_set(&link, &set).unwrap();
+            assert!(real.join("2025-26/run.json").is_file());
+            assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        }
     }
 
     #[test]

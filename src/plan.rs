@@ -88,7 +88,7 @@ impl Plan {
         // templates without a word: a typo must not publish the wrong look.
         let templates_dir = match (&request.templates, &loaded.config.reports.templates_dir) {
             (Some(dir), _) if !dir.is_dir() => {
-                return Err(Error::Usage(format!("--templates {}: no such folder", dir.display())));
+                return Err(Error::Usage(format!("--templates {}: not a folder", dir.display())));
             }
             (Some(dir), _) => Some(dir.clone()),
             (None, Some(dir)) => {
@@ -96,7 +96,7 @@ impl Plan {
                 if !dir.is_dir() {
                     return Err(Error::config(
                         &request.config,
-                        format!("reports.templates_dir: no such folder: {}", dir.display()),
+                        format!("reports.templates_dir: not a folder: {}", dir.display()),
                     ));
                 }
                 Some(dir)

@@ -177,6 +177,12 @@ impl Config {
                 self.timescales.complaint.stages
             ));
         }
+        let within = self.customer_assembly.same_within_points;
+        if !(within.is_finite() && within > 0.0 && within <= 100.0) {
+            return Err(format!(
+                "customer_assembly.same_within_points is {within}; give the percentage points, more than 0 and at most 100, under which a change is \"about the same\""
+            ));
+        }
         for (section, columns, schema) in [
             ("input", &self.input.columns, &schema::CASES),
             ("surveys", &self.surveys.columns, &schema::SURVEYS),

@@ -215,7 +215,8 @@ pub struct CustomerAssemblyConfig {
     #[serde(default)]
     pub ombudsman: Option<String>,
     /// A change in the share answered on time of less than this many
-    /// percentage points is "about the same" as last quarter.
+    /// percentage points (more than 0, at most 100) is "about the same" as
+    /// last quarter.
     #[serde(default = "default_same_within_points")]
     pub same_within_points: f64,
 }

@@ -28,6 +28,19 @@ fn decode<'a>(
 ) -> Result<std::borrow::Cow<'a, str>> {
     match encoding {
         Encoding::Windows1252 => {
+            // UTF-8 read as Windows-1252 turns "£" into "Â£": every header
+            // and value with it is then wrong without a word. Real
+            // Windows-1252 text beyond ASCII is almost never valid UTF-8.
+            if !bytes.is_ascii() && simdutf8::basic::from_utf8(bytes).is_ok() {
+                let at = bytes.iter().position(|b| !b.is_ascii()).unwrap_or(0);
+                let line = lines_before + memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
+                return Err(Error::input(
+                    path,
+                    format!(
+                        "is UTF-8 (line {line} has a character written in more than one byte), but its encoding is set to \"windows-1252\": set encoding = \"utf-8\" for it ([input], or its own [surveys] or [ombudsman] section)"
+                    ),
+                ));
+            }
             let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
             Ok(std::borrow::Cow::Owned(text.into_owned()))
         }
@@ -297,7 +310,7 @@ fn header_layout(
     if eof && body.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::input(path, "is empty: expected a header row and case rows"));
     }
-    let end = match next_record(body, 0, delimiter) {
+    let end = match next_record(body, 0, delimiter, eof) {
         Some(header) if header.ended || eof => header.next,
         _ => return Ok((0, None)),
     };
@@ -319,7 +332,7 @@ fn complete_records(bytes: &[u8], eof: bool, csv: &CsvLayout) -> (usize, Ragged)
     let mut cut = (0usize, 0usize, 0usize, 0usize); // bytes, records, ragged rows, blank runs
     let mut odd_quotes = false;
     let mut never_closed = None;
-    while let Some(record) = next_record(bytes, pos, csv.delimiter) {
+    while let Some(record) = next_record(bytes, pos, csv.delimiter, eof) {
         if !record.ended && !eof {
             break;
         }
@@ -466,7 +479,7 @@ struct Ragged {
 /// The field counts of every record after the header, for the tests.
 #[cfg(test)]
 fn ragged_rows(bytes: &[u8], delimiter: u8, expected: usize) -> Ragged {
-    let start = next_record(bytes, 0, delimiter).map_or(bytes.len(), |header| header.next);
+    let start = next_record(bytes, 0, delimiter, true).map_or(bytes.len(), |header| header.next);
     let csv = CsvLayout { delimiter, fields: expected, chosen: Vec::new() };
     complete_records(&bytes[start..], true, &csv).1
 }
@@ -495,7 +508,7 @@ struct Record {
 /// a record ends at a line feed outside quotes, and empty lines are skipped.
 /// It jumps between delimiters, quotes and line feeds with `memchr` rather
 /// than stepping byte by byte, as most of a field's bytes are none of those.
-fn next_record(bytes: &[u8], pos: usize, delimiter: u8) -> Option<Record> {
+fn next_record(bytes: &[u8], pos: usize, delimiter: u8, eof: bool) -> Option<Record> {
     let mut pos = scan::record_start(bytes, pos)?;
     let (start, mut fields, mut odd_quotes) = (pos, 1, false);
     let unended = |fields, odd_quotes, open_quote| {
@@ -504,7 +517,7 @@ fn next_record(bytes: &[u8], pos: usize, delimiter: u8) -> Option<Record> {
     let mut field_start = true;
     loop {
         if field_start && bytes.get(pos) == Some(&b'"') {
-            match past_quoted(bytes, pos + 1) {
+            match past_quoted(bytes, pos + 1, eof) {
                 Some(end) => pos = end,
                 None => return unended(fields, odd_quotes, Some(pos)),
             }
@@ -537,14 +550,15 @@ fn next_record(bytes: &[u8], pos: usize, delimiter: u8) -> Option<Record> {
 
 /// The position just past a quoted field's closing quote (`pos` is just
 /// after its opening quote); a doubled quote inside is a literal quote.
-/// None if the bytes end first (or end on a quote that may be doubled).
-fn past_quoted(bytes: &[u8], mut pos: usize) -> Option<usize> {
+/// None if the bytes end first, or end on a quote that the next read may
+/// double: at the end of the input (`eof`) that quote closes the field.
+fn past_quoted(bytes: &[u8], mut pos: usize, eof: bool) -> Option<usize> {
     while let Some(k) = memchr::memchr(b'"', &bytes[pos..]) {
         pos += k + 1;
         match bytes.get(pos) {
             Some(b'"') => pos += 1,
             Some(_) => return Some(pos),
-            None => return None,
+            None => return eof.then_some(pos),
         }
     }
     None
@@ -663,8 +677,13 @@ mod tests {
     fn an_unclosed_quote_runs_to_the_end_of_the_file() {
         let ragged = ragged_rows(b"a,b\n1,\"open\n2,3\n", b',', 2);
         assert_eq!((ragged.records, ragged.rows, ragged.never_closed), (1, vec![], Some(2)));
-        // Closed, it is a record like any other.
+        // Closed, it is a record like any other: before a line feed, or by
+        // the last byte of the input.
         let ragged = ragged_rows(b"a,b\n1,\"open\n2\"\n", b',', 2);
+        assert_eq!((ragged.records, ragged.never_closed), (1, None));
+        let ragged = ragged_rows(b"a,b\n1,\"a\rb\"\n2,\"closed at the end\"", b',', 2);
+        assert_eq!((ragged.records, ragged.rows, ragged.never_closed), (2, vec![], None));
+        let ragged = ragged_rows(b"a,b\n1,\"a \"\"quoted\"\"\"", b',', 2);
         assert_eq!((ragged.records, ragged.never_closed), (1, None));
     }
 

@@ -26,10 +26,14 @@ pub(super) fn map_headers(
     input: &InputConfig,
     schema: &ExportSchema,
 ) -> Result<(Vec<(usize, &'static str)>, InputFile)> {
-    let wanted: Vec<(&'static str, String)> = schema
+    // A header the config maps wins over one that only shares a canonical
+    // column's own name (`learning_theme = "Category"` takes "Category"
+    // from `category`).
+    let mut wanted: Vec<(&'static str, String)> = schema
         .names()
         .map(|c| (c, header_key(input.columns.get(c).map(String::as_str).unwrap_or(c))))
         .collect();
+    wanted.sort_by_key(|(c, _)| !input.columns.contains_key(*c));
     let mut chosen: Vec<(usize, &'static str)> = Vec::new();
     let mut columns = BTreeMap::new();
     let mut dropped = Vec::new();
@@ -77,24 +81,13 @@ pub(super) fn map_headers(
         }
         return Err(Error::input(path, message));
     }
-    // A column the config names is one the landlord expects figures from:
-    // an export without it (renamed, or read in the wrong encoding) would
-    // give every such figure as zero or blank without a word.
-    let unmatched: Vec<String> = schema
+    // A column the config names that this export lacks: an error unless
+    // another export of the same kind has it ([`check_mapped`]).
+    let unmatched_columns: Vec<String> = schema
         .names()
-        .filter(|c| !chosen.iter().any(|(_, chosen)| chosen == c))
-        .filter_map(|c| input.columns.get(c).map(|h| format!("{c} (mapped from \"{h}\")")))
+        .filter(|c| input.columns.contains_key(*c) && !chosen.iter().any(|(_, chosen)| chosen == c))
+        .map(String::from)
         .collect();
-    if !unmatched.is_empty() {
-        return Err(Error::input(
-            path,
-            format!(
-                "has no column the config maps to {}; rename it in [input.columns] (or the export's header), or remove the mapping if the export has no such column; the header has: {}",
-                unmatched.join(", "),
-                headers.join(", ")
-            ),
-        ));
-    }
     let file = InputFile {
         path: path.to_path_buf(),
         format: "",
@@ -102,10 +95,42 @@ pub(super) fn map_headers(
         rows: 0,
         columns,
         dropped_columns: dropped,
+        unmatched_columns,
+        headers: headers.to_vec(),
         publication: None,
         checksum: None,
     };
     Ok((chosen, file))
+}
+
+/// A column the config maps that none of an export's files has: the
+/// landlord expects figures from it, and without it they would be zero or
+/// blank without a word (a header renamed in the case system, or read in the
+/// wrong encoding). Files that have it while others do not (an older export
+/// beside a newer one) are read as they are, each file's missing columns
+/// listed in run.json.
+pub fn check_mapped(files: &[InputFile], input: &InputConfig) -> Result<()> {
+    let Some(first) = files.iter().find(|f| f.publication.is_none()) else { return Ok(()) };
+    let in_none: Vec<String> = first
+        .unmatched_columns
+        .iter()
+        .filter(|c| files.iter().all(|f| f.unmatched_columns.contains(c)))
+        .map(|c| format!("{c} (mapped from \"{}\")", input.columns[c]))
+        .collect();
+    if in_none.is_empty() {
+        return Ok(());
+    }
+    let (whose, headers) = match files {
+        [only] => (String::new(), format!("; the header has: {}", only.headers.join(", "))),
+        _ => (" (nor does any other file of this export)".to_string(), String::new()),
+    };
+    Err(Error::input(
+        &first.path,
+        format!(
+            "has no column the config maps to {}{whose}; rename it in [input.columns] (or the export's header), or remove the mapping if the export has no such column{headers}",
+            in_none.join(", ")
+        ),
+    ))
 }
 
 /// Rename the read columns to canonical names and add the canonical columns
@@ -213,8 +238,10 @@ mod tests {
         assert_eq!(later, [first[2], first[0]]);
     }
 
-    /// A mapped column the export lacks is an error naming the mapping; an
-    /// optional column neither mapped nor present is simply not read.
+    /// A mapped column the export lacks is an error naming the mapping,
+    /// unless another file of the export has it; an optional column neither
+    /// mapped nor present is simply not read. A mapped header wins over one
+    /// that only shares a canonical column's name.
     #[test]
     fn a_mapped_column_missing_from_the_export_is_an_error() {
         let mut input = InputConfig::default();
@@ -224,17 +251,33 @@ mod tests {
             input.columns.insert(canonical.into(), header.into());
         }
         let headers = |h: &[&str]| h.iter().map(|h| h.to_string()).collect::<Vec<_>>();
-        let path = Path::new("cases.csv");
-        let map =
-            |h: &[&str], input: &InputConfig| map_headers(path, &headers(h), input, &crate::schema::CASES);
-        let (chosen, _) = map(&["Ref", "Received", "Stage", "Compensation (£)"], &input).unwrap();
+        let map = |name: &str, h: &[&str], input: &InputConfig| {
+            map_headers(Path::new(name), &headers(h), input, &crate::schema::CASES).unwrap()
+        };
+        let (chosen, with) = map("new.csv", &["Ref", "Received", "Stage", "Compensation (£)"], &input);
         assert_eq!(chosen.len(), 4);
-        let message =
-            map(&["Ref", "Received", "Stage", "Compensation (GBP)"], &input).unwrap_err().to_string();
-        assert!(message.contains("compensation (mapped from \"Compensation (£)\")"), "{message}");
+        assert!(check_mapped(std::slice::from_ref(&with), &input).is_ok());
+        let (_, without) = map("old.csv", &["Ref", "Received", "Stage", "Compensation (GBP)"], &input);
+        assert_eq!(without.unmatched_columns, ["compensation"]);
+        let message = check_mapped(std::slice::from_ref(&without), &input).unwrap_err().to_string();
+        assert!(
+            message.contains(
+                "old.csv: has no column the config maps to compensation (mapped from \"Compensation (£)\")"
+            ),
+            "{message}"
+        );
         assert!(message.contains("the header has: Ref, Received, Stage, Compensation (GBP)"), "{message}");
+        // An older export without the column beside a newer one with it.
+        assert!(check_mapped(&[without.clone(), with], &input).is_ok());
+        let message = check_mapped(&[without.clone(), without], &input).unwrap_err().to_string();
+        assert!(message.contains("(nor does any other file of this export)"), "{message}");
         input.columns.remove("compensation");
-        let (chosen, _) = map(&["Ref", "Received", "Stage"], &input).unwrap();
-        assert_eq!(chosen.len(), 3);
+        let (chosen, file) = map("old.csv", &["Ref", "Received", "Stage"], &input);
+        assert_eq!((chosen.len(), file.unmatched_columns.len()), (3, 0));
+        // "Category" goes to the column mapped to it, not to `category`.
+        input.columns.insert("learning_theme".into(), "Category".into());
+        let (chosen, file) = map("c.csv", &["Ref", "Received", "Stage", "Category"], &input);
+        assert!(chosen.contains(&(3, "learning_theme")), "{chosen:?}");
+        assert!(file.unmatched_columns.is_empty());
     }
 }

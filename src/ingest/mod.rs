@@ -36,6 +36,13 @@ pub struct InputFile {
     pub columns: BTreeMap<String, String>,
     /// Headers present in the export but not read (their values never are).
     pub dropped_columns: Vec<String>,
+    /// Canonical columns `[input.columns]` maps that this file lacks (an
+    /// error when every file of the export lacks one: `check_mapped`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmatched_columns: Vec<String>,
+    /// The header row as read, for messages only.
+    #[serde(skip)]
+    pub headers: Vec<String>,
     /// For a published reference file rather than an export (the
     /// Regulator's TSM releases): what it is. `rows` then counts its
     /// landlords.
@@ -113,6 +120,7 @@ pub fn load_chunks(
             read_file(reading, source, checksums, &mut |frame| each(numbered(frame, file_id, schema)?))?;
         files.push(file);
     }
+    headers::check_mapped(&files, input)?;
     Ok(files)
 }
 
@@ -181,6 +189,7 @@ pub fn load_bytes(
         frames.push(frame);
         Ok(())
     })?;
+    headers::check_mapped(std::slice::from_ref(&file), input)?;
     let mut frames = frames.into_iter();
     let mut frame = frames.next().unwrap_or_else(|| empty_frame(schema).drop_many([FILE]));
     for more in frames {

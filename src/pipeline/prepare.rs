@@ -311,6 +311,8 @@ pub fn release_input(release: &Release) -> InputFile {
         rows: release.landlords.len(),
         columns: Default::default(),
         dropped_columns: Vec::new(),
+        unmatched_columns: Vec::new(),
+        headers: Vec::new(),
         publication: Some(Publication {
             title: "Regulator of Social Housing: Tenant Satisfaction Measures, full data".into(),
             year: release.year.to_string(),

@@ -584,6 +584,21 @@ fn windows_1252_exports_are_refused_by_default_and_decoded_when_configured() {
     wd.redress("run").config("in/ansi.toml").cases("in/ansi.csv").period("2024-25").out("out").run();
     let m = wd.json("out/2024-25/metrics.json");
     assert_figure(&m, "stage1_compensation_gbp", "2024-25", 25.0, 25.0, None);
+    // The same export saved as UTF-8 ("£" in two bytes) and read as
+    // Windows-1252 would give "Â£25.00", not an amount: refused, saying why.
+    let utf8 = "case_ref,stage,received_date,responded_date,outcome,compensation\r\nW1,1,2024-06-03,2024-06-10,upheld,£25.00\r\n";
+    wd.create("in/utf8.csv", utf8);
+    let stderr = wd
+        .redress("run")
+        .config("in/ansi.toml")
+        .cases("in/utf8.csv")
+        .period("2024-25")
+        .out("out")
+        .expect_exit(2);
+    assert!(
+        stderr.contains("in/utf8.csv: is UTF-8 (line 2 has a character written in more than one byte)"),
+        "{stderr}"
+    );
 }
 
 #[test]

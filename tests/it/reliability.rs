@@ -359,9 +359,19 @@ fn periods_after_the_run_date_and_missing_template_folders_are_usage_errors() {
     let stderr = on_cases(&wd, "run").period("2026-27").out("out").expect_exit(1);
     assert!(stderr.contains("the period 2026-27 starts after the run date (2025-06-01)"), "{stderr}");
     let stderr = on_cases(&wd, "run").period("2024-25").out("out").templates("no-such").expect_exit(1);
-    assert!(stderr.contains("--templates no-such: no such folder"), "{stderr}");
+    assert!(stderr.contains("--templates no-such: not a folder"), "{stderr}");
     let stderr =
         on_cases(&wd, "run").period("2024-25").out("out").arg("--queries").arg("nope.toml").expect_exit(1);
     assert!(stderr.contains("queries nope.toml: cannot read"), "{stderr}");
     assert!(!wd.exists("out/2024-25"));
+}
+
+/// A quoted field closed by the file's last byte is whole, also where the
+/// chunk is not plain (a carriage return inside a quoted field).
+#[test]
+fn a_quoted_field_closed_at_the_end_of_the_file_is_read() {
+    let wd =
+        setup(format!("{HEADER}\nA1,1,2024-05-01,,,,,\"a\rb\"\nA2,1,2024-05-02,,,,,\"closed at the end\""));
+    let (stderr, _) = validate(&wd);
+    assert!(stderr.contains("2 rows read from 1 file(s), 2 used"), "{stderr}");
 }
