@@ -66,10 +66,13 @@ impl Screen {
             // QQ 12 34 56 C: two letters, six digits, A to D (HMRC's format;
             // any two letters, as a false alarm only goes to the review).
             (Reason::NationalInsurance, pattern(r"\b[a-z]{2}\s*\d{2}\s*\d{2}\s*\d{2}\s*[a-d]\b")),
-            // "DOB 01/02/1980", "date of birth: 1 Feb 1980", "born 1980-02-01".
+            // "DOB 01/02/1980", "date of birth: 1 Feb 1980", "born 1980-02-01",
+            // "birthday 1st February 1980", "born on the 3rd of May".
             (
                 Reason::DateOfBirth,
-                pattern(r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|born)\b[\s:.-]*(?:on\s+)?\d"),
+                pattern(
+                    r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|born|birthday)\b[\s:.-]*(?:on\s+)?(?:the\s+)?\d",
+                ),
             ),
         ];
         let listed: Vec<String> =
@@ -121,6 +124,8 @@ mod tests {
         assert_eq!(s.check("Confirmed DOB 01/02/1980 before sharing"), vec![Reason::DateOfBirth]);
         assert_eq!(s.check("Date of birth: 1 Feb 1980"), vec![Reason::DateOfBirth]);
         assert_eq!(s.check("Resident born 1980-02-01"), vec![Reason::DateOfBirth]);
+        assert_eq!(s.check("Birthday 1st February 1980 noted"), vec![Reason::DateOfBirth]);
+        assert_eq!(s.check("She was born on the 3rd of May"), vec![Reason::DateOfBirth]);
     }
 
     #[test]
