@@ -59,9 +59,14 @@ pub fn write_set(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
         let path = path.to_path_buf();
         move |source| Error::Write { path, source }
     };
-    let target = match std::fs::symlink_metadata(dir) {
-        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(dir).map_err(write_err(dir))?,
-        _ => dir.to_path_buf(),
+    // A link's target is worked out from the link itself, so it is known
+    // even while a killed run has it parked.
+    let linked = std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink());
+    let target = if linked {
+        let to = std::fs::read_link(dir).map_err(write_err(dir))?;
+        dir.parent().map_or(to.clone(), |from| from.join(&to))
+    } else {
+        dir.to_path_buf()
     };
     let parent = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -70,11 +75,10 @@ pub fn write_set(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(&parent).map_err(write_err(&parent))?;
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let prefix = format!(".{name}.redress-");
+    // Beside a linked folder, outside the locked OUT, only this folder's
+    // own leftovers are touched.
+    clear_left_behind(&parent, |period| !linked || period == name).map_err(write_err(&parent))?;
     let parked = parent.join(format!("{prefix}parked"));
-    if parked.is_dir() && std::fs::symlink_metadata(&target).is_err() {
-        std::fs::rename(&parked, &target).map_err(write_err(&target))?;
-    }
-    remove_left_behind(&parent, |n| n.starts_with('.') && n.contains(".redress-"));
     refuse_foreign(&target).map_err(write_err(dir))?;
     let staging = tempfile::Builder::new().prefix(&prefix).tempdir_in(&parent).map_err(write_err(&parent))?;
     let mut written = Vec::with_capacity(outputs.len());
@@ -100,10 +104,10 @@ pub fn write_set(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
-/// An error unless `dir` is absent, empty, or a set redress wrote (its
-/// `run.json`, or the `data-quality.csv` a refused run left): a run must
-/// not remove a folder of someone else's that happens to be named like a
-/// period.
+/// An error unless `dir` is absent, empty, a set redress wrote (with its
+/// `run.json`), or nothing but the `data-quality.csv` a refused run of an
+/// older version left: a run must not remove a folder of someone else's
+/// that happens to be named like a period.
 fn refuse_foreign(dir: &Path) -> std::io::Result<()> {
     let mut entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -113,8 +117,10 @@ fn refuse_foreign(dir: &Path) -> std::io::Result<()> {
         }
         Err(e) => return Err(e),
     };
-    let empty = entries.next().is_none();
-    if empty || dir.join("run.json").is_file() || dir.join("data-quality.csv").is_file() {
+    let first = entries.next().transpose()?;
+    let only_entry = first.is_some() && entries.next().is_none();
+    let refused_run = only_entry && first.as_ref().is_some_and(|e| e.file_name() == "data-quality.csv");
+    if first.is_none() || refused_run || dir.join("run.json").is_file() {
         return Ok(());
     }
     Err(std::io::Error::other(
@@ -183,8 +189,39 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
     Err(std::io::ErrorKind::Unsupported.into())
 }
 
-/// Remove the folders and files in `parent` whose names `left` picks: what
-/// a run killed while writing left behind.
+/// What runs killed while writing a set left in `parent`, for the periods
+/// `mine` picks: a folder being written (`.<period>.redress-` and the six
+/// characters tempfile adds) is removed; an old set parked by the
+/// two-rename swap (`.<period>.redress-parked`) is put back where its
+/// period's folder is missing, and removed where the swap got that far.
+fn clear_left_behind(parent: &Path, mine: impl Fn(&str) -> bool) -> std::io::Result<()> {
+    let Ok(entries) = std::fs::read_dir(parent) else { return Ok(()) };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some((period, suffix)) =
+            file_name.strip_prefix('.').and_then(|rest| rest.rsplit_once(".redress-"))
+        else {
+            continue;
+        };
+        if period.is_empty() || !mine(period) || !entry.path().is_dir() {
+            continue;
+        }
+        let home = parent.join(period);
+        if suffix == "parked" {
+            if std::fs::symlink_metadata(&home).is_err() {
+                std::fs::rename(entry.path(), &home)?;
+            } else {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        } else if suffix.len() == 6 && suffix.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// Remove the files in `parent` whose names `left` picks: what a run
+/// killed while writing one file left behind.
 fn remove_left_behind(parent: &Path, left: impl Fn(&str) -> bool) {
     let Ok(entries) = std::fs::read_dir(parent) else { return };
     for entry in entries.flatten() {
@@ -330,30 +367,51 @@ mod tests {
             std::fs::remove_dir_all(&new).unwrap();
             std::fs::remove_dir_all(&dir).unwrap();
         }
-        // A set parked by a run killed between the two renames, and a
-        // folder a killed run was writing: the next run leaves neither.
+        // A set parked by a run killed between the two renames (this
+        // period's and another's), a folder a killed run was writing, and a
+        // file of the user's: the parked sets go back where their folders
+        // are missing, the half-written folder goes, the file stays.
         std::fs::create_dir_all(&parked).unwrap();
         std::fs::write(parked.join("run.json"), "{}").unwrap();
-        std::fs::create_dir_all(root.path().join(".2024-25-Q4.redress-abc")).unwrap();
+        let other = root.path().join(".2024-25-Q3.redress-parked");
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::write(other.join("run.json"), "{\"q3\": 1}").unwrap();
+        std::fs::create_dir_all(root.path().join(".2024-25-Q4.redress-abc123")).unwrap();
+        std::fs::write(root.path().join(".notes.redress-mine"), "ours").unwrap();
         let written = write_set(&dir, &[Output { name: "a/b.csv".into(), bytes: b"x".to_vec() }]).unwrap();
         assert_eq!(written, [dir.join("a/b.csv")]);
-        let left: Vec<_> = std::fs::read_dir(root.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(left, [std::ffi::OsString::from("2025-26")]);
+        let mut left: Vec<_> = std::fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".notes.redress-mine", "2024-25-Q3", "2025-26"]);
+        assert_eq!(std::fs::read_to_string(root.path().join("2024-25-Q3/run.json")).unwrap(), "{\"q3\": 1}");
+        assert!(!dir.join("run.json").exists(), "the parked set was replaced by the new one");
     }
 
     /// A folder named like a period that redress did not write is refused,
-    /// untouched; one behind a symbolic link is replaced where it is.
+    /// untouched (a data-quality.csv beside other files does not make it
+    /// redress's); one behind a symbolic link is replaced where it is, and
+    /// put back from where a killed run parked it.
     #[test]
     fn a_folder_redress_did_not_write_is_never_replaced() {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("2025-26");
         std::fs::create_dir_all(dir.join("minutes")).unwrap();
         std::fs::write(dir.join("notes.txt"), "ours").unwrap();
+        std::fs::write(dir.join("data-quality.csv"), "ours too").unwrap();
         let set = [Output { name: "run.json".into(), bytes: b"{}".to_vec() }];
         let message = format!("{:#}", anyhow::Error::from(write_set(&dir, &set).unwrap_err()));
         assert!(message.contains("holds files redress did not write"), "{message}");
         assert_eq!(std::fs::read_to_string(dir.join("notes.txt")).unwrap(), "ours");
         assert!(dir.join("minutes").is_dir());
+        // Nothing but a refused run's list: replaced.
+        let refused = root.path().join("2024-25");
+        std::fs::create_dir_all(&refused).unwrap();
+        std::fs::write(refused.join("data-quality.csv"), "file,row").unwrap();
+        write_set(&refused, &set).unwrap();
+        assert!(refused.join("run.json").is_file() && !refused.join("data-quality.csv").exists());
         #[cfg(unix)]
         {
             let (real, link) = (root.path().join("real"), root.path().join("linked"));
@@ -362,6 +420,11 @@ mod tests {
             write_set(&link, &set).unwrap();
             assert!(real.join("2025-26/run.json").is_file());
             assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+            std::fs::rename(real.join("2025-26"), real.join(".2025-26.redress-parked")).unwrap();
+            write_set(&link, &set).unwrap();
+            assert!(
+                real.join("2025-26/run.json").is_file() && !real.join(".2025-26.redress-parked").exists()
+            );
         }
     }
 

@@ -67,12 +67,15 @@ impl Screen {
             // any two letters, as a false alarm only goes to the review).
             (Reason::NationalInsurance, pattern(r"\b[a-z]{2}\s*\d{2}\s*\d{2}\s*\d{2}\s*[a-d]\b")),
             // "DOB 01/02/1980", "date of birth: 1 Feb 1980", "born 1980-02-01",
-            // "birthday 1st February 1980", "born on the 3rd of May".
+            // "birthday 1st February 1980", "born on the 3rd of May",
+            // "DOB – 01/02/1980", "born on May 3rd 1980", "birth date 1/2/80".
             (
                 Reason::DateOfBirth,
-                pattern(
-                    r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|born|birthday)\b[\s:.-]*(?:on\s+)?(?:the\s+)?\d",
-                ),
+                pattern(concat!(
+                    r"(?:\bd\.?o\.?b\.?|\bdate[\s-]+of[\s-]+birth\b|\bbirth[\s-]*date\b|\bborn\b|\bbirthday\b)",
+                    r"(?:[\s:.,\p{Pd}]|\b(?:is|was|on|the|of|in)\b)*",
+                    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+)?\d"
+                )),
             ),
         ];
         let listed: Vec<String> =
@@ -126,6 +129,17 @@ mod tests {
         assert_eq!(s.check("Resident born 1980-02-01"), vec![Reason::DateOfBirth]);
         assert_eq!(s.check("Birthday 1st February 1980 noted"), vec![Reason::DateOfBirth]);
         assert_eq!(s.check("She was born on the 3rd of May"), vec![Reason::DateOfBirth]);
+        for dob in [
+            "DOB is 01/02/1980",
+            "Date of birth was 1 Feb 1980",
+            "DOB – 01/02/1980",
+            "born on May 3rd 1980",
+            "Birth date 01/02/1980",
+            "date-of-birth: 1/2/80",
+            "DOB01/02/1980",
+        ] {
+            assert_eq!(s.check(dob), vec![Reason::DateOfBirth], "{dob}");
+        }
     }
 
     #[test]
@@ -140,6 +154,8 @@ mod tests {
             "Stage 2 reviews now happen within 20 working days, as the Code asks.",
             "Reviewed case AB123456 with the surveyor.",
             "Newborn baby's room was checked for damp.",
+            "Birthday card sent 2 days late.",
+            "A stubborn 3 week delay on the boiler part.",
         ] {
             assert!(s.check(text).is_empty(), "{text}: {:?}", s.check(text));
         }

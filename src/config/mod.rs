@@ -188,6 +188,17 @@ impl Config {
             ("surveys", &self.surveys.columns, &schema::SURVEYS),
             ("ombudsman", &self.ombudsman.columns, &schema::DETERMINATIONS),
         ] {
+            // Two columns from one header: only one of them could be read.
+            let mut by_key: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
+            for (canonical, header) in columns {
+                let key: String =
+                    header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+                if let Some(other) = by_key.insert(key, canonical) {
+                    return Err(format!(
+                        "{section}.columns: '{other}' and '{canonical}' are both mapped from \"{header}\"; a header feeds one column"
+                    ));
+                }
+            }
             for (canonical, header) in columns {
                 if !schema.has(canonical) {
                     return Err(format!(
@@ -302,6 +313,25 @@ respond = 20
         assert!(err.contains("landlord_name"), "{err}");
         let err = Config::parse("landlord = \"T\"\n[input.columns]\ncase_reference = \"Ref\"\n").unwrap_err();
         assert!(err.contains("case_reference"), "{err}");
+    }
+
+    /// One header cannot feed two columns (one of them would silently get
+    /// nothing), nor can a margin be nothing or more than everything.
+    #[test]
+    fn one_header_for_two_columns_and_a_margin_out_of_range_are_errors() {
+        let err = Config::parse(
+            "landlord = \"T\"\n[input.columns]\ncategory = \"Theme\"\nlearning_theme = \"theme\"\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("'category' and 'learning_theme' are both mapped from \"theme\""), "{err}");
+        for margin in ["0", "-1", "101", "nan"] {
+            let err = Config::parse(&format!(
+                "landlord = \"T\"\n[customer_assembly]\nsame_within_points = {margin}\n"
+            ))
+            .unwrap_err();
+            assert!(err.contains("customer_assembly.same_within_points"), "{margin}: {err}");
+        }
+        assert!(Config::parse("landlord = \"T\"\n[customer_assembly]\nsame_within_points = 0.5\n").is_ok());
     }
 
     #[test]

@@ -28,19 +28,6 @@ fn decode<'a>(
 ) -> Result<std::borrow::Cow<'a, str>> {
     match encoding {
         Encoding::Windows1252 => {
-            // UTF-8 read as Windows-1252 turns "£" into "Â£": every header
-            // and value with it is then wrong without a word. Real
-            // Windows-1252 text beyond ASCII is almost never valid UTF-8.
-            if !bytes.is_ascii() && simdutf8::basic::from_utf8(bytes).is_ok() {
-                let at = bytes.iter().position(|b| !b.is_ascii()).unwrap_or(0);
-                let line = lines_before + memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
-                return Err(Error::input(
-                    path,
-                    format!(
-                        "is UTF-8 (line {line} has a character written in more than one byte), but its encoding is set to \"windows-1252\": set encoding = \"utf-8\" for it ([input], or its own [surveys] or [ombudsman] section)"
-                    ),
-                ));
-            }
             let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
             Ok(std::borrow::Cow::Owned(text.into_owned()))
         }
@@ -107,9 +94,13 @@ pub(super) fn read_csv(
     let mut eof = false;
     let mut chunks = Chunks { layout: None, at: Position::default(), stalled: false };
     let mut want = chunk_bytes.max(1);
+    let mut utf8 = (input.encoding == Encoding::Windows1252).then(Utf8Evidence::default);
     loop {
         let fresh = block.len();
         eof = eof || fill(path, &mut source, &mut block, want)?;
+        if let Some(evidence) = utf8.as_mut() {
+            evidence.see(&block[fresh..]);
+        }
         // Where the parse takes the checksum, it takes the new bytes' on
         // another thread while the chunk is scanned and parsed.
         let new_bytes = &block[fresh..];
@@ -140,11 +131,67 @@ pub(super) fn read_csv(
         // A header with no rows still gives a frame, with every column.
         each(empty_frame(schema).drop_many([FILE]))?;
     }
+    if let Some(line) = utf8.and_then(|evidence| evidence.utf8_from()) {
+        return Err(Error::input(
+            path,
+            format!(
+                "is UTF-8 (line {line} has a character written in more than one byte, and no byte of the file is outside UTF-8), but its encoding is set to \"windows-1252\", which would read every \"£\" as \"Â£\": set encoding = \"utf-8\" for it ([input], or its own [surveys] or [ombudsman] section)"
+            ),
+        ));
+    }
     if checksum == Checksum::AsRead {
         file.sha256 = hasher.finish();
     }
     file.rows = at.rows;
     Ok(file)
+}
+
+/// Whether an export set to be read as Windows-1252 is UTF-8 after all,
+/// judged on the whole file as it is read: UTF-8 beyond ASCII, and no byte
+/// anywhere that UTF-8 does not allow. Real Windows-1252 text beyond ASCII
+/// almost always has such a byte ("£" alone is 0xA3), but a chunk of it
+/// may happen not to ("É’" is valid UTF-8), so no chunk decides alone.
+#[derive(Default)]
+struct Utf8Evidence {
+    /// The start of a character cut by the end of the bytes seen so far.
+    carry: Vec<u8>,
+    /// A byte UTF-8 does not allow was seen: the file is not UTF-8.
+    invalid: bool,
+    /// The line of the first character beyond ASCII.
+    first_beyond_ascii: Option<usize>,
+    lines: usize,
+}
+
+impl Utf8Evidence {
+    fn see(&mut self, bytes: &[u8]) {
+        if self.invalid || bytes.is_empty() {
+            return;
+        }
+        let mut seen = std::mem::take(&mut self.carry);
+        seen.extend_from_slice(bytes);
+        match simdutf8::compat::from_utf8(&seen) {
+            Ok(_) => {}
+            // A character the next bytes finish.
+            Err(e) if e.error_len().is_none() => self.carry = seen[e.valid_up_to()..].to_vec(),
+            Err(_) => {
+                self.invalid = true;
+                return;
+            }
+        }
+        if self.first_beyond_ascii.is_none() {
+            if let Some(at) = seen.iter().position(|b| !b.is_ascii()) {
+                self.first_beyond_ascii =
+                    Some(self.lines + memchr::memchr_iter(b'\n', &seen[..at]).count() + 1);
+            }
+        }
+        // A carried character holds no line feed.
+        self.lines += memchr::memchr_iter(b'\n', bytes).count();
+    }
+
+    /// The line that shows the file is UTF-8, if it is.
+    fn utf8_from(self) -> Option<usize> {
+        (!self.invalid && self.carry.is_empty()).then_some(self.first_beyond_ascii).flatten()
+    }
 }
 
 /// What reading a CSV export has settled so far: the header's layout (once
@@ -754,6 +801,27 @@ mod tests {
         for chunk_bytes in 1..bytes.len() {
             let (chunked, _) = read_in_chunks_as(bytes, chunk_bytes, Encoding::Windows1252).unwrap();
             assert!(chunked.equals_missing(&whole), "chunks of {chunk_bytes} bytes");
+        }
+    }
+
+    /// Set to Windows-1252, a file is refused as UTF-8 only when all of it
+    /// is: a Windows-1252 "É’" that happens to be valid UTF-8 in the first
+    /// chunk does not decide while a lone 0xA3 ("£") comes later, in any
+    /// chunking, nor does a character cut between two reads.
+    #[test]
+    fn windows_1252_is_refused_as_utf_8_only_on_the_whole_file() {
+        let mixed = b"h1,h2,h3\nCAF\xC9\x92S,2025-01-01,1\nB,2025-01-02,1\nC\xA3,2025-01-03,1\n";
+        let utf8 = "h1,h2,h3\nCAFÉ’S,2025-01-01,1\nB,2025-01-02,1\nC£,2025-01-03,1\n".as_bytes();
+        for chunk_bytes in 1..mixed.len() + 1 {
+            let (frame, _) = read_in_chunks_as(mixed, chunk_bytes, Encoding::Windows1252).unwrap();
+            assert_eq!(frame.height(), 3, "chunks of {chunk_bytes}");
+        }
+        for chunk_bytes in 1..utf8.len() + 1 {
+            let message = read_in_chunks_as(utf8, chunk_bytes, Encoding::Windows1252).unwrap_err();
+            assert!(
+                message.contains("is UTF-8 (line 2 has a character written in more than one byte"),
+                "{message}"
+            );
         }
     }
 

@@ -253,9 +253,12 @@ pub fn assemble(
     // Judged on the percentages, not the rounded "in every 10": a change of
     // under `same_within_points` is "about the same", which the report says.
     let within = config.same_within_points;
+    // In tenths of a point, as the figures are given: 64.1 against 62.1 is a
+    // change of 2.0, not of 1.9999.
+    let tenths = |points: f64| (points * 10.0).round() as i64;
     let trend = match (now, before) {
-        (Some(a), Some(b)) if a - b >= within => "better",
-        (Some(a), Some(b)) if b - a >= within => "worse",
+        (Some(a), Some(b)) if tenths(a) - tenths(b) >= tenths(within) => "better",
+        (Some(a), Some(b)) if tenths(b) - tenths(a) >= tenths(within) => "worse",
         (Some(_), Some(_)) => "same",
         _ => "unknown",
     };

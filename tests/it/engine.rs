@@ -596,7 +596,7 @@ fn windows_1252_exports_are_refused_by_default_and_decoded_when_configured() {
         .out("out")
         .expect_exit(2);
     assert!(
-        stderr.contains("in/utf8.csv: is UTF-8 (line 2 has a character written in more than one byte)"),
+        stderr.contains("in/utf8.csv: is UTF-8 (line 2 has a character written in more than one byte"),
         "{stderr}"
     );
 }
