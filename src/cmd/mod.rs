@@ -113,6 +113,10 @@ impl Reporter {
             q.rows_with_warnings,
             summary.out_dir.display()
         );
+        // Said in every run's log, cron's too: figures are missing values.
+        for note in &q.notes {
+            eprintln!("redress: note: {note}");
+        }
         if self.terminal || self.verbose {
             for p in q.problems.iter().take(12) {
                 eprintln!("  {:>7} {:<8} {}: {}", p.rows, p.severity, p.column, p.problem);

@@ -63,7 +63,14 @@ pub(super) fn map_headers(
         .filter(|r| !chosen.iter().any(|(_, c)| c == r))
         .map(|r| match input.columns.get(r) {
             Some(h) => format!("{r} (mapped from \"{h}\")"),
-            None => r.to_string(),
+            None => {
+                // Its own name may be a header the config gave another column.
+                let taken = chosen.iter().find(|(i, c)| header_key(&headers[*i]) == header_key(r) && c != &r);
+                match taken {
+                    Some((i, c)) => format!("{r} (the header \"{}\" is mapped to {c})", headers[*i]),
+                    None => r.to_string(),
+                }
+            }
         })
         .collect();
     if !missing.is_empty() {
@@ -274,6 +281,18 @@ mod tests {
         input.columns.remove("compensation");
         let (chosen, file) = map("old.csv", &["Ref", "Received", "Stage"], &input);
         assert_eq!((chosen.len(), file.unmatched_columns.len()), (3, 0));
+        // A required column's own header, mapped to another column.
+        let mut taken = InputConfig::default();
+        taken.columns.insert("case_ref".into(), "stage".into());
+        let message = map_headers(
+            Path::new("c.csv"),
+            &headers(&["stage", "received_date"]),
+            &taken,
+            &crate::schema::CASES,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(message.contains("stage (the header \"stage\" is mapped to case_ref)"), "{message}");
         // "Category" goes to the column mapped to it, not to `category`.
         input.columns.insert("learning_theme".into(), "Category".into());
         let (chosen, file) = map("c.csv", &["Ref", "Received", "Stage", "Category"], &input);

@@ -196,6 +196,17 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
         validated.rows_excluded + beyond_calendar,
     )?;
     quality.other_exports = other_exports;
+    quality.notes = files
+        .iter()
+        .filter(|f| !f.unmatched_columns.is_empty())
+        .map(|f| {
+            format!(
+                "{} has no column for {}, which the config maps and another file of its export has: its rows are read without it",
+                f.path.display(),
+                f.unmatched_columns.join(", ")
+            )
+        })
+        .collect();
     timings.total_ms = ms(started);
     Ok(Prepared {
         inputs: files,

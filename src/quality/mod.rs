@@ -47,6 +47,11 @@ pub struct DataQuality {
     pub problems: Vec<ProblemCount>,
     /// The survey and Ombudsman exports, when configured.
     pub other_exports: Vec<ExportQuality>,
+    /// What a reader must know about how the rows were read, beside the
+    /// counts: each export file without a column the config maps, which
+    /// another file of its export has (without it in every file, the run
+    /// stops).
+    pub notes: Vec<String>,
 }
 
 impl DataQuality {
@@ -109,6 +114,7 @@ impl DataQuality {
             rows_with_warnings: rows_with_warnings(case_issues)?,
             problems,
             other_exports: Vec::new(),
+            notes: Vec::new(),
         })
     }
 

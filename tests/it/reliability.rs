@@ -375,3 +375,50 @@ fn a_quoted_field_closed_at_the_end_of_the_file_is_read() {
     let (stderr, _) = validate(&wd);
     assert!(stderr.contains("2 rows read from 1 file(s), 2 used"), "{stderr}");
 }
+
+/// An older export without a mapped column beside a newer one with it is
+/// read, and every run's log and report says which file lacks what.
+#[test]
+fn a_mapped_column_only_some_case_exports_have_is_read_and_said() {
+    let wd = Workdir::new();
+    wd.create(
+        "landlord.toml",
+        "landlord = \"Bad Inputs Housing\"\nas_of = \"2025-06-01\"\n[input.columns]\ncompensation = \"Amount Paid\"\n[homes]\n\"2024-25\" = { lcra = 1000, lcho = 100 }\n",
+    );
+    wd.create(
+        "old.csv",
+        "case_ref,stage,received_date,responded_date,outcome\nA1,1,2024-05-01,2024-05-08,upheld\n",
+    );
+    wd.create(
+        "new.csv",
+        "case_ref,stage,received_date,responded_date,outcome,Amount Paid\nA2,1,2024-06-03,2024-06-10,upheld,25.00\n",
+    );
+    let stderr = wd
+        .redress("run")
+        .config("landlord.toml")
+        .cases("old.csv")
+        .cases("new.csv")
+        .period("2024-25")
+        .out("out")
+        .run();
+    let note = "old.csv has no column for compensation, which the config maps and another file of its export has: its rows are read without it";
+    assert!(stderr.contains(&format!("redress: note: {note}")), "{stderr}");
+    let m = wd.json("out/2024-25/metrics.json");
+    assert_eq!(m["data_quality"]["notes"][0], note);
+    wd.redress("run")
+        .config("landlord.toml")
+        .cases("old.csv")
+        .cases("new.csv")
+        .period("2024-25-Q1")
+        .out("out")
+        .run();
+    assert!(wd.read("out/2024-25-Q1/smt-report.html").contains(&format!("<li>{note}</li>")));
+    let compensation = m["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "stage1_compensation_gbp" && f["period"] == "2024-25" && f["breakdown"] == "all")
+        .unwrap()["numerator"]
+        .as_f64();
+    assert_eq!(compensation, Some(25.0));
+}
