@@ -126,8 +126,9 @@ if sha:
                    f" (median of {len(sha)})")
 calibration = ""
 if figures:
-    calibration = (" " + "; ".join(figures)[0].upper() + "; ".join(figures)[1:]
-                   + ": figures that compare machines where the CPU's name does not.")
+    said = "; ".join(figures)
+    calibration = f" {said[0].upper()}{said[1:]}: figures that compare machines where the CPU's name does not."
+
 print(f"Machine: {cpu()}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, {int(mem)//1024//1024} GiB memory, {platform.system()} {platform.release()}.{calibration}\n")
 print("Each run: read, validate, calendar, metrics and render for a quarter (2026-27 Q2) with its")
 print("eight-quarter trend, comparisons, financial year to date (TSM), the monthly pack and every report.\n")

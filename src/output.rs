@@ -46,8 +46,8 @@ pub struct Output {
 /// swaps the two folders in one call (`renameat2`'s exchange); elsewhere,
 /// or on a filesystem without it, the old folder is parked under a name of
 /// the run's and the new one moved in, two renames apart. A folder that
-/// holds files but no `run.json` or `data-quality.csv` is not one redress
-/// wrote, and is refused rather than replaced. A symbolic link is followed:
+/// is not a set redress wrote is refused rather than replaced
+/// ([`refuse_foreign`]). A symbolic link is followed:
 /// the folder it points to is replaced in its own parent.
 ///
 /// The caller holds the lock on the parent, so no other run writes beside
@@ -80,7 +80,11 @@ pub fn write_set(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
     clear_left_behind(&parent, |period| !linked || period == name).map_err(write_err(&parent))?;
     let parked = parent.join(format!("{prefix}parked"));
     refuse_foreign(&target).map_err(write_err(dir))?;
-    let staging = tempfile::Builder::new().prefix(&prefix).tempdir_in(&parent).map_err(write_err(&parent))?;
+    let staging = tempfile::Builder::new()
+        .prefix(&prefix)
+        .rand_bytes(STAGING_NAME_CHARS)
+        .tempdir_in(&parent)
+        .map_err(write_err(&parent))?;
     let mut written = Vec::with_capacity(outputs.len());
     for o in outputs {
         let path = staging.path().join(&o.name);
@@ -103,6 +107,10 @@ pub fn write_set(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
     let _ = std::fs::remove_dir_all(&staging);
     Ok(written)
 }
+
+/// The characters tempfile adds to a staging folder's name, by which
+/// [`clear_left_behind`] knows one a killed run left.
+const STAGING_NAME_CHARS: usize = 6;
 
 /// An error unless `dir` is absent, empty, a set redress wrote (with its
 /// `run.json`), or nothing but the `data-quality.csv` a refused run of an
@@ -136,16 +144,14 @@ fn sync_folder(dir: &Path) {
     }
 }
 
-/// Put the folder `new` in the place of `dir` (absent, or a folder), leaving
-/// the old folder, if any, at `new`'s path.
+/// Put the folder `new` in the place of `dir` (absent, or a folder
+/// [`refuse_foreign`] passed), leaving the old folder, if any, at `new`'s
+/// path.
 fn replace_folder(new: &Path, dir: &Path, parked: &Path) -> Result<()> {
     let err = |source| Error::Write { path: dir.to_path_buf(), source };
     match std::fs::symlink_metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return std::fs::rename(new, dir).map_err(err),
         Err(e) => return Err(err(e)),
-        Ok(meta) if !meta.is_dir() => {
-            return Err(err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "not a folder")));
-        }
         Ok(_) => {}
     }
     if exchange(new, dir).is_ok() {
@@ -213,7 +219,7 @@ fn clear_left_behind(parent: &Path, mine: impl Fn(&str) -> bool) -> std::io::Res
             } else {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
-        } else if suffix.len() == 6 && suffix.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        } else if suffix.len() == STAGING_NAME_CHARS && suffix.bytes().all(|b| b.is_ascii_alphanumeric()) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }

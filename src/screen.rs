@@ -1,8 +1,8 @@
 //! Screening free text for personal data before it is published to residents:
 //! email addresses, phone numbers, postcodes, house numbers with street names,
 //! titled names ("Mrs Okafor"), National Insurance numbers, dates of birth and
-//! the names the landlord lists. A flagged
-//! text is left out of the published report and listed for the analyst.
+//! the names the landlord lists. A flagged text is left out of the published
+//! report and listed for the analyst.
 
 use regex::{Regex, RegexBuilder};
 

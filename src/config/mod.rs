@@ -191,9 +191,7 @@ impl Config {
             // Two columns from one header: only one of them could be read.
             let mut by_key: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
             for (canonical, header) in columns {
-                let key: String =
-                    header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
-                if let Some(other) = by_key.insert(key, canonical) {
+                if let Some(other) = by_key.insert(crate::ingest::header_key(header), canonical) {
                     return Err(format!(
                         "{section}.columns: '{other}' and '{canonical}' are both mapped from \"{header}\"; a header feeds one column"
                     ));

@@ -98,12 +98,12 @@ pub(super) fn read_csv(
     loop {
         let fresh = block.len();
         eof = eof || fill(path, &mut source, &mut block, want)?;
-        if let Some(evidence) = utf8.as_mut() {
-            evidence.see(&block[fresh..]);
-        }
         // Where the parse takes the checksum, it takes the new bytes' on
         // another thread while the chunk is scanned and parsed.
         let new_bytes = &block[fresh..];
+        if let Some(evidence) = utf8.as_mut() {
+            evidence.see(new_bytes);
+        }
         let boundary = match checksum {
             Checksum::Apart => chunks.take(reading, &block, eof, delimiter, each),
             Checksum::AsRead => std::thread::scope(|scope| {

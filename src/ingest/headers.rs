@@ -15,7 +15,7 @@ use crate::schema::{ExportSchema, Kind, FIELDS_EXPECTED, FIELDS_FOUND, HOUSEHOLD
 
 /// How a header is compared: case, spacing and punctuation do not matter, so
 /// "Case Ref", "case_ref" and "CASE-REF" are the same header.
-pub(super) fn header_key(header: &str) -> String {
+pub fn header_key(header: &str) -> String {
     header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
@@ -114,10 +114,10 @@ pub(super) fn map_headers(
 /// landlord expects figures from it, and without it they would be zero or
 /// blank without a word (a header renamed in the case system, or read in the
 /// wrong encoding). Files that have it while others do not (an older export
-/// beside a newer one) are read as they are, each file's missing columns
-/// listed in run.json.
+/// beside a newer one) are read as they are: each file's missing columns
+/// are in run.json, and the run's data-quality notes say so.
 pub fn check_mapped(files: &[InputFile], input: &InputConfig) -> Result<()> {
-    let Some(first) = files.iter().find(|f| f.publication.is_none()) else { return Ok(()) };
+    let Some(first) = files.first() else { return Ok(()) };
     let in_none: Vec<String> = first
         .unmatched_columns
         .iter()

@@ -14,6 +14,8 @@ mod scan;
 mod tidy;
 mod workbook;
 
+pub use headers::header_key;
+
 use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};

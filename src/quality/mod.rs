@@ -73,20 +73,17 @@ impl DataQuality {
         let counts = issues
             .clone()
             .lazy()
-            .with_columns([
-                by_export(exports, |_, name| lit(name)).alias("export"),
-                by_export(exports, |i, _| lit(i as u32)).alias("export_order"),
-            ])
-            .group_by([col("export_order"), col("export"), col("severity"), col("column"), col("kind")])
+            .with_column(export_of_file(exports).alias("export"))
+            .group_by([col("export"), col("severity"), col("column"), col("kind")])
             .agg([len().alias("rows")])
             .sort(
-                ["export_order", "severity", "rows", "column", "kind"],
+                ["export", "severity", "rows", "column", "kind"],
                 SortMultipleOptions::default()
                     .with_order_descending_multi([false, false, true, false, false]),
             )
             .collect()?;
         let (export, severity, column, kind) = (
-            counts.column("export")?.str()?,
+            counts.column("export")?.u32()?,
             counts.column("severity")?.str()?,
             counts.column("column")?.str()?,
             counts.column("kind")?.str()?,
@@ -96,7 +93,11 @@ impl DataQuality {
         let text = |v: Option<&str>| v.unwrap_or("").to_string();
         let problems = (0..counts.height())
             .map(|i| ProblemCount {
-                export: text(export.get(i)),
+                export: export
+                    .get(i)
+                    .and_then(|e| exports.get(e as usize))
+                    .map_or("cases", |e| e.0)
+                    .to_string(),
                 severity: text(severity.get(i)),
                 column: text(column.get(i)),
                 problem: text(kind.get(i)),
@@ -124,23 +125,25 @@ impl DataQuality {
     }
 }
 
-/// Of a row's file number, what `value` gives for its export (`exports` in
-/// file order, with how many files each).
-fn by_export(exports: &[(&'static str, usize)], value: impl Fn(usize, &'static str) -> Expr) -> Expr {
+/// Of a row's file number, its export's place in `exports` (in file order,
+/// with how many files each).
+fn export_of_file(exports: &[(&'static str, usize)]) -> Expr {
     let mut end = 0u32;
-    let mut branches: Vec<(Expr, u32)> = exports
+    let ends: Vec<u32> = exports
         .iter()
-        .enumerate()
-        .map(|(i, (name, files))| {
+        .map(|(_, files)| {
             end += *files as u32;
-            (value(i, name), end)
+            end
         })
         .collect();
-    let Some((last, _)) = branches.pop() else { return value(0, "cases") };
-    branches
-        .into_iter()
+    let last = lit(ends.len().saturating_sub(1) as u32);
+    ends.iter()
+        .enumerate()
         .rev()
-        .fold(last, |otherwise, (this, end)| when(col(FILE).lt(lit(end))).then(this).otherwise(otherwise))
+        .skip(1)
+        .fold(last, |later, (i, end)| when(col(FILE).lt(lit(*end))).then(lit(i as u32)).otherwise(later))
+        // Literals take the type of the values they meet.
+        .cast(DataType::UInt32)
 }
 
 /// Rows (by file and row) with at least one warning.

@@ -39,7 +39,9 @@ pub struct Summary {
     /// On time, as "N in every 10"; None when too few responses to say.
     pub on_time_in_ten: Option<i64>,
     pub previous_on_time_in_ten: Option<i64>,
-    /// "better", "worse", "same" or "unknown", for the template's wording.
+    /// "better", "worse", "a little better" or "a little worse" (a change
+    /// the "in every 10" rounding hides), "same" or "unknown", for the
+    /// template's wording.
     pub trend: &'static str,
     /// The change under which the trend is "same", as the report words it
     /// ("2 in every 100").
@@ -216,7 +218,7 @@ pub struct Held {
 }
 
 /// A held theme's place in the review, its name being what was held.
-pub const HELD_THEME: &str = "(held back)";
+const HELD_THEME: &str = "(held back)";
 
 /// The on-time percentage, when at least `threshold` responses stand behind it.
 fn on_time(r: &Results, period: &crate::period::Period, threshold: u32) -> Option<f64> {
@@ -263,6 +265,11 @@ pub fn assemble(
         _ => "unknown",
     };
     let (now, before) = (now.map(in_ten), before.map(in_ten));
+    let trend = match trend {
+        "better" if now == before => "a little better",
+        "worse" if now == before => "a little worse",
+        other => other,
+    };
     let (went_well, needs_work): (Vec<Status>, Vec<Status>) = r
         .targets
         .iter()
