@@ -35,6 +35,9 @@ pub enum Kind {
     FreeText,
     /// A household reference, replaced by a keyed hash as it is read.
     Household,
+    /// The resident's name, replaced as it is read by whether the row's
+    /// learning action names them ([`ACTION_NAMES_RESIDENT`]).
+    ResidentName,
 }
 
 /// Whether figures are broken down by a column.
@@ -94,9 +97,14 @@ impl ExportSchema {
     }
 
     /// The canonical columns as loaded: a household reference arrives as its
-    /// hash, [`HOUSEHOLD`].
+    /// hash, [`HOUSEHOLD`], and a resident's name as
+    /// [`ACTION_NAMES_RESIDENT`].
     pub fn loaded_columns(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.columns.iter().map(|c| if c.kind == Kind::Household { HOUSEHOLD } else { c.name })
+        self.columns.iter().map(|c| match c.kind {
+            Kind::Household => HOUSEHOLD,
+            Kind::ResidentName => ACTION_NAMES_RESIDENT,
+            _ => c.name,
+        })
     }
 
     /// The columns that hold one kind of value, in order.
@@ -104,9 +112,13 @@ impl ExportSchema {
         self.columns.iter().filter(move |c| c.kind == kind).map(|c| c.name)
     }
 
-    /// The columns read as text (every one but the hashed household).
+    /// The columns loaded as text: every one but the hashed household and
+    /// the resident's name.
     pub fn text_columns(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.columns.iter().filter(|c| c.kind != Kind::Household).map(|c| c.name)
+        self.columns
+            .iter()
+            .filter(|c| !matches!(c.kind, Kind::Household | Kind::ResidentName))
+            .map(|c| c.name)
     }
 }
 
@@ -133,6 +145,9 @@ pub mod case {
     /// The complaint in the resident's words (optional): read only to infer
     /// a theme, never written anywhere.
     pub const DESCRIPTION: &str = "description";
+    /// The resident's name (optional): read only to hold back a learning
+    /// action that names them, never kept past the chunk it is read in.
+    pub const RESIDENT_NAME: &str = "resident_name";
 }
 
 /// A post-complaint satisfaction survey export. `stage` is optional: without
@@ -200,6 +215,7 @@ pub const CASES: ExportSchema = ExportSchema {
         column(case::LEARNING_ACTION, Kind::FreeText),
         column(case::HOUSEHOLD_REF, Kind::Household),
         column(case::DESCRIPTION, Kind::FreeText),
+        column(case::RESIDENT_NAME, Kind::ResidentName),
     ],
 };
 
@@ -247,6 +263,11 @@ pub const FIELDS_EXPECTED: &str = "fields_expected";
 /// households can be compared within a run while no output can be traced
 /// back to the reference, nor linked across runs.
 pub const HOUSEHOLD: &str = "household";
+
+/// The column that replaces `resident_name`: whether the row's learning
+/// action names its resident (a word of the name, not a title or an
+/// initial), decided as the chunk is read, so no name goes further.
+pub const ACTION_NAMES_RESIDENT: &str = "action_names_resident";
 
 /// Where a case's learning theme came from, and its values.
 pub const THEME_SOURCE: &str = "theme_source";

@@ -1,7 +1,8 @@
 //! Which export column feeds each canonical column, and the frame of
 //! canonical columns made from what was read. Headers are matched ignoring
 //! case, spacing and punctuation; a household reference is hashed here and
-//! goes no further.
+//! a resident's name replaced by whether the row's learning action names
+//! them, and neither goes further.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,7 +12,9 @@ use polars::prelude::*;
 use super::InputFile;
 use crate::config::InputConfig;
 use crate::error::{Error, Result};
-use crate::schema::{ExportSchema, Kind, FIELDS_EXPECTED, FIELDS_FOUND, HOUSEHOLD, ROW};
+use crate::schema::{
+    case, ExportSchema, Kind, ACTION_NAMES_RESIDENT, FIELDS_EXPECTED, FIELDS_FOUND, HOUSEHOLD, ROW,
+};
 
 /// How a header is compared: case, spacing and punctuation do not matter, so
 /// "Case Ref", "case_ref" and "CASE-REF" are the same header.
@@ -110,6 +113,24 @@ pub(super) fn map_headers(
     Ok((chosen, file))
 }
 
+/// A header of a case export left unmapped that looks like the resident's
+/// name ("Customer Name", "Tenant Forename"), when the file's learning
+/// actions are read and no column is mapped to `resident_name`: the run's
+/// notes suggest mapping it, as without it the screen finds a resident's
+/// first name only when a list names it.
+pub fn unmapped_resident_name(file: &InputFile) -> Option<&str> {
+    if file.columns.contains_key(case::RESIDENT_NAME) || !file.columns.contains_key(case::LEARNING_ACTION) {
+        return None;
+    }
+    let whose = ["customer", "resident", "tenant", "complainant", "client"];
+    let looks_like_name = |key: &str| {
+        matches!(key, "name" | "fullname" | "forename" | "firstname")
+            || (whose.iter().any(|w| key.starts_with(w))
+                && ["name", "forename", "firstname"].iter().any(|n| key.ends_with(n)))
+    };
+    file.dropped_columns.iter().map(String::as_str).find(|h| looks_like_name(&header_key(h)))
+}
+
 /// A column the config maps that none of an export's files has: the
 /// landlord expects figures from it, and without it they would be zero or
 /// blank without a word (a header renamed in the case system, or read in the
@@ -181,7 +202,37 @@ pub(super) fn canonical_frame(
     if let Some(household) = schema.columns.iter().find(|c| c.kind == Kind::Household) {
         hash_households(&mut frame, household.name)?;
     }
+    if let Some(name) = schema.columns.iter().find(|c| c.kind == Kind::ResidentName) {
+        mark_actions_naming_residents(&mut frame, name.name)?;
+    }
     Ok(frame)
+}
+
+/// Replace the resident's name by whether the row's learning action names
+/// them ([`ACTION_NAMES_RESIDENT`]; [`crate::screen::ResidentNames`]): the
+/// name goes no further than this function. A chunk without names (the
+/// column not mapped, or blank) is one constant, false.
+fn mark_actions_naming_residents(frame: &mut DataFrame, column: &str) -> Result<()> {
+    let names = frame.column(column)?.str()?;
+    let flags = if names.null_count() == names.len() {
+        let no = Scalar::new(DataType::Boolean, AnyValue::Boolean(false));
+        Column::new_scalar(ACTION_NAMES_RESIDENT.into(), no, frame.height())
+    } else {
+        let actions = frame.column(case::LEARNING_ACTION)?.str()?;
+        let mut resident = crate::screen::ResidentNames::default();
+        let flags: BooleanChunked = names
+            .iter()
+            .zip(actions.iter())
+            .map(|pair| match pair {
+                (Some(name), Some(action)) => resident.named_in(action, name),
+                _ => false,
+            })
+            .collect_ca(ACTION_NAMES_RESIDENT.into());
+        flags.into_column()
+    };
+    frame.replace(column, flags)?;
+    frame.rename(column, ACTION_NAMES_RESIDENT.into())?;
+    Ok(())
 }
 
 /// The key of the household hash: one per process, drawn at random, never
@@ -243,6 +294,40 @@ mod tests {
         assert_ne!(first[0], first[2]);
         assert_eq!((first[3], first[4]), (None, None));
         assert_eq!(later, [first[2], first[0]]);
+    }
+
+    /// A case export's unmapped header that looks like the resident's name
+    /// is named, for the run's notes, only while no column is mapped to
+    /// `resident_name` and the learning actions are read.
+    #[test]
+    fn an_unmapped_resident_name_column_is_pointed_out() {
+        let mapped = |headers: &[&str], input: &InputConfig| {
+            let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+            map_headers(Path::new("c.csv"), &headers, input, &crate::schema::CASES).unwrap().1
+        };
+        let base = ["case_ref", "stage", "received_date", "learning_action"];
+        fn with<'a>(base: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
+            [base, extra].concat()
+        }
+        let input = InputConfig::default();
+        for header in ["Customer Name", "Tenant Forename", "Resident First Name", "Name", "Full name"] {
+            assert_eq!(
+                unmapped_resident_name(&mapped(&with(&base, &[header, "Notes"]), &input)),
+                Some(header)
+            );
+        }
+        for header in ["Officer Name", "File name", "Customer Reference", "Team"] {
+            assert_eq!(unmapped_resident_name(&mapped(&with(&base, &[header]), &input)), None, "{header}");
+        }
+        // Mapped, or no learning actions to screen: nothing to point out.
+        let mut input = InputConfig::default();
+        input.columns.insert("resident_name".into(), "Customer Name".into());
+        assert_eq!(
+            unmapped_resident_name(&mapped(&with(&base, &["Customer Name", "Tenant Name"]), &input)),
+            None
+        );
+        let no_actions = ["case_ref", "stage", "received_date", "Customer Name"];
+        assert_eq!(unmapped_resident_name(&mapped(&no_actions, &InputConfig::default())), None);
     }
 
     /// A mapped column the export lacks is an error naming the mapping,

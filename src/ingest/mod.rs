@@ -14,7 +14,7 @@ mod scan;
 mod tidy;
 mod workbook;
 
-pub use headers::header_key;
+pub use headers::{header_key, unmapped_resident_name};
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -25,7 +25,9 @@ use serde::Serialize;
 
 use crate::config::InputConfig;
 use crate::error::{Error, Result};
-use crate::schema::{ExportSchema, FIELDS_EXPECTED, FIELDS_FOUND, FILE, HOUSEHOLD, ROW};
+use crate::schema::{
+    ExportSchema, ACTION_NAMES_RESIDENT, FIELDS_EXPECTED, FIELDS_FOUND, FILE, HOUSEHOLD, ROW,
+};
 
 /// What was read from one export, for the run manifest.
 #[derive(Debug, Clone, Serialize)]
@@ -171,7 +173,11 @@ pub(super) fn empty_frame(schema: &ExportSchema) -> DataFrame {
         Column::new_empty(FIELDS_EXPECTED.into(), &DataType::UInt32),
     ];
     columns.extend(schema.loaded_columns().map(|c| {
-        let dtype = if c == HOUSEHOLD { DataType::UInt64 } else { DataType::String };
+        let dtype = match c {
+            HOUSEHOLD => DataType::UInt64,
+            ACTION_NAMES_RESIDENT => DataType::Boolean,
+            _ => DataType::String,
+        };
         Column::new_empty(c.into(), &dtype)
     }));
     DataFrame::new_infer_height(columns).expect("columns of one length")

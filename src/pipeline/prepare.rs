@@ -206,6 +206,13 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
                 f.unmatched_columns.join(", ")
             )
         })
+        .chain(files.iter().filter_map(|f| {
+            let header = crate::ingest::unmapped_resident_name(f)?;
+            Some(format!(
+                "{} has a column \"{header}\" that looks like the resident's name: mapping it (resident_name = \"{header}\" in [input.columns]) lets the screen hold back a learning action that names its own resident by a first name alone",
+                f.path.display()
+            ))
+        }))
         .collect();
     timings.total_ms = ms(started);
     Ok(Prepared {

@@ -5,7 +5,7 @@
 //! Every word a reader sees is in the template, so the report can be
 //! translated there.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -13,7 +13,7 @@ use crate::config::CustomerAssemblyConfig;
 use crate::format;
 use crate::metrics::benchmarks::{Benchmarks, Standing};
 use crate::metrics::{LearningAction, Rag, Results, ThemeRow};
-use crate::screen::Screen;
+use crate::screen::{Reason, Screen};
 use crate::sector::{Stock, TsmCode};
 
 /// A count as residents see it: the number, or only that it is small.
@@ -365,18 +365,30 @@ pub fn quote_learning<'a, 'b>(
     quotable: &dyn Fn(&ThemeRow) -> bool,
     max: usize,
 ) -> (Vec<(&'a ThemeRow, Vec<String>)>, Vec<Held>) {
-    let reasons_of = |text: &str| {
-        let reasons = screen.check(text);
+    let said = |reasons: &[Reason]| {
         (!reasons.is_empty()).then(|| reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("; "))
     };
+    // A text that names one case's resident is held for every case that
+    // has it: quoted from another case, it would still publish the name.
+    let naming: HashSet<&str> =
+        actions.iter().filter(|a| a.names_resident).map(|a| a.action.as_str()).collect();
     // Actions repeat across cases ("Staff briefed", a standard fix), so
     // each distinct text is screened once.
     let mut screened: HashMap<&'b str, Option<String>> = HashMap::new();
-    let mut action_reasons = |text: &'b str| screened.entry(text).or_insert_with(|| reasons_of(text)).clone();
+    let mut action_reasons = |text: &'b str| {
+        let reasons = || {
+            let mut reasons = screen.check(text);
+            if naming.contains(text) {
+                reasons.push(Reason::ResidentName);
+            }
+            said(&reasons)
+        };
+        screened.entry(text).or_insert_with(reasons).clone()
+    };
     let mut held = Vec::new();
     let mut out = Vec::new();
     for th in themes.iter().filter(|th| th.count > 0.0) {
-        if let Some(reasons) = reasons_of(&th.theme) {
+        if let Some(reasons) = said(&screen.check(&th.theme)) {
             held.push(Held {
                 case_ref: String::new(),
                 theme: HELD_THEME.into(),
@@ -444,6 +456,7 @@ mod tests {
             case_ref: case.into(),
             theme: theme.into(),
             action: text.into(),
+            names_resident: false,
         };
         let actions = [
             action("C1", "Repairs", "Call Mrs Okafor back"),
@@ -461,6 +474,37 @@ mod tests {
         assert_eq!(held, [("C1", "learning action", why), ("C3", "learning action", why)]);
         assert_eq!(quoted.len(), 1, "a theme with no complaints is not quoted");
         assert_eq!(quoted[0].1, ["Staff briefed on call backs", "Repair logged the same day"]);
+    }
+
+    /// An action that names its own resident is held for every case with
+    /// the same text, not only the one whose resident it names.
+    #[test]
+    fn an_action_naming_a_resident_is_held_wherever_its_text_is() {
+        let themes = [theme("Repairs", 3.0)];
+        let action = |case: &str, text: &str, names_resident: bool| LearningAction {
+            case_ref: case.into(),
+            theme: "Repairs".into(),
+            action: text.into(),
+            names_resident,
+        };
+        let actions = [
+            action("C1", "Apologised to Lucy", false),
+            action("C2", "Apologised to Lucy", true),
+            action("C3", "Call Mrs Okafor back", true),
+            action("C4", "Staff briefed", false),
+        ];
+        let (quoted, held) = quote_learning(&themes, &actions, &Screen::new(&[]), &|_| true, 3);
+        let held: Vec<(&str, &str)> =
+            held.iter().map(|h| (h.case_ref.as_str(), h.reasons.as_str())).collect();
+        assert_eq!(
+            held,
+            [
+                ("C1", "the resident's name"),
+                ("C2", "the resident's name"),
+                ("C3", "name with a title; the resident's name")
+            ]
+        );
+        assert_eq!(quoted[0].1, ["Staff briefed"]);
     }
 
     /// The template picks each compared figure's sentence by its TSM code,

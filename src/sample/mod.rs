@@ -34,7 +34,6 @@ use crate::calendar::Calendar;
 use crate::config::Division;
 use crate::error::{Error, Result};
 use generator::{GenError, Generator};
-use people::{FIRST_NAMES, LAST_NAMES};
 
 /// The landlord configuration template; `{{LCRA_2024}}`-style placeholders
 /// are replaced with homes figures scaled to the generated volume.
@@ -200,9 +199,5 @@ fn landlord_toml(complaint_rows: usize) -> String {
         5_000..=40_000 => "5,000-40,000",
         _ => ">40,000",
     };
-    text = text.replace("{{SIZE_BAND}}", band);
-    // The residents in the export are the people the screen must not publish.
-    let names: Vec<String> =
-        FIRST_NAMES.iter().chain(LAST_NAMES.iter()).map(|n| format!("\"{n}\"")).collect();
-    text.replace("{{PEOPLE_NAMES}}", &names.join(", "))
+    text.replace("{{SIZE_BAND}}", band)
 }

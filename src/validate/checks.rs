@@ -73,7 +73,7 @@ fn parsed(column: &ColumnSpec, format: DateFormat, stock_types: &Arc<SpellingTab
         Kind::Outcome => values::canonical_expr(text, SpellingTable::from(OUTCOME_SPELLINGS)),
         Kind::Money => values::money_expr(text),
         Kind::Score | Kind::Finding => unreachable!("not a case column"),
-        Kind::Household => return None,
+        Kind::Household | Kind::ResidentName => return None,
     };
     Some(value.alias(column.name))
 }

@@ -1,7 +1,7 @@
 //! The Customer Assembly report: plain English, no personal data, no small
 //! numbers.
 
-use crate::workdir::Workdir;
+use crate::workdir::{files_below, Workdir};
 use scraper::Html;
 
 /// The text a reader sees: the body (not the stylesheet in the head).
@@ -52,6 +52,63 @@ fn screened_learning_is_published_and_personal_data_goes_to_review_only() {
     }
     // The review file is not part of the published set.
     assert!(!wd.read("out/2024-25-Q4/index.html").contains("review"), "index links the review file");
+}
+
+/// With the export's name column mapped, a learning action that names its
+/// own case's resident, by a first name no list holds, is held back, and so
+/// is the same text on another resident's case; the name itself reaches no
+/// output.
+#[test]
+fn an_action_naming_its_own_resident_is_held_back() {
+    let wd = Workdir::with_fixture("handchecked");
+    let named = "Apologised to Siobhan; added a weekly check on overdue repairs.";
+    let cases: Vec<String> = wd
+        .read("in/cases.csv")
+        .lines()
+        .map(|line| {
+            let (case, name) = match line.split(',').next().unwrap() {
+                "case_ref" => ("", "Customer Name"),
+                "A1" => ("A1", "Ms Siobhan Kearney"),
+                "A2" => ("A2", "Tom Hale"),
+                "A3" => ("A3", "Mark Green"),
+                _ => ("", ""),
+            };
+            let line = match case {
+                "A1" => line.replace("Added a weekly check on overdue repairs.", named),
+                "A2" => line.replace("Second-visit inspections for disputed work.", named),
+                _ => line.to_string(),
+            };
+            format!("{line},{name}")
+        })
+        .collect();
+    wd.create("in/cases.csv", cases.join("\n") + "\n");
+    let config = wd
+        .read("in/landlord.toml")
+        .replace("[input]\n", "[input]\ncolumns = { resident_name = \"Customer Name\" }\n")
+        + "\n[customer_assembly]\nsmall_number_threshold = 1\nfree_text = true\n";
+    wd.create("in/landlord.toml", config);
+    wd.redress("run").config("in/landlord.toml").period("2024-25-Q4").out("out").run();
+
+    let review = wd.read("out/2024-25-Q4/review/customer-assembly-review.csv");
+    let lines: Vec<&str> = review.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "case_ref,theme,held_back,reason",
+            "A1,Repairs delays,learning action,the resident's name",
+            "A2,Repairs delays,learning action,the resident's name",
+        ],
+        "{review}"
+    );
+    // The other resident's action names no one and is quoted.
+    let html = wd.read("out/2024-25-Q4/customer-assembly.html");
+    assert!(text_of(&html).contains("Rewrote the service charge letter."), "{html}");
+    for path in files_below(&wd.path("out")) {
+        let written = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        for name in ["Siobhan", "Kearney", "Hale", "Mark Green"] {
+            assert!(!written.contains(name), "{} contains {name:?}", path.display());
+        }
+    }
 }
 
 #[test]

@@ -105,6 +105,13 @@ impl Generator<'_> {
                 let name = FIRST_NAMES[p.first as usize];
                 let last = LAST_NAMES[p.last as usize];
                 match rng.random_range(0..3u8) {
+                    // A first name alone, as officers write it, only the
+                    // export's own name column tells from any other word.
+                    // Chosen by the name, not a draw, so the rest of the
+                    // sample is as before.
+                    0 if p.first % 2 == 1 => {
+                        let _ = write!(f[F_ACTION], " Apologised to {name} for the delay.");
+                    }
                     0 => {
                         let _ = write!(f[F_ACTION], " Agreed with {name} {last} at the review meeting.");
                     }
