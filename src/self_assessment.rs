@@ -452,12 +452,12 @@ pub fn measure(
                 let label = figure_label(catalogue, of.as_ref().map(|r| r.id).unwrap_or_default()).to_lowercase();
                 match answer {
                     Comply::Yes if v < threshold_pct => Some(format!(
-                        "Answered yes, but {label} was {v:.1}% ({} of {}) for the year, below the {threshold_pct}% threshold: explain in the commentary.",
+                        "Answered yes, but {label} was {v:.1}% ({} of {}) for the year, below the {threshold_pct}% threshold.",
                         count(n),
                         count(d)
                     )),
                     Comply::No if v >= threshold_pct => Some(format!(
-                        "Answered no, but {label} was {v:.1}% ({} of {}) for the year, at or above the {threshold_pct}% threshold: check the answer.",
+                        "Answered no, but {label} was {v:.1}% ({} of {}) for the year, at or above the {threshold_pct}% threshold.",
                         count(n),
                         count(d)
                     )),
@@ -470,13 +470,13 @@ pub fn measure(
                 if let (Some(g), false) = (r.group, r.breakdown == "all") {
                     label.push_str(&format!(" ({}: {g})", r.breakdown.replace('_', " ")));
                 }
-                Some(format!("Answered yes, but {label} was {} for the year: explain in the commentary.", count(n)))
+                Some(format!("Answered yes, but {label} was {} for the year.", count(n)))
             }
             (Rule::TwoStages, Some(Comply::Yes), _) if complaint_stages != 2 => Some(format!(
                 "Answered yes, but the complaints process is configured with {complaint_stages} stage(s) ([timescales.complaint] stages): the Code requires exactly two."
             )),
             (Rule::TwoStages, Some(Comply::No), _) if complaint_stages == 2 => Some(
-                "Answered no, but the complaints process is configured with exactly two stages: check the answer.".into(),
+                "Answered no, but the complaints process is configured with exactly two stages.".into(),
             ),
             _ => None,
         };

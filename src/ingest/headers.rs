@@ -9,7 +9,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::InputFile;
+use super::{InputFile, Shadowed};
 use crate::config::InputConfig;
 use crate::error::{Error, Result};
 use crate::schema::{
@@ -98,6 +98,16 @@ pub(super) fn map_headers(
         .filter(|c| input.columns.contains_key(*c) && !chosen.iter().any(|(_, chosen)| chosen == c))
         .map(String::from)
         .collect();
+    // Matched by its own name, a column would have read the header the
+    // config gave another column; left unread, the run says so.
+    let shadowed: Vec<Shadowed> = schema
+        .names()
+        .filter(|c| !input.columns.contains_key(*c) && !chosen.iter().any(|(_, chosen)| chosen == c))
+        .filter_map(|c| {
+            let (i, mapped_to) = chosen.iter().find(|(i, _)| header_key(&headers[*i]) == header_key(c))?;
+            Some(Shadowed { column: c.into(), header: headers[*i].clone(), mapped_to: (*mapped_to).into() })
+        })
+        .collect();
     let file = InputFile {
         path: path.to_path_buf(),
         format: "",
@@ -106,6 +116,7 @@ pub(super) fn map_headers(
         columns,
         dropped_columns: dropped,
         unmatched_columns,
+        shadowed_columns: shadowed,
         headers: headers.to_vec(),
         publication: None,
         checksum: None,
@@ -383,5 +394,14 @@ mod tests {
         let (chosen, file) = map("c.csv", &["Ref", "Received", "Stage", "Category"], &input);
         assert!(chosen.contains(&(3, "learning_theme")), "{chosen:?}");
         assert!(file.unmatched_columns.is_empty());
+        // `category` is then unread, and the file says why.
+        let shadowed: Vec<_> =
+            file.shadowed_columns.iter().map(|s| (&*s.column, &*s.header, &*s.mapped_to)).collect();
+        assert_eq!(shadowed, [("category", "Category", "learning_theme")]);
+        // Mapped to a header of its own, it is read and nothing is said.
+        input.columns.insert("category".into(), "Issue".into());
+        let (chosen, file) = map("c.csv", &["Ref", "Received", "Stage", "Category", "Issue"], &input);
+        assert!(chosen.contains(&(4, "category")), "{chosen:?}");
+        assert!(file.shadowed_columns.is_empty());
     }
 }

@@ -44,6 +44,11 @@ pub struct InputFile {
     /// error when every file of the export lacks one: `check_mapped`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unmatched_columns: Vec<String>,
+    /// Canonical columns not read because the header of their own name is
+    /// mapped to another column (`learning_theme = "Category"` leaves
+    /// `category` unread): the run's notes say so.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shadowed_columns: Vec<Shadowed>,
     /// The header row as read, for messages only.
     #[serde(skip)]
     pub headers: Vec<String>,
@@ -56,6 +61,14 @@ pub struct InputFile {
     /// ([`settle_checksums`] puts it in `sha256`).
     #[serde(skip)]
     pub checksum: Option<crate::digest::Pending>,
+}
+
+/// A canonical column left unread: the header of its own name feeds another.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shadowed {
+    pub column: String,
+    pub header: String,
+    pub mapped_to: String,
 }
 
 /// Wait for the checksums still being taken ([`crate::digest::Pending`])

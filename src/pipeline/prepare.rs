@@ -196,24 +196,7 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
         validated.rows_excluded + beyond_calendar,
     )?;
     quality.other_exports = other_exports;
-    quality.notes = files
-        .iter()
-        .filter(|f| !f.unmatched_columns.is_empty())
-        .map(|f| {
-            format!(
-                "{} has no column for {}, which the config maps and another file of its export has: its rows are read without it",
-                f.path.display(),
-                f.unmatched_columns.join(", ")
-            )
-        })
-        .chain(files.iter().filter_map(|f| {
-            let header = crate::ingest::unmapped_resident_name(f)?;
-            Some(format!(
-                "{} has a column \"{header}\" that looks like the resident's name: mapping it (resident_name = \"{header}\" in [input.columns]) lets the screen hold back a learning action that names its own resident by a first name alone",
-                f.path.display()
-            ))
-        }))
-        .collect();
+    quality.notes = notes(&files);
     timings.total_ms = ms(started);
     Ok(Prepared {
         inputs: files,
@@ -226,6 +209,34 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
         quality,
         timings,
     })
+}
+
+/// What the run says about how its exports' columns were read, beside the
+/// problems in their rows: a mapped column one file lacks, a column left
+/// unread as its header feeds another, a resident's name left unmapped.
+fn notes(files: &[InputFile]) -> Vec<String> {
+    let mut notes = Vec::new();
+    for f in files {
+        let path = f.path.display();
+        if !f.unmatched_columns.is_empty() {
+            notes.push(format!(
+                "{path} has no column for {}, which the config maps and another file of its export has: its rows are read without it",
+                f.unmatched_columns.join(", ")
+            ));
+        }
+        for s in &f.shadowed_columns {
+            let (header, mapped_to, column) = (&s.header, &s.mapped_to, &s.column);
+            notes.push(format!(
+                "{path}: its header \"{header}\" is mapped to {mapped_to}, so {column} is not read; if the export has a header of its own for {column}, map it in the config"
+            ));
+        }
+        if let Some(header) = ingest::unmapped_resident_name(f) {
+            notes.push(format!(
+                "{path} has a column \"{header}\" that looks like the resident's name: mapping it (resident_name = \"{header}\" in [input.columns]) lets the screen hold back a learning action that names its own resident by a first name alone"
+            ));
+        }
+    }
+    notes
 }
 
 /// How long each thread of [`read_and_check`] was busy: the reader not
@@ -330,6 +341,7 @@ pub fn release_input(release: &Release) -> InputFile {
         columns: Default::default(),
         dropped_columns: Vec::new(),
         unmatched_columns: Vec::new(),
+        shadowed_columns: Vec::new(),
         headers: Vec::new(),
         publication: Some(Publication {
             title: "Regulator of Social Housing: Tenant Satisfaction Measures, full data".into(),

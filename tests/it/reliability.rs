@@ -422,3 +422,41 @@ fn a_mapped_column_only_some_case_exports_have_is_read_and_said() {
         .as_f64();
     assert_eq!(compensation, Some(25.0));
 }
+
+/// A column left unread because the header of its own name is mapped to
+/// another, and a resident's name column left unmapped, are each said in
+/// the run's log and metrics.json; the column the note is about stays
+/// unread ("Not recorded" in every breakdown by it).
+#[test]
+fn a_column_another_mapping_shadows_and_an_unmapped_name_are_said() {
+    let wd = Workdir::new();
+    wd.create(
+        "landlord.toml",
+        "landlord = \"Bad Inputs Housing\"\nas_of = \"2025-06-01\"\n[input.columns]\nlearning_theme = \"Category\"\n[homes]\n\"2024-25\" = { lcra = 1000, lcho = 100 }\n",
+    );
+    wd.create(
+        "cases.csv",
+        "case_ref,stage,received_date,responded_date,outcome,Category,learning_action,Customer Name\nA1,1,2024-05-01,2024-05-08,upheld,Repairs delays,Apologised to Lucy,Lucy Smith\n",
+    );
+    let stderr =
+        wd.redress("run").config("landlord.toml").cases("cases.csv").period("2024-25").out("out").run();
+    let notes = [
+        "cases.csv: its header \"Category\" is mapped to learning_theme, so category is not read; if the export has a header of its own for category, map it in the config",
+        "cases.csv has a column \"Customer Name\" that looks like the resident's name: mapping it (resident_name = \"Customer Name\" in [input.columns]) lets the screen hold back a learning action that names its own resident by a first name alone",
+    ];
+    let m = wd.json("out/2024-25/metrics.json");
+    for (i, note) in notes.iter().enumerate() {
+        assert!(stderr.contains(&format!("redress: note: {note}")), "{stderr}");
+        assert_eq!(m["data_quality"]["notes"][i].as_str().unwrap(), *note);
+    }
+    let by_category: Vec<&str> = m["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["id"] == "complaints_received" && f["period"] == "2024-25" && f["breakdown"] == "category"
+        })
+        .map(|f| f["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(by_category, ["Not recorded"]);
+}
