@@ -36,7 +36,7 @@ pub enum Kind {
     /// A household reference, replaced by a keyed hash as it is read.
     Household,
     /// The resident's name, replaced as it is read by whether the row's
-    /// learning action names them ([`ACTION_NAMES_RESIDENT`]).
+    /// learning action and theme name them ([`RESIDENT_NAMED`]).
     ResidentName,
 }
 
@@ -97,13 +97,16 @@ impl ExportSchema {
     }
 
     /// The canonical columns as loaded: a household reference arrives as its
-    /// hash, [`HOUSEHOLD`], and a resident's name as
-    /// [`ACTION_NAMES_RESIDENT`].
+    /// hash, [`HOUSEHOLD`], and a resident's name as the two columns of
+    /// [`RESIDENT_NAMED`].
     pub fn loaded_columns(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.columns.iter().map(|c| match c.kind {
-            Kind::Household => HOUSEHOLD,
-            Kind::ResidentName => ACTION_NAMES_RESIDENT,
-            _ => c.name,
+        self.columns.iter().flat_map(|c| {
+            let loaded: &'static [&'static str] = match c.kind {
+                Kind::Household => &[HOUSEHOLD],
+                Kind::ResidentName => &RESIDENT_NAMED,
+                _ => std::slice::from_ref(&c.name),
+            };
+            loaded.iter().copied()
         })
     }
 
@@ -264,10 +267,14 @@ pub const FIELDS_EXPECTED: &str = "fields_expected";
 /// back to the reference, nor linked across runs.
 pub const HOUSEHOLD: &str = "household";
 
-/// The column that replaces `resident_name`: whether the row's learning
-/// action names its resident (a word of the name, not a title or an
-/// initial), decided as the chunk is read, so no name goes further.
+/// The columns that replace `resident_name`: whether the row's learning
+/// action, and its learning theme, name its resident
+/// ([`crate::screen::ResidentNames`]), decided as the chunk is read, so no
+/// name goes further. The checks gather the texts they flag
+/// ([`crate::screen::ResidentNamed`]) and drop them.
 pub const ACTION_NAMES_RESIDENT: &str = "action_names_resident";
+pub const THEME_NAMES_RESIDENT: &str = "theme_names_resident";
+pub const RESIDENT_NAMED: [&str; 2] = [ACTION_NAMES_RESIDENT, THEME_NAMES_RESIDENT];
 
 /// Where a case's learning theme came from, and its values.
 pub const THEME_SOURCE: &str = "theme_source";
@@ -276,6 +283,11 @@ pub const INFERRED: &str = "inferred";
 
 /// What "not recorded" looks like in breakdowns.
 pub const NOT_RECORDED: &str = "Not recorded";
+
+/// What a learning theme whose own name holds personal data (a resident's
+/// name, a titled name...) is called in every output
+/// ([`crate::themes::hold_back_personal`]).
+pub const THEME_HELD_BACK: &str = "Theme held back (personal data)";
 
 /// The columns the calendar stage and the enrichment after it add to every
 /// case row: what a count's condition in `queries/metrics.toml` may read

@@ -1,6 +1,7 @@
 //! Learning themes: the theme of each case, as recorded at closure or, where
 //! none was recorded, inferred from the landlord's taxonomy; and the rule for
-//! calling a theme "emerging".
+//! calling a theme "emerging". A recorded theme whose own name holds
+//! personal data is held back from every output ([`hold_back_personal`]).
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use polars::prelude::*;
@@ -8,7 +9,8 @@ use regex::Regex;
 
 use crate::config::ThemesConfig;
 use crate::error::{Error, Result};
-use crate::schema::{case, INFERRED, NOT_RECORDED, RECORDED, THEME_SOURCE};
+use crate::schema::{case, INFERRED, NOT_RECORDED, RECORDED, THEME_HELD_BACK, THEME_SOURCE};
+use crate::screen::{Reason, ResidentNamed, Screen};
 
 /// A pattern matching any of a theme's phrases at the start of a word,
 /// ignoring case: "damp" finds "dampness" but "rent" does not find "current".
@@ -69,6 +71,12 @@ impl ThemeFinder {
         Ok(ThemeFinder { names: config.taxonomy.keys().cloned().collect(), patterns, phrases })
     }
 
+    /// Whether `theme` is one of the taxonomy's, ignoring spaces at either
+    /// end and ASCII case.
+    pub fn has_theme(&self, theme: &str) -> bool {
+        self.names.iter().any(|n| n.trim().eq_ignore_ascii_case(theme.trim()))
+    }
+
     /// The theme's name, by its place in the taxonomy.
     pub fn name(&self, theme: usize) -> &str {
         &self.names[theme]
@@ -106,6 +114,59 @@ impl Phrases {
         }
         first
     }
+}
+
+/// The recorded themes [`hold_back_personal`] held back: how many, on how
+/// many rows, and why (never their names).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldThemes {
+    pub themes: usize,
+    pub rows: usize,
+    pub reasons: Vec<Reason>,
+}
+
+/// Call every recorded theme whose own name fails the personal-data screen,
+/// or names a resident of some row of the export ([`ResidentNamed`]),
+/// [`THEME_HELD_BACK`], so that no output (figures broken down by theme,
+/// the theme tables, metrics.json) carries it. A theme of the taxonomy is
+/// the landlord's own word and is never held. Each distinct theme is judged
+/// once.
+pub fn hold_back_personal(
+    cases: &mut DataFrame,
+    finder: &ThemeFinder,
+    screen: &Screen,
+    named: &ResidentNamed,
+) -> Result<Option<HeldThemes>> {
+    let (codes, dictionary) = crate::memory::codes(cases.column(case::LEARNING_THEME)?.str()?);
+    let mut reasons: Vec<Reason> = Vec::new();
+    let held: Vec<bool> = dictionary
+        .values()
+        .map(|theme| {
+            if finder.has_theme(theme) {
+                return false;
+            }
+            let mut why = screen.check(theme);
+            if named.theme(theme) {
+                why.push(Reason::ResidentName);
+            }
+            for r in &why {
+                if !reasons.contains(r) {
+                    reasons.push(*r);
+                }
+            }
+            !why.is_empty()
+        })
+        .collect();
+    if !held.contains(&true) {
+        return Ok(None);
+    }
+    reasons.sort();
+    let rows = codes.iter().flatten().filter(|&c| held[c as usize]).count();
+    let shown: Vec<&str> =
+        dictionary.values().zip(&held).map(|(theme, &h)| if h { THEME_HELD_BACK } else { theme }).collect();
+    let themes = crate::memory::Dictionary::of(case::LEARNING_THEME.into(), &shown).decode(&codes);
+    cases.with_column(themes.into_column())?;
+    Ok(Some(HeldThemes { themes: held.iter().filter(|&&h| h).count(), rows, reasons }))
 }
 
 /// Fill `learning_theme` where the officer left it blank, from the taxonomy,

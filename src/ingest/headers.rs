@@ -13,7 +13,8 @@ use super::{InputFile, Shadowed};
 use crate::config::InputConfig;
 use crate::error::{Error, Result};
 use crate::schema::{
-    case, ExportSchema, Kind, ACTION_NAMES_RESIDENT, FIELDS_EXPECTED, FIELDS_FOUND, HOUSEHOLD, ROW,
+    case, ExportSchema, Kind, ACTION_NAMES_RESIDENT, FIELDS_EXPECTED, FIELDS_FOUND, HOUSEHOLD,
+    RESIDENT_NAMED, ROW, THEME_NAMES_RESIDENT,
 };
 
 /// How a header is compared: case, spacing and punctuation do not matter, so
@@ -108,6 +109,7 @@ pub(super) fn map_headers(
             Some(Shadowed { column: c.into(), header: headers[*i].clone(), mapped_to: (*mapped_to).into() })
         })
         .collect();
+    let unmapped_name = unmapped_resident_name(&columns, &dropped, input);
     let file = InputFile {
         path: path.to_path_buf(),
         format: "",
@@ -117,6 +119,7 @@ pub(super) fn map_headers(
         dropped_columns: dropped,
         unmatched_columns,
         shadowed_columns: shadowed,
+        unmapped_name,
         headers: headers.to_vec(),
         publication: None,
         checksum: None,
@@ -125,21 +128,30 @@ pub(super) fn map_headers(
 }
 
 /// A header of a case export left unmapped that looks like the resident's
-/// name ("Customer Name", "Tenant Forename"), when the file's learning
-/// actions are read and no column is mapped to `resident_name`: the run's
-/// notes suggest mapping it, as without it the screen finds a resident's
-/// first name only when a list names it.
-pub fn unmapped_resident_name(file: &InputFile) -> Option<&str> {
-    if file.columns.contains_key(case::RESIDENT_NAME) || !file.columns.contains_key(case::LEARNING_ACTION) {
+/// name ("Customer Name", "Lead Tenant Forename", "Surname"), when the
+/// file's learning actions are read and the config maps no column to
+/// `resident_name`: the run's notes suggest mapping it, as without it the
+/// screen finds a resident's first name only when a list names it. (When
+/// the config maps it and this file lacks that header, the note on mapped
+/// columns a file lacks says so instead.)
+fn unmapped_resident_name(
+    columns: &BTreeMap<String, String>,
+    dropped: &[String],
+    input: &InputConfig,
+) -> Option<String> {
+    if input.columns.contains_key(case::RESIDENT_NAME)
+        || columns.contains_key(case::RESIDENT_NAME)
+        || !columns.contains_key(case::LEARNING_ACTION)
+    {
         return None;
     }
-    let whose = ["customer", "resident", "tenant", "complainant", "client"];
+    let whose = ["customer", "resident", "tenant", "complainant", "client", "contact"];
+    let name = ["name", "forename", "surname"];
     let looks_like_name = |key: &str| {
-        matches!(key, "name" | "fullname" | "forename" | "firstname")
-            || (whose.iter().any(|w| key.starts_with(w))
-                && ["name", "forename", "firstname"].iter().any(|n| key.ends_with(n)))
+        matches!(key, "name" | "fullname" | "forename" | "forenames" | "firstname" | "surname" | "lastname")
+            || (whose.iter().any(|w| key.contains(w)) && name.iter().any(|n| key.contains(n)))
     };
-    file.dropped_columns.iter().map(String::as_str).find(|h| looks_like_name(&header_key(h)))
+    dropped.iter().find(|h| looks_like_name(&header_key(h))).cloned()
 }
 
 /// A column the config maps that none of an export's files has: the
@@ -214,35 +226,43 @@ pub(super) fn canonical_frame(
         hash_households(&mut frame, household.name)?;
     }
     if let Some(name) = schema.columns.iter().find(|c| c.kind == Kind::ResidentName) {
-        mark_actions_naming_residents(&mut frame, name.name)?;
+        mark_texts_naming_residents(&mut frame, name.name)?;
     }
     Ok(frame)
 }
 
-/// Replace the resident's name by whether the row's learning action names
-/// them ([`ACTION_NAMES_RESIDENT`]; [`crate::screen::ResidentNames`]): the
-/// name goes no further than this function. A chunk without names (the
-/// column not mapped, or blank) is one constant, false.
-fn mark_actions_naming_residents(frame: &mut DataFrame, column: &str) -> Result<()> {
+/// Replace the resident's name by whether the row's learning action, and
+/// its theme, name them ([`RESIDENT_NAMED`];
+/// [`crate::screen::ResidentNames`]): the name goes no further than this
+/// function. A chunk without names (the column not mapped, or blank) has
+/// two constants, false.
+fn mark_texts_naming_residents(frame: &mut DataFrame, column: &str) -> Result<()> {
     let names = frame.column(column)?.str()?;
-    let flags = if names.null_count() == names.len() {
-        let no = Scalar::new(DataType::Boolean, AnyValue::Boolean(false));
-        Column::new_scalar(ACTION_NAMES_RESIDENT.into(), no, frame.height())
+    let [in_action, in_theme] = if names.null_count() == names.len() {
+        let no = || Scalar::new(DataType::Boolean, AnyValue::Boolean(false));
+        RESIDENT_NAMED.map(|flag| Column::new_scalar(flag.into(), no(), frame.height()))
     } else {
-        let actions = frame.column(case::LEARNING_ACTION)?.str()?;
         let mut resident = crate::screen::ResidentNames::default();
-        let flags: BooleanChunked = names
-            .iter()
-            .zip(actions.iter())
-            .map(|pair| match pair {
-                (Some(name), Some(action)) => resident.named_in(action, name),
-                _ => false,
-            })
-            .collect_ca(ACTION_NAMES_RESIDENT.into());
-        flags.into_column()
+        let mut named_in = |texts: &StringChunked, flag: &str| -> BooleanChunked {
+            names
+                .iter()
+                .zip(texts.iter())
+                .map(|pair| match pair {
+                    (Some(name), Some(text)) => resident.named_in(text, name),
+                    _ => false,
+                })
+                .collect_ca(flag.into())
+        };
+        let actions = frame.column(case::LEARNING_ACTION)?.str()?;
+        let themes = frame.column(case::LEARNING_THEME)?.str()?;
+        [
+            named_in(actions, ACTION_NAMES_RESIDENT).into_column(),
+            named_in(themes, THEME_NAMES_RESIDENT).into_column(),
+        ]
     };
-    frame.replace(column, flags)?;
+    frame.replace(column, in_action)?;
     frame.rename(column, ACTION_NAMES_RESIDENT.into())?;
+    frame.with_column(in_theme)?;
     Ok(())
 }
 
@@ -308,37 +328,44 @@ mod tests {
     }
 
     /// A case export's unmapped header that looks like the resident's name
-    /// is named, for the run's notes, only while no column is mapped to
-    /// `resident_name` and the learning actions are read.
+    /// is named, for the run's notes, only while the config maps no column
+    /// to `resident_name` and the learning actions are read.
     #[test]
     fn an_unmapped_resident_name_column_is_pointed_out() {
         let mapped = |headers: &[&str], input: &InputConfig| {
             let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
-            map_headers(Path::new("c.csv"), &headers, input, &crate::schema::CASES).unwrap().1
+            map_headers(Path::new("c.csv"), &headers, input, &crate::schema::CASES).unwrap().1.unmapped_name
         };
-        let base = ["case_ref", "stage", "received_date", "learning_action"];
         fn with<'a>(base: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
             [base, extra].concat()
         }
+        let base = ["case_ref", "stage", "received_date", "learning_action"];
         let input = InputConfig::default();
-        for header in ["Customer Name", "Tenant Forename", "Resident First Name", "Name", "Full name"] {
-            assert_eq!(
-                unmapped_resident_name(&mapped(&with(&base, &[header, "Notes"]), &input)),
-                Some(header)
-            );
+        for header in [
+            "Customer Name",
+            "Tenant Forename",
+            "Resident First Name",
+            "Name",
+            "Full name",
+            "Lead Tenant Name",
+            "Customer Forenames",
+            "Surname",
+            "Last Name",
+            "Name of Customer",
+            "Contact name",
+        ] {
+            assert_eq!(mapped(&with(&base, &[header, "Notes"]), &input).as_deref(), Some(header));
         }
-        for header in ["Officer Name", "File name", "Customer Reference", "Team"] {
-            assert_eq!(unmapped_resident_name(&mapped(&with(&base, &[header]), &input)), None, "{header}");
+        for header in ["Officer Name", "File name", "Customer Reference", "Team", "Tenancy Type"] {
+            assert_eq!(mapped(&with(&base, &[header]), &input), None, "{header}");
         }
-        // Mapped, or no learning actions to screen: nothing to point out.
+        // Mapped (even to a header this file lacks), or no learning actions
+        // to screen: nothing to point out.
         let mut input = InputConfig::default();
         input.columns.insert("resident_name".into(), "Customer Name".into());
-        assert_eq!(
-            unmapped_resident_name(&mapped(&with(&base, &["Customer Name", "Tenant Name"]), &input)),
-            None
-        );
+        assert_eq!(mapped(&with(&base, &["Customer Name", "Tenant Name"]), &input), None);
         let no_actions = ["case_ref", "stage", "received_date", "Customer Name"];
-        assert_eq!(unmapped_resident_name(&mapped(&no_actions, &InputConfig::default())), None);
+        assert_eq!(mapped(&no_actions, &InputConfig::default()), None);
     }
 
     /// A mapped column the export lacks is an error naming the mapping,

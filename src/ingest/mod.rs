@@ -6,7 +6,9 @@
 //! the landlord's own column headers, delimiters, workbook sheets. Only the
 //! canonical columns ([`crate::schema`]) are read; everything else in the
 //! export (names, addresses, emails, notes) is dropped at the door and never
-//! reaches a later stage, let alone an output.
+//! reaches a later stage, let alone an output. A name column mapped as
+//! `resident_name` is replaced at the door by whether the row's learning
+//! action and theme name the resident (`headers`).
 
 mod csv;
 mod headers;
@@ -14,7 +16,7 @@ mod scan;
 mod tidy;
 mod workbook;
 
-pub use headers::{header_key, unmapped_resident_name};
+pub use headers::header_key;
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -25,9 +27,7 @@ use serde::Serialize;
 
 use crate::config::InputConfig;
 use crate::error::{Error, Result};
-use crate::schema::{
-    ExportSchema, ACTION_NAMES_RESIDENT, FIELDS_EXPECTED, FIELDS_FOUND, FILE, HOUSEHOLD, ROW,
-};
+use crate::schema::{ExportSchema, FIELDS_EXPECTED, FIELDS_FOUND, FILE, HOUSEHOLD, RESIDENT_NAMED, ROW};
 
 /// What was read from one export, for the run manifest.
 #[derive(Debug, Clone, Serialize)]
@@ -49,6 +49,10 @@ pub struct InputFile {
     /// `category` unread): the run's notes say so.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub shadowed_columns: Vec<Shadowed>,
+    /// A dropped header that looks like the resident's name, while no
+    /// column is mapped to `resident_name`: the run's notes suggest it.
+    #[serde(skip)]
+    pub unmapped_name: Option<String>,
     /// The header row as read, for messages only.
     #[serde(skip)]
     pub headers: Vec<String>,
@@ -188,7 +192,7 @@ pub(super) fn empty_frame(schema: &ExportSchema) -> DataFrame {
     columns.extend(schema.loaded_columns().map(|c| {
         let dtype = match c {
             HOUSEHOLD => DataType::UInt64,
-            ACTION_NAMES_RESIDENT => DataType::Boolean,
+            c if RESIDENT_NAMED.contains(&c) => DataType::Boolean,
             _ => DataType::String,
         };
         Column::new_empty(c.into(), &dtype)

@@ -411,8 +411,6 @@ pub struct LearningAction {
     pub case_ref: String,
     pub theme: String,
     pub action: String,
-    /// The action names its case's resident (`schema::ACTION_NAMES_RESIDENT`).
-    pub names_resident: bool,
 }
 
 /// The learning actions of complaints responded to in a period, by theme.
@@ -430,15 +428,13 @@ pub fn learning_actions(cases: &DataFrame, period: &Period) -> Result<Vec<Learni
             col(case::REF),
             col(case::LEARNING_THEME).fill_null(lit(NOT_RECORDED)).alias("theme"),
             col(case::LEARNING_ACTION),
-            col(crate::schema::ACTION_NAMES_RESIDENT).fill_null(lit(false)),
         ])
         .sort(["theme", case::REF], Default::default())
         .collect()?;
-    let (r, t, a, named) = (
+    let (r, t, a) = (
         rows.column(case::REF)?.str()?,
         rows.column("theme")?.str()?,
         rows.column(case::LEARNING_ACTION)?.str()?,
-        rows.column(crate::schema::ACTION_NAMES_RESIDENT)?.bool()?,
     );
     Ok((0..rows.height())
         .filter_map(|i| {
@@ -446,7 +442,6 @@ pub fn learning_actions(cases: &DataFrame, period: &Period) -> Result<Vec<Learni
                 case_ref: r.get(i)?.to_string(),
                 theme: t.get(i)?.to_string(),
                 action: a.get(i)?.trim().to_string(),
-                names_resident: named.get(i).unwrap_or(false),
             })
         })
         .collect())

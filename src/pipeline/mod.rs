@@ -229,6 +229,8 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         annual: annual.as_ref(),
         benchmarks: benchmarks.as_ref(),
         people_names: &config.customer_assembly.people_names,
+        resident_named: &prepared.resident_named,
+        held_themes: prepared.held_themes.as_ref(),
         ombudsman_categories: prepared.ombudsman_categories,
     };
     let mut outputs = render::render(&input)?;

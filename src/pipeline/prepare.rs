@@ -37,6 +37,10 @@ pub struct Prepared {
     pub ombudsman_categories: bool,
     pub issues: DataFrame,
     pub quality: DataQuality,
+    /// The learning actions and themes that name a resident (`resident_name`).
+    pub resident_named: crate::screen::ResidentNamed,
+    /// The recorded themes held back as personal data, if any.
+    pub held_themes: Option<crate::themes::HeldThemes>,
     pub timings: Timings,
 }
 
@@ -197,6 +201,9 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     )?;
     quality.other_exports = other_exports;
     quality.notes = notes(&files);
+    if let Some(held) = &validated.held_themes {
+        quality.notes.push(held_themes_note(held));
+    }
     timings.total_ms = ms(started);
     Ok(Prepared {
         inputs: files,
@@ -207,6 +214,8 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
         ombudsman_categories,
         issues,
         quality,
+        resident_named: validated.resident_named,
+        held_themes: validated.held_themes,
         timings,
     })
 }
@@ -230,13 +239,27 @@ fn notes(files: &[InputFile]) -> Vec<String> {
                 "{path}: its header \"{header}\" is mapped to {mapped_to}, so {column} is not read; if the export has a header of its own for {column}, map it in the config"
             ));
         }
-        if let Some(header) = ingest::unmapped_resident_name(f) {
+        if let Some(header) = &f.unmapped_name {
             notes.push(format!(
                 "{path} has a column \"{header}\" that looks like the resident's name: mapping it (resident_name = \"{header}\" in [input.columns]) lets the screen hold back a learning action that names its own resident by a first name alone"
             ));
         }
     }
     notes
+}
+
+/// What the data-quality notes say of the recorded themes held back as
+/// personal data: how many, on how many rows, why, and what they are called
+/// instead; never their names, which the analyst finds in the export.
+fn held_themes_note(held: &crate::themes::HeldThemes) -> String {
+    let why: Vec<&str> = held.reasons.iter().map(|r| r.as_str()).collect();
+    format!(
+        "{} recorded learning theme(s), on {} usable row(s), held back from every output as their names hold personal data ({}): shown as \"{}\"",
+        held.themes,
+        crate::format::count(held.rows as f64),
+        why.join("; "),
+        schema::THEME_HELD_BACK
+    )
 }
 
 /// How long each thread of [`read_and_check`] was busy: the reader not
@@ -342,6 +365,7 @@ pub fn release_input(release: &Release) -> InputFile {
         dropped_columns: Vec::new(),
         unmatched_columns: Vec::new(),
         shadowed_columns: Vec::new(),
+        unmapped_name: None,
         headers: Vec::new(),
         publication: Some(Publication {
             title: "Regulator of Social Housing: Tenant Satisfaction Measures, full data".into(),

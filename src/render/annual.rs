@@ -490,7 +490,15 @@ pub(super) fn annual_context(
     let r = input.results;
     let figures = &report_figures().annual;
     let screen = crate::screen::Screen::new(input.people_names);
-    let (quoted, held) = assembly::quote_learning(&r.themes, input.actions, &screen, &|_| true, 5);
+    let (quoted, held) = assembly::quote_learning(
+        &r.themes,
+        input.actions,
+        &screen,
+        input.resident_named,
+        input.held_themes,
+        &|_| true,
+        5,
+    );
     let improvements: Vec<serde_json::Value> = quoted
         .into_iter()
         .filter(|(_, actions)| !actions.is_empty())

@@ -5,7 +5,7 @@
 //! Every word a reader sees is in the template, so the report can be
 //! translated there.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -13,8 +13,10 @@ use crate::config::CustomerAssemblyConfig;
 use crate::format;
 use crate::metrics::benchmarks::{Benchmarks, Standing};
 use crate::metrics::{LearningAction, Rag, Results, ThemeRow};
-use crate::screen::{Reason, Screen};
+use crate::schema::THEME_HELD_BACK;
+use crate::screen::{Reason, ResidentNamed, Screen};
 use crate::sector::{Stock, TsmCode};
+use crate::themes::HeldThemes;
 
 /// A count as residents see it: the number, or only that it is small.
 #[derive(Debug, Clone, Serialize)]
@@ -245,6 +247,8 @@ fn in_ten(pct: f64) -> i64 {
 pub fn assemble(
     r: &Results,
     actions: &[LearningAction],
+    named: &ResidentNamed,
+    held_themes: Option<&HeldThemes>,
     config: &CustomerAssemblyConfig,
     linked: LinkedExports,
     benchmarks: Option<&Benchmarks>,
@@ -280,7 +284,7 @@ pub fn assemble(
     let screen = Screen::new(&config.people_names);
     // Only themes big enough that no single case stands out are quoted.
     let quotable = |th: &ThemeRow| config.free_text && th.count >= f64::from(t);
-    let (quoted, held) = quote_learning(&r.themes, actions, &screen, &quotable, 3);
+    let (quoted, held) = quote_learning(&r.themes, actions, &screen, named, held_themes, &quotable, 3);
     let themes = quoted
         .into_iter()
         .map(|(th, actions)| Theme { theme: th.theme.clone(), count: count(th.count, t), actions })
@@ -356,39 +360,42 @@ pub fn assemble(
 
 /// The learning actions quoted under each theme with complaints: screened
 /// for personal data, first line only (later lines are follow-ups), each
-/// change once, at most `max` per theme. A theme whose name fails the screen
-/// is left out; it and every action that fails go to the review list.
+/// change once, at most `max` per theme; an action whose quoted line names a
+/// resident anywhere in the export ([`ResidentNamed`]) is held on every
+/// case. A theme whose name fails the screen, or was held back as it was
+/// read, is left out; it and every action that fails go to the review list.
 pub fn quote_learning<'a, 'b>(
     themes: &'a [ThemeRow],
     actions: &'b [LearningAction],
     screen: &Screen,
+    named: &ResidentNamed,
+    held_themes: Option<&HeldThemes>,
     quotable: &dyn Fn(&ThemeRow) -> bool,
     max: usize,
 ) -> (Vec<(&'a ThemeRow, Vec<String>)>, Vec<Held>) {
-    let said = |reasons: &[Reason]| {
+    let said = |mut reasons: Vec<Reason>, names_resident: bool| {
+        if names_resident {
+            reasons.push(Reason::ResidentName);
+        }
         (!reasons.is_empty()).then(|| reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("; "))
     };
-    // A text that names one case's resident is held for every case that
-    // has it: quoted from another case, it would still publish the name.
-    let naming: HashSet<&str> =
-        actions.iter().filter(|a| a.names_resident).map(|a| a.action.as_str()).collect();
     // Actions repeat across cases ("Staff briefed", a standard fix), so
-    // each distinct text is screened once.
+    // each distinct text is screened once. One that names a resident on
+    // any row of the export is held on every case, as it is its quoted
+    // line that would publish the name.
     let mut screened: HashMap<&'b str, Option<String>> = HashMap::new();
     let mut action_reasons = |text: &'b str| {
-        let reasons = || {
-            let mut reasons = screen.check(text);
-            if naming.contains(text) {
-                reasons.push(Reason::ResidentName);
-            }
-            said(&reasons)
-        };
-        screened.entry(text).or_insert_with(reasons).clone()
+        screened.entry(text).or_insert_with(|| said(screen.check(text), named.action(text))).clone()
     };
     let mut held = Vec::new();
     let mut out = Vec::new();
     for th in themes.iter().filter(|th| th.count > 0.0) {
-        if let Some(reasons) = said(&screen.check(&th.theme)) {
+        // Held back from every output as it was read (`themes::hold_back_personal`).
+        let why = match (th.theme == THEME_HELD_BACK, held_themes) {
+            (true, Some(held)) => said(held.reasons.clone(), false),
+            _ => said(screen.check(&th.theme), false),
+        };
+        if let Some(reasons) = why {
             held.push(Held {
                 case_ref: String::new(),
                 theme: HELD_THEME.into(),
@@ -456,7 +463,6 @@ mod tests {
             case_ref: case.into(),
             theme: theme.into(),
             action: text.into(),
-            names_resident: false,
         };
         let actions = [
             action("C1", "Repairs", "Call Mrs Okafor back"),
@@ -467,7 +473,15 @@ mod tests {
             action("C6", "Repairs", "Surveyor visits within a week"),
             action("C7", "Noise", "Call Mrs Okafor back"),
         ];
-        let (quoted, held) = quote_learning(&themes, &actions, &Screen::new(&[]), &|_| true, 2);
+        let (quoted, held) = quote_learning(
+            &themes,
+            &actions,
+            &Screen::new(&[]),
+            &ResidentNamed::default(),
+            None,
+            &|_| true,
+            2,
+        );
         let held: Vec<(&str, &str, &str)> =
             held.iter().map(|h| (h.case_ref.as_str(), h.what.as_str(), h.reasons.as_str())).collect();
         let why = "name with a title";
@@ -476,34 +490,44 @@ mod tests {
         assert_eq!(quoted[0].1, ["Staff briefed on call backs", "Repair logged the same day"]);
     }
 
-    /// An action that names its own resident is held for every case with
-    /// the same text, not only the one whose resident it names.
+    /// An action whose quoted line names a resident somewhere in the export
+    /// is held on every case with that line, whatever its case, spacing and
+    /// later lines; a theme held back as it was read is left out with its
+    /// actions.
     #[test]
-    fn an_action_naming_a_resident_is_held_wherever_its_text_is() {
-        let themes = [theme("Repairs", 3.0)];
-        let action = |case: &str, text: &str, names_resident: bool| LearningAction {
+    fn an_action_naming_a_resident_is_held_wherever_its_quoted_line_is() {
+        let themes = [theme("Repairs", 3.0), theme(THEME_HELD_BACK, 2.0)];
+        let action = |case: &str, theme: &str, text: &str| LearningAction {
             case_ref: case.into(),
-            theme: "Repairs".into(),
+            theme: theme.into(),
             action: text.into(),
-            names_resident,
         };
         let actions = [
-            action("C1", "Apologised to Lucy", false),
-            action("C2", "Apologised to Lucy", true),
-            action("C3", "Call Mrs Okafor back", true),
-            action("C4", "Staff briefed", false),
+            action("C1", "Repairs", "Apologised to Lucy\nCall booked"),
+            action("C2", "Repairs", "apologised  to LUCY"),
+            action("C3", "Repairs", "Call Mrs Okafor back"),
+            action("C4", "Repairs", "Staff briefed"),
+            action("C5", THEME_HELD_BACK, "Surveyor visits within a week"),
         ];
-        let (quoted, held) = quote_learning(&themes, &actions, &Screen::new(&[]), &|_| true, 3);
-        let held: Vec<(&str, &str)> =
-            held.iter().map(|h| (h.case_ref.as_str(), h.reasons.as_str())).collect();
+        let mut named = ResidentNamed::default();
+        named.add_action("Apologised to Lucy");
+        named.add_action("Call Mrs Okafor back");
+        let held_themes =
+            HeldThemes { themes: 1, rows: 2, reasons: vec![Reason::Postcode, Reason::ResidentName] };
+        let (quoted, held) =
+            quote_learning(&themes, &actions, &Screen::new(&[]), &named, Some(&held_themes), &|_| true, 3);
+        let held: Vec<(&str, &str, &str)> =
+            held.iter().map(|h| (h.case_ref.as_str(), h.theme.as_str(), h.reasons.as_str())).collect();
         assert_eq!(
             held,
             [
-                ("C1", "the resident's name"),
-                ("C2", "the resident's name"),
-                ("C3", "name with a title; the resident's name")
+                ("C1", "Repairs", "a resident's name"),
+                ("C2", "Repairs", "a resident's name"),
+                ("C3", "Repairs", "name with a title; a resident's name"),
+                ("", HELD_THEME, "postcode; a resident's name"),
             ]
         );
+        assert_eq!(quoted.len(), 1);
         assert_eq!(quoted[0].1, ["Staff briefed"]);
     }
 

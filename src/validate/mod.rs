@@ -19,7 +19,12 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::memory;
 use crate::quality::{issue_rows, Check};
-use crate::schema::{self, case, SpellingTable, CASES, COMPLAINT, FIELDS_FOUND, FILE, ROW, THEME_SOURCE};
+use crate::schema::{
+    self, case, SpellingTable, ACTION_NAMES_RESIDENT, CASES, COMPLAINT, FIELDS_FOUND, FILE, RESIDENT_NAMED,
+    ROW, THEME_NAMES_RESIDENT, THEME_SOURCE,
+};
+use crate::screen::ResidentNamed;
+use crate::themes::ThemeFinder;
 use values::raw;
 
 pub struct Validated {
@@ -30,6 +35,11 @@ pub struct Validated {
     pub issues: DataFrame,
     pub rows_read: usize,
     pub rows_excluded: usize,
+    /// The learning actions and themes that name their row's resident, of
+    /// every row read (`resident_name`).
+    pub resident_named: ResidentNamed,
+    /// The recorded themes held back as personal data, if any.
+    pub held_themes: Option<crate::themes::HeldThemes>,
 }
 
 /// Validation of a case export read in chunks: each chunk is parsed and
@@ -53,6 +63,7 @@ pub struct Validator<'a> {
     /// faulty ones are dropped in `finish`, in place.
     rows: memory::Gathered,
     rows_read: usize,
+    resident_named: ResidentNamed,
     chunks_gathered: usize,
     /// A chunk with more than one faulty row in this many has them dropped
     /// as it is checked ([`MOSTLY_FAULTY`]; a test varies it).
@@ -61,9 +72,39 @@ pub struct Validator<'a> {
 
 /// The typed columns kept for each usable row, in the order of
 /// [`Validated::cases`]: every case column but the description (read only to
-/// infer a theme), with the household as its hash.
+/// infer a theme) and the resident's name (whose flags are gathered into
+/// [`ResidentNamed`]), with the household as its hash.
 fn usable_columns() -> impl Iterator<Item = &'static str> {
-    [FILE, ROW].into_iter().chain(CASES.loaded_columns().filter(|c| *c != case::DESCRIPTION))
+    [FILE, ROW]
+        .into_iter()
+        .chain(CASES.loaded_columns().filter(|c| *c != case::DESCRIPTION && !RESIDENT_NAMED.contains(c)))
+}
+
+/// The actions and themes of `rows` that name their row's resident (every
+/// row, faulty or not). A theme of the taxonomy is the landlord's own word,
+/// never a name, so it is not held however a name reads ("Mark Green" and
+/// "Green spaces").
+fn resident_named(rows: &DataFrame, taxonomy: &ThemeFinder) -> Result<ResidentNamed> {
+    let mut named = ResidentNamed::default();
+    for (flag, text) in
+        [(ACTION_NAMES_RESIDENT, case::LEARNING_ACTION), (THEME_NAMES_RESIDENT, case::LEARNING_THEME)]
+    {
+        let flags = rows.column(flag)?.bool()?;
+        if !flags.any() {
+            continue;
+        }
+        let texts = rows.column(text)?.str()?;
+        memory::each_true_row(flags, |row| {
+            if let Some(t) = texts.get(row) {
+                match flag {
+                    ACTION_NAMES_RESIDENT => named.add_action(t),
+                    _ if !taxonomy.has_theme(t) => named.add_theme(t),
+                    _ => {}
+                }
+            }
+        });
+    }
+    Ok(named)
 }
 
 /// Whether a row has an error, as the chunk's rows are kept until `finish`.
@@ -114,6 +155,7 @@ impl<'a> Validator<'a> {
             warned: Vec::new(),
             rows: memory::Gathered::default(),
             rows_read: 0,
+            resident_named: ResidentNamed::default(),
             chunks_gathered: 0,
             mostly_faulty: MOSTLY_FAULTY,
         })
@@ -130,6 +172,7 @@ impl<'a> Validator<'a> {
         let parsed = checks::parse(raw_frame.lazy(), self.config, &self.stock_types)
             .with_column(has_error.alias(HAS_ERROR))
             .collect()?;
+        self.resident_named.extend(resident_named(&parsed, &self.themes)?);
         self.flagged.push(memory::compacted(parsed.clone().lazy().filter(col(HAS_ERROR)).collect()?)?);
         let mut rows = parsed.select(
             usable_columns()
@@ -175,7 +218,18 @@ impl<'a> Validator<'a> {
     /// (those without an error) and drop the rest;
     /// `file_names` name the files for the duplicate messages.
     pub fn finish(self, file_names: &[String]) -> Result<Validated> {
-        let Validator { error_checks, row_warnings, flagged, warned, rows, rows_read, .. } = self;
+        let Validator {
+            config,
+            error_checks,
+            row_warnings,
+            themes,
+            flagged,
+            warned,
+            rows,
+            rows_read,
+            resident_named,
+            ..
+        } = self;
         let duplicate_order = error_checks.len();
         let mut rows = rows.into_frame()?;
         let flagged = stack(flagged)?;
@@ -237,9 +291,11 @@ impl<'a> Validator<'a> {
         for c in adjusted.into_columns() {
             cases.with_column(c)?;
         }
-        let cases = cases.select(usable_columns().chain([THEME_SOURCE]))?;
+        let mut cases = cases.select(usable_columns().chain([THEME_SOURCE]))?;
+        let screen = crate::screen::Screen::new(&config.customer_assembly.people_names);
+        let held_themes = crate::themes::hold_back_personal(&mut cases, &themes, &screen, &resident_named)?;
         let rows_excluded = rows_read - cases.height();
-        Ok(Validated { cases, issues, rows_read, rows_excluded })
+        Ok(Validated { cases, issues, rows_read, rows_excluded, resident_named, held_themes })
     }
 }
 

@@ -54,59 +54,83 @@ fn screened_learning_is_published_and_personal_data_goes_to_review_only() {
     assert!(!wd.read("out/2024-25-Q4/index.html").contains("review"), "index links the review file");
 }
 
-/// With the export's name column mapped, a learning action that names its
-/// own case's resident, by a first name no list holds, is held back, and so
-/// is the same text on another resident's case; the name itself reaches no
-/// output.
-#[test]
-fn an_action_naming_its_own_resident_is_held_back() {
+/// The handchecked export split in two, the rows of A1, A3 and A4 in a file
+/// with a name column and the rest in one without, listed in `order`, with
+/// learning actions that name residents: by a first name no list holds, on
+/// a duplicate row, in another quarter, and on another case in other case
+/// and spacing.
+fn resident_named_run(order: [&str; 2]) -> Workdir {
     let wd = Workdir::with_fixture("handchecked");
-    let named = "Apologised to Siobhan; added a weekly check on overdue repairs.";
-    let cases: Vec<String> = wd
-        .read("in/cases.csv")
-        .lines()
-        .map(|line| {
-            let (case, name) = match line.split(',').next().unwrap() {
-                "case_ref" => ("", "Customer Name"),
-                "A1" => ("A1", "Ms Siobhan Kearney"),
-                "A2" => ("A2", "Tom Hale"),
-                "A3" => ("A3", "Mark Green"),
-                _ => ("", ""),
-            };
-            let line = match case {
-                "A1" => line.replace("Added a weekly check on overdue repairs.", named),
-                "A2" => line.replace("Second-visit inspections for disputed work.", named),
-                _ => line.to_string(),
-            };
-            format!("{line},{name}")
-        })
-        .collect();
-    wd.create("in/cases.csv", cases.join("\n") + "\n");
-    let config = wd
-        .read("in/landlord.toml")
-        .replace("[input]\n", "[input]\ncolumns = { resident_name = \"Customer Name\" }\n")
-        + "\n[customer_assembly]\nsmall_number_threshold = 1\nfree_text = true\n";
+    let cases = wd.read("in/cases.csv");
+    let mut lines = cases.lines();
+    let header = lines.next().unwrap();
+    let (mut named, mut plain) = (format!("{header},Customer Name\n"), format!("{header}\n"));
+    for line in lines {
+        let fields: Vec<&str> = line.split(',').collect();
+        let (case, stage) = (fields[0], fields[2]);
+        let line = match (case, stage) {
+            ("A1", _) => line.replace(
+                "Added a weekly check on overdue repairs.",
+                "\"Apologised to Siobhan; added a weekly check.\nFollow-up booked.\"",
+            ),
+            ("A3", _) => line.replace("Rewrote the service charge letter.", "apologised to SIOBHAN;  added a weekly check."),
+            ("A4", "1") => line.replace("Introduced a damp survey within 10 days.", "Wrote to Priti about the survey."),
+            ("A2", "1") => line.replace("not upheld,,Repairs,Quality of work,Web form,LCRA,,,", "not upheld,,Repairs,Quality of work,Web form,LCRA,,Repairs delays,Wrote to Priti about the survey."),
+            _ => line.to_string(),
+        };
+        match case {
+            "A1" => named.push_str(&format!("{line},Ms Siobhan Kearney\n")),
+            "A3" => named.push_str(&format!("{line},Ann Lee\n")),
+            "A4" => named.push_str(&format!("{line},Priti Vora\n")),
+            _ => plain.push_str(&format!("{line}\n")),
+        }
+    }
+    wd.create("in/named.csv", named);
+    wd.create("in/plain.csv", plain);
+    let config = wd.read("in/landlord.toml").replace(
+        "cases = [\"cases.csv\"]",
+        &format!(
+            "cases = [\"{}\", \"{}\"]\ncolumns = {{ resident_name = \"Customer Name\" }}",
+            order[0], order[1]
+        ),
+    ) + "\n[customer_assembly]\nsmall_number_threshold = 1\nfree_text = true\n";
     wd.create("in/landlord.toml", config);
     wd.redress("run").config("in/landlord.toml").period("2024-25-Q4").out("out").run();
+    wd
+}
 
-    let review = wd.read("out/2024-25-Q4/review/customer-assembly-review.csv");
-    let lines: Vec<&str> = review.lines().collect();
-    assert_eq!(
-        lines,
-        [
-            "case_ref,theme,held_back,reason",
-            "A1,Repairs delays,learning action,the resident's name",
-            "A2,Repairs delays,learning action,the resident's name",
-        ],
-        "{review}"
-    );
-    // The other resident's action names no one and is quoted.
-    let html = wd.read("out/2024-25-Q4/customer-assembly.html");
-    assert!(text_of(&html).contains("Rewrote the service charge letter."), "{html}");
-    for path in files_below(&wd.path("out")) {
-        let written = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
-        for name in ["Siobhan", "Kearney", "Hale", "Mark Green"] {
-            assert!(!written.contains(name), "{} contains {name:?}", path.display());
+/// With the export's name column mapped, a learning action whose quoted
+/// line names a resident anywhere in the export is held back on every case
+/// that has that line, whichever file has the name column and whichever is
+/// read first; the names reach no output.
+#[test]
+fn an_action_naming_a_resident_is_held_back_wherever_its_quoted_line_is() {
+    for order in [["named.csv", "plain.csv"], ["plain.csv", "named.csv"]] {
+        let wd = resident_named_run(order);
+        let review = wd.read("out/2024-25-Q4/review/customer-assembly-review.csv");
+        let lines: Vec<&str> = review.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "case_ref,theme,held_back,reason",
+                // Its own resident, by a first name alone.
+                "A1,Repairs delays,learning action,a resident's name",
+                // A4's line, on another resident's case, in another quarter
+                // and another file.
+                "A2,Repairs delays,learning action,a resident's name",
+                // A1's quoted line, in other case and spacing.
+                "A3,Communication,learning action,a resident's name",
+            ],
+            "{order:?}: {review}"
+        );
+        // The action that names no one is still quoted.
+        let html = wd.read("out/2024-25-Q4/customer-assembly.html");
+        assert!(text_of(&html).contains("Second-visit inspections for disputed work."), "{html}");
+        for path in files_below(&wd.path("out")) {
+            let written = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).to_lowercase();
+            for name in ["siobhan", "kearney", "priti", "vora", "ann lee"] {
+                assert!(!written.contains(name), "{} contains {name:?}", path.display());
+            }
         }
     }
 }
@@ -193,6 +217,63 @@ fn small_services_are_not_named_so_their_counts_cannot_be_worked_out() {
         "{review}"
     );
     assert!(!review.contains("Okafor") && !review.contains("Elm Road"), "{review}");
+}
+
+/// A recorded theme whose name holds personal data (a titled name, or its
+/// resident's name) is held back from every output, the internal reports
+/// and metrics.json included, and the notes say how many and why; a theme
+/// of the taxonomy is never held, whoever's name it shares a word with.
+#[test]
+fn a_theme_naming_a_person_is_held_back_from_every_output() {
+    let wd = Workdir::new();
+    let mut csv = String::from(
+        "case_ref,stage,received_date,acknowledged_date,responded_date,outcome,service_area,learning_theme,Customer Name\n",
+    );
+    for (i, (theme, name)) in [
+        ("Mark's fencing", "Mark Green"),
+        ("Green spaces", "Mark Green"),
+        ("Visit to Mrs Okafor", "Tom Hale"),
+        ("Repairs delays", "Ann Lee"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        csv.push_str(&format!("R{i},1,06/01/2025,07/01/2025,14/01/2025,upheld,Repairs,{theme},{name}\n"));
+    }
+    wd.create("cases.csv", csv);
+    wd.create(
+        "l.toml",
+        "landlord = \"T\"\nas_of = \"2025-06-01\"\n[input]\ncases = [\"cases.csv\"]\ncolumns = { resident_name = \"Customer Name\" }\n[themes.taxonomy]\n\"Green spaces\" = [\"grass\"]\n\"Repairs delays\" = [\"repair\"]\n",
+    );
+    let stderr = wd.redress("run").config("l.toml").period("2024-25-Q4").out("out").run();
+    for path in files_below(&wd.path("out")) {
+        let written = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        for leak in ["Mark's fencing", "Okafor", "Mark Green", "Ann Lee"] {
+            assert!(!written.contains(leak), "{} contains {leak:?}", path.display());
+        }
+    }
+    let note = "2 recorded learning theme(s), on 2 usable row(s), held back from every output as their names hold personal data (name with a title; a resident's name): shown as \"Theme held back (personal data)\"";
+    assert!(stderr.contains(&format!("redress: note: {note}")), "{stderr}");
+    let m = wd.json("out/2024-25-Q4/metrics.json");
+    let themes: Vec<(&str, f64)> = m["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["id"] == "complaints_responded"
+                && f["period"] == "2024-25-Q4"
+                && f["breakdown"] == "learning_theme"
+        })
+        .map(|f| (f["group"].as_str().unwrap(), f["numerator"].as_f64().unwrap()))
+        .collect();
+    assert!(themes.contains(&("Theme held back (personal data)", 2.0)), "{themes:?}");
+    assert!(themes.contains(&("Green spaces", 1.0)), "{themes:?}");
+    assert!(themes.contains(&("Repairs delays", 1.0)), "{themes:?}");
+    let review = wd.read("out/2024-25-Q4/review/customer-assembly-review.csv");
+    assert!(
+        review.contains(",(held back),learning theme (2 complaints),name with a title; a resident's name"),
+        "{review}"
+    );
 }
 
 /// "About the same" is a change under `same_within_points`, and the report
