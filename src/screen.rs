@@ -103,48 +103,51 @@ impl Screen {
 
 /// Words of a name column that are not the person's own: titles, the
 /// joining words of "Mr and Mrs J Smith" or "Executor of the late A Patel",
-/// and what stands in for a name ("Not known", "The Tenant").
-const NOT_NAMES: &[&str] = &[
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "master",
-    "dr",
-    "rev",
-    "revd",
-    "sir",
-    "dame",
-    "lady",
-    "lord",
-    "prof",
-    "cllr",
-    "councillor",
-    "and",
-    "the",
-    "of",
-    "late",
-    "estate",
-    "executor",
-    "executors",
-    "on",
-    "behalf",
-    "co",
-    "occupier",
-    "occupiers",
-    "not",
-    "known",
-    "unknown",
-    "na",
-    "tenant",
-    "tenants",
-    "resident",
-    "residents",
-    "customer",
-    "family",
-    "household",
-];
+/// and what stands in for a name ("Not known", "The Tenant"). A `match`, as
+/// it is asked of every word of every name.
+fn is_not_a_name(word: &str) -> bool {
+    matches!(
+        word,
+        "mr" | "mrs"
+            | "ms"
+            | "miss"
+            | "mx"
+            | "master"
+            | "dr"
+            | "rev"
+            | "revd"
+            | "sir"
+            | "dame"
+            | "lady"
+            | "lord"
+            | "prof"
+            | "cllr"
+            | "councillor"
+            | "and"
+            | "the"
+            | "of"
+            | "late"
+            | "estate"
+            | "executor"
+            | "executors"
+            | "on"
+            | "behalf"
+            | "co"
+            | "occupier"
+            | "occupiers"
+            | "not"
+            | "known"
+            | "unknown"
+            | "na"
+            | "tenant"
+            | "tenants"
+            | "resident"
+            | "residents"
+            | "customer"
+            | "family"
+            | "household"
+    )
+}
 
 /// Finds a resident's name in their own case's learning action ("Apologised
 /// to Lucy for the delay") or theme: any word of the name of two letters or
@@ -160,29 +163,50 @@ const NOT_NAMES: &[&str] = &[
 pub struct ResidentNames {
     text: String,
     name: String,
+    /// The words of the resident's name to look for, one after another,
+    /// and where each ends.
+    words: String,
+    ends: Vec<usize>,
 }
 
 impl ResidentNames {
-    pub fn named_in(&mut self, text: &str, name: &str) -> bool {
+    /// Look for `name` from now on; false when it has no word to look for.
+    pub fn resident(&mut self, name: &str) -> bool {
         fold_into(&mut self.name, name);
-        let mut own = name_words(&self.name).peekable();
-        if own.peek().is_none() {
+        self.words.clear();
+        self.ends.clear();
+        let joiner = |c: char| matches!(c, '\'' | '\u{2019}' | '-' | '\u{2010}');
+        for run in self.name.split(|c: char| !c.is_alphabetic() && !joiner(c)) {
+            let joined = run.contains(joiner).then(|| run.replace(joiner, ""));
+            for word in run.split(joiner).chain(joined.as_deref()) {
+                if word.chars().nth(1).is_some() && !is_not_a_name(word) {
+                    self.words.push_str(word);
+                    self.ends.push(self.words.len());
+                }
+            }
+        }
+        !self.ends.is_empty()
+    }
+
+    /// Whether `text` names the resident last given to [`Self::resident`].
+    pub fn named_in(&mut self, text: &str) -> bool {
+        if self.ends.is_empty() {
             return false;
         }
-        fold_into(&mut self.text, text);
-        own.any(|word| has_word(&self.text, &word))
+        // ASCII text, most of it, is searched as it is, ignoring case; other
+        // text is folded as the name was.
+        let ascii = text.is_ascii();
+        if !ascii {
+            fold_into(&mut self.text, text);
+        }
+        let text = if ascii { text } else { self.text.as_str() };
+        let mut start = 0;
+        self.ends.iter().any(|&end| {
+            let word = &self.words[start..end];
+            start = end;
+            has_word(text, word)
+        })
     }
-}
-
-/// The words of a (folded) name to look for: each run of letters, and a run
-/// joined by apostrophes or hyphens also as one word without them.
-fn name_words(name: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
-    let joiner = |c: char| matches!(c, '\'' | '\u{2019}' | '-' | '\u{2010}');
-    name.split(move |c: char| !c.is_alphabetic() && !joiner(c)).flat_map(move |run| {
-        let parts = run.split(joiner).map(std::borrow::Cow::Borrowed);
-        let joined = run.contains(joiner).then(|| std::borrow::Cow::Owned(run.replace(joiner, "")));
-        parts.chain(joined).filter(|w| w.chars().nth(1).is_some() && !NOT_NAMES.contains(&w.as_ref()))
-    })
 }
 
 /// `text` lower-cased, without accents, ß as "ss" and ligatures spelt out,
@@ -206,19 +230,28 @@ fn fold_into(into: &mut String, text: &str) {
     }
 }
 
-/// `word` appears in `text` with no letter either side.
+/// `word` (folded) appears in `text` with no letter either side, ignoring
+/// ASCII case.
 fn has_word(text: &str, word: &str) -> bool {
-    let Some(&first) = word.as_bytes().first() else { return false };
-    // Each place the first byte is, compared there: a text is a line or two,
-    // too short for a substring search's set-up (memchr's took half the
-    // time of this check over a million rows).
-    memchr::memchr_iter(first, text.as_bytes()).any(|at| {
-        text.as_bytes()[at..].starts_with(word.as_bytes()) && {
-            // A match of whole characters starts and ends on their boundaries.
-            let before = text[..at].chars().next_back();
-            let after = text[at + word.len()..].chars().next();
-            !before.is_some_and(char::is_alphabetic) && !after.is_some_and(char::is_alphabetic)
-        }
+    let (bytes, wanted) = (text.as_bytes(), word.as_bytes());
+    let Some(&first) = wanted.first() else { return false };
+    let is_letter_at_end = |before: &str| before.chars().next_back().is_some_and(char::is_alphabetic);
+    // Each place the first letter is, in either case: a text is a line or
+    // two, too short for a substring search's set-up (memchr's took half the
+    // time of this check over a million rows). Most such places are inside
+    // a word, so the letter before is looked at first.
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), bytes).any(|at| {
+        let starts_word = match at.checked_sub(1).map(|b| bytes[b]) {
+            None => true,
+            Some(b) if b.is_ascii() => !b.is_ascii_alphabetic(),
+            Some(_) => !is_letter_at_end(&text[..at]),
+        };
+        starts_word
+            && bytes.len() >= at + wanted.len()
+            && bytes[at..at + wanted.len()].eq_ignore_ascii_case(wanted)
+            // A match of whole characters ends on a character's boundary.
+            && text.is_char_boundary(at + wanted.len())
+            && !text[at + wanted.len()..].chars().next().is_some_and(char::is_alphabetic)
     })
 }
 
@@ -273,7 +306,10 @@ mod tests {
     #[test]
     fn an_action_naming_its_resident_is_found_by_any_word_of_the_name() {
         let mut names = ResidentNames::default();
-        let mut named = |action: &str, name: &str| names.named_in(action, name);
+        let mut named = |action: &str, name: &str| {
+            names.resident(name);
+            names.named_in(action)
+        };
         assert!(named("Apologised to Lucy for the delay", "Lucy Smith"));
         assert!(named("Call booked with MR SMITH's daughter", "Mrs L Smith"));
         assert!(named("Explained the charge to Ms O'Brien", "Siobhan O'Brien"));

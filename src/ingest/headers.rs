@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use polars::prelude::*;
+use polars_arrow::bitmap::MutableBitmap;
 
 use super::{InputFile, Shadowed};
 use crate::config::InputConfig;
@@ -231,8 +232,9 @@ pub(super) fn canonical_frame(
     Ok(frame)
 }
 
-/// Replace the resident's name by whether the row's learning action, and
-/// its theme, name them ([`RESIDENT_NAMED`];
+/// Replace the resident's name by whether the first line of the row's
+/// learning action (the line reports quote), and its theme, name them
+/// ([`RESIDENT_NAMED`];
 /// [`crate::screen::ResidentNames`]): the name goes no further than this
 /// function. A chunk without names (the column not mapped, or blank) has
 /// two constants, false.
@@ -242,23 +244,28 @@ fn mark_texts_naming_residents(frame: &mut DataFrame, column: &str) -> Result<()
         let no = || Scalar::new(DataType::Boolean, AnyValue::Boolean(false));
         RESIDENT_NAMED.map(|flag| Column::new_scalar(flag.into(), no(), frame.height()))
     } else {
-        let mut resident = crate::screen::ResidentNames::default();
-        let mut named_in = |texts: &StringChunked, flag: &str| -> BooleanChunked {
-            names
-                .iter()
-                .zip(texts.iter())
-                .map(|pair| match pair {
-                    (Some(name), Some(text)) => resident.named_in(text, name),
-                    _ => false,
-                })
-                .collect_ca(flag.into())
-        };
         let actions = frame.column(case::LEARNING_ACTION)?.str()?;
         let themes = frame.column(case::LEARNING_THEME)?.str()?;
-        [
-            named_in(actions, ACTION_NAMES_RESIDENT).into_column(),
-            named_in(themes, THEME_NAMES_RESIDENT).into_column(),
-        ]
+        let mut resident = crate::screen::ResidentNames::default();
+        let mut in_action = MutableBitmap::from_len_zeroed(names.len());
+        let mut in_theme = MutableBitmap::from_len_zeroed(names.len());
+        for (row, ((name, action), theme)) in names.iter().zip(actions.iter()).zip(themes.iter()).enumerate()
+        {
+            // Each name's words are found once for both of its row's texts.
+            if let (Some(name), true) = (name, action.is_some() || theme.is_some()) {
+                if resident.resident(name) {
+                    // The line a report would quote, the first: a name in a
+                    // later line is never published.
+                    let quoted = action.and_then(|a| a.lines().next());
+                    in_action.set(row, quoted.is_some_and(|a| resident.named_in(a)));
+                    in_theme.set(row, theme.is_some_and(|t| resident.named_in(t)));
+                }
+            }
+        }
+        let flags = |name: &str, bits: MutableBitmap| {
+            BooleanChunked::from_bitmap(name.into(), bits.into()).into_column()
+        };
+        [flags(ACTION_NAMES_RESIDENT, in_action), flags(THEME_NAMES_RESIDENT, in_theme)]
     };
     frame.replace(column, in_action)?;
     frame.rename(column, ACTION_NAMES_RESIDENT.into())?;
@@ -325,6 +332,24 @@ mod tests {
         assert_ne!(first[0], first[2]);
         assert_eq!((first[3], first[4]), (None, None));
         assert_eq!(later, [first[2], first[0]]);
+    }
+
+    /// The name is replaced by two flags: the action's first line (the one
+    /// quoted) names the resident, and the theme does; a name in a later
+    /// line, or no name, flags nothing.
+    #[test]
+    fn a_residents_name_becomes_whether_the_quoted_line_and_theme_name_them() {
+        let mut frame = df!(
+            "learning_action" => [Some("Apologised to Lucy"), Some("Line one\nApologised to Lucy"), Some("Apologised to Lucy"), None],
+            "learning_theme" => [Some("Repairs"), Some("Lucy's repairs"), Some("Lucy's repairs"), Some("Lucy's repairs")],
+            "resident_name" => [Some("Lucy Smith"), Some("Mrs L Smith"), None, Some("Lucy Smith")],
+        )
+        .unwrap();
+        mark_texts_naming_residents(&mut frame, "resident_name").unwrap();
+        assert!(frame.column("resident_name").is_err(), "the name itself is gone");
+        let flags = |c: &str| frame.column(c).unwrap().bool().unwrap().iter().collect::<Vec<_>>();
+        assert_eq!(flags(ACTION_NAMES_RESIDENT), [Some(true), Some(false), Some(false), Some(false)]);
+        assert_eq!(flags(THEME_NAMES_RESIDENT), [Some(false), Some(false), Some(false), Some(true)]);
     }
 
     /// A case export's unmapped header that looks like the resident's name
