@@ -453,17 +453,16 @@ mod tests {
         }
     }
 
+    fn action(case: &str, theme: &str, text: &str) -> LearningAction {
+        LearningAction { case_ref: case.into(), theme: theme.into(), action: text.into() }
+    }
+
     /// Each action is screened, however often its text repeats: every case
     /// whose action fails is held with its own reference, and the actions
     /// that pass are quoted once each (first line), up to the most allowed.
     #[test]
     fn every_case_of_an_action_that_fails_the_screen_is_held() {
         let themes = [theme("Repairs", 5.0), theme("Noise", 0.0)];
-        let action = |case: &str, theme: &str, text: &str| LearningAction {
-            case_ref: case.into(),
-            theme: theme.into(),
-            action: text.into(),
-        };
         let actions = [
             action("C1", "Repairs", "Call Mrs Okafor back"),
             action("C2", "Repairs", "Staff briefed on call backs\nFollowed up"),
@@ -497,11 +496,6 @@ mod tests {
     #[test]
     fn an_action_naming_a_resident_is_held_wherever_its_quoted_line_is() {
         let themes = [theme("Repairs", 3.0), theme(THEME_HELD_BACK, 2.0)];
-        let action = |case: &str, theme: &str, text: &str| LearningAction {
-            case_ref: case.into(),
-            theme: theme.into(),
-            action: text.into(),
-        };
         let actions = [
             action("C1", "Repairs", "Apologised to Lucy\nCall booked"),
             action("C2", "Repairs", "apologised  to LUCY"),
