@@ -149,7 +149,8 @@ pub mod case {
     /// a theme, never written anywhere.
     pub const DESCRIPTION: &str = "description";
     /// The resident's name (optional): read only to hold back a learning
-    /// action that names them, never kept past the chunk it is read in.
+    /// action or theme that names them, never kept past the chunk it is read
+    /// in.
     pub const RESIDENT_NAME: &str = "resident_name";
 }
 
@@ -284,10 +285,21 @@ pub const INFERRED: &str = "inferred";
 /// What "not recorded" looks like in breakdowns.
 pub const NOT_RECORDED: &str = "Not recorded";
 
-/// What a learning theme whose own name holds personal data (a resident's
-/// name, a titled name...) is called in every output
-/// ([`crate::themes::hold_back_personal`]).
-pub const THEME_HELD_BACK: &str = "Theme held back (personal data)";
+/// What the `n`th learning theme whose own name may hold personal data (a
+/// resident's name, a titled name...) is called in every output
+/// ([`crate::themes::hold_back_personal`]): each its own, so two are never
+/// counted as one.
+pub fn theme_held_back(n: usize) -> String {
+    format!("Theme held back {n} (personal data)")
+}
+
+/// Whether a theme's name has the shape of [`theme_held_back`]'s.
+pub fn is_theme_held_back(theme: &str) -> bool {
+    theme
+        .strip_prefix("Theme held back ")
+        .and_then(|rest| rest.strip_suffix(" (personal data)"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
 
 /// The columns the calendar stage and the enrichment after it add to every
 /// case row: what a count's condition in `queries/metrics.toml` may read

@@ -9,7 +9,9 @@ use regex::Regex;
 
 use crate::config::ThemesConfig;
 use crate::error::{Error, Result};
-use crate::schema::{case, INFERRED, NOT_RECORDED, RECORDED, THEME_HELD_BACK, THEME_SOURCE};
+use crate::schema::{
+    case, is_theme_held_back, theme_held_back, INFERRED, NOT_RECORDED, RECORDED, THEME_SOURCE,
+};
 use crate::screen::{Reason, ResidentNamed, Screen};
 
 /// A pattern matching any of a theme's phrases at the start of a word,
@@ -116,21 +118,45 @@ impl Phrases {
     }
 }
 
-/// The recorded themes [`hold_back_personal`] held back: how many, on how
-/// many rows, and why (never their names).
+/// The recorded themes [`hold_back_personal`] held back, by the name each
+/// is shown under, with a case of each (for the analyst to look it up) and
+/// why; never their own names.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HeldThemes {
-    pub themes: usize,
+    pub themes: Vec<HeldTheme>,
+    /// The usable rows, of every period, whose theme was held back.
     pub rows: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldTheme {
+    /// [`crate::schema::theme_held_back`].
+    pub shown_as: String,
+    pub case_ref: String,
     pub reasons: Vec<Reason>,
 }
 
+impl HeldThemes {
+    pub fn shown_as(&self, theme: &str) -> Option<&HeldTheme> {
+        self.themes.iter().find(|t| t.shown_as == theme)
+    }
+
+    /// Every reason any theme was held for, in [`Reason`]'s order.
+    pub fn reasons(&self) -> Vec<Reason> {
+        let mut all: Vec<Reason> = self.themes.iter().flat_map(|t| t.reasons.iter().copied()).collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+}
+
 /// Call every recorded theme whose own name fails the personal-data screen,
-/// or names a resident of some row of the export ([`ResidentNamed`]),
-/// [`THEME_HELD_BACK`], so that no output (figures broken down by theme,
-/// the theme tables, metrics.json) carries it. A theme of the taxonomy is
-/// the landlord's own word and is never held. Each distinct theme is judged
-/// once.
+/// or names a resident on some row of the export ([`ResidentNamed`]), by a
+/// name of its own from [`theme_held_back`], so that no output (figures by
+/// theme, the theme tables, metrics.json) carries it, while its figures stay
+/// its own. A theme of the taxonomy is the landlord's own word and is never
+/// held; a recorded theme with the shape of a held one's name is held too,
+/// so two are never confused. Each distinct theme is judged once.
 pub fn hold_back_personal(
     cases: &mut DataFrame,
     finder: &ThemeFinder,
@@ -138,35 +164,56 @@ pub fn hold_back_personal(
     named: &ResidentNamed,
 ) -> Result<Option<HeldThemes>> {
     let (codes, dictionary) = crate::memory::codes(cases.column(case::LEARNING_THEME)?.str()?);
-    let mut reasons: Vec<Reason> = Vec::new();
-    let held: Vec<bool> = dictionary
+    let reasons: Vec<Option<Vec<Reason>>> = dictionary
         .values()
         .map(|theme| {
             if finder.has_theme(theme) {
-                return false;
+                return None;
             }
             let mut why = screen.check(theme);
             if named.theme(theme) {
                 why.push(Reason::ResidentName);
             }
-            for r in &why {
-                if !reasons.contains(r) {
-                    reasons.push(*r);
-                }
-            }
-            !why.is_empty()
+            (!why.is_empty() || is_theme_held_back(theme)).then_some(why)
         })
         .collect();
-    if !held.contains(&true) {
+    if reasons.iter().all(Option::is_none) {
         return Ok(None);
     }
-    reasons.sort();
-    let rows = codes.iter().flatten().filter(|&c| held[c as usize]).count();
-    let shown: Vec<&str> =
-        dictionary.values().zip(&held).map(|(theme, &h)| if h { THEME_HELD_BACK } else { theme }).collect();
-    let themes = crate::memory::Dictionary::of(case::LEARNING_THEME.into(), &shown).decode(&codes);
-    cases.with_column(themes.into_column())?;
-    Ok(Some(HeldThemes { themes: held.iter().filter(|&&h| h).count(), rows, reasons }))
+    let refs = cases.column(case::REF)?.str()?;
+    let mut first_case: Vec<Option<String>> = vec![None; reasons.len()];
+    let mut rows = 0;
+    for (row, code) in codes.iter().enumerate() {
+        if let Some(code) = code.map(|c| c as usize).filter(|&c| reasons[c].is_some()) {
+            rows += 1;
+            if first_case[code].is_none() {
+                first_case[code] = Some(refs.get(row).unwrap_or_default().to_string());
+            }
+        }
+    }
+    let mut themes = Vec::new();
+    let shown: Vec<String> = dictionary
+        .values()
+        .zip(reasons)
+        .zip(first_case)
+        .map(|((theme, why), case_ref)| match why {
+            None => theme.to_string(),
+            Some(mut reasons) => {
+                reasons.sort();
+                let shown_as = theme_held_back(themes.len() + 1);
+                themes.push(HeldTheme {
+                    shown_as: shown_as.clone(),
+                    case_ref: case_ref.unwrap_or_default(),
+                    reasons,
+                });
+                shown_as
+            }
+        })
+        .collect();
+    let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
+    let column = crate::memory::Dictionary::of(case::LEARNING_THEME.into(), &shown).decode(&codes);
+    cases.with_column(column.into_column())?;
+    Ok(Some(HeldThemes { themes, rows }))
 }
 
 /// Fill `learning_theme` where the officer left it blank, from the taxonomy,

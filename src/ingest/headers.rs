@@ -1,8 +1,8 @@
 //! Which export column feeds each canonical column, and the frame of
 //! canonical columns made from what was read. Headers are matched ignoring
 //! case, spacing and punctuation; a household reference is hashed here and
-//! a resident's name replaced by whether the row's learning action names
-//! them, and neither goes further.
+//! a resident's name replaced by whether the row's learning action (its
+//! quoted line) and theme name them, and neither goes further.
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -13,7 +13,6 @@ use crate::config::CustomerAssemblyConfig;
 use crate::format;
 use crate::metrics::benchmarks::{Benchmarks, Standing};
 use crate::metrics::{LearningAction, Rag, Results, ThemeRow};
-use crate::schema::THEME_HELD_BACK;
 use crate::screen::{Reason, ResidentNamed, Screen};
 use crate::sector::{Stock, TsmCode};
 use crate::themes::HeldThemes;
@@ -391,15 +390,23 @@ pub fn quote_learning<'a, 'b>(
     let mut out = Vec::new();
     for th in themes.iter().filter(|th| th.count > 0.0) {
         // Held back from every output as it was read (`themes::hold_back_personal`).
-        let why = match (th.theme == THEME_HELD_BACK, held_themes) {
-            (true, Some(held)) => said(held.reasons.clone(), false),
-            _ => said(screen.check(&th.theme), false),
+        let held_theme = held_themes.and_then(|h| h.shown_as(&th.theme));
+        let why = match held_theme {
+            Some(h) => {
+                said(h.reasons.clone(), false).or_else(|| Some("the shape of a held theme's name".into()))
+            }
+            None => said(screen.check(&th.theme), false),
         };
         if let Some(reasons) = why {
+            let complaints = format::count(th.count);
             held.push(Held {
-                case_ref: String::new(),
+                // A case with the theme, for the analyst to look it up.
+                case_ref: held_theme.map(|h| h.case_ref.clone()).unwrap_or_default(),
                 theme: HELD_THEME.into(),
-                what: format!("learning theme ({} complaints)", format::count(th.count)),
+                what: format!(
+                    "learning theme ({complaints} complaint{})",
+                    if th.count == 1.0 { "" } else { "s" }
+                ),
                 reasons,
             });
             continue;
@@ -428,6 +435,8 @@ pub fn quote_learning<'a, 'b>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::theme_held_back;
+    use crate::themes::HeldTheme;
 
     #[test]
     fn small_counts_are_never_numbers() {
@@ -495,19 +504,25 @@ mod tests {
     /// actions.
     #[test]
     fn an_action_naming_a_resident_is_held_wherever_its_quoted_line_is() {
-        let themes = [theme("Repairs", 3.0), theme(THEME_HELD_BACK, 2.0)];
+        let themes = [theme("Repairs", 3.0), theme(&theme_held_back(1), 2.0)];
         let actions = [
             action("C1", "Repairs", "Apologised to Lucy\nCall booked"),
             action("C2", "Repairs", "apologised  to LUCY"),
             action("C3", "Repairs", "Call Mrs Okafor back"),
             action("C4", "Repairs", "Staff briefed"),
-            action("C5", THEME_HELD_BACK, "Surveyor visits within a week"),
+            action("C5", &theme_held_back(1), "Surveyor visits within a week"),
         ];
         let mut named = ResidentNamed::default();
         named.add_action("Apologised to Lucy");
         named.add_action("Call Mrs Okafor back");
-        let held_themes =
-            HeldThemes { themes: 1, rows: 2, reasons: vec![Reason::Postcode, Reason::ResidentName] };
+        let held_themes = HeldThemes {
+            themes: vec![HeldTheme {
+                shown_as: theme_held_back(1),
+                case_ref: "C9".into(),
+                reasons: vec![Reason::Postcode, Reason::ResidentName],
+            }],
+            rows: 2,
+        };
         let (quoted, held) =
             quote_learning(&themes, &actions, &Screen::new(&[]), &named, Some(&held_themes), &|_| true, 3);
         let held: Vec<(&str, &str, &str)> =
@@ -518,7 +533,7 @@ mod tests {
                 ("C1", "Repairs", "a resident's name"),
                 ("C2", "Repairs", "a resident's name"),
                 ("C3", "Repairs", "name with a title; a resident's name"),
-                ("", HELD_THEME, "postcode; a resident's name"),
+                ("C9", HELD_THEME, "postcode; a resident's name"),
             ]
         );
         assert_eq!(quoted.len(), 1);
