@@ -341,6 +341,33 @@ impl ResidentNamed {
     }
 }
 
+/// What the analyst has checked and the screen lets through
+/// (`[customer_assembly] screen_allows`): themes, and action lines (an
+/// action by its first), known by their letters and digits, folded.
+#[derive(Debug, Default, Clone)]
+pub struct Allowed(std::collections::HashSet<String>);
+
+impl Allowed {
+    pub fn new(texts: &[String]) -> Allowed {
+        Allowed(texts.iter().map(|t| theme_key(t.lines().next().unwrap_or_default())).collect())
+    }
+
+    pub fn allows(&self, text: &str) -> bool {
+        !self.0.is_empty() && self.0.contains(&theme_key(text.lines().next().unwrap_or_default()))
+    }
+}
+
+/// Everything the screen knows in a run, for the reports that quote: its
+/// patterns and listed names, the lines and themes that name a resident,
+/// the themes held back as they were read, and what the analyst lets
+/// through.
+pub struct Screening<'a> {
+    pub screen: Screen,
+    pub named: &'a ResidentNamed,
+    pub held_themes: Option<&'a crate::themes::HeldThemes>,
+    pub allowed: Allowed,
+}
+
 /// A theme's letters and digits, folded: "Lucy's repairs", "LUCY’S
 /// REPAIRS" and "Lucys  repairs" are one theme to the screen, as a
 /// breakdown would show each of them.

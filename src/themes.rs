@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::schema::{
     case, is_theme_held_back, theme_held_back, INFERRED, NOT_RECORDED, RECORDED, THEME_SOURCE,
 };
-use crate::screen::{Reason, ResidentNamed, Screen};
+use crate::screen::{Allowed, Reason, ResidentNamed, Screen};
 
 /// A pattern matching any of a theme's phrases at the start of a word,
 /// ignoring case: "damp" finds "dampness" but "rent" does not find "current".
@@ -155,19 +155,20 @@ impl HeldThemes {
 /// name of its own from [`theme_held_back`], so that no output (figures by
 /// theme, the theme tables, metrics.json) carries it, while its figures stay
 /// its own. A theme of the taxonomy is the landlord's own word and is never
-/// held; a recorded theme with the shape of a held one's name is held too,
+/// held, nor one the analyst lets through ([`Allowed`]); a recorded theme with the shape of a held one's name is held too,
 /// so two are never confused. Each distinct theme is judged once.
 pub fn hold_back_personal(
     cases: &mut DataFrame,
     finder: &ThemeFinder,
     screen: &Screen,
     named: &ResidentNamed,
+    allowed: &Allowed,
 ) -> Result<Option<HeldThemes>> {
     let (codes, dictionary) = crate::memory::codes(cases.column(case::LEARNING_THEME)?.str()?);
     let reasons: Vec<Option<Vec<Reason>>> = dictionary
         .values()
         .map(|theme| {
-            if finder.has_theme(theme) {
+            if finder.has_theme(theme) || allowed.allows(theme) {
                 return None;
             }
             let mut why = screen.check(theme);

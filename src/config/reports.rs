@@ -208,6 +208,11 @@ pub struct CustomerAssemblyConfig {
     /// Names of people (staff, residents) the screen looks for in free text.
     #[serde(default)]
     pub people_names: Vec<String>,
+    /// Learning themes and action lines the analyst has checked and the
+    /// screen lets through, false alarms ("MS Teams meetings"), compared by
+    /// their letters and digits whatever the case and accents.
+    #[serde(default)]
+    pub screen_allows: Vec<String>,
     /// How to complain, in the landlord's words. The template has a default.
     #[serde(default)]
     pub how_to_complain: Option<String>,
@@ -235,6 +240,7 @@ impl Default for CustomerAssemblyConfig {
             small_number_threshold: default_small_number(),
             free_text: false,
             people_names: Vec::new(),
+            screen_allows: Vec::new(),
             how_to_complain: None,
             ombudsman: None,
             same_within_points: default_same_within_points(),

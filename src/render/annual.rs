@@ -489,16 +489,7 @@ pub(super) fn annual_context(
 ) -> Result<(minijinja::Value, Vec<assembly::Held>)> {
     let r = input.results;
     let figures = &report_figures().annual;
-    let screen = crate::screen::Screen::new(input.people_names);
-    let (quoted, held) = assembly::quote_learning(
-        &r.themes,
-        input.actions,
-        &screen,
-        input.resident_named,
-        input.held_themes,
-        &|_| true,
-        5,
-    );
+    let (quoted, held) = assembly::quote_learning(&r.themes, input.actions, input.screening, &|_| true, 5);
     let improvements: Vec<serde_json::Value> = quoted
         .into_iter()
         .filter(|(_, actions)| !actions.is_empty())

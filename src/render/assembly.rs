@@ -13,9 +13,8 @@ use crate::config::CustomerAssemblyConfig;
 use crate::format;
 use crate::metrics::benchmarks::{Benchmarks, Standing};
 use crate::metrics::{LearningAction, Rag, Results, ThemeRow};
-use crate::screen::{Reason, ResidentNamed, Screen};
+use crate::screen::{Reason, Screening};
 use crate::sector::{Stock, TsmCode};
-use crate::themes::HeldThemes;
 
 /// A count as residents see it: the number, or only that it is small.
 #[derive(Debug, Clone, Serialize)]
@@ -246,8 +245,7 @@ fn in_ten(pct: f64) -> i64 {
 pub fn assemble(
     r: &Results,
     actions: &[LearningAction],
-    named: &ResidentNamed,
-    held_themes: Option<&HeldThemes>,
+    screening: &Screening,
     config: &CustomerAssemblyConfig,
     linked: LinkedExports,
     benchmarks: Option<&Benchmarks>,
@@ -280,10 +278,9 @@ pub fn assemble(
         .map(|t| Status { id: t.id.clone(), status: t.status })
         .partition(|s| s.status == Rag::Green);
 
-    let screen = Screen::new(&config.people_names);
     // Only themes big enough that no single case stands out are quoted.
     let quotable = |th: &ThemeRow| config.free_text && th.count >= f64::from(t);
-    let (quoted, held) = quote_learning(&r.themes, actions, &screen, named, held_themes, &quotable, 3);
+    let (quoted, held) = quote_learning(&r.themes, actions, screening, &quotable, 3);
     let themes = quoted
         .into_iter()
         .map(|(th, actions)| Theme { theme: th.theme.clone(), count: count(th.count, t), actions })
@@ -299,8 +296,9 @@ pub fn assemble(
         .map(|f| (f.group.clone(), f.numerator))
         .collect();
     areas.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let (named, small): (Vec<_>, Vec<_>) =
-        areas.into_iter().partition(|(name, c)| *c >= f64::from(t) && screen.check(name).is_empty());
+    let (named, small): (Vec<_>, Vec<_>) = areas
+        .into_iter()
+        .partition(|(name, c)| *c >= f64::from(t) && screening.screen.check(name).is_empty());
     let shown = named.len().min(5);
     let other: f64 = named.iter().skip(shown).chain(small.iter()).map(|(_, c)| c).sum();
     let areas: Vec<Area> = named
@@ -363,15 +361,15 @@ pub fn assemble(
 /// resident anywhere in the export ([`ResidentNamed`]) is held on every
 /// case. A theme whose name fails the screen, or was held back as it was
 /// read, is left out; it and every action that fails go to the review list.
+/// What the analyst lets through ([`crate::screen::Allowed`]) is not held.
 pub fn quote_learning<'a, 'b>(
     themes: &'a [ThemeRow],
     actions: &'b [LearningAction],
-    screen: &Screen,
-    named: &ResidentNamed,
-    held_themes: Option<&HeldThemes>,
+    screening: &Screening,
     quotable: &dyn Fn(&ThemeRow) -> bool,
     max: usize,
 ) -> (Vec<(&'a ThemeRow, Vec<String>)>, Vec<Held>) {
+    let Screening { screen, named, held_themes, allowed } = screening;
     let said = |mut reasons: Vec<Reason>, names_resident: bool| {
         if names_resident {
             reasons.push(Reason::ResidentName);
@@ -384,7 +382,9 @@ pub fn quote_learning<'a, 'b>(
     // line that would publish the name.
     let mut screened: HashMap<&'b str, Option<String>> = HashMap::new();
     let mut action_reasons = |text: &'b str| {
-        screened.entry(text).or_insert_with(|| said(screen.check(text), named.action(text))).clone()
+        let reasons =
+            || (!allowed.allows(text)).then(|| said(screen.check(text), named.action(text))).flatten();
+        screened.entry(text).or_insert_with(reasons).clone()
     };
     let mut held = Vec::new();
     let mut out = Vec::new();
@@ -395,6 +395,7 @@ pub fn quote_learning<'a, 'b>(
             Some(h) => {
                 said(h.reasons.clone(), false).or_else(|| Some("the shape of a held theme's name".into()))
             }
+            None if allowed.allows(&th.theme) => None,
             None => said(screen.check(&th.theme), false),
         };
         if let Some(reasons) = why {
@@ -436,7 +437,8 @@ pub fn quote_learning<'a, 'b>(
 mod tests {
     use super::*;
     use crate::schema::theme_held_back;
-    use crate::themes::HeldTheme;
+    use crate::screen::{Allowed, ResidentNamed, Screen};
+    use crate::themes::{HeldTheme, HeldThemes};
 
     #[test]
     fn small_counts_are_never_numbers() {
@@ -481,15 +483,14 @@ mod tests {
             action("C6", "Repairs", "Surveyor visits within a week"),
             action("C7", "Noise", "Call Mrs Okafor back"),
         ];
-        let (quoted, held) = quote_learning(
-            &themes,
-            &actions,
-            &Screen::new(&[]),
-            &ResidentNamed::default(),
-            None,
-            &|_| true,
-            2,
-        );
+        let named = ResidentNamed::default();
+        let screening = Screening {
+            screen: Screen::new(&[]),
+            named: &named,
+            held_themes: None,
+            allowed: Allowed::default(),
+        };
+        let (quoted, held) = quote_learning(&themes, &actions, &screening, &|_| true, 2);
         let held: Vec<(&str, &str, &str)> =
             held.iter().map(|h| (h.case_ref.as_str(), h.what.as_str(), h.reasons.as_str())).collect();
         let why = "name with a title";
@@ -523,8 +524,13 @@ mod tests {
             }],
             rows: 2,
         };
-        let (quoted, held) =
-            quote_learning(&themes, &actions, &Screen::new(&[]), &named, Some(&held_themes), &|_| true, 3);
+        let mut screening = Screening {
+            screen: Screen::new(&[]),
+            named: &named,
+            held_themes: Some(&held_themes),
+            allowed: Allowed::default(),
+        };
+        let (quoted, held) = quote_learning(&themes, &actions, &screening, &|_| true, 3);
         let held: Vec<(&str, &str, &str)> =
             held.iter().map(|h| (h.case_ref.as_str(), h.theme.as_str(), h.reasons.as_str())).collect();
         assert_eq!(
@@ -538,6 +544,11 @@ mod tests {
         );
         assert_eq!(quoted.len(), 1);
         assert_eq!(quoted[0].1, ["Staff briefed"]);
+        // What the analyst has checked and lets through is quoted.
+        screening.allowed = Allowed::new(&["APOLOGISED TO LUCY".to_string()]);
+        let (quoted, held) = quote_learning(&themes, &actions, &screening, &|_| true, 3);
+        assert_eq!(held.iter().filter(|h| h.case_ref.starts_with("C1") || h.case_ref == "C2").count(), 0);
+        assert_eq!(quoted[0].1, ["Apologised to Lucy", "apologised  to LUCY", "Staff briefed"]);
     }
 
     /// The template picks each compared figure's sentence by its TSM code,

@@ -63,12 +63,8 @@ pub struct RenderInput<'a> {
     pub repeat_households: RepeatHouseholds,
     /// The Code self-assessment and annual report inputs (year runs).
     pub annual: Option<&'a annual::AnnualInput>,
-    /// Names never to publish, for the personal-data screen.
-    pub people_names: &'a [String],
-    /// Learning actions and themes that name a resident somewhere in the export.
-    pub resident_named: &'a crate::screen::ResidentNamed,
-    /// The recorded themes held back as personal data as they were read.
-    pub held_themes: Option<&'a crate::themes::HeldThemes>,
+    /// The personal-data screen, for the reports that quote learning.
+    pub screening: &'a crate::screen::Screening<'a>,
     /// An Ombudsman export has a category column (findings by category).
     pub ombudsman_categories: bool,
     /// The TSM figures beside the sector's; None without `[benchmarks]`.
@@ -159,15 +155,8 @@ fn render_pages(input: &RenderInput) -> Result<Vec<Output>> {
             surveys: input.quality.read("surveys"),
             ombudsman: input.quality.read("ombudsman"),
         };
-        let (assembly, held) = assembly::assemble(
-            r,
-            input.actions,
-            input.resident_named,
-            input.held_themes,
-            input.assembly,
-            linked,
-            input.benchmarks,
-        );
+        let (assembly, held) =
+            assembly::assemble(r, input.actions, input.screening, input.assembly, linked, input.benchmarks);
         outputs.push(Output {
             name: "customer-assembly.html".into(),
             bytes: render_page(

@@ -293,7 +293,9 @@ impl<'a> Validator<'a> {
         }
         let mut cases = cases.select(usable_columns().chain([THEME_SOURCE]))?;
         let screen = crate::screen::Screen::new(&config.customer_assembly.people_names);
-        let held_themes = crate::themes::hold_back_personal(&mut cases, &themes, &screen, &resident_named)?;
+        let allowed = crate::screen::Allowed::new(&config.customer_assembly.screen_allows);
+        let held_themes =
+            crate::themes::hold_back_personal(&mut cases, &themes, &screen, &resident_named, &allowed)?;
         let rows_excluded = rows_read - cases.height();
         Ok(Validated { cases, issues, rows_read, rows_excluded, resident_named, held_themes })
     }

@@ -290,6 +290,46 @@ fn a_theme_naming_a_person_is_held_back_from_every_output() {
     }
 }
 
+/// A false alarm the analyst has checked is let through by
+/// `screen_allows`: the theme keeps its name in every output and its
+/// actions are quoted.
+#[test]
+fn what_the_analyst_lets_through_keeps_its_name() {
+    let wd = Workdir::new();
+    let mut csv = String::from(
+        "case_ref,stage,received_date,acknowledged_date,responded_date,outcome,service_area,learning_theme,learning_action\n",
+    );
+    for i in 0..2 {
+        csv.push_str(&format!(
+            "R{i},1,06/01/2025,07/01/2025,14/01/2025,upheld,Repairs,MS Teams meetings,Calls now offered by video\n"
+        ));
+    }
+    wd.create("cases.csv", csv);
+    let config = "landlord = \"T\"\nas_of = \"2025-06-01\"\n[input]\ncases = [\"cases.csv\"]\n[customer_assembly]\nsmall_number_threshold = 1\nfree_text = true\n";
+    wd.create("held.toml", config);
+    wd.create("allowed.toml", format!("{config}screen_allows = [\"ms teams  meetings\"]\n"));
+    let theme_of = |out: &str| -> Vec<String> {
+        let m = wd.json(&format!("{out}/2024-25-Q4/metrics.json"));
+        m["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                f["id"] == "complaints_responded"
+                    && f["period"] == "2024-25-Q4"
+                    && f["breakdown"] == "learning_theme"
+            })
+            .map(|f| f["group"].as_str().unwrap().to_string())
+            .collect()
+    };
+    wd.redress("run").config("held.toml").period("2024-25-Q4").out("held").run();
+    assert_eq!(theme_of("held"), ["Theme held back 1 (personal data)"], "a title and a word: a false alarm");
+    wd.redress("run").config("allowed.toml").period("2024-25-Q4").out("allowed").run();
+    assert_eq!(theme_of("allowed"), ["MS Teams meetings"]);
+    let text = text_of(&wd.read("allowed/2024-25-Q4/customer-assembly.html"));
+    assert!(text.contains("Calls now offered by video"), "{text}");
+}
+
 /// "About the same" is a change under `same_within_points`, and the report
 /// says where that line is.
 #[test]
