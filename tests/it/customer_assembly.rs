@@ -11,6 +11,38 @@ fn text_of(html: &str) -> String {
     body.text().collect::<Vec<_>>().join(" ")
 }
 
+/// A quarter's export: a complaint about Repairs received, acknowledged and
+/// answered in 2024-25 Q4 (`R0`, `R1`...) for each of `rows`, the values
+/// of the columns `extra` names.
+fn quarter_export(extra: &str, rows: &[&str]) -> String {
+    let mut csv = format!(
+        "case_ref,stage,received_date,acknowledged_date,responded_date,outcome,service_area,{extra}\n"
+    );
+    for (i, values) in rows.iter().enumerate() {
+        csv.push_str(&format!("R{i},1,06/01/2025,07/01/2025,14/01/2025,upheld,Repairs,{values}\n"));
+    }
+    csv
+}
+
+/// The learning themes of the responses in 2024-25 Q4 and their counts, as
+/// `out`'s metrics.json gives them, by name.
+fn themes_responded(wd: &Workdir, out: &str) -> Vec<(String, f64)> {
+    let m = wd.json(&format!("{out}/2024-25-Q4/metrics.json"));
+    let mut themes: Vec<(String, f64)> = m["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["id"] == "complaints_responded"
+                && f["period"] == "2024-25-Q4"
+                && f["breakdown"] == "learning_theme"
+        })
+        .map(|f| (f["group"].as_str().unwrap().to_string(), f["numerator"].as_f64().unwrap()))
+        .collect();
+    themes.sort_by(|a, b| a.0.cmp(&b.0));
+    themes
+}
+
 fn setup(extra_config: &str) -> Workdir {
     let wd = Workdir::with_fixture("handchecked");
     // Learning notes as officers really write them, personal data and all.
@@ -190,14 +222,7 @@ fn small_services_are_not_named_so_their_counts_cannot_be_worked_out() {
     // Six new complaints about Repairs, one about Lettings: naming Lettings
     // as "fewer than 5" beside a total of 7 would give the 1 away.
     let wd = Workdir::new();
-    let mut csv = String::from(
-        "case_ref,stage,received_date,acknowledged_date,responded_date,outcome,service_area,learning_theme\n",
-    );
-    for i in 0..6 {
-        csv.push_str(&format!(
-            "R{i},1,06/01/2025,07/01/2025,14/01/2025,upheld,Repairs,Mrs Okafor at 3 Elm Road\n"
-        ));
-    }
+    let mut csv = quarter_export("learning_theme", &["Mrs Okafor at 3 Elm Road"; 6]);
     csv.push_str("L1,1,06/01/2025,07/01/2025,14/01/2025,upheld,Lettings,\n");
     wd.create("cases.csv", csv);
     wd.create("l.toml", "landlord = \"T\"\nas_of = \"2025-06-01\"\n[input]\ncases = [\"cases.csv\"]\n");
@@ -228,21 +253,16 @@ fn small_services_are_not_named_so_their_counts_cannot_be_worked_out() {
 #[test]
 fn a_theme_naming_a_person_is_held_back_from_every_output() {
     let wd = Workdir::new();
-    let mut csv = String::from(
-        "case_ref,stage,received_date,acknowledged_date,responded_date,outcome,service_area,learning_theme,Customer Name\n",
+    let csv = quarter_export(
+        "learning_theme,Customer Name",
+        &[
+            "Mark's fencing,Mark Green",
+            "Green spaces,Mark Green",
+            "Visit to Mrs Okafor,Tom Hale",
+            "Repairs delays,Ann Lee",
+            "MARK\u{2019}S  FENCING,Tom Hale",
+        ],
     );
-    for (i, (theme, name)) in [
-        ("Mark's fencing", "Mark Green"),
-        ("Green spaces", "Mark Green"),
-        ("Visit to Mrs Okafor", "Tom Hale"),
-        ("Repairs delays", "Ann Lee"),
-        ("MARK\u{2019}S  FENCING", "Tom Hale"),
-    ]
-    .iter()
-    .enumerate()
-    {
-        csv.push_str(&format!("R{i},1,06/01/2025,07/01/2025,14/01/2025,upheld,Repairs,{theme},{name}\n"));
-    }
     wd.create("cases.csv", csv);
     wd.create(
         "l.toml",
@@ -257,27 +277,15 @@ fn a_theme_naming_a_person_is_held_back_from_every_output() {
     }
     let note = "3 recorded learning theme(s), on 3 usable row(s) of every period, held back from every output as their names may hold personal data (name with a title; a resident's name), each shown under a name of its own: \"Theme held back 1 (personal data)\" (case R0), \"Theme held back 2 (personal data)\" (case R2), \"Theme held back 3 (personal data)\" (case R4)";
     assert!(stderr.contains(&format!("redress: note: {note}")), "{stderr}");
-    let m = wd.json("out/2024-25-Q4/metrics.json");
-    let mut themes: Vec<(&str, f64)> = m["figures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| {
-            f["id"] == "complaints_responded"
-                && f["period"] == "2024-25-Q4"
-                && f["breakdown"] == "learning_theme"
-        })
-        .map(|f| (f["group"].as_str().unwrap(), f["numerator"].as_f64().unwrap()))
-        .collect();
-    themes.sort_by(|a, b| a.0.cmp(b.0));
+    let themes = themes_responded(&wd, "out");
     assert_eq!(
         themes,
         [
-            ("Green spaces", 1.0),
-            ("Repairs delays", 1.0),
-            ("Theme held back 1 (personal data)", 1.0),
-            ("Theme held back 2 (personal data)", 1.0),
-            ("Theme held back 3 (personal data)", 1.0),
+            ("Green spaces".to_string(), 1.0),
+            ("Repairs delays".to_string(), 1.0),
+            ("Theme held back 1 (personal data)".to_string(), 1.0),
+            ("Theme held back 2 (personal data)".to_string(), 1.0),
+            ("Theme held back 3 (personal data)".to_string(), 1.0),
         ]
     );
     let review = wd.read("out/2024-25-Q4/review/customer-assembly-review.csv");
@@ -296,36 +304,19 @@ fn a_theme_naming_a_person_is_held_back_from_every_output() {
 #[test]
 fn what_the_analyst_lets_through_keeps_its_name() {
     let wd = Workdir::new();
-    let mut csv = String::from(
-        "case_ref,stage,received_date,acknowledged_date,responded_date,outcome,service_area,learning_theme,learning_action\n",
+    let csv = quarter_export(
+        "learning_theme,learning_action",
+        &["MS Teams meetings,Calls now offered by video"; 2],
     );
-    for i in 0..2 {
-        csv.push_str(&format!(
-            "R{i},1,06/01/2025,07/01/2025,14/01/2025,upheld,Repairs,MS Teams meetings,Calls now offered by video\n"
-        ));
-    }
     wd.create("cases.csv", csv);
     let config = "landlord = \"T\"\nas_of = \"2025-06-01\"\n[input]\ncases = [\"cases.csv\"]\n[customer_assembly]\nsmall_number_threshold = 1\nfree_text = true\n";
     wd.create("held.toml", config);
     wd.create("allowed.toml", format!("{config}screen_allows = [\"ms teams  meetings\"]\n"));
-    let theme_of = |out: &str| -> Vec<String> {
-        let m = wd.json(&format!("{out}/2024-25-Q4/metrics.json"));
-        m["figures"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| {
-                f["id"] == "complaints_responded"
-                    && f["period"] == "2024-25-Q4"
-                    && f["breakdown"] == "learning_theme"
-            })
-            .map(|f| f["group"].as_str().unwrap().to_string())
-            .collect()
-    };
     wd.redress("run").config("held.toml").period("2024-25-Q4").out("held").run();
-    assert_eq!(theme_of("held"), ["Theme held back 1 (personal data)"], "a title and a word: a false alarm");
+    let held = vec![("Theme held back 1 (personal data)".to_string(), 2.0)];
+    assert_eq!(themes_responded(&wd, "held"), held, "a title and a word: a false alarm");
     wd.redress("run").config("allowed.toml").period("2024-25-Q4").out("allowed").run();
-    assert_eq!(theme_of("allowed"), ["MS Teams meetings"]);
+    assert_eq!(themes_responded(&wd, "allowed"), [("MS Teams meetings".to_string(), 2.0)]);
     let text = text_of(&wd.read("allowed/2024-25-Q4/customer-assembly.html"));
     assert!(text.contains("Calls now offered by video"), "{text}");
 }
