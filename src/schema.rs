@@ -293,12 +293,40 @@ pub fn theme_held_back(n: usize) -> String {
     format!("Theme held back {n} (personal data)")
 }
 
-/// Whether a theme's name has the shape of [`theme_held_back`]'s.
+/// Whether a theme's name has the shape of [`theme_held_back`]'s, whatever
+/// its case, spacing and punctuation ("theme held back  3 (Personal
+/// data)"): such a recorded theme is held back too, so none is ever shown
+/// beside a held one under what reads as the same name.
 pub fn is_theme_held_back(theme: &str) -> bool {
-    theme
-        .strip_prefix("Theme held back ")
-        .and_then(|rest| rest.strip_suffix(" (personal data)"))
+    let key: String =
+        theme.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+    key.strip_prefix("themeheldback")
+        .and_then(|rest| rest.strip_suffix("personaldata"))
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod held_back_tests {
+    use super::*;
+
+    #[test]
+    fn a_theme_of_a_held_themes_shape_is_known_whatever_its_spacing_and_case() {
+        for shape in [
+            theme_held_back(1),
+            "theme held back  3 (Personal data)".into(),
+            "Theme held back 12 (personal data) ".into(),
+        ] {
+            assert!(is_theme_held_back(&shape), "{shape}");
+        }
+        for other in [
+            "Theme held back (personal data)",
+            "Theme held back 1",
+            "Themes held back 1 (personal data)",
+            "Repairs",
+        ] {
+            assert!(!is_theme_held_back(other), "{other}");
+        }
+    }
 }
 
 /// The columns the calendar stage and the enrichment after it add to every

@@ -168,6 +168,10 @@ pub fn hold_back_personal(
     let reasons: Vec<Option<Vec<Reason>>> = dictionary
         .values()
         .map(|theme| {
+            // A theme of a held one's shape is held, whatever is let through.
+            if is_theme_held_back(theme) {
+                return Some(Vec::new());
+            }
             if finder.has_theme(theme) || allowed.allows(theme) {
                 return None;
             }
@@ -175,7 +179,7 @@ pub fn hold_back_personal(
             if named.theme(theme) {
                 why.push(Reason::ResidentName);
             }
-            (!why.is_empty() || is_theme_held_back(theme)).then_some(why)
+            (!why.is_empty()).then_some(why)
         })
         .collect();
     if reasons.iter().all(Option::is_none) {

@@ -546,7 +546,9 @@ pub(super) fn annual_context(
             (TsmCode::Ch02, TSM_RULES[1]),
             (TsmCode::Tp09, TP09_RULE),
         ].iter().map(|(m, rule)| json!({"measure": m, "rule": rule})).collect::<Vec<_>>(),
-        quality => input.quality,
+        // The run's notes advise the analyst on the config: not for a
+        // published report, whatever its template.
+        quality => &crate::quality::DataQuality { notes: Vec::new(), ..input.quality.clone() },
         quality_table => views::quality(input.quality),
         definitions => views::definitions(input.catalogue),
         working_day_rules => input.rules["working_days"].clone(),

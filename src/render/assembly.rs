@@ -392,9 +392,8 @@ pub fn quote_learning<'a, 'b>(
         // Held back from every output as it was read (`themes::hold_back_personal`).
         let held_theme = held_themes.and_then(|h| h.shown_as(&th.theme));
         let why = match held_theme {
-            Some(h) => {
-                said(h.reasons.clone(), false).or_else(|| Some("the shape of a held theme's name".into()))
-            }
+            Some(h) => said(h.reasons.clone(), false)
+                .or_else(|| Some(crate::pipeline::prepare::SHAPE_OF_A_HELD_THEME.into())),
             None if allowed.allows(&th.theme) => None,
             None => said(screen.check(&th.theme), false),
         };

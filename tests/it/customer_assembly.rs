@@ -261,6 +261,7 @@ fn a_theme_naming_a_person_is_held_back_from_every_output() {
             "Visit to Mrs Okafor,Tom Hale",
             "Repairs delays,Ann Lee",
             "MARK\u{2019}S  FENCING,Tom Hale",
+            "theme held back  1 (Personal data),Ann Lee",
         ],
     );
     wd.create("cases.csv", csv);
@@ -275,7 +276,7 @@ fn a_theme_naming_a_person_is_held_back_from_every_output() {
             assert!(!written.contains(leak), "{} contains {leak:?}", path.display());
         }
     }
-    let note = "3 recorded learning theme(s), on 3 usable row(s) of every period, held back from every output as their names may hold personal data (name with a title; a resident's name), each shown under a name of its own: \"Theme held back 1 (personal data)\" (case R0), \"Theme held back 2 (personal data)\" (case R2), \"Theme held back 3 (personal data)\" (case R4)";
+    let note = "4 recorded learning theme(s), on 4 usable row(s) of every period, held back from every output as their names may hold personal data (name with a title; a resident's name; the shape of a held theme's name), each shown under a name of its own: \"Theme held back 1 (personal data)\" (case R0), \"Theme held back 2 (personal data)\" (case R2), \"Theme held back 3 (personal data)\" (case R4), \"Theme held back 4 (personal data)\" (case R5)";
     assert!(stderr.contains(&format!("redress: note: {note}")), "{stderr}");
     let themes = themes_responded(&wd, "out");
     assert_eq!(
@@ -286,6 +287,7 @@ fn a_theme_naming_a_person_is_held_back_from_every_output() {
             ("Theme held back 1 (personal data)".to_string(), 1.0),
             ("Theme held back 2 (personal data)".to_string(), 1.0),
             ("Theme held back 3 (personal data)".to_string(), 1.0),
+            ("Theme held back 4 (personal data)".to_string(), 1.0),
         ]
     );
     let review = wd.read("out/2024-25-Q4/review/customer-assembly-review.csv");
@@ -293,6 +295,7 @@ fn a_theme_naming_a_person_is_held_back_from_every_output() {
         "R0,(held back),learning theme (1 complaint),a resident's name",
         "R2,(held back),learning theme (1 complaint),name with a title",
         "R4,(held back),learning theme (1 complaint),a resident's name",
+        "R5,(held back),learning theme (1 complaint),the shape of a held theme's name",
     ] {
         assert!(review.lines().any(|l| l == line), "{line}: {review}");
     }

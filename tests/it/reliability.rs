@@ -459,4 +459,7 @@ fn a_column_another_mapping_shadows_and_an_unmapped_name_are_said() {
         .map(|f| f["group"].as_str().unwrap())
         .collect();
     assert_eq!(by_category, ["Not recorded"]);
+    // The notes advise on the config: the log and metrics.json give them,
+    // the published annual report does not.
+    assert!(!wd.read("out/2024-25/annual-complaints-report.html").contains("is not read"));
 }
