@@ -73,7 +73,7 @@ pub fn write_set(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).map_err(write_err(&parent))?;
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = file_name(&target);
     let prefix = format!(".{name}.redress-");
     // Beside a linked folder, outside the locked OUT, only this folder's
     // own leftovers are touched.
@@ -91,9 +91,10 @@ pub fn write_set(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder).map_err(write_err(folder))?;
         }
-        let mut file = std::fs::File::create(&path).map_err(write_err(&dir.join(&o.name)))?;
-        file.write_all(&o.bytes).and_then(|()| file.sync_all()).map_err(write_err(&dir.join(&o.name)))?;
-        written.push(dir.join(&o.name));
+        let shown = dir.join(&o.name);
+        let mut file = std::fs::File::create(&path).map_err(write_err(&shown))?;
+        file.write_all(&o.bytes).and_then(|()| file.sync_all()).map_err(write_err(&shown))?;
+        written.push(shown);
     }
     sync_folder(staging.path());
     // From here the folder is removed only once it has taken `dir`'s place

@@ -466,7 +466,7 @@ pub struct Screening<'a> {
 /// A theme's letters and digits, folded: "Lucy's repairs", "LUCY’S
 /// REPAIRS" and "Lucys  repairs" are one theme to the screen, as a
 /// breakdown would show each of them.
-fn theme_key(theme: &str) -> String {
+pub(crate) fn theme_key(theme: &str) -> String {
     let mut folded = String::new();
     fold_into(&mut folded, theme);
     folded.retain(char::is_alphanumeric);

@@ -105,6 +105,17 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     let out_dir = plan.out_dir();
     let _lock = output::lock(&plan.request.out)?;
     let mut prepared = prepare(plan, progress)?;
+    let quality_csv = prepared.quality_csv()?;
+    // Strict, with rows excluded: no figure is worked out and the period's
+    // reports are left as they were; the list of what must be fixed goes
+    // where `validate` would write it.
+    if let Some(failure) = strict_failure(plan, &prepared, &plan.request.out) {
+        output::write_all(
+            &plan.request.out,
+            &[Output { name: "data-quality.csv".into(), bytes: quality_csv }],
+        )?;
+        return Err(failure);
+    }
     let frames = prepared.take_frames();
     let catalogue = &plan.catalogue;
     let config = &plan.loaded.config;
@@ -194,16 +205,6 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
 
     let t = Instant::now();
     progress("rendering reports");
-    let quality_csv = prepared.quality_csv()?;
-    // The period's reports are left as they were; the list of what must be
-    // fixed goes where `validate` would write it.
-    if let Some(failure) = strict_failure(plan, &prepared, &plan.request.out) {
-        output::write_all(
-            &plan.request.out,
-            &[Output { name: "data-quality.csv".into(), bytes: quality_csv }],
-        )?;
-        return Err(failure);
-    }
     if let Some(sa) = annual.as_ref().and_then(|a| a.self_assessment.as_ref()) {
         if plan.request.strict && sa.errors() > 0 {
             return Err(Error::SelfAssessment { path: sa.path.clone(), errors: sa.errors() });

@@ -336,7 +336,8 @@ pub fn assemble(
             on_time_in_ten: now,
             previous_on_time_in_ten: before,
             trend,
-            same_within: crate::output::number(within),
+            // The margin as it is judged, in tenths: 2.25 is 2.3.
+            same_within: crate::output::number(tenths(within) as f64 / 10.0),
         },
         went_well,
         needs_work,
@@ -370,10 +371,7 @@ pub fn quote_learning<'a, 'b>(
     max: usize,
 ) -> (Vec<(&'a ThemeRow, Vec<String>)>, Vec<Held>) {
     let Screening { screen, named, held_themes, allowed } = screening;
-    let said = |mut reasons: Vec<Reason>, names_resident: bool| {
-        if names_resident {
-            reasons.push(Reason::ResidentName);
-        }
+    let said = |reasons: &[Reason]| {
         (!reasons.is_empty()).then(|| reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("; "))
     };
     // Actions repeat across cases ("Staff briefed", a standard fix), so
@@ -382,8 +380,16 @@ pub fn quote_learning<'a, 'b>(
     // line that would publish the name.
     let mut screened: HashMap<&'b str, Option<String>> = HashMap::new();
     let mut action_reasons = |text: &'b str| {
-        let reasons =
-            || (!allowed.allows(text)).then(|| said(screen.check(text), named.action(text))).flatten();
+        let reasons = || {
+            if allowed.allows(text) {
+                return None;
+            }
+            let mut reasons = screen.check(text);
+            if named.action(text) {
+                reasons.push(Reason::ResidentName);
+            }
+            said(&reasons)
+        };
         screened.entry(text).or_insert_with(reasons).clone()
     };
     let mut held = Vec::new();
@@ -392,10 +398,11 @@ pub fn quote_learning<'a, 'b>(
         // Held back from every output as it was read (`themes::hold_back_personal`).
         let held_theme = held_themes.and_then(|h| h.shown_as(&th.theme));
         let why = match held_theme {
-            Some(h) => said(h.reasons.clone(), false)
-                .or_else(|| Some(crate::pipeline::prepare::SHAPE_OF_A_HELD_THEME.into())),
+            Some(h) => {
+                said(&h.reasons).or_else(|| Some(crate::pipeline::prepare::SHAPE_OF_A_HELD_THEME.into()))
+            }
             None if allowed.allows(&th.theme) => None,
-            None => said(screen.check(&th.theme), false),
+            None => said(&screen.check(&th.theme)),
         };
         if let Some(reasons) = why {
             let complaints = format::count(th.count);

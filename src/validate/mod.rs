@@ -24,7 +24,6 @@ use crate::schema::{
     ROW, THEME_NAMES_RESIDENT, THEME_SOURCE,
 };
 use crate::screen::ResidentNamed;
-use crate::themes::ThemeFinder;
 use values::raw;
 
 pub struct Validated {
@@ -81,10 +80,9 @@ fn usable_columns() -> impl Iterator<Item = &'static str> {
 }
 
 /// The actions and themes of `rows` that name their row's resident (every
-/// row, faulty or not). A theme of the taxonomy is the landlord's own word,
-/// never a name, so it is not held however a name reads ("Mark Green" and
-/// "Green spaces").
-fn resident_named(rows: &DataFrame, taxonomy: &ThemeFinder) -> Result<ResidentNamed> {
+/// row, faulty or not). Whether a theme is then held is decided once, over
+/// the usable rows' themes (`themes::hold_back_personal`).
+fn resident_named(rows: &DataFrame) -> Result<ResidentNamed> {
     let mut named = ResidentNamed::default();
     for (flag, text) in
         [(ACTION_NAMES_RESIDENT, case::LEARNING_ACTION), (THEME_NAMES_RESIDENT, case::LEARNING_THEME)]
@@ -98,8 +96,7 @@ fn resident_named(rows: &DataFrame, taxonomy: &ThemeFinder) -> Result<ResidentNa
             if let Some(t) = texts.get(row) {
                 match flag {
                     ACTION_NAMES_RESIDENT => named.add_action(t),
-                    _ if !taxonomy.has_theme(t) => named.add_theme(t),
-                    _ => {}
+                    _ => named.add_theme(t),
                 }
             }
         });
@@ -172,7 +169,7 @@ impl<'a> Validator<'a> {
         let parsed = checks::parse(raw_frame.lazy(), self.config, &self.stock_types)
             .with_column(has_error.alias(HAS_ERROR))
             .collect()?;
-        self.resident_named.extend(resident_named(&parsed, &self.themes)?);
+        self.resident_named.extend(resident_named(&parsed)?);
         self.flagged.push(memory::compacted(parsed.clone().lazy().filter(col(HAS_ERROR)).collect()?)?);
         let mut rows = parsed.select(
             usable_columns()
