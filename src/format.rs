@@ -25,6 +25,13 @@ pub fn thousands(text: &str) -> String {
     }
 }
 
+/// A label in the middle of a sentence: its first letter small, the rest
+/// as written ("the Code's", "Ombudsman" keep their capitals).
+pub fn mid_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    chars.next().map(|first| first.to_lowercase().chain(chars).collect()).unwrap_or_default()
+}
+
 pub fn count(value: f64) -> String {
     thousands(&format!("{:.0}", value))
 }

@@ -349,6 +349,12 @@ pub mod prepared {
     pub const RESPONDED_ON_TIME: &str = "responded_on_time";
     pub const EXTENDED: &str = "extended";
     pub const EXTENSION_BEYOND_MAX: &str = "extension_beyond_max";
+    /// The same four by the Complaint Handling Code's own timescales, for
+    /// CH02 and the self-assessment (`timescales::by_the_code`).
+    pub const CODE_ACK_DECIDED: &str = "code_ack_decided";
+    pub const CODE_ACK_ON_TIME: &str = "code_ack_on_time";
+    pub const CODE_RESPONDED_ON_TIME: &str = "code_responded_on_time";
+    pub const CODE_EXTENSION_BEYOND_MAX: &str = "code_extension_beyond_max";
     pub const WORKING_DAYS: &str = "working_days";
     pub const IS_OPEN: &str = "is_open";
     pub const IS_OVERDUE: &str = "is_overdue";
@@ -360,7 +366,7 @@ pub mod prepared {
 
     /// Every prepared column a count may read, for the check that
     /// `queries/metrics.toml` documents them all.
-    pub const ALL: [&str; 24] = [
+    pub const ALL: [&str; 28] = [
         ACK_DUE,
         DUE,
         IS_COMPLAINT,
@@ -376,6 +382,10 @@ pub mod prepared {
         RESPONDED_ON_TIME,
         EXTENDED,
         EXTENSION_BEYOND_MAX,
+        CODE_ACK_DECIDED,
+        CODE_ACK_ON_TIME,
+        CODE_RESPONDED_ON_TIME,
+        CODE_EXTENSION_BEYOND_MAX,
         WORKING_DAYS,
         IS_OPEN,
         IS_OVERDUE,

@@ -452,14 +452,14 @@ impl Allowed {
     }
 }
 
-/// Everything the screen knows in a run, for the reports that quote: its
-/// patterns and listed names, the lines and themes that name a resident,
-/// the themes held back as they were read, and what the analyst lets
-/// through.
-pub struct Screening<'a> {
+/// Everything the screen knows in a run, made once as the rows are checked
+/// and kept for the reports that quote: its patterns and listed names, the
+/// lines and themes that name a resident, the themes held back as they were
+/// read, and what the analyst lets through.
+pub struct Screening {
     pub screen: Screen,
-    pub named: &'a ResidentNamed,
-    pub held_themes: Option<&'a crate::themes::HeldThemes>,
+    pub named: ResidentNamed,
+    pub held_themes: Option<crate::themes::HeldThemes>,
     pub allowed: Allowed,
 }
 

@@ -449,7 +449,10 @@ pub fn measure(
         let value = of.as_ref().map(|r| lookup(r).first().map(|f| (f.value, f.numerator, f.denominator)));
         let flag = match (e.rule, answer, value) {
             (Rule::AtLeastThreshold, Some(answer), Some(Some((Some(v), n, Some(d))))) => {
-                let label = figure_label(catalogue, of.as_ref().map(|r| r.id).unwrap_or_default()).to_lowercase();
+                let label = crate::format::mid_sentence(&figure_label(
+                    catalogue,
+                    of.as_ref().map(|r| r.id).unwrap_or_default(),
+                ));
                 match answer {
                     Comply::Yes if v < threshold_pct => Some(format!(
                         "Answered yes, but {label} was {v:.1}% ({} of {}) for the year, below the {threshold_pct}% threshold.",
@@ -466,7 +469,7 @@ pub fn measure(
             }
             (Rule::Zero, Some(Comply::Yes), Some(Some((_, n, _)))) if n > 0.0 => {
                 let r = of.as_ref().expect("a zero rule names its figure");
-                let mut label = figure_label(catalogue, r.id).to_lowercase();
+                let mut label = crate::format::mid_sentence(&figure_label(catalogue, r.id));
                 if let (Some(g), false) = (r.group, r.breakdown == "all") {
                     label.push_str(&format!(" ({}: {g})", r.breakdown.replace('_', " ")));
                 }

@@ -8,7 +8,7 @@ use polars::lazy::dsl;
 use polars::prelude::*;
 
 use crate::calendar::{date_lit, Calendar};
-use crate::config::{ClockStart, NonWorkingReceipt, StageTimescale, Timescales};
+use crate::config::{ClockStart, NonWorkingReceipt, StageTimescale, Timescales, CODE_STAGE1, CODE_STAGE2};
 use crate::error::Result;
 use crate::quality::{issue_rows, Check, ERROR, WARNING};
 use crate::schema::{case, outcome, prepared, COMPLAINT, RECORD_TYPES};
@@ -200,7 +200,7 @@ pub fn schedule(
     ]);
     let is_open = col(prepared::IS_RESPONDED)
         .not()
-        .and(closed_without_response.not())
+        .and(closed_without_response.clone().not())
         .and(col("respond_days").is_not_null());
     let lf = lf.with_columns([
         col(prepared::ACK_DECIDED)
@@ -229,11 +229,16 @@ pub fn schedule(
             .and(col(prepared::DUE).lt_eq(date_lit(due_soon_until)))
             .alias(prepared::IS_DUE_SOON),
     ]);
-    // A due date the calendar cannot reach is an error, never a guess.
+    let lf = lf.with_columns(by_the_code(timescales, calendar, as_of, closed_without_response));
+    // A due date the calendar cannot reach is an error, never a guess. A
+    // maximum extension past the calendar's end binds no agreed date inside
+    // it (a landlord with no maximum sets a large one).
     let beyond = col(prepared::ACK_DUE)
         .is_null()
         .or(col("respond_days").is_not_null().and(col("original_due_date").is_null()))
-        .or(col(case::EXTENDED_DUE).is_not_null().and(col("max_due_date").is_null()));
+        .or(col(prepared::EXTENDED)
+            .and(col("max_due_date").is_null())
+            .and(calendar.through_expr(col(case::EXTENDED_DUE)).is_null()));
     let lf = lf.with_column(beyond.alias("beyond_calendar"));
     let all = lf.drop(cols(["ack_effective", "from_receipt"])).collect()?;
     let last = calendar.last_day().format("%d/%m/%Y").to_string();
@@ -271,10 +276,171 @@ pub fn schedule(
     Ok(Scheduled { cases, warnings, excluded })
 }
 
+/// Acknowledged, responded on time and extended beyond the maximum by the
+/// Complaint Handling Code's own timescales, whatever the landlord's: the
+/// Regulator's CH02 is "within the Complaint Handling Code timescales", and
+/// the self-assessment answers the Code's provisions. Where a stage's
+/// timescales are the Code's, and for every record type but complaints,
+/// these are the landlord's own columns. Reads the landlord's `day_zero` and
+/// `ack_effective`; a Code due date past the calendar's end is after any
+/// date inside it.
+fn by_the_code(
+    timescales: &Timescales,
+    calendar: &Calendar,
+    as_of: NaiveDate,
+    closed_without_response: Expr,
+) -> [Expr; 4] {
+    let complaint_stage =
+        |stage: i32| col(case::RECORD_TYPE).eq(lit(COMPLAINT)).and(col(case::STAGE).eq(lit(stage)));
+    let own = [
+        (prepared::CODE_ACK_DECIDED, prepared::ACK_DECIDED),
+        (prepared::CODE_ACK_ON_TIME, prepared::ACK_ON_TIME),
+        (prepared::CODE_RESPONDED_ON_TIME, prepared::RESPONDED_ON_TIME),
+        (prepared::CODE_EXTENSION_BEYOND_MAX, prepared::EXTENSION_BEYOND_MAX),
+    ];
+    let differ: Vec<(Expr, StageTimescale)> = [(1, CODE_STAGE1), (2, CODE_STAGE2)]
+        .into_iter()
+        .filter(|&(stage, code)| timescales.stage(stage as u8) != code)
+        .map(|(stage, code)| (complaint_stage(stage), code))
+        .collect();
+    if differ.is_empty() {
+        return own.map(|(code, landlord)| col(landlord).alias(code));
+    }
+    let by_code = differ.iter().map(|(cond, _)| cond.clone()).reduce(Expr::or).expect("a stage differs");
+    let days = |value: fn(&StageTimescale) -> u32| parameter(&differ, |t| Some(value(t) as i32));
+    let after_the_calendar = date_lit(calendar.last_day().succ_opt().unwrap_or(calendar.last_day()));
+    let nth = |ordinal: Expr| calendar.nth_expr(ordinal).fill_null(after_the_calendar.clone());
+    let ack_ordinal = col("day_zero") + days(|t| t.acknowledge);
+    let ack_due = nth(ack_ordinal.clone());
+    let clock_start = when(col(case::ACKNOWLEDGED).is_not_null())
+        .then(
+            dsl::min_horizontal([
+                calendar.day_zero_ordinal_expr(col(case::ACKNOWLEDGED)),
+                ack_ordinal.clone(),
+            ])
+            .expect("two inputs"),
+        )
+        .otherwise(ack_ordinal);
+    let respond = days(|t| t.respond.unwrap_or_default());
+    let original_due = nth(clock_start.clone() + respond.clone());
+    let max_due = nth(clock_start + respond + days(|t| t.max_extension));
+    let extended = col(case::EXTENDED_DUE).gt(original_due.clone()).fill_null(false);
+    let due = when(extended.clone())
+        .then(dsl::min_horizontal([col(case::EXTENDED_DUE), max_due.clone()]).expect("two inputs"))
+        .otherwise(original_due);
+    let ack_decided = col("ack_effective")
+        .is_not_null()
+        .or(ack_due.clone().lt(date_lit(as_of)).and(closed_without_response.not()));
+    let ack_on_time = ack_decided.clone().and(col("ack_effective").lt_eq(ack_due).fill_null(false));
+    let on_time = col(case::RESPONDED).lt_eq(due);
+    let beyond_max = extended
+        .and(calendar.through_expr(col(case::EXTENDED_DUE)).gt(calendar.through_expr(max_due)))
+        .fill_null(false);
+    let code = [ack_decided, ack_on_time, on_time, beyond_max];
+    let mut exprs = own.map(|(name, landlord)| col(landlord).alias(name));
+    for ((expr, code), (name, landlord)) in exprs.iter_mut().zip(code).zip(own) {
+        *expr = when(by_code.clone()).then(code).otherwise(col(landlord)).alias(name);
+    }
+    exprs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Division;
+    use crate::config::{Config, Division};
+
+    fn day(d: &str) -> Option<NaiveDate> {
+        Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap())
+    }
+
+    /// Stage 1 complaints: (received, acknowledged, agreed due date, responded).
+    type Row<'a> = (&'a str, Option<&'a str>, Option<&'a str>, &'a str);
+
+    fn scheduled(config: &str, rows: &[Row]) -> Scheduled {
+        let config = Config::parse(&format!("landlord = \"T\"\n{config}")).unwrap();
+        let calendar = Calendar::embedded(Division::EnglandAndWales, &[]).unwrap();
+        let dates = |f: for<'r> fn(&Row<'r>) -> Option<&'r str>| {
+            DateChunked::from_naive_date_options(PlSmallStr::EMPTY, rows.iter().map(|r| f(r).and_then(day)))
+        };
+        let n = rows.len();
+        let mut frame = df!(
+            case::REF => (0..n).map(|i| format!("C{i}")).collect::<Vec<_>>(),
+            case::RECORD_TYPE => vec![COMPLAINT; n],
+            case::STAGE => vec![1i32; n],
+            case::OUTCOME => vec!["upheld"; n],
+            crate::schema::FILE => vec![0u32; n],
+            crate::schema::ROW => (2..n as u32 + 2).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        for (name, column) in [
+            (case::RECEIVED, dates(|r| Some(r.0))),
+            (case::ACKNOWLEDGED, dates(|r| r.1)),
+            (case::EXTENDED_DUE, dates(|r| r.2)),
+            (case::RESPONDED, dates(|r| Some(r.3))),
+        ] {
+            frame.with_column(column.into_series().with_name(name.into()).into_column()).unwrap();
+        }
+        schedule(frame, &config.timescales, &calendar, NaiveDate::from_ymd_opt(2025, 12, 1).unwrap()).unwrap()
+    }
+
+    fn flags(s: &Scheduled, column: &str) -> Vec<Option<bool>> {
+        s.cases.column(column).unwrap().bool().unwrap().iter().collect()
+    }
+
+    /// A landlord with no maximum extension sets a large one: an agreed date
+    /// inside the calendar is then the due date, not an error because the
+    /// maximum falls past the calendar's end. By the Code's maximum (10
+    /// working days), the same case was extended too far and is late.
+    #[test]
+    fn a_maximum_extension_past_the_calendar_binds_no_agreed_date() {
+        // Received Mon 2 Jun 2025, acknowledged 3 Jun: due 17 Jun, at most 1 Jul by the Code.
+        let s = scheduled(
+            "[timescales.complaint.stage1]\nmax_extension = 999",
+            &[("2025-06-02", Some("2025-06-03"), Some("2025-08-15"), "2025-08-14")],
+        );
+        assert_eq!(s.excluded, 0);
+        let due: Vec<Option<NaiveDate>> =
+            s.cases.column(prepared::DUE).unwrap().date().unwrap().as_date_iter().collect();
+        assert_eq!(due, [day("2025-08-15")]);
+        assert_eq!(flags(&s, prepared::RESPONDED_ON_TIME), [Some(true)]);
+        assert_eq!(flags(&s, prepared::EXTENSION_BEYOND_MAX), [Some(false)]);
+        assert_eq!(flags(&s, prepared::CODE_RESPONDED_ON_TIME), [Some(false)]);
+        assert_eq!(flags(&s, prepared::CODE_EXTENSION_BEYOND_MAX), [Some(true)]);
+    }
+
+    /// The Code's own figures beside a stricter landlord's: acknowledge
+    /// within 1 working day, respond within 5 of receipt.
+    #[test]
+    fn the_codes_timescales_are_worked_out_beside_the_landlords() {
+        let strict =
+            "[timescales.complaint.stage1]\nacknowledge = 1\nrespond = 5\nclock_starts = \"receipt\"";
+        let rows = [
+            // Received Mon 2 Jun; acknowledged Wed 4 Jun (late by 1 day, on
+            // time by the Code's 5); answered Tue 10 Jun: late by the
+            // landlord's (due Mon 9 Jun), on time by the Code's (due 18 Jun,
+            // 10 working days from the acknowledgement).
+            ("2025-06-02", Some("2025-06-04"), None, "2025-06-10"),
+            // Acknowledged late by the Code's too (day 7, Wed 11 Jun): its
+            // clock still starts from day 5 (Mon 9 Jun), due Mon 23 Jun;
+            // answered Tue 24 Jun: late.
+            ("2025-06-02", Some("2025-06-11"), None, "2025-06-24"),
+        ];
+        let s = scheduled(strict, &rows);
+        assert_eq!(flags(&s, prepared::ACK_ON_TIME), [Some(false), Some(false)]);
+        assert_eq!(flags(&s, prepared::CODE_ACK_ON_TIME), [Some(true), Some(false)]);
+        assert_eq!(flags(&s, prepared::CODE_ACK_DECIDED), [Some(true), Some(true)]);
+        assert_eq!(flags(&s, prepared::RESPONDED_ON_TIME), [Some(false), Some(false)]);
+        assert_eq!(flags(&s, prepared::CODE_RESPONDED_ON_TIME), [Some(true), Some(false)]);
+        // With the Code's own timescales the two sets are one.
+        let code = scheduled("", &rows);
+        for (own, by_code) in [
+            (prepared::ACK_ON_TIME, prepared::CODE_ACK_ON_TIME),
+            (prepared::RESPONDED_ON_TIME, prepared::CODE_RESPONDED_ON_TIME),
+        ] {
+            assert_eq!(flags(&code, own), flags(&code, by_code));
+        }
+        assert_eq!(flags(&code, prepared::RESPONDED_ON_TIME), [Some(true), Some(false)]);
+    }
 
     #[test]
     fn rules_state_the_configured_non_working_receipt_rule() {

@@ -24,8 +24,8 @@ pub use reports::{
     Tp09Answers, Tp09Year,
 };
 pub use timescales::{
-    CalendarConfig, ClockStart, ComplaintTimescales, Division, NonWorkingReceipt, StageTimescale,
-    StageTimescaleConfig, Timescales, CODE_STAGE1, CODE_STAGE2, OTHER_FEEDBACK,
+    CalendarConfig, Ch02Timescales, ClockStart, ComplaintTimescales, Division, NonWorkingReceipt,
+    StageTimescale, StageTimescaleConfig, Timescales, CODE_STAGE1, CODE_STAGE2, OTHER_FEEDBACK,
 };
 
 /// The sample configuration bundled with redress, used by `redress run` with
@@ -177,6 +177,7 @@ impl Config {
                 self.timescales.complaint.stages
             ));
         }
+        self.timescales.check()?;
         let within = self.customer_assembly.same_within_points;
         if !(within.is_finite() && within > 0.0 && within <= 100.0) {
             return Err(format!(
@@ -315,6 +316,28 @@ respond = 20
 
     /// One header cannot feed two columns (one of them would silently get
     /// nothing), nor can a margin be nothing or more than everything.
+    /// Timescales a policy's wording invites and no process could mean are
+    /// refused naming the key and what to give instead.
+    #[test]
+    fn timescales_no_process_could_mean_are_errors() {
+        let err = |extra: &str| Config::parse(&format!("landlord = \"T\"\n{extra}")).unwrap_err();
+        for (value, says) in [
+            ("7.5", "floating point `7.5`"),
+            ("\"10 calendar days\"", "string \"10 calendar days\""),
+            ("-1", "integer `-1`"),
+        ] {
+            let e = err(&format!("[timescales.complaint.stage1]\nrespond = {value}\n"));
+            assert!(e.contains(says) && e.contains("a whole number of working days"), "{e}");
+            assert!(e.contains("respond"), "{e}");
+        }
+        let e = err("[timescales.suggestion]\nrespond = 0\n");
+        assert!(e.starts_with("timescales.suggestion.respond is 0"), "{e}");
+        let e = err("[timescales.complaint]\nstages = 1\n[timescales.complaint.stage2]\nrespond = 20\n");
+        assert!(e.contains("a one-stage process has no stage 2"), "{e}");
+        assert!(Config::parse("landlord = \"T\"\n[timescales.complaint]\nstages = 1\n").is_ok());
+        assert!(Config::parse("landlord = \"T\"\n[timescales.complaint.stage1]\nacknowledge = 0\n").is_ok());
+    }
+
     #[test]
     fn one_header_for_two_columns_and_a_margin_out_of_range_are_errors() {
         let err = Config::parse(

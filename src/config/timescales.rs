@@ -31,15 +31,52 @@ impl ClockStart {
     }
 }
 
+/// Whose timescales CH02 is measured against. The Regulator defines it as
+/// "within the Complaint Handling Code timescales", so a landlord whose own
+/// are stricter (a 1-day acknowledgement, a response counted from receipt)
+/// or laxer reports against the Code's by default; `landlord` is for a
+/// return that must match figures already published on the landlord's own.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ch02Timescales {
+    #[default]
+    Code,
+    Landlord,
+}
+
 /// The timescales of one stage or record type, as written in the config:
 /// every field optional, so a landlord states only what differs.
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct StageTimescaleConfig {
+    #[serde(default, deserialize_with = "working_days")]
     pub acknowledge: Option<u32>,
+    #[serde(default, deserialize_with = "working_days")]
     pub respond: Option<u32>,
+    #[serde(default, deserialize_with = "working_days")]
     pub max_extension: Option<u32>,
     pub clock_starts: Option<ClockStart>,
+}
+
+/// A timescale in working days, refused in the analyst's words ("a whole
+/// number of working days") rather than serde's ("expected u32"): "10
+/// calendar days" and 7.5 are the mistakes a policy's wording invites.
+fn working_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    use serde::de::{Error, Unexpected, Visitor};
+    struct Days;
+    impl Visitor<'_> for Days {
+        type Value = u32;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a whole number of working days, such as 10 (calendar days are not supported)")
+        }
+        fn visit_i64<E: Error>(self, v: i64) -> Result<u32, E> {
+            u32::try_from(v).map_err(|_| E::invalid_value(Unexpected::Signed(v), &self))
+        }
+        fn visit_u64<E: Error>(self, v: u64) -> Result<u32, E> {
+            u32::try_from(v).map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &self))
+        }
+    }
+    d.deserialize_any(Days).map(Some)
 }
 
 /// A stage's timescales with every default filled in.
@@ -71,6 +108,9 @@ impl StageTimescaleConfig {
 pub struct Timescales {
     #[serde(default)]
     pub complaint: ComplaintTimescales,
+    /// Whose timescales the TSM's CH02 is measured against.
+    #[serde(default)]
+    pub ch02: Ch02Timescales,
     #[serde(default)]
     pub compliment: StageTimescaleConfig,
     #[serde(default)]
@@ -132,6 +172,37 @@ impl Timescales {
             1 => self.complaint.stage1.resolve(CODE_STAGE1),
             _ => self.complaint.stage2.resolve(CODE_STAGE2),
         }
+    }
+
+    /// Timescales no process could mean: a response due on day 0, or a
+    /// stage 2 in a one-stage process.
+    pub(super) fn check(&self) -> Result<(), String> {
+        let streams = [
+            ("complaint.stage1", &self.complaint.stage1),
+            ("complaint.stage2", &self.complaint.stage2),
+            ("compliment", &self.compliment),
+            ("suggestion", &self.suggestion),
+            ("enquiry", &self.enquiry),
+            ("feedback", &self.feedback),
+        ];
+        for (name, stream) in streams {
+            if stream.respond == Some(0) {
+                return Err(format!(
+                    "timescales.{name}.respond is 0; give the working days to respond within, 1 or more (leave it out for the default)"
+                ));
+            }
+        }
+        let stage2 = &self.complaint.stage2;
+        let stage2_given = stage2.acknowledge.is_some()
+            || stage2.respond.is_some()
+            || stage2.max_extension.is_some()
+            || stage2.clock_starts.is_some();
+        if self.complaint.stages == 1 && stage2_given {
+            return Err(
+                "timescales.complaint.stage2 is given, but timescales.complaint.stages is 1: a one-stage process has no stage 2; remove the table or set stages = 2".into(),
+            );
+        }
+        Ok(())
     }
 
     pub fn record_type(&self, record_type: &str) -> StageTimescale {

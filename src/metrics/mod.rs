@@ -40,7 +40,7 @@ pub fn stream_label(stream: &str) -> &'static str {
 pub fn figure_label(catalogue: &Catalogue, id: &str) -> String {
     let (stream, measure) = id.split_once('_').unwrap_or(("", id));
     let label = catalogue.measure(measure).map(|m| m.label.as_str()).unwrap_or(measure);
-    format!("{}: {}", stream_label(stream), label.to_lowercase())
+    format!("{}: {}", stream_label(stream), crate::format::mid_sentence(label))
 }
 
 /// The definitions as published in metrics.json: label, unit and rule per measure.

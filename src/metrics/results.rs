@@ -143,6 +143,8 @@ pub struct Results {
     pub tsm_year: Period,
     pub tsm_to: NaiveDate,
     pub tsm: Vec<TsmRow>,
+    /// How CH01 and CH02 were counted (`tsm::tsm_rules`).
+    pub tsm_rules: [&'static str; 2],
 }
 
 impl Results {
@@ -178,6 +180,7 @@ impl Results {
             tsm_year,
             tsm_to: period.end(),
             tsm,
+            tsm_rules: super::tsm::tsm_rules(maker.config.timescales.ch02),
         }
     }
 

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::figures::{round_ratio, Figure, FigureMaker, Group};
-use crate::config::{ClockStart, Config, Timescales, CODE_STAGE1, CODE_STAGE2};
+use crate::config::{Ch02Timescales, ClockStart, Config, Timescales, CODE_STAGE1, CODE_STAGE2};
 use crate::period::{month_index, FinancialYear, Period};
 use crate::schema::{case, LCHO, LCRA, TSM_STOCK_TYPES};
 use crate::sector::TsmCode;
@@ -58,9 +58,14 @@ impl TsmTimescale {
         )
     }
 
+    /// The timescale CH02 is measured against at `stage`: the Code's, or
+    /// the landlord's where `[timescales] ch02 = "landlord"`.
     fn of_stage(timescales: &Timescales, stage: u8) -> Self {
-        let own = timescales.stage(stage);
         let code = if stage == 1 { CODE_STAGE1 } else { CODE_STAGE2 };
+        let own = match timescales.ch02 {
+            Ch02Timescales::Code => code,
+            Ch02Timescales::Landlord => timescales.stage(stage),
+        };
         TsmTimescale {
             acknowledge: own.acknowledge,
             respond: own.respond,
@@ -80,7 +85,11 @@ pub fn tsm(maker: &FigureMaker, period: &Period) -> (Period, Vec<TsmRow>) {
     let year = period.financial_year();
     let months = month_index(year.start())..=month_index(period.end());
     let per_1000 = maker.catalogue.measure("per_1000_homes").expect("queries define per_1000_homes");
-    let on_time = maker.catalogue.measure("on_time_pct").expect("queries define on_time_pct");
+    let on_time = match maker.config.timescales.ch02 {
+        Ch02Timescales::Code => "code_on_time_pct",
+        Ch02Timescales::Landlord => "on_time_pct",
+    };
+    let on_time = maker.catalogue.measure(on_time).expect("queries define both on-time measures");
     let mut rows = Vec::new();
     for (measure, def) in [(TsmCode::Ch01, per_1000), (TsmCode::Ch02, on_time)] {
         let by_stage = [1u8, 2].map(|stage| {
@@ -168,11 +177,23 @@ fn tp09(config: &Config, year: FinancialYear) -> Vec<TsmRow> {
         .collect()
 }
 
-/// How CH01 and CH02 are counted, as the reports and metrics.json state it.
-pub const TSM_RULES: [&str; 2] = [
-    "complaints received in the year (to date) at the stage from residents of low cost rental (LCRA) or low cost home ownership (LCHO) stock ÷ homes owned of the stock type (latest [homes] entry at or before the year) × 1,000, to 1 decimal place; \"all\" is LCRA and LCHO together; withdrawn complaints count, refused complaints do not; a complaint escalated to stage 2 counts once at each stage; complaints from residents of other stock (leasehold, market rent and the like) are in every Complaint Handling Code figure but not in CH01",
-    "complaints from LCRA or LCHO residents responded to in the year (to date) at the stage within the timescale ÷ such complaints responded to in the year at the stage × 100, to 1 decimal place; \"all\" is LCRA and LCHO together; the timescale is the landlord's, by the working-day rules, and is published beside each row (acknowledge, respond and maximum extension in working days, and whether they are the Code's); withdrawn complaints without a response are not counted; complaints from residents of other stock are not in CH02",
-];
+/// How CH01 and CH02 are counted, as the reports and metrics.json state
+/// it, for the timescales CH02 is measured against.
+pub fn tsm_rules(ch02: Ch02Timescales) -> [&'static str; 2] {
+    [
+        CH01_RULE,
+        match ch02 {
+            Ch02Timescales::Code => CH02_RULE_CODE,
+            Ch02Timescales::Landlord => CH02_RULE_LANDLORD,
+        },
+    ]
+}
+
+const CH01_RULE: &str = "complaints received in the year (to date) at the stage from residents of low cost rental (LCRA) or low cost home ownership (LCHO) stock ÷ homes owned of the stock type (latest [homes] entry at or before the year) × 1,000, to 1 decimal place; \"all\" is LCRA and LCHO together; withdrawn complaints count, refused complaints do not; a complaint escalated to stage 2 counts once at each stage; complaints from residents of other stock (leasehold, market rent and the like) are in every Complaint Handling Code figure but not in CH01";
+
+const CH02_RULE_CODE: &str = "complaints from LCRA or LCHO residents responded to in the year (to date) at the stage within the Complaint Handling Code's timescale ÷ such complaints responded to in the year at the stage × 100, to 1 decimal place; \"all\" is LCRA and LCHO together; the Code's timescale, by the working-day rules, whatever the landlord's own: stage 1 acknowledge within 5 working days, respond within 10 of the acknowledgement (never later than the day it was due), an agreed extension of at most 10 more; stage 2 the same with 20 and 20; published beside each row; withdrawn complaints without a response are not counted; complaints from residents of other stock are not in CH02";
+
+const CH02_RULE_LANDLORD: &str = "complaints from LCRA or LCHO residents responded to in the year (to date) at the stage within the landlord's own timescale ÷ such complaints responded to in the year at the stage × 100, to 1 decimal place; \"all\" is LCRA and LCHO together; the landlord's timescale, not necessarily the Complaint Handling Code's the Regulator names ([timescales] ch02 = \"landlord\"), by the working-day rules, and published beside each row (acknowledge, respond and maximum extension in working days, and whether they are the Code's); withdrawn complaints without a response are not counted; complaints from residents of other stock are not in CH02";
 
 /// How TP09 is made, as the reports and metrics.json state it.
 pub const TP09_RULE: &str = "respondents to the annual perception survey who said they had complained in the last 12 months and were very or fairly satisfied with the approach to complaints handling ÷ those who said they had complained and answered that question (very satisfied to very dissatisfied, as the Regulator divides: not everyone who said they had complained) × 100, to 1 decimal place; an input figure from [tp09.\"<year>\"] in the config, not counted from cases; LCRA and LCHO separately, with no combined figure";

@@ -210,12 +210,6 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
             return Err(Error::SelfAssessment { path: sa.path.clone(), errors: sa.errors() });
         }
     }
-    let screening = crate::screen::Screening {
-        screen: crate::screen::Screen::new(&config.customer_assembly.people_names),
-        named: &prepared.resident_named,
-        held_themes: prepared.held_themes.as_ref(),
-        allowed: crate::screen::Allowed::new(&config.customer_assembly.screen_allows),
-    };
     let input = RenderInput {
         landlord: &config.landlord,
         as_of: plan.as_of,
@@ -235,7 +229,7 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         repeat_households,
         annual: annual.as_ref(),
         benchmarks: benchmarks.as_ref(),
-        screening: &screening,
+        screening: &prepared.screening,
         ombudsman_categories: prepared.ombudsman_categories,
     };
     let mut outputs = render::render(&input)?;

@@ -37,10 +37,9 @@ pub struct Prepared {
     pub ombudsman_categories: bool,
     pub issues: DataFrame,
     pub quality: DataQuality,
-    /// The learning actions and themes that name a resident (`resident_name`).
-    pub resident_named: crate::screen::ResidentNamed,
-    /// The recorded themes held back as personal data, if any.
-    pub held_themes: Option<crate::themes::HeldThemes>,
+    /// What the screen found as the rows were checked, for the reports
+    /// that quote.
+    pub screening: crate::screen::Screening,
     pub timings: Timings,
 }
 
@@ -201,7 +200,7 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
     )?;
     quality.other_exports = other_exports;
     quality.notes = notes(&files);
-    if let Some(held) = &validated.held_themes {
+    if let Some(held) = &validated.screening.held_themes {
         quality.notes.push(held_themes_note(held));
     }
     timings.total_ms = ms(started);
@@ -214,8 +213,7 @@ fn exports(plan: &Plan, progress: &dyn Fn(&str)) -> Result<Prepared> {
         ombudsman_categories,
         issues,
         quality,
-        resident_named: validated.resident_named,
-        held_themes: validated.held_themes,
+        screening: validated.screening,
         timings,
     })
 }

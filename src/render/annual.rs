@@ -16,7 +16,7 @@ use crate::config::HomesOwned;
 use crate::error::Result;
 use crate::format;
 use crate::metrics::results::FindingRow;
-use crate::metrics::tsm::{TP09_RULE, TSM_RULES};
+use crate::metrics::tsm::TP09_RULE;
 use crate::metrics::{Catalogue, Figure, Results, TsmRow, Unit};
 use crate::period::{FinancialYear, Period};
 use crate::sector::TsmCode;
@@ -542,8 +542,8 @@ pub(super) fn annual_context(
         tsm => tsm_table(&r.tsm, &r.tsm_year),
         sector => input.benchmarks.map(|b| super::benchmarks::view(b, &super::smt::tsm_period(r))),
         tsm_rules => [
-            (TsmCode::Ch01, TSM_RULES[0]),
-            (TsmCode::Ch02, TSM_RULES[1]),
+            (TsmCode::Ch01, r.tsm_rules[0]),
+            (TsmCode::Ch02, r.tsm_rules[1]),
             (TsmCode::Tp09, TP09_RULE),
         ].iter().map(|(m, rule)| json!({"measure": m, "rule": rule})).collect::<Vec<_>>(),
         // The run's notes advise the analyst on the config: not for a

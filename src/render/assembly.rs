@@ -396,7 +396,7 @@ pub fn quote_learning<'a, 'b>(
     let mut out = Vec::new();
     for th in themes.iter().filter(|th| th.count > 0.0) {
         // Held back from every output as it was read (`themes::hold_back_personal`).
-        let held_theme = held_themes.and_then(|h| h.shown_as(&th.theme));
+        let held_theme = held_themes.as_ref().and_then(|h| h.shown_as(&th.theme));
         let why = match held_theme {
             Some(h) => {
                 said(&h.reasons).or_else(|| Some(crate::pipeline::prepare::SHAPE_OF_A_HELD_THEME.into()))
@@ -489,10 +489,9 @@ mod tests {
             action("C6", "Repairs", "Surveyor visits within a week"),
             action("C7", "Noise", "Call Mrs Okafor back"),
         ];
-        let named = ResidentNamed::default();
         let screening = Screening {
             screen: Screen::new(&[]),
-            named: &named,
+            named: ResidentNamed::default(),
             held_themes: None,
             allowed: Allowed::default(),
         };
@@ -532,8 +531,8 @@ mod tests {
         };
         let mut screening = Screening {
             screen: Screen::new(&[]),
-            named: &named,
-            held_themes: Some(&held_themes),
+            named,
+            held_themes: Some(held_themes),
             allowed: Allowed::default(),
         };
         let (quoted, held) = quote_learning(&themes, &actions, &screening, &|_| true, 3);

@@ -8,7 +8,7 @@ use super::annual::AnnualInput;
 use super::lists::housemark_indicators;
 use super::RenderInput;
 use crate::error::Result;
-use crate::metrics::tsm::{TP09_RULE, TSM_RULES};
+use crate::metrics::tsm::TP09_RULE;
 use crate::metrics::{rag_rule, Figure, Results, Unit, ALL_BREAKDOWN};
 use crate::output;
 use crate::period::Period;
@@ -86,8 +86,8 @@ pub(super) fn metrics_json(input: &RenderInput) -> Result<Vec<u8>> {
             "to": r.tsm_to,
             "year_to_date": r.tsm_year_to_date(),
             "rules": {
-                "CH01": TSM_RULES[0],
-                "CH02": TSM_RULES[1],
+                "CH01": r.tsm_rules[0],
+                "CH02": r.tsm_rules[1],
                 "TP09": TP09_RULE,
             },
             "rows": r.tsm,

@@ -64,7 +64,7 @@ pub struct RenderInput<'a> {
     /// The Code self-assessment and annual report inputs (year runs).
     pub annual: Option<&'a annual::AnnualInput>,
     /// The personal-data screen, for the reports that quote learning.
-    pub screening: &'a crate::screen::Screening<'a>,
+    pub screening: &'a crate::screen::Screening,
     /// An Ombudsman export has a category column (findings by category).
     pub ombudsman_categories: bool,
     /// The TSM figures beside the sector's; None without `[benchmarks]`.

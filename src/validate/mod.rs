@@ -34,11 +34,10 @@ pub struct Validated {
     pub issues: DataFrame,
     pub rows_read: usize,
     pub rows_excluded: usize,
-    /// The learning actions and themes that name their row's resident, of
-    /// every row read (`resident_name`).
-    pub resident_named: ResidentNamed,
-    /// The recorded themes held back as personal data, if any.
-    pub held_themes: Option<crate::themes::HeldThemes>,
+    /// What the screen found as the rows were checked: the learning
+    /// actions and themes that name their row's resident, of every row read
+    /// (`resident_name`), and the recorded themes held back.
+    pub screening: crate::screen::Screening,
 }
 
 /// Validation of a case export read in chunks: each chunk is parsed and
@@ -294,7 +293,8 @@ impl<'a> Validator<'a> {
         let held_themes =
             crate::themes::hold_back_personal(&mut cases, &themes, &screen, &resident_named, &allowed)?;
         let rows_excluded = rows_read - cases.height();
-        Ok(Validated { cases, issues, rows_read, rows_excluded, resident_named, held_themes })
+        let screening = crate::screen::Screening { screen, named: resident_named, held_themes, allowed };
+        Ok(Validated { cases, issues, rows_read, rows_excluded, screening })
     }
 }
 

@@ -101,13 +101,40 @@ fn an_unknown_stock_type_is_excluded_naming_every_known_one() {
     assert_eq!(quality.lines().count(), 2, "one problem: {quality}");
 }
 
+/// CH02 is "within the Complaint Handling Code timescales": a landlord
+/// whose own stage 1 is stricter (5 working days from receipt) reports its
+/// own figure everywhere else, and CH02 by the Code's unless it asks for its
+/// own. LCRA stage 1 (README's table): C1 received Mon 2 Jun, answered
+/// 10 Jun, is late by 5 days from receipt (due Mon 9 Jun) and on time by the
+/// Code's (due 17 Jun); C2 is late by both; C10 (13 Jun, answered 20 Jun,
+/// due Fri 20 Jun either way) is on time by both.
 #[test]
-fn a_landlords_timescales_are_published_as_not_the_codes() {
+fn ch02_is_measured_against_the_codes_timescales_unless_the_landlord_says() {
     let wd = Workdir::with_fixture("tenures");
-    let config = wd.read("in/landlord.toml") + "\n[timescales.complaint.stage1]\nacknowledge = 3\n";
-    wd.create("in/landlord.toml", config);
+    let strict = "\n[timescales.complaint.stage1]\nrespond = 5\nclock_starts = \"receipt\"\n";
+    let config = wd.read("in/landlord.toml") + strict;
+    wd.create("in/landlord.toml", &config);
     wd.redress("run").config("in/landlord.toml").period("2025-26").out("out").run();
     let tsm = wd.read("out/2025-26/tsm.csv");
-    assert!(tsm.contains("CH02,LCRA,1,2,3,66.7,3,10,10,acknowledgement,no\r\n"), "{tsm}");
+    assert!(tsm.contains("CH02,LCRA,1,2,3,66.7,5,10,10,acknowledgement,yes\r\n"), "{tsm}");
     assert!(tsm.contains("CH02,LCRA,2,0,1,0.0,5,20,20,acknowledgement,yes\r\n"), "{tsm}");
+    let m = wd.json("out/2025-26/metrics.json");
+    let lcra = |id: &str| parts(figure(&m, id, "stock_type", "LCRA"));
+    assert_eq!(lcra("stage1_on_time_pct"), (Some(33.3), 1.0, Some(3.0)), "the landlord's own timescale");
+    assert_eq!(lcra("stage1_code_on_time_pct"), (Some(66.7), 2.0, Some(3.0)), "the Code's");
+    let rule = m["tsm"]["rules"]["CH02"].as_str().unwrap();
+    assert!(rule.contains("within the Complaint Handling Code's timescale"), "{rule}");
+
+    wd.create(
+        "in/landlord.toml",
+        config.replace(
+            "[timescales.complaint.stage1]",
+            "[timescales]\nch02 = \"landlord\"\n[timescales.complaint.stage1]",
+        ),
+    );
+    wd.redress("run").config("in/landlord.toml").period("2025-26").out("out").run();
+    let tsm = wd.read("out/2025-26/tsm.csv");
+    assert!(tsm.contains("CH02,LCRA,1,1,3,33.3,5,5,10,receipt,no\r\n"), "{tsm}");
+    let m = wd.json("out/2025-26/metrics.json");
+    assert!(m["tsm"]["rules"]["CH02"].as_str().unwrap().contains("the landlord's own timescale"));
 }
