@@ -655,6 +655,14 @@ fn read_header(path: &Path, bytes: &[u8], delimiter: u8) -> Result<Vec<String>> 
         csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(bytes);
     let mut record = csv::StringRecord::new();
     match reader.read_record(&mut record) {
+        // The header row runs to the first line feed; the reader ends a
+        // record at a carriage return too, so what follows it there is the
+        // data, written with lone carriage returns, which no row would be
+        // read from.
+        Ok(true) if !bytes[reader.position().byte() as usize..].trim_ascii().is_empty() => Err(Error::input(
+            path,
+            "ends its lines with carriage returns alone (the old Mac format), so its rows cannot be read: save it with Windows (CRLF) or Unix (LF) line endings",
+        )),
         Ok(true) => Ok(record.iter().map(|h| h.trim().to_string()).collect()),
         Ok(false) => Err(Error::input(path, "is empty: expected a header row and case rows")),
         Err(e) => Err(Error::input(path, format!("cannot read the header row: {e}"))),

@@ -332,6 +332,14 @@ fn missing_inputs_and_columns_are_input_errors_naming_them() {
     let stderr = run(&wd).cases("in/semicolon.csv").out("out").expect_exit(2);
     assert!(stderr.contains("input.delimiter = \";\""), "{stderr}");
 
+    // Old Mac line endings: one "line", so no row would be read at all.
+    let lf = wd.read("in/cases.csv");
+    wd.create("in/mac.csv", lf.replace("\r\n", "\n").replace('\n', "\r"));
+    let stderr = run(&wd).cases("in/mac.csv").out("out").expect_exit(2);
+    assert!(stderr.contains("in/mac.csv") && stderr.contains("carriage returns alone"), "{stderr}");
+    wd.create("in/windows.csv", lf.replace("\r\n", "\n").replace('\n', "\r\n"));
+    run(&wd).cases("in/windows.csv").out("windows").run();
+
     let stderr = wd.redress("run").config("in/missing.toml").out("out").expect_exit(1);
     assert!(stderr.contains("in/missing.toml"), "{stderr}");
 }
