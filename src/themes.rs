@@ -270,9 +270,11 @@ pub fn resolve(cases: DataFrame, finder: &ThemeFinder) -> Result<DataFrame> {
 
 /// A theme is emerging when this period's count is at least `min_count` and
 /// at least `ratio` times the average of the periods before it (a theme new
-/// this period, with no history, is emerging once it reaches `min_count`).
+/// this period, with none before, is emerging once it reaches `min_count`);
+/// with no period before it in the data, nothing is emerging.
 pub fn is_emerging(count: f64, previous: &[f64], config: &ThemesConfig) -> bool {
-    if count < f64::from(config.emerging_min_count) {
+    // Nothing to compare with: the data starts with this period.
+    if count < f64::from(config.emerging_min_count) || previous.is_empty() {
         return false;
     }
     let average = previous.iter().sum::<f64>() / previous.len().max(1) as f64;
@@ -341,6 +343,7 @@ mod tests {
         assert!(!is_emerging(8.0, &[4.0, 6.0, 8.0], &c)); // 8 < 9
         assert!(!is_emerging(4.0, &[0.0, 0.0, 1.0], &c)); // below the minimum
         assert!(is_emerging(5.0, &[0.0, 0.0, 0.0], &c)); // new, at the minimum
-        assert!(is_emerging(5.0, &[], &c));
+                                                         // No period before this one in the data: nothing to compare with.
+        assert!(!is_emerging(5.0, &[], &c));
     }
 }

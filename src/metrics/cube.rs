@@ -743,6 +743,12 @@ impl Cube {
     }
 
     /// The stock types with a row in a month range.
+    /// The first month any row was counted in: a period before it is not
+    /// in the data, which is not the same as having nothing in it.
+    pub fn first_month(&self) -> Option<i32> {
+        self.cells.keys().map(|&(month, ..)| month).min()
+    }
+
     pub(crate) fn stock_types(&self, months: &std::ops::RangeInclusive<i32>) -> BTreeSet<&str> {
         self.stock_types
             .range(months.clone())

@@ -82,7 +82,9 @@ pub struct ThemeRow {
     pub previous: f64,
     pub change: f64,
     /// The counts of the `emerging_lookback` periods before, latest first,
-    /// and their average.
+    /// and their average: only the periods the data covers (from the first
+    /// month counted), so an export that starts last year does not average
+    /// in years it holds nothing of as 0.
     pub counts_before: Vec<f64>,
     pub average_before: f64,
     pub emerging: bool,
@@ -236,7 +238,7 @@ fn themes(maker: &FigureMaker, period: &Period, previous: &Period) -> Vec<ThemeR
     let by_area = maker.catalogue.measure("responded_by_theme");
     let config = &maker.config.themes;
     let months = |p: &Period| month_index(p.start())..=month_index(p.end());
-    let (now, before) = (months(period), months(previous));
+    let now = months(period);
     let count = |measure, p: &Period, g: &str| {
         maker
             .figure(
@@ -249,8 +251,13 @@ fn themes(maker: &FigureMaker, period: &Period, previous: &Period) -> Vec<ThemeR
             )
             .numerator
     };
+    let first_month = maker.cube.first_month();
+    let before: Vec<Period> = (1..=config.emerging_lookback as i32)
+        .map(|k| period.back(k))
+        .filter(|p| first_month.is_some_and(|first| month_index(p.start()) >= first))
+        .collect();
     let mut groups = maker.cube.groups(&now, case::LEARNING_THEME);
-    groups.extend(maker.cube.groups(&before, case::LEARNING_THEME));
+    groups.extend(maker.cube.groups(&months(previous), case::LEARNING_THEME));
     groups.sort();
     groups.dedup();
     let mut rows: Vec<ThemeRow> = groups
@@ -259,8 +266,7 @@ fn themes(maker: &FigureMaker, period: &Period, previous: &Period) -> Vec<ThemeR
         .map(|g| {
             let n = count(m, period, &g);
             let last = count(m, previous, &g);
-            let history: Vec<f64> =
-                (1..=config.emerging_lookback as i32).map(|k| count(m, &period.back(k), &g)).collect();
+            let history: Vec<f64> = before.iter().map(|p| count(m, p, &g)).collect();
             let inferred = inferred.map(|i| count(i, period, &g)).unwrap_or(0.0);
             ThemeRow {
                 by_service_area: by_area.map(|m| by_service_area(maker, m, period, &g)).unwrap_or_default(),

@@ -68,7 +68,7 @@ pub(super) fn metrics_json(input: &RenderInput) -> Result<Vec<u8>> {
         rag_rule: rag_rule(r.amber_margin),
         learning_themes: json!({
             "rule": format!(
-                "complaints responded to in the period by learning theme: as recorded at closure, or else inferred from the [themes] taxonomy (the first theme with a phrase at the start of a word in the category, then the description, then the learning action); emerging when the count is at least {} and at least {} times the average of the {} periods before",
+                "complaints responded to in the period by learning theme: as recorded at closure, or else inferred from the [themes] taxonomy (the first theme with a phrase at the start of a word in the category, then the description, then the learning action); emerging when the count is at least {} and at least {} times the average of the {} periods before, or of as many of them as the data covers (a period before the first month counted is left out, not counted as none; with none, nothing is emerging)",
                 input.themes.emerging_min_count, input.themes.emerging_ratio, input.themes.emerging_lookback
             ),
             "taxonomy": input.themes.taxonomy,

@@ -124,7 +124,7 @@ pub(super) fn smt_context(input: &RenderInput) -> Result<minijinja::Value> {
         repeats => views::comparison(r, input.catalogue, &ids(&figures.repeats)),
         repeat_households => input.repeat_households,
         themes_rule => format!(
-            "A theme is inferred (from the category, then the description, then the learning action, using the landlord's taxonomy) only where the officer recorded none. A theme is emerging when this quarter's count is at least {} and at least {} times its average over the {} quarters before.",
+            "A theme is inferred (from the category, then the description, then the learning action, using the landlord's taxonomy) only where the officer recorded none. A theme is emerging when this quarter's count is at least {} and at least {} times its average over the {} quarters before (or as many of them as the data covers).",
             input.themes.emerging_min_count, input.themes.emerging_ratio, input.themes.emerging_lookback
         ),
         feedback => feedback,

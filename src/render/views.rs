@@ -309,7 +309,7 @@ pub fn by_stock_type(results: &Results) -> Table {
 }
 
 pub fn themes(results: &Results, lookback: u32) -> Table {
-    let before = format!("Average of the {lookback} before");
+    let before = format!("Average of up to {lookback} before");
     let mut t = Table::new(
         format!("Learning themes of complaints closed in {} (top 10)", results.period.label()),
         "Theme",
@@ -332,20 +332,25 @@ pub fn themes(results: &Results, lookback: u32) -> Table {
                 Cell::number(format::count(r.inferred)),
                 Cell::number(format::count(r.previous)),
                 Cell::number(change),
-                Cell {
-                    text: format::one_place(r.average_before),
-                    working: Some(format!(
-                        "({}) ÷ {}",
-                        r.counts_before.iter().map(|c| format::count(*c)).collect::<Vec<_>>().join(" + "),
-                        r.counts_before.len()
-                    )),
-                    numeric: true,
+                match r.counts_before.len() {
+                    0 => Cell::text("no earlier data"),
+                    n => Cell {
+                        text: format::one_place(r.average_before),
+                        working: Some(format!(
+                            "({}) ÷ {n}",
+                            r.counts_before.iter().map(|c| format::count(*c)).collect::<Vec<_>>().join(" + "),
+                        )),
+                        numeric: true,
+                    },
                 },
                 Cell::text(if r.emerging { "Emerging" } else { "" }),
             ],
         );
     }
     t.empty = "No learning themes were recorded or inferred.".into();
+    t.note = Some(format!(
+        "The average is over the {lookback} periods before, or as many of them as the data covers: a period before the first month of the export is left out, not counted as none."
+    ));
     t
 }
 

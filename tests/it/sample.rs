@@ -56,6 +56,28 @@ fn run_with_no_arguments_reports_the_sample_landlords_latest_quarter() {
     }
 }
 
+/// The sample export starts in April 2024, so a 2025-26 run has one year
+/// before it in the data: each theme's average is of 2024-25 alone (the two
+/// years before that are not in the data, not years of nothing), and a
+/// theme is emerging only against it.
+#[test]
+fn learning_themes_are_compared_only_with_periods_the_export_covers() {
+    let wd = Workdir::new();
+    wd.sample();
+    wd.redress("run").period("2025-26").run();
+    let m = wd.json("reports/2025-26/metrics.json");
+    let rows = m["learning_themes"]["rows"].as_array().unwrap();
+    assert!(rows.len() >= 5, "{rows:?}");
+    for r in rows {
+        let before = r["counts_before"].as_array().unwrap();
+        assert_eq!(before.len(), 1, "{r}");
+        assert_eq!(before[0], r["previous"], "{r}");
+        let emerging = r["count"].as_f64().unwrap() >= (1.5 * r["previous"].as_f64().unwrap()).max(5.0);
+        assert_eq!(r["emerging"], emerging, "{r}");
+    }
+    assert!(rows.iter().any(|r| r["emerging"] == false), "{rows:?}");
+}
+
 #[test]
 fn committed_sample_is_what_the_generator_makes() {
     let wd = Workdir::new();
