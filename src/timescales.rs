@@ -91,21 +91,76 @@ pub fn rules(ts: &Timescales, calendar: &Calendar) -> serde_json::Value {
             "Day 0 is the day of receipt, or the previous working day if that is not a working day (a Saturday receipt counts as Friday's, and so does a Saturday acknowledgement where it starts the response clock)."
         }
     };
-    serde_json::json!({
-        "working_days": [
+    let mut working_days = serde_json::json!([
             "A working day is a Monday to Friday that is not a bank holiday of the division nor a listed closure day.",
             day_zero,
             "'Within N working days' means on or before the Nth working day after day 0.",
-            "The response clock starts at the acknowledgement but never later than the day it was due; with no acknowledgement recorded, at the due date (or at day 0 where clock_starts = receipt).",
+            "The response clock starts at the acknowledgement but never later than the day it was due; with no acknowledgement recorded, at the due date (or at day 0 where a stage's clock starts at receipt, as its timescale below says).",
             "An agreed extension moves the due date later by at most the stage's maximum extension.",
             "A response is on time when its date is on or before the due date.",
             "Working days taken are the working days after day 0 up to and including the response date.",
             "A response with no acknowledgement recorded counts as the acknowledgement.",
-        ],
+    ]);
+    if let Some(list) = working_days.as_array_mut() {
+        list.extend(timescales_in_words(ts).into_iter().map(serde_json::Value::from));
+    }
+    serde_json::json!({
+        "working_days": working_days,
         "complaint_stages": ts.complaint.stages,
         "timescales": streams,
         "calendar": calendar.source(),
     })
+}
+
+/// Each stream's timescales as a sentence, for every report's rules: what
+/// "on time" meant in this run.
+pub fn timescales_in_words(ts: &Timescales) -> Vec<String> {
+    let sentence = |who: &str, t: StageTimescale, code: Option<StageTimescale>| {
+        let from = match t.clock_starts {
+            ClockStart::Acknowledgement => "the acknowledgement",
+            ClockStart::Receipt => "receipt",
+        };
+        let respond = match t.respond {
+            Some(days) if t.max_extension == 0 => {
+                format!("respond within {days} working days of {from}; no extension")
+            }
+            Some(days) => format!(
+                "respond within {days} working days of {from}; an agreed extension adds at most {} more",
+                t.max_extension
+            ),
+            None => "no response timescale".to_string(),
+        };
+        let whose = match code {
+            Some(code) if code == t => " (the Complaint Handling Code's)",
+            Some(_) => " (not the Complaint Handling Code's, which CH02 and the self-assessment use instead)",
+            None => "",
+        };
+        format!("{who}: acknowledge within {} working days of receipt; {respond}{whose}.", t.acknowledge)
+    };
+    let mut words = vec![sentence("Stage 1 complaints", ts.stage(1), Some(CODE_STAGE1))];
+    if ts.complaint.stages == 2 {
+        words.push(sentence(
+            "Stage 2 complaints (from the request to escalate)",
+            ts.stage(2),
+            Some(CODE_STAGE2),
+        ));
+    }
+    let others: Vec<(&str, StageTimescale)> =
+        RECORD_TYPES.iter().filter(|r| **r != COMPLAINT).map(|r| (*r, ts.record_type(r))).collect();
+    if others.iter().all(|(_, t)| *t == others[0].1) {
+        words.push(sentence("Compliments, suggestions, enquiries and feedback", others[0].1, None));
+    } else {
+        for (name, t) in others {
+            let who = match name {
+                "compliment" => "Compliments",
+                "suggestion" => "Suggestions",
+                "enquiry" => "Enquiries",
+                _ => "Other feedback",
+            };
+            words.push(sentence(who, t, None));
+        }
+    }
+    words
 }
 
 pub fn schedule(

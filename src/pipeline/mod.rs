@@ -221,6 +221,7 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         quality: &prepared.quality,
         catalogue,
         rules: timescales::rules(&config.timescales, &plan.calendar),
+        timescales: &config.timescales,
         templates_dir: plan.templates_dir.clone(),
         quality_csv,
         actions: &actions,

@@ -38,6 +38,12 @@ pub struct Summary {
     pub responded: Count,
     /// On time, as "N in every 10"; None when too few responses to say.
     pub on_time_in_ten: Option<i64>,
+    /// Of which the "in every 10" is made: stage 1 and 2 answers on time,
+    /// and all of them.
+    pub on_time: Count,
+    pub answered: Count,
+    /// What "on time" meant, for the sentence that says so.
+    pub promise: Promise,
     pub previous_on_time_in_ten: Option<i64>,
     /// "better", "worse", "a little better" or "a little worse" (a change
     /// the "in every 10" rounding hides), "same" or "unknown", for the
@@ -48,11 +54,43 @@ pub struct Summary {
     pub same_within: String,
 }
 
+/// The landlord's response timescales in working days, for the report's
+/// "on time means" sentence.
+#[derive(Debug, Clone, Serialize)]
+pub struct Promise {
+    pub stage1_days: Option<u32>,
+    /// The stage 1 clock starts at receipt, not the acknowledgement.
+    pub stage1_from_receipt: bool,
+    /// None in a one-stage process.
+    pub stage2_days: Option<u32>,
+    pub stage2_from_receipt: bool,
+}
+
+impl Promise {
+    fn of(ts: &crate::config::Timescales) -> Promise {
+        let from_receipt = |stage| ts.stage(stage).clock_starts == crate::config::ClockStart::Receipt;
+        Promise {
+            stage1_days: ts.stage(1).respond,
+            stage1_from_receipt: from_receipt(1),
+            stage2_days: (ts.complaint.stages == 2).then(|| ts.stage(2).respond).flatten(),
+            stage2_from_receipt: from_receipt(2),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Status {
     /// A figure id such as `stage1_on_time_pct`; the template words it.
     pub id: String,
     pub status: Rag,
+    /// The figure and its target as the other reports give them ("82.5%",
+    /// "259 of 314", "90.0%"); `better` is "higher" or "lower".
+    pub value: String,
+    pub working: Option<String>,
+    pub target: String,
+    pub better: crate::metrics::Better,
+    /// "mean" figures are working days on average, which the report says.
+    pub unit: Option<crate::metrics::Unit>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -75,6 +113,8 @@ pub struct Satisfaction {
     pub surveyed: Count,
     /// Satisfied, as "N in every 10"; None when too few surveys to say.
     pub in_ten: Option<i64>,
+    /// Of `surveyed`, the scores of 4 or 5 out of 5.
+    pub satisfied: Count,
 }
 
 /// What the Housing Ombudsman found in the quarter, from its export.
@@ -242,8 +282,10 @@ fn in_ten(pct: f64) -> i64 {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn assemble(
     r: &Results,
+    timescales: &crate::config::Timescales,
     actions: &[LearningAction],
     screening: &Screening,
     config: &CustomerAssemblyConfig,
@@ -253,6 +295,7 @@ pub fn assemble(
     let t = config.small_number_threshold;
     let n = |id: &str| r.figure(id, &r.period).map(|f| f.numerator).unwrap_or(0.0);
     let (now, before) = (on_time(r, &r.period, t), on_time(r, &r.previous, t));
+    let on_time_figure = r.figure("complaints_on_time_pct", &r.period);
     // Judged on the percentages, not the rounded "in every 10": a change of
     // under `same_within_points` is "about the same", which the report says.
     let within = config.same_within_points;
@@ -275,7 +318,19 @@ pub fn assemble(
         .targets
         .iter()
         .filter(|t| t.status != Rag::None)
-        .map(|t| Status { id: t.id.clone(), status: t.status })
+        .map(|t| {
+            let f = r.figure(&t.id, &r.period);
+            let percent = f.is_some_and(|f| f.unit == crate::metrics::Unit::Percent);
+            Status {
+                id: t.id.clone(),
+                status: t.status,
+                value: f.map(super::views::value).unwrap_or_default(),
+                working: f.and_then(super::views::working),
+                target: format!("{}{}", format::one_place(t.target), if percent { "%" } else { "" }),
+                better: t.better,
+                unit: f.map(|f| f.unit),
+            }
+        })
         .partition(|s| s.status == Rag::Green);
 
     // Only themes big enough that no single case stands out are quoted.
@@ -312,18 +367,23 @@ pub fn assemble(
     let compensation = (comp_cases >= f64::from(t)).then(|| format::gbp(n("complaints_compensation_gbp")));
     let satisfaction = linked.surveys.then(|| {
         let surveyed = n("complaints_surveyed");
-        let pct = r.figure("complaints_satisfaction_pct", &r.period).and_then(|f| f.value);
+        let satisfaction = r.figure("complaints_satisfaction_pct", &r.period);
+        let pct = satisfaction.and_then(|f| f.value);
         Satisfaction {
             surveyed: count(surveyed, t),
             in_ten: pct.filter(|_| surveyed >= f64::from(t)).map(in_ten),
+            satisfied: count(satisfaction.map_or(0.0, |f| f.numerator), t),
         }
     });
     let ombudsman_findings = linked.ombudsman.then(|| {
         let rate = r.figure("complaints_maladministration_rate_pct", &r.period);
-        // Findings on the merits: outside jurisdiction and withdrawn are not decisions about us.
+        // Findings on the merits: outside jurisdiction and withdrawn are not
+        // decisions about us. The Ombudsman publishes its decisions, so the
+        // counts are given whatever their size.
+        let shown = |n: f64| Count { text: format::count(n), suppressed: false };
         OmbudsmanFindings {
-            findings: count(rate.and_then(|f| f.denominator).unwrap_or(0.0), t),
-            failings: count(rate.map_or(0.0, |f| f.numerator), t),
+            findings: shown(rate.and_then(|f| f.denominator).unwrap_or(0.0)),
+            failings: shown(rate.map_or(0.0, |f| f.numerator)),
         }
     });
     let assembly = Assembly {
@@ -334,6 +394,9 @@ pub fn assemble(
             stage2: count(n("stage2_received"), t),
             responded: count(n("complaints_responded"), t),
             on_time_in_ten: now,
+            on_time: count(on_time_figure.map_or(0.0, |f| f.numerator), t),
+            answered: count(on_time_figure.and_then(|f| f.denominator).unwrap_or(0.0), t),
+            promise: Promise::of(timescales),
             previous_on_time_in_ten: before,
             trend,
             // The margin as it is judged, in tenths: 2.25 is 2.3.

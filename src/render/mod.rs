@@ -54,6 +54,8 @@ pub struct RenderInput<'a> {
     pub quality: &'a DataQuality,
     pub catalogue: &'a Catalogue,
     pub rules: serde_json::Value,
+    /// The landlord's timescales, for the reports that word them.
+    pub timescales: &'a crate::config::Timescales,
     pub templates_dir: Option<PathBuf>,
     pub quality_csv: Vec<u8>,
     /// Learning actions of complaints closed in the period.
@@ -155,8 +157,15 @@ fn render_pages(input: &RenderInput) -> Result<Vec<Output>> {
             surveys: input.quality.read("surveys"),
             ombudsman: input.quality.read("ombudsman"),
         };
-        let (assembly, held) =
-            assembly::assemble(r, input.actions, input.screening, input.assembly, linked, input.benchmarks);
+        let (assembly, held) = assembly::assemble(
+            r,
+            input.timescales,
+            input.actions,
+            input.screening,
+            input.assembly,
+            linked,
+            input.benchmarks,
+        );
         outputs.push(Output {
             name: "customer-assembly.html".into(),
             bytes: render_page(

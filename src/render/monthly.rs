@@ -58,5 +58,7 @@ pub(super) fn monthly_context(input: &RenderInput, m: &Results) -> Result<miniji
         by_service_area => views::breakdown(m, "service_area", &format!("Complaints by service area, {}", m.period.label()), "Service area"),
         quality => input.quality,
         quality_table => views::quality(input.quality),
+        definitions => views::definitions(input.catalogue),
+        working_day_rules => input.rules["working_days"].clone(),
     })
 }
