@@ -2,6 +2,22 @@
 //! module in `cmd/`, and turns errors into messages and documented exit
 //! codes. No pipeline logic lives here.
 
+/// A line to stderr (`say!`) or stdout (`out!`) that a closed pipe cannot
+/// turn into a panic: a wrapper that stops reading must not change the exit
+/// code (it was 101), nor a run's outputs, which are written by then.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod cmd;
 
 use std::process::ExitCode;
@@ -54,7 +70,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::from(exit::OK as u8),
         Err(e) => {
             let code = e.downcast_ref::<Error>().map(Error::exit_code).unwrap_or(exit::OUTPUT_OR_INTERNAL);
-            eprintln!("redress: error: {e:#}");
+            say!("redress: error: {e:#}");
             ExitCode::from(code as u8)
         }
     }

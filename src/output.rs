@@ -26,11 +26,35 @@ pub fn lock(dir: &Path) -> Result<OutputLock> {
         .truncate(false)
         .write(true)
         .open(&path)
+        // Another user's lock file (cron's, 0644 under umask 022) in a
+        // shared folder: a lock needs only a file to hold, not to write.
+        .or_else(|e| match e.kind() {
+            std::io::ErrorKind::PermissionDenied => std::fs::File::open(&path),
+            _ => Err(e),
+        })
         .map_err(|source| Error::Write { path: path.clone(), source })?;
     match file.try_lock() {
-        Ok(()) => Ok(OutputLock { _file: file }),
+        // A set parked by a run killed between its two renames goes back
+        // before anything else, whatever this run goes on to do (a run
+        // that stops at an input error, `validate`): the period's reports
+        // must not stay missing until a run gets as far as writing.
+        Ok(()) => {
+            clear_left_behind(dir, |_| true)
+                .map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+            Ok(OutputLock { _file: file })
+        }
         Err(std::fs::TryLockError::WouldBlock) => Err(Error::Locked { path: dir.to_path_buf() }),
         Err(std::fs::TryLockError::Error(source)) => Err(Error::Write { path, source }),
+    }
+}
+
+/// Remove a file a run would leave misleading, if it is there.
+pub fn remove_stale(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(Error::Write { path: path.to_path_buf(), source: e })
+        }
+        _ => Ok(()),
     }
 }
 
@@ -347,6 +371,20 @@ mod tests {
         assert!(matches!(lock(dir.path()), Err(Error::Locked { .. })));
         drop(first);
         assert!(lock(dir.path()).is_ok());
+    }
+
+    /// Taking the lock puts back a set a killed run left parked, before the
+    /// run reads anything: a run that then stops at an input error must not
+    /// leave the period's reports missing.
+    #[test]
+    fn the_lock_puts_a_parked_set_back() {
+        let out = tempfile::tempdir().unwrap();
+        let parked = out.path().join(".2025-26.redress-parked");
+        std::fs::create_dir_all(&parked).unwrap();
+        std::fs::write(parked.join("run.json"), "{}").unwrap();
+        let _lock = lock(out.path()).unwrap();
+        assert!(!parked.exists());
+        assert_eq!(std::fs::read_to_string(out.path().join("2025-26/run.json")).unwrap(), "{}");
     }
 
     /// Both ways of swapping leave the new set in place and the old one

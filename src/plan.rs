@@ -132,21 +132,33 @@ impl Plan {
     pub fn reproduce_command(&self) -> String {
         let r = &self.request;
         let period = self.period.map(|p| p.to_string()).unwrap_or_default();
+        let word = |path: &std::path::Path| shell_word(&path.to_string_lossy());
         let mut command =
-            format!("redress run --config {} --period {period} --as-of {}", r.config.display(), self.as_of);
+            format!("redress run --config {} --period {period} --as-of {}", word(&r.config), self.as_of);
         for case in &r.cases {
-            command.push_str(&format!(" --cases {}", case.display()));
+            command.push_str(&format!(" --cases {}", word(case)));
         }
         if let Some(q) = &r.queries {
-            command.push_str(&format!(" --queries {}", q.display()));
+            command.push_str(&format!(" --queries {}", word(q)));
         }
         if let Some(t) = &r.templates {
-            command.push_str(&format!(" --templates {}", t.display()));
+            command.push_str(&format!(" --templates {}", word(t)));
         }
         if r.strict {
             command.push_str(" --strict");
         }
         command
+    }
+}
+
+/// A path as one shell word, so the reproducing command can be pasted: a
+/// path with a space or a `;` in it is quoted, not run as two commands.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./:=@%+,-".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
     }
 }
 
@@ -160,4 +172,17 @@ pub fn calendar_for(loaded: &LoadedConfig) -> Result<Calendar> {
         None => Calendar::embedded(c.division, &c.closure_days),
     }?;
     Ok(calendar.with_non_working_receipt(c.non_working_receipt))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_word;
+
+    #[test]
+    fn a_path_is_one_shell_word_however_it_is_spelt() {
+        assert_eq!(shell_word("in/cases-2025.csv"), "in/cases-2025.csv");
+        assert_eq!(shell_word("in/a b/x;rm -rf y.csv"), "'in/a b/x;rm -rf y.csv'");
+        assert_eq!(shell_word("O'Brien's.csv"), r"'O'\''Brien'\''s.csv'");
+        assert_eq!(shell_word(""), "''");
+    }
 }

@@ -49,8 +49,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Action::Add { from, days } => {
             let day_zero = calendar.day_zero(from)?;
             let due = calendar.add_working_days(from, days)?;
-            println!("{}", due.format("%Y-%m-%d"));
-            eprintln!(
+            out!("{}", due.format("%Y-%m-%d"));
+            say!(
                 "day 0 is {}; {days} working day(s) after it is {}",
                 day_zero.format("%a %d %b %Y"),
                 due.format("%a %d %b %Y")
@@ -58,7 +58,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         Action::Between { a, b } => {
             // A reply before day 0 (on the weekend it arrived) took none.
-            println!("{}", calendar.working_days_between(a, b)?.max(0));
+            out!("{}", calendar.working_days_between(a, b)?.max(0));
         }
     }
     Ok(())

@@ -76,7 +76,7 @@ pub struct Reporter {
 impl Reporter {
     pub fn progress(&self, message: &str) {
         if self.terminal || self.verbose {
-            eprintln!("redress: {message}");
+            say!("redress: {message}");
         }
     }
 
@@ -101,7 +101,7 @@ impl Reporter {
             ),
             None => others,
         };
-        eprintln!(
+        say!(
             "redress: {} {} as of {}: {} rows read from {} file(s), {} used, {} excluded, {} with warnings{others}; wrote {}",
             summary.landlord,
             summary.period.map_or("data quality".to_string(), |p| p.to_string()),
@@ -115,14 +115,14 @@ impl Reporter {
         );
         // Said in every run's log, cron's too: figures are missing values.
         for note in &q.notes {
-            eprintln!("redress: note: {note}");
+            say!("redress: note: {note}");
         }
         if self.terminal || self.verbose {
             for p in q.problems.iter().take(12) {
-                eprintln!("  {:>7} {:<8} {}: {}", p.rows, p.severity, p.column, p.problem);
+                say!("  {:>7} {:<8} {}: {}", p.rows, p.severity, p.column, p.problem);
             }
             let t = &summary.timings;
-            eprintln!(
+            say!(
                 "  timings ms: read {:.1}, validate {:.1}, calendar {:.1}, metrics {:.1}, render {:.1}, total {:.1}",
                 t.read_ms, t.validate_ms, t.calendar_ms, t.metrics_ms, t.render_ms, t.total_ms
             );

@@ -20,6 +20,6 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let opts = SampleOptions { rows: args.rows, seed: args.seed, faulty_rate: args.faulty_rate };
     let summary = generate(&opts, &args.out)?;
-    eprintln!("redress: wrote {} rows to {}", summary.rows, args.out.display());
+    say!("redress: wrote {} rows to {}", summary.rows, args.out.display());
     Ok(())
 }

@@ -30,9 +30,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         today(),
     )?;
     for p in &sa.problems {
-        println!("{}: {p}", sa.path.display());
+        out!("{}: {p}", sa.path.display());
     }
-    eprintln!(
+    say!(
         "redress: {}: {} provisions answered, {} error(s), {} warning(s)",
         sa.path.display(),
         sa.answered(),

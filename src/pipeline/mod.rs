@@ -116,6 +116,9 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         )?;
         return Err(failure);
     }
+    // The list a refused run left where `validate` writes it is out of date
+    // once a run gets past that refusal: the period's own list replaces it.
+    output::remove_stale(&plan.request.out.join("data-quality.csv"))?;
     let frames = prepared.take_frames();
     let catalogue = &plan.catalogue;
     let config = &plan.loaded.config;

@@ -285,7 +285,10 @@ fn the_customer_assembly_report_says_what_people_thought_and_what_the_ombudsman_
     wd.fixture("feedback", "in");
     let q2 = words("2025-26-Q2");
     assert!(q2.contains("Fewer than 5 people answered our survey"), "{q2}");
-    assert!(q2.contains("made 3 findings about complaints we had handled. It found we got something wrong in"), "{q2}");
+    assert!(
+        q2.contains("made 3 findings about complaints we had handled. It found we got something wrong in"),
+        "{q2}"
+    );
 }
 
 #[test]

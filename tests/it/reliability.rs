@@ -463,3 +463,25 @@ fn a_column_another_mapping_shadows_and_an_unmapped_name_are_said() {
     // the published annual report does not.
     assert!(!wd.read("out/2024-25/annual-complaints-report.html").contains("is not read"));
 }
+
+/// A wrapper that stops reading (a closed pipe on stderr and stdout) does
+/// not change the exit code: the run still succeeds, or still fails with
+/// its own code, where it used to panic with 101.
+#[test]
+fn a_closed_pipe_does_not_change_the_exit_code() {
+    use std::process::Stdio;
+    let wd = Workdir::with_fixture("handchecked");
+    let exit_with_pipes_closed = |r: Redress| {
+        let mut child = r.command().stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        child.wait().unwrap().code()
+    };
+    let run = wd.redress("run").config("in/landlord.toml").period("2024-25").out("out").arg("-v");
+    assert_eq!(exit_with_pipes_closed(run), Some(0));
+    assert!(wd.exists("out/2024-25/metrics.json"));
+    let missing = wd.redress("run").config("in/landlord.toml").cases("in/nope.csv").out("out");
+    assert_eq!(exit_with_pipes_closed(missing), Some(2));
+    let calendar = wd.redress("calendar").arg("add").from("2024-12-19").days(5);
+    assert_eq!(exit_with_pipes_closed(calendar), Some(0));
+}
