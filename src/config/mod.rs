@@ -4,6 +4,7 @@
 //! (2024); a landlord states only where its own policy differs.
 
 mod benchmarks;
+mod dates;
 mod input;
 mod reports;
 mod timescales;
@@ -39,7 +40,7 @@ pub struct Config {
     pub landlord: String,
     /// Pins the run date, so a published run can be reproduced exactly.
     /// `--as-of` overrides it; without either, today.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "dates::one")]
     pub as_of: Option<NaiveDate>,
     #[serde(default)]
     pub input: InputConfig,
@@ -316,6 +317,21 @@ respond = 20
 
     /// One header cannot feed two columns (one of them would silently get
     /// nothing), nor can a margin be nothing or more than everything.
+    /// Dates are read as `--as-of` reads them, and refused saying how to
+    /// write one.
+    #[test]
+    fn dates_are_read_in_either_form_and_refused_saying_how() {
+        let parse = |extra: &str| Config::parse(&format!("landlord = \"T\"\n{extra}"));
+        let day = |d| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        let c = parse("as_of = \"09/10/2026\"\n[calendar]\nclosure_days = [2025-12-29, \"2025-12-30\", \"31/12/2025\"]\n").unwrap();
+        assert_eq!(c.as_of, Some(day("2026-10-09")));
+        assert_eq!(c.calendar.closure_days, [day("2025-12-29"), day("2025-12-30"), day("2025-12-31")]);
+        for bad in ["as_of = \"2026-13-01\"", "[calendar]\nclosure_days = [\"Christmas\"]", "as_of = 20261009"] {
+            let e = parse(bad).unwrap_err();
+            assert!(e.contains("is not a date: give one as \"2025-12-29\" or \"29/12/2025\""), "{bad}: {e}");
+        }
+    }
+
     /// Timescales a policy's wording invites and no process could mean are
     /// refused naming the key and what to give instead.
     #[test]

@@ -262,7 +262,7 @@ pub struct CalendarConfig {
     #[serde(default)]
     pub bank_holidays_file: Option<PathBuf>,
     /// Extra days the landlord is closed (e.g. between Christmas and New Year).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::dates::many")]
     pub closure_days: Vec<NaiveDate>,
     #[serde(default)]
     pub non_working_receipt: NonWorkingReceipt,
