@@ -103,10 +103,49 @@ impl Plan {
             }
             (None, None) => None,
         };
+        let survey_files = loaded.files_of(&loaded.config.surveys);
+        let determination_files = loaded.files_of(&loaded.config.ombudsman);
+        let benchmark_files = loaded.benchmark_files();
+        // Before anything is read or written: a missing export is said with
+        // where it was named, since a path in the config is taken from the
+        // config's folder, not from where the command runs.
+        let named_in = |key: &str| {
+            format!("not found: named by {key} in {}, relative to its folder", request.config.display())
+        };
+        let cases_named_in = if request.cases.is_empty() {
+            named_in("input.cases")
+        } else {
+            "not found: given with --cases".into()
+        };
+        for (files, said) in [
+            (&case_files, cases_named_in),
+            (&survey_files, named_in("surveys.files")),
+            (&determination_files, named_in("ombudsman.files")),
+            (&benchmark_files, named_in("benchmarks.tsm_files")),
+        ] {
+            if let Some(missing) = files.iter().find(|f| !f.exists()) {
+                return Err(Error::input(missing, said));
+            }
+        }
+        // A year's run reads the annual report's files only once every
+        // figure is made: a missing one is said now, not minutes later.
+        if matches!(period, Some(Period::Year(_))) {
+            let annual = &loaded.config.annual_report;
+            for (key, file) in [
+                ("self_assessment", &annual.self_assessment),
+                ("governing_body_response", &annual.governing_body_response),
+                ("ombudsman_annual_letter", &annual.ombudsman_annual_letter),
+                ("code_file", &annual.code_file),
+            ] {
+                if let Some(path) = file.as_ref().map(|f| loaded.resolve(f)).filter(|p| !p.exists()) {
+                    return Err(Error::config(&path, named_in(&format!("annual_report.{key}"))));
+                }
+            }
+        }
         Ok(Plan {
-            survey_files: loaded.files_of(&loaded.config.surveys),
-            determination_files: loaded.files_of(&loaded.config.ombudsman),
-            benchmark_files: loaded.benchmark_files(),
+            survey_files,
+            determination_files,
+            benchmark_files,
             case_files,
             period,
             catalogue,

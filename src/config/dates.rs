@@ -14,7 +14,9 @@ fn date<E: Error>(value: toml::Value) -> Result<NaiveDate, E> {
     };
     NaiveDate::parse_from_str(&text, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(&text, "%d/%m/%Y"))
-        .map_err(|_| E::custom(format!("{value} is not a date: give one as \"2025-12-29\" or \"29/12/2025\"")))
+        .map_err(|_| {
+            E::custom(format!("{value} is not a date: give one as \"2025-12-29\" or \"29/12/2025\""))
+        })
 }
 
 pub fn one<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {

@@ -326,7 +326,9 @@ respond = 20
         let c = parse("as_of = \"09/10/2026\"\n[calendar]\nclosure_days = [2025-12-29, \"2025-12-30\", \"31/12/2025\"]\n").unwrap();
         assert_eq!(c.as_of, Some(day("2026-10-09")));
         assert_eq!(c.calendar.closure_days, [day("2025-12-29"), day("2025-12-30"), day("2025-12-31")]);
-        for bad in ["as_of = \"2026-13-01\"", "[calendar]\nclosure_days = [\"Christmas\"]", "as_of = 20261009"] {
+        for bad in
+            ["as_of = \"2026-13-01\"", "[calendar]\nclosure_days = [\"Christmas\"]", "as_of = 20261009"]
+        {
             let e = parse(bad).unwrap_err();
             assert!(e.contains("is not a date: give one as \"2025-12-29\" or \"29/12/2025\""), "{bad}: {e}");
         }

@@ -617,7 +617,7 @@ fn the_ombudsmans_annual_letter_is_published_escaped_in_its_own_section() {
     wd.create("in/landlord.toml", config);
     let stderr = run_ombudsman_year(&wd, "2025-26").expect_exit(1);
     assert!(
-        stderr.contains("annual_report.ombudsman_annual_letter: cannot read")
+        stderr.contains("not found: named by annual_report.ombudsman_annual_letter")
             && stderr.contains("no-such-letter.md"),
         "{stderr}"
     );

@@ -321,7 +321,20 @@ fn run_manifest_records_inputs_and_how_to_reproduce() {
 fn missing_inputs_and_columns_are_input_errors_naming_them() {
     let wd = Workdir::with_fixture("handchecked");
     let stderr = run(&wd).cases("in/nope.csv").out("out").expect_exit(2);
-    assert!(stderr.contains("in/nope.csv") && stderr.contains("cannot read"), "{stderr}");
+    assert!(stderr.contains("input in/nope.csv: not found: given with --cases"), "{stderr}");
+    assert!(!wd.exists("out"), "nothing is written, not even the lock, for a missing export");
+    let config = wd.read("in/landlord.toml");
+    wd.create("in/moved.toml", config.replace("cases.csv", "moved.csv"));
+    let stderr = wd.redress("run").config("in/moved.toml").out("out").expect_exit(2);
+    assert!(
+        stderr.contains(
+            "input in/moved.csv: not found: named by input.cases in in/moved.toml, relative to its folder"
+        ),
+        "{stderr}"
+    );
+    wd.create("in/no-sa.toml", config + "\n[annual_report]\nself_assessment = \"sa.toml\"\n");
+    let stderr = wd.redress("run").config("in/no-sa.toml").period("2024-25").out("out").expect_exit(1);
+    assert!(stderr.contains("in/sa.toml: not found: named by annual_report.self_assessment"), "{stderr}");
 
     wd.create("in/nostage.csv", "case_ref,received_date\nX1,2024-05-01\n");
     let stderr = run(&wd).cases("in/nostage.csv").out("out").expect_exit(2);
