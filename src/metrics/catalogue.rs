@@ -233,6 +233,37 @@ impl Catalogue {
         self.measures.iter().find(|m| m.id == id)
     }
 
+    /// A measure's rule for a report's reader: what is counted above and
+    /// below the line, in the counts' own words, without the ids
+    /// `queries/metrics.toml` and metrics.json name them by ([`Self::rule`]).
+    pub fn rule_in_words(&self, m: &MeasureDef) -> String {
+        let describe = |r: &str| {
+            let cr = self.count_ref(r).expect("checked");
+            let c = &self.counts[cr.count];
+            match cr.stream {
+                Some(s) => format!("{} (at {})", c.describe, s.replace("stage", "stage ")),
+                None => c.describe.clone(),
+            }
+        };
+        let mut rule = match (m.unit, &m.denominator) {
+            (Unit::Percent, Some(d)) => {
+                format!("Counted: {}. Out of: {}. As a percentage.", describe(&m.numerator), describe(d))
+            }
+            (Unit::Mean, Some(d)) => {
+                format!("Added up: {}. Divided by: {}.", describe(&m.numerator), describe(d))
+            }
+            (Unit::Per1000Homes, _) => {
+                crate::format::sentence(&format!("{}, per 1,000 homes owned", describe(&m.numerator)))
+            }
+            _ => crate::format::sentence(&describe(&m.numerator)),
+        };
+        if let Some(extra) = &m.describe {
+            rule.push(' ');
+            rule.push_str(&crate::format::sentence(extra));
+        }
+        rule
+    }
+
     /// Targets are set per stream and measure: `stage1_on_time_pct`.
     pub fn target_ids(&self) -> Vec<String> {
         self.measures

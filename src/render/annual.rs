@@ -311,9 +311,19 @@ pub struct Submission {
     pub homes_from: String,
     /// "" when homes are not configured.
     pub deadline: String,
+    /// The deadline is before the run date: the report says it "was due".
+    pub deadline_passed: bool,
+    /// Homes outside LCRA and LCHO (leasehold, market rent), and all homes,
+    /// for the sentence that gives the count; "" when there are none.
+    pub others: String,
+    pub all: String,
 }
 
-pub fn submission(homes: Option<&(FinancialYear, HomesOwned)>, year: FinancialYear) -> Submission {
+pub fn submission(
+    homes: Option<&(FinancialYear, HomesOwned)>,
+    year: FinancialYear,
+    as_of: NaiveDate,
+) -> Submission {
     let year_end = year.end();
     let (rule, deadline) = match homes {
         None => ("homes_not_configured", None),
@@ -332,6 +342,13 @@ pub fn submission(homes: Option<&(FinancialYear, HomesOwned)>, year: FinancialYe
         lcho: homes.map(|(_, h)| n(h.lcho)).unwrap_or_default(),
         homes_from: homes.map(|(from, _)| from.to_string()).unwrap_or_default(),
         deadline: deadline.map(format::uk_date).unwrap_or_default(),
+        deadline_passed: deadline.is_some_and(|d| d < as_of),
+        others: homes
+            .map(|(_, h)| h.others.values().sum::<u32>())
+            .filter(|&others| others > 0)
+            .map(n)
+            .unwrap_or_default(),
+        all: homes.map(|(_, h)| n(h.social() + h.others.values().sum::<u32>())).unwrap_or_default(),
     }
 }
 
@@ -523,7 +540,7 @@ pub(super) fn annual_context(
         }),
         has_self_assessment => a.self_assessment.is_some(),
         approval => a.self_assessment.as_ref().map(approval),
-        submission => submission(a.homes.as_ref(), r.period.financial_year()),
+        submission => submission(a.homes.as_ref(), r.period.financial_year(), input.as_of),
         summary => summary(sections),
         problems => problems(a),
         sections => sections,
@@ -563,12 +580,18 @@ mod tests {
         text.parse().unwrap()
     }
 
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
     #[test]
     fn over_1000_homes_submit_by_30_september_after_the_year() {
         let homes = (fy("2024-25"), HomesOwned { lcra: 33_057, lcho: 2_488, ..Default::default() });
-        let s = submission(Some(&homes), fy("2025-26"));
+        let s = submission(Some(&homes), fy("2025-26"), day("2026-06-01"));
         assert_eq!((s.rule, s.deadline.as_str()), ("over_1000", "30 Sep 2026"));
         assert_eq!((s.homes.as_str(), s.lcra.as_str(), s.lcho.as_str()), ("35,545", "33,057", "2,488"));
+        assert!(!s.deadline_passed);
+        assert_eq!((s.others.as_str(), s.all.as_str()), ("", "35,545"));
         assert_eq!(
             (s.homes_from.as_str(), s.year.as_str(), s.year_end.as_str()),
             ("2024-25", "2025-26", "31 Mar 2026")
@@ -577,8 +600,10 @@ mod tests {
         let s = submission(
             Some(&(fy("2025-26"), HomesOwned { lcra: 1_000, lcho: 1, ..Default::default() })),
             fy("2025-26"),
+            day("2026-10-01"),
         );
         assert_eq!(s.rule, "over_1000");
+        assert!(s.deadline_passed, "30 Sep 2026 is before the run date");
     }
 
     #[test]
@@ -587,9 +612,11 @@ mod tests {
         let s = submission(
             Some(&(fy("2025-26"), HomesOwned { lcra: 900, lcho: 100, ..Default::default() })),
             fy("2025-26"),
+            day("2026-09-30"),
         );
         assert_eq!((s.rule, s.deadline.as_str(), s.homes.as_str()), ("up_to_1000", "30 Sep 2026", "1,000"));
-        let s = submission(None, fy("2025-26"));
+        assert!(!s.deadline_passed, "due on the run date itself");
+        let s = submission(None, fy("2025-26"), day("2026-06-01"));
         assert_eq!((s.rule, s.deadline.as_str(), s.homes.as_str()), ("homes_not_configured", "", ""));
     }
 }

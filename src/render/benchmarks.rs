@@ -290,7 +290,7 @@ pub fn view(b: &Benchmarks, ours: &str) -> SectorView {
             format!("Similar landlords: {}, as the release describes us.", peers.description)
         }
         (None, AttributesFrom::Config) => {
-            format!("Similar landlords: {}, as [benchmarks] peer_attributes describes us.", peers.description)
+            format!("Similar landlords: {}, as our own settings describe us.", peers.description)
         }
         (None, _) => format!("Similar landlords: {}.", peers.description),
     });

@@ -625,6 +625,6 @@ pub fn definitions(catalogue: &Catalogue) -> Vec<Definition> {
     catalogue
         .measures
         .iter()
-        .map(|m| Definition { label: m.label.clone(), rule: catalogue.rule(m) })
+        .map(|m| Definition { label: m.label.clone(), rule: catalogue.rule_in_words(m) })
         .collect()
 }

@@ -124,12 +124,12 @@ fn the_annual_report_holds_the_year_the_self_assessment_and_the_response() {
         "Weekly stage 2 due-date review by the Complaints Manager. 31 Jul 2025",
         // TP09 and its rule.
         "TP09 LCRA 34.2% 41 120",
-        "an input figure from [tp09.\"<year>\"] in the config",
+        "an input figure from the landlord's survey results",
         // The self-assessment inside the report, its approval and its summary.
         "The self-assessment was completed by the Complaints Manager on 12 May 2025 and approved by the Customer Services Committee on 29 May 2025.",
         "Of the 72 provisions on the Housing Ombudsman's self-assessment form, we comply with 70 and do not yet comply with 2.",
         // When the year's submission is due: 2,000 + 150 homes, more than 1,000.
-        "We own 2,150 homes (2,000 low-cost rental and 150 low-cost home ownership, as configured from 2024-25), more than 1,000, so we must send our annual submission for 2024-25 to the Housing Ombudsman, with this report, the self-assessment and the governing body's response, by 30 Sep 2025. The Ombudsman's rule: landlords with more than 1,000 homes submit by 30 September after the end of the financial year (here 31 Mar 2025).",
+        "We own 2,150 social homes (2,000 low-cost rental and 150 low-cost home ownership, our figures from 2024-25), more than 1,000, so we must send our annual submission for 2024-25 to the Housing Ombudsman, with this report, the self-assessment and the governing body's response, by 30 Sep 2025. The Ombudsman's rule: landlords with more than 1,000 homes submit by 30 September after the end of the financial year (here 31 Mar 2025).",
         "Section 6: Complaints stages",
         // Learning quoted from the year's closed complaints.
         "Added a weekly check on overdue repairs.",
@@ -300,7 +300,7 @@ fn the_submission_deadline_follows_the_homes_configured_for_the_year() {
     );
     run_year(&wd).out("out").run();
     assert!(report_text(&wd, "annual-complaints-report.html").contains(
-        "We own 1,000 homes (900 low-cost rental and 100 low-cost home ownership, as configured from 2024-25), not more than 1,000, so we must send our annual submission for 2024-25 to the Housing Ombudsman, with this report, the self-assessment and the governing body's response, by 30 Sep 2025. The Ombudsman's rule: landlords with 1,000 homes or fewer submit within six months of the end of their financial year (here 31 Mar 2025)."
+        "We own 1,000 social homes (900 low-cost rental and 100 low-cost home ownership, our figures from 2024-25), not more than 1,000, so we must send our annual submission for 2024-25 to the Housing Ombudsman, with this report, the self-assessment and the governing body's response, by 30 Sep 2025. The Ombudsman's rule: landlords with 1,000 homes or fewer submit within six months of the end of their financial year (here 31 Mar 2025)."
     ));
     // No [homes] entry for the year: the report says so and gives no date.
     wd.create(
