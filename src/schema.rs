@@ -534,6 +534,18 @@ pub fn stock_types<'a>(own: impl IntoIterator<Item = (&'a String, &'a Vec<String
     SpellingTable::new(entries, &defaults)
 }
 
+/// The record types with a landlord's own names for them
+/// (`[input.record_types]`, "Service request" for an enquiry) first, so
+/// they win over the defaults.
+pub fn record_types(own: &std::collections::BTreeMap<String, Vec<String>>) -> SpellingTable {
+    let keys = |spellings: &[String]| spellings.iter().map(|s| spelling_key(s)).collect();
+    let mut entries: Vec<(String, Vec<String>)> =
+        own.iter().map(|(value, spellings)| (value.clone(), keys(spellings))).collect();
+    let defaults = owned(RECORD_TYPE_SPELLINGS);
+    entries.extend(defaults.iter().cloned());
+    SpellingTable::new(entries, &defaults)
+}
+
 /// The key a spelling is compared by: lower case, letters and digits only,
 /// so "Partially Upheld", "partly_upheld" and "PARTLY-UPHELD" compare alike.
 pub fn spelling_key(text: &str) -> String {

@@ -37,6 +37,7 @@ impl OtherExport {
             delimiter: self.delimiter.unwrap_or(base.delimiter),
             columns: self.columns.clone(),
             stock_types: base.stock_types.clone(),
+            record_types: base.record_types.clone(),
         }
     }
 }
@@ -69,6 +70,11 @@ pub struct InputConfig {
     /// and Other are.
     #[serde(default)]
     pub stock_types: indexmap::IndexMap<String, Vec<String>>,
+    /// Record type (complaint, compliment, suggestion, enquiry, feedback) ->
+    /// the export's own names for it ("Service request", "Stage 0"),
+    /// compared as stock types are; these win over the defaults.
+    #[serde(default)]
+    pub record_types: BTreeMap<String, Vec<String>>,
 }
 
 fn default_delimiter() -> char {
@@ -85,6 +91,7 @@ impl Default for InputConfig {
             delimiter: default_delimiter(),
             columns: BTreeMap::new(),
             stock_types: indexmap::IndexMap::new(),
+            record_types: BTreeMap::new(),
         }
     }
 }

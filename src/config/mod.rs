@@ -215,6 +215,17 @@ impl Config {
                 return Err(format!("input.stock_types: '{name}' needs a name and at least one spelling"));
             }
         }
+        for (name, spellings) in &self.input.record_types {
+            if !schema::RECORD_TYPES.contains(&name.as_str()) {
+                return Err(format!(
+                    "input.record_types: '{name}' is not a record type; expected one of {}",
+                    schema::RECORD_TYPES.join(", ")
+                ));
+            }
+            if spellings.iter().all(|s| schema::spelling_key(s).is_empty()) {
+                return Err(format!("input.record_types: '{name}' needs at least one spelling"));
+            }
+        }
         for (year, homes) in &self.homes {
             for name in homes.others.keys() {
                 if schema::TSM_STOCK_TYPES.contains(&name.as_str())

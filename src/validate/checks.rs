@@ -14,15 +14,19 @@ use crate::config::{Config, DateFormat};
 use crate::quality::{Check, ERROR, WARNING};
 use crate::schema::{
     case, outcome, Breakdown, ColumnSpec, Kind, SpellingTable, CASES, COMPLAINT, FIELDS_EXPECTED,
-    FIELDS_FOUND, HOUSEHOLD, LCRA, NOT_RECORDED, OUTCOME_SPELLINGS, RECORD_TYPE_SPELLINGS,
+    FIELDS_FOUND, HOUSEHOLD, LCRA, NOT_RECORDED, OUTCOME_SPELLINGS,
 };
 
 /// Parse every column by what it may hold ([`Kind`]); keep the text as
 /// `raw_<column>` for the data-quality report (tidied as it was loaded).
 pub(super) fn parse(raw_frame: LazyFrame, config: &Config, stock_types: &Arc<SpellingTable>) -> LazyFrame {
     let text_columns: Vec<Expr> = CASES.text_columns().map(|c| col(c).alias(raw(c))).collect();
-    let parsed: Vec<Expr> =
-        CASES.columns.iter().filter_map(|c| parsed(c, config.input.date_format, stock_types)).collect();
+    let record_types = Arc::new(crate::schema::record_types(&config.input.record_types));
+    let parsed: Vec<Expr> = CASES
+        .columns
+        .iter()
+        .filter_map(|c| parsed(c, config.input.date_format, stock_types, &record_types))
+        .collect();
     raw_frame
         .with_columns(text_columns)
         .with_columns(parsed)
@@ -55,7 +59,12 @@ fn blank() -> Expr {
 
 /// A column's value read from its text: null where it cannot be
 /// read, for the checks to report.
-fn parsed(column: &ColumnSpec, format: DateFormat, stock_types: &Arc<SpellingTable>) -> Option<Expr> {
+fn parsed(
+    column: &ColumnSpec,
+    format: DateFormat,
+    stock_types: &Arc<SpellingTable>,
+    record_types: &Arc<SpellingTable>,
+) -> Option<Expr> {
     let text = col(raw(column.name));
     let with_default = |default: &str, spellings: Arc<SpellingTable>| {
         when(text.clone().is_null())
@@ -66,7 +75,7 @@ fn parsed(column: &ColumnSpec, format: DateFormat, stock_types: &Arc<SpellingTab
         Kind::Reference | Kind::FreeText => text,
         Kind::Text if column.breakdown == Breakdown::Always => text.fill_null(lit(NOT_RECORDED)),
         Kind::Text => text,
-        Kind::RecordType => with_default(COMPLAINT, SpellingTable::from(RECORD_TYPE_SPELLINGS).into()),
+        Kind::RecordType => with_default(COMPLAINT, record_types.clone()),
         Kind::StockType => with_default(LCRA, stock_types.clone()),
         Kind::Stage => values::first_number_expr(text),
         Kind::Date => values::days_expr(text, format),
@@ -133,7 +142,7 @@ fn values_checks(
         Check::new(
             case::RECORD_TYPE,
             ERROR,
-            "unknown record type (expected complaint, compliment, suggestion, enquiry or feedback)",
+            "unknown record type (expected complaint, compliment, suggestion, enquiry or feedback; the export's own names go in [input.record_types])",
             col(raw(case::RECORD_TYPE)).is_not_null().and(col(case::RECORD_TYPE).is_null()),
             col(raw(case::RECORD_TYPE)),
         ),

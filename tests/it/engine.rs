@@ -654,3 +654,32 @@ fn a_newer_gov_uk_bank_holidays_file_extends_the_calendar() {
     let stderr = add("2028-12-01").expect_exit(1);
     assert!(stderr.contains("outside the working-day calendar (2029-2029)"), "{stderr}");
 }
+
+/// A landlord's own names for record types ("Service request" for an
+/// enquiry) are read once `[input.record_types]` names them; until then
+/// such a row is excluded, and the data-quality line says where they go.
+#[test]
+fn a_landlords_own_record_type_names_are_read_once_mapped() {
+    let wd = Workdir::with_fixture("handchecked");
+    let extra = "S1,Service request,,2025-02-03,2025-02-04,,,,,Repairs,Repair delay,Phone,LCRA,,,\n";
+    wd.create("in/cases.csv", wd.read("in/cases.csv") + extra);
+    run(&wd).period("2024-25").out("before").run();
+    let dq = wd.read("before/2024-25/data-quality.csv");
+    assert!(
+        dq.contains("in/cases.csv,19,S1,record_type,Service request,\"unknown record type (expected complaint, compliment, suggestion, enquiry or feedback; the export's own names go in [input.record_types])\",error"),
+        "{dq}"
+    );
+    let before = wd.json("before/2024-25/metrics.json");
+    let config = wd.read("in/landlord.toml") + "\n[input.record_types]\nenquiry = [\"Service Request\"]\n";
+    wd.create("in/landlord.toml", config);
+    run(&wd).period("2024-25").out("after").run();
+    assert!(!wd.read("after/2024-25/data-quality.csv").contains("S1,"));
+    let after = wd.json("after/2024-25/metrics.json");
+    let received = |m: &Value| figure(m, "enquiry_received", "2024-25")["numerator"].as_f64().unwrap();
+    assert_eq!(received(&after), received(&before) + 1.0);
+    // Only the record types there are.
+    let bad = wd.read("in/landlord.toml").replace("enquiry = [", "service_request = [");
+    wd.create("in/bad.toml", bad);
+    let stderr = wd.redress("run").config("in/bad.toml").out("out").expect_exit(1);
+    assert!(stderr.contains("input.record_types: 'service_request' is not a record type"), "{stderr}");
+}
