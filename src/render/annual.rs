@@ -360,7 +360,7 @@ pub fn problems(a: &AnnualInput) -> Vec<String> {
 /// Provisions answered "no", and answers the data contradicts.
 pub fn non_compliance(sections: &[SectionRows]) -> Table {
     let mut t = Table::new(
-        "Non-compliance with the Code found by the self-assessment, and answers the year's data questions",
+        "Non-compliance with the Code found by the self-assessment, and answers the year's figures call into question",
         "Provision",
         &[("Requirement", false), ("Finding", false), ("Action", false), ("By", false)],
     );

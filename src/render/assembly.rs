@@ -61,7 +61,7 @@ pub struct Promise {
     pub stage1_days: Option<u32>,
     /// The stage 1 clock starts at receipt, not the acknowledgement.
     pub stage1_from_receipt: bool,
-    /// None in a one-stage process.
+    /// None in a one-stage process, whose report says nothing of a stage 2.
     pub stage2_days: Option<u32>,
     pub stage2_from_receipt: bool,
 }
