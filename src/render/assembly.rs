@@ -83,14 +83,19 @@ pub struct Status {
     /// A figure id such as `stage1_on_time_pct`; the template words it.
     pub id: String,
     pub status: Rag,
-    /// The figure and its target as the other reports give them ("82.5%",
-    /// "259 of 314", "90.0%"); `better` is "higher" or "lower".
-    pub value: String,
-    pub working: Option<String>,
+    /// The figure as the other reports give it ("82.5%", "11.1"), and of
+    /// how many; None when fewer than the threshold are behind it, as a
+    /// percentage of a handful would give the handful away.
+    pub value: Option<String>,
+    pub part: Count,
+    pub whole: Count,
+    /// "82.5%", "10.0"; `better` is "higher" or "lower".
     pub target: String,
     pub better: crate::metrics::Better,
     /// "mean" figures are working days on average, which the report says.
     pub unit: Option<crate::metrics::Unit>,
+    /// The figure's name, for a measure the template has no words of its own for.
+    pub label: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -285,6 +290,7 @@ fn in_ten(pct: f64) -> i64 {
 #[allow(clippy::too_many_arguments)]
 pub fn assemble(
     r: &Results,
+    catalogue: &crate::metrics::Catalogue,
     timescales: &crate::config::Timescales,
     actions: &[LearningAction],
     screening: &Screening,
@@ -293,6 +299,7 @@ pub fn assemble(
     benchmarks: Option<&Benchmarks>,
 ) -> (Assembly, Vec<Held>) {
     let t = config.small_number_threshold;
+    let threshold = t;
     let n = |id: &str| r.figure(id, &r.period).map(|f| f.numerator).unwrap_or(0.0);
     let (now, before) = (on_time(r, &r.period, t), on_time(r, &r.previous, t));
     let on_time_figure = r.figure("complaints_on_time_pct", &r.period);
@@ -321,14 +328,17 @@ pub fn assemble(
         .map(|t| {
             let f = r.figure(&t.id, &r.period);
             let percent = f.is_some_and(|f| f.unit == crate::metrics::Unit::Percent);
+            let whole = f.and_then(|f| f.denominator).unwrap_or(0.0);
             Status {
                 id: t.id.clone(),
                 status: t.status,
-                value: f.map(super::views::value).unwrap_or_default(),
-                working: f.and_then(super::views::working),
+                value: f.filter(|_| whole >= f64::from(threshold)).map(super::views::value),
+                part: count(f.map_or(0.0, |f| f.numerator), threshold),
+                whole: count(whole, threshold),
                 target: format!("{}{}", format::one_place(t.target), if percent { "%" } else { "" }),
                 better: t.better,
                 unit: f.map(|f| f.unit),
+                label: crate::format::mid_sentence(&crate::metrics::figure_label(catalogue, &t.id)),
             }
         })
         .partition(|s| s.status == Rag::Green);

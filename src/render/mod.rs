@@ -159,6 +159,7 @@ fn render_pages(input: &RenderInput) -> Result<Vec<Output>> {
         };
         let (assembly, held) = assembly::assemble(
             r,
+            input.catalogue,
             input.timescales,
             input.actions,
             input.screening,

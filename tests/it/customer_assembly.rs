@@ -368,3 +368,30 @@ fn a_change_the_rounding_hides_is_called_a_little_better_or_worse() {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains("We answered 372 complaints, counting second looks, and 8 in every 10 of them on time (303 of 372). That is a little worse than last quarter, though it was also about 8 in every 10."), "{text}");
 }
+
+/// A target's figure is given only with at least the threshold of answers
+/// behind it: "100.0% (1 of 1)" would give away the one. With a threshold
+/// above every count of the sample's quarter, no percentage, average or
+/// count of a target appears, and each target is still said.
+#[test]
+fn a_targets_figure_with_few_behind_it_is_not_given() {
+    let wd = Workdir::new();
+    wd.sample();
+    let config = wd.read("sample-data/landlord.toml");
+    wd.create(
+        "sample-data/landlord.toml",
+        config.replace("small_number_threshold = 5\n", "small_number_threshold = 1000\n"),
+    );
+    wd.redress("run").run();
+    let text = text_of(&wd.read("reports/2026-27-Q2/customer-assembly.html"));
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("We did not meet our target for answering new complaints on time: we do not give the figure, as fewer than 1000 people are behind it; our target is at least 90.0%."),
+        "{text}"
+    );
+    // Take away the targets and the threshold: no other digit may remain.
+    let how_we_did = &text[text.find("How we did").unwrap()..text.find("What people thought").unwrap()];
+    let targets = regex::Regex::new(r"our target is at (least|most) \d+\.\d%?").unwrap();
+    let rest = targets.replace_all(how_we_did, "").replace("fewer than 1000", "");
+    assert!(!rest.chars().any(|c| c.is_ascii_digit()), "{rest}");
+}
