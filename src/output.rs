@@ -29,7 +29,9 @@ pub fn lock(dir: &Path) -> Result<OutputLock> {
         // Another user's lock file (cron's, 0644 under umask 022) in a
         // shared folder: a lock needs only a file to hold, not to write.
         .or_else(|e| match e.kind() {
-            std::io::ErrorKind::PermissionDenied => std::fs::File::open(&path),
+            std::io::ErrorKind::PermissionDenied if path.is_file() => {
+                std::fs::File::open(&path).map_err(|_| e)
+            }
             _ => Err(e),
         })
         .map_err(|source| Error::Write { path: path.clone(), source })?;
@@ -39,22 +41,11 @@ pub fn lock(dir: &Path) -> Result<OutputLock> {
         // that stops at an input error, `validate`): the period's reports
         // must not stay missing until a run gets as far as writing.
         Ok(()) => {
-            clear_left_behind(dir, |_| true)
-                .map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+            put_back_parked(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
             Ok(OutputLock { _file: file })
         }
         Err(std::fs::TryLockError::WouldBlock) => Err(Error::Locked { path: dir.to_path_buf() }),
         Err(std::fs::TryLockError::Error(source)) => Err(Error::Write { path, source }),
-    }
-}
-
-/// Remove a file a run would leave misleading, if it is there.
-pub fn remove_stale(path: &Path) -> Result<()> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(Error::Write { path: path.to_path_buf(), source: e })
-        }
-        _ => Ok(()),
     }
 }
 
@@ -251,6 +242,29 @@ fn clear_left_behind(parent: &Path, mine: impl Fn(&str) -> bool) -> std::io::Res
     Ok(())
 }
 
+/// Put back each set in `out` that a run killed between its two renames
+/// left parked where its period's folder is missing: only a folder of that
+/// name holding a `run.json`, redress's own, and nothing is removed (a
+/// writing run clears the rest, [`clear_left_behind`]).
+fn put_back_parked(out: &Path) -> std::io::Result<()> {
+    let Ok(entries) = std::fs::read_dir(out) else { return Ok(()) };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(period) = file_name.strip_prefix('.').and_then(|rest| rest.strip_suffix(".redress-parked"))
+        else {
+            continue;
+        };
+        let home = out.join(period);
+        if !period.is_empty()
+            && entry.path().join("run.json").is_file()
+            && std::fs::symlink_metadata(&home).is_err()
+        {
+            std::fs::rename(entry.path(), &home)?;
+        }
+    }
+    Ok(())
+}
+
 /// Remove the files in `parent` whose names `left` picks: what a run
 /// killed while writing one file left behind.
 fn remove_left_behind(parent: &Path, left: impl Fn(&str) -> bool) {
@@ -375,16 +389,41 @@ mod tests {
 
     /// Taking the lock puts back a set a killed run left parked, before the
     /// run reads anything: a run that then stops at an input error must not
-    /// leave the period's reports missing.
+    /// leave the period's reports missing. It moves nothing else and removes
+    /// nothing: not a parked set whose period is there, not a folder without
+    /// a run.json, not a half-written folder (the writing run's to clear).
     #[test]
-    fn the_lock_puts_a_parked_set_back() {
+    fn the_lock_puts_a_parked_set_back_and_touches_nothing_else() {
         let out = tempfile::tempdir().unwrap();
-        let parked = out.path().join(".2025-26.redress-parked");
-        std::fs::create_dir_all(&parked).unwrap();
-        std::fs::write(parked.join("run.json"), "{}").unwrap();
+        let folder = |name: &str, run_json: bool| {
+            let path = out.path().join(name);
+            std::fs::create_dir_all(&path).unwrap();
+            std::fs::write(path.join(if run_json { "run.json" } else { "notes.txt" }), name).unwrap();
+        };
+        folder(".2025-26.redress-parked", true);
+        folder(".2024-25.redress-parked", true);
+        folder("2024-25", true);
+        folder(".notes.redress-parked", false);
+        folder(".drafts.redress-abc123", false);
         let _lock = lock(out.path()).unwrap();
-        assert!(!parked.exists());
-        assert_eq!(std::fs::read_to_string(out.path().join("2025-26/run.json")).unwrap(), "{}");
+        let mut left: Vec<_> = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        let expected = [
+            ".2024-25.redress-parked",
+            ".drafts.redress-abc123",
+            ".notes.redress-parked",
+            ".redress.lock",
+            "2024-25",
+            "2025-26",
+        ];
+        assert_eq!(left, expected);
+        assert_eq!(
+            std::fs::read_to_string(out.path().join("2025-26/run.json")).unwrap(),
+            ".2025-26.redress-parked"
+        );
     }
 
     /// Both ways of swapping leave the new set in place and the old one

@@ -110,7 +110,10 @@ impl Plan {
         // where it was named, since a path in the config is taken from the
         // config's folder, not from where the command runs.
         let named_in = |key: &str| {
-            format!("not found: named by {key} in {}, relative to its folder", request.config.display())
+            format!(
+                "not found: named by {key} in {} (a relative path there is taken from the config's folder)",
+                request.config.display()
+            )
         };
         let cases_named_in = if request.cases.is_empty() {
             named_in("input.cases")
@@ -121,7 +124,6 @@ impl Plan {
             (&case_files, cases_named_in),
             (&survey_files, named_in("surveys.files")),
             (&determination_files, named_in("ombudsman.files")),
-            (&benchmark_files, named_in("benchmarks.tsm_files")),
         ] {
             if let Some(missing) = files.iter().find(|f| !f.exists()) {
                 return Err(Error::input(missing, said));

@@ -277,7 +277,7 @@ pub fn is_emerging(count: f64, previous: &[f64], config: &ThemesConfig) -> bool 
     if count < f64::from(config.emerging_min_count) || previous.is_empty() {
         return false;
     }
-    let average = previous.iter().sum::<f64>() / previous.len().max(1) as f64;
+    let average = previous.iter().sum::<f64>() / previous.len() as f64;
     count >= config.emerging_ratio * average
 }
 
@@ -343,7 +343,6 @@ mod tests {
         assert!(!is_emerging(8.0, &[4.0, 6.0, 8.0], &c)); // 8 < 9
         assert!(!is_emerging(4.0, &[0.0, 0.0, 1.0], &c)); // below the minimum
         assert!(is_emerging(5.0, &[0.0, 0.0, 0.0], &c)); // new, at the minimum
-                                                         // No period before this one in the data: nothing to compare with.
-        assert!(!is_emerging(5.0, &[], &c));
+        assert!(!is_emerging(5.0, &[], &c)); // no period before in the data
     }
 }

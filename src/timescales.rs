@@ -115,27 +115,35 @@ pub fn rules(ts: &Timescales, calendar: &Calendar) -> serde_json::Value {
 /// Each stream's timescales as a sentence, for every report's rules: what
 /// "on time" meant in this run.
 pub fn timescales_in_words(ts: &Timescales) -> Vec<String> {
+    let days = |n: u32| if n == 1 { "1 working day".to_string() } else { format!("{n} working days") };
+    let not_the_codes = match ts.ch02 {
+        crate::config::Ch02Timescales::Code => {
+            " (not the Complaint Handling Code's, which CH02 and the self-assessment use instead)"
+        }
+        crate::config::Ch02Timescales::Landlord => {
+            " (not the Complaint Handling Code's; CH02 uses these too, as configured, and the self-assessment the Code's)"
+        }
+    };
     let sentence = |who: &str, t: StageTimescale, code: Option<StageTimescale>| {
         let from = match t.clock_starts {
             ClockStart::Acknowledgement => "the acknowledgement",
             ClockStart::Receipt => "receipt",
         };
         let respond = match t.respond {
-            Some(days) if t.max_extension == 0 => {
-                format!("respond within {days} working days of {from}; no extension")
-            }
-            Some(days) => format!(
-                "respond within {days} working days of {from}; an agreed extension adds at most {} more",
+            Some(n) if t.max_extension == 0 => format!("respond within {} of {from}; no extension", days(n)),
+            Some(n) => format!(
+                "respond within {} of {from}; an agreed extension adds at most {} more",
+                days(n),
                 t.max_extension
             ),
             None => "no response timescale".to_string(),
         };
         let whose = match code {
             Some(code) if code == t => " (the Complaint Handling Code's)",
-            Some(_) => " (not the Complaint Handling Code's, which CH02 and the self-assessment use instead)",
+            Some(_) => not_the_codes,
             None => "",
         };
-        format!("{who}: acknowledge within {} working days of receipt; {respond}{whose}.", t.acknowledge)
+        format!("{who}: acknowledge within {} of receipt; {respond}{whose}.", days(t.acknowledge))
     };
     let mut words = vec![sentence("Stage 1 complaints", ts.stage(1), Some(CODE_STAGE1))];
     if ts.complaint.stages == 2 {

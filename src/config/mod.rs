@@ -354,6 +354,7 @@ respond = 20
             ("7.5", "floating point `7.5`"),
             ("\"10 calendar days\"", "string \"10 calendar days\""),
             ("-1", "integer `-1`"),
+            ("4294967295", "integer `4294967295`"),
         ] {
             let e = err(&format!("[timescales.complaint.stage1]\nrespond = {value}\n"));
             assert!(e.contains(says) && e.contains("a whole number of working days"), "{e}");

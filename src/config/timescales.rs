@@ -58,6 +58,10 @@ pub struct StageTimescaleConfig {
     pub clock_starts: Option<ClockStart>,
 }
 
+/// The most working days a timescale may be: four years, well past any
+/// policy's "no maximum", and far inside the day arithmetic's range.
+const MAX_WORKING_DAYS: u32 = 1000;
+
 /// A timescale in working days, refused in the analyst's words ("a whole
 /// number of working days") rather than serde's ("expected u32"): "10
 /// calendar days" and 7.5 are the mistakes a policy's wording invites.
@@ -67,13 +71,19 @@ fn working_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D
     impl Visitor<'_> for Days {
         type Value = u32;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a whole number of working days, such as 10 (calendar days are not supported)")
+            write!(f, "a whole number of working days up to {MAX_WORKING_DAYS}, such as 10 (calendar days are not supported)")
         }
         fn visit_i64<E: Error>(self, v: i64) -> Result<u32, E> {
-            u32::try_from(v).map_err(|_| E::invalid_value(Unexpected::Signed(v), &self))
+            u32::try_from(v)
+                .ok()
+                .filter(|&d| d <= MAX_WORKING_DAYS)
+                .ok_or_else(|| E::invalid_value(Unexpected::Signed(v), &self))
         }
         fn visit_u64<E: Error>(self, v: u64) -> Result<u32, E> {
-            u32::try_from(v).map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &self))
+            u32::try_from(v)
+                .ok()
+                .filter(|&d| d <= MAX_WORKING_DAYS)
+                .ok_or_else(|| E::invalid_value(Unexpected::Unsigned(v), &self))
         }
     }
     d.deserialize_any(Days).map(Some)

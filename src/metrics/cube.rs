@@ -742,13 +742,20 @@ impl Cube {
         total
     }
 
-    /// The stock types with a row in a month range.
-    /// The first month any row was counted in: a period before it is not
-    /// in the data, which is not the same as having nothing in it.
-    pub fn first_month(&self) -> Option<i32> {
-        self.cells.keys().map(|&(month, ..)| month).min()
+    /// The first month with any of count `count` in `stream`, for the
+    /// whole landlord: a period before it is not in the data, which is not
+    /// the same as having nothing in it. (An old Ombudsman finding or
+    /// survey says nothing of when the case export starts.)
+    pub fn first_month_of(&self, stream: &str, count: usize) -> Option<i32> {
+        let stream = self.names.get_index_of(stream)? as u32;
+        self.cells
+            .iter()
+            .filter(|((_, s, b, _), cell)| *s == stream && *b == ALL_BREAKDOWN && cell[count] > 0.0)
+            .map(|(&(month, ..), _)| month)
+            .min()
     }
 
+    /// The stock types with a row in a month range.
     pub(crate) fn stock_types(&self, months: &std::ops::RangeInclusive<i32>) -> BTreeSet<&str> {
         self.stock_types
             .range(months.clone())

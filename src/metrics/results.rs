@@ -86,7 +86,8 @@ pub struct ThemeRow {
     /// month counted), so an export that starts last year does not average
     /// in years it holds nothing of as 0.
     pub counts_before: Vec<f64>,
-    pub average_before: f64,
+    /// None with no period before in the data.
+    pub average_before: Option<f64>,
     pub emerging: bool,
     /// Of `count`: by the service area of the complaint, largest first.
     pub by_service_area: Vec<AreaCount>,
@@ -251,7 +252,9 @@ fn themes(maker: &FigureMaker, period: &Period, previous: &Period) -> Vec<ThemeR
             )
             .numerator
     };
-    let first_month = maker.cube.first_month();
+    // The data starts with the first complaint received in it.
+    let received = maker.catalogue.count_ref("received").expect("queries define received").count;
+    let first_month = maker.cube.first_month_of("complaints", received);
     let before: Vec<Period> = (1..=config.emerging_lookback as i32)
         .map(|k| period.back(k))
         .filter(|p| first_month.is_some_and(|first| month_index(p.start()) >= first))
@@ -271,7 +274,8 @@ fn themes(maker: &FigureMaker, period: &Period, previous: &Period) -> Vec<ThemeR
             ThemeRow {
                 by_service_area: by_area.map(|m| by_service_area(maker, m, period, &g)).unwrap_or_default(),
                 emerging: crate::themes::is_emerging(n, &history, config),
-                average_before: super::round(history.iter().sum::<f64>() / history.len().max(1) as f64, 1),
+                average_before: (!history.is_empty())
+                    .then(|| super::round(history.iter().sum::<f64>() / history.len() as f64, 1)),
                 counts_before: history,
                 theme: g,
                 count: n,

@@ -116,9 +116,11 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         )?;
         return Err(failure);
     }
-    // The list a refused run left where `validate` writes it is out of date
-    // once a run gets past that refusal: the period's own list replaces it.
-    output::remove_stale(&plan.request.out.join("data-quality.csv"))?;
+    // A list where `validate` (or a refused run) writes it is brought up to
+    // date once the period's own is written, so it never lists problems
+    // since fixed beside the reports; where there is none, none is made.
+    let beside = plan.request.out.join("data-quality.csv");
+    let latest_quality = beside.exists().then(|| quality_csv.clone());
     let frames = prepared.take_frames();
     let catalogue = &plan.catalogue;
     let config = &plan.loaded.config;
@@ -252,6 +254,9 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
         progress("writing outputs");
         output::write_set(&out_dir, &outputs)
     })?;
+    if let Some(bytes) = latest_quality {
+        output::write_atomic(&beside, &bytes)?;
+    }
     letting_go.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     let self_assessment = annual.as_ref().and_then(|a| {
         a.self_assessment.as_ref().map(|sa| SelfAssessmentSummary {

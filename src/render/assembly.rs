@@ -537,7 +537,7 @@ mod tests {
             previous: 0.0,
             change: 0.0,
             counts_before: Vec::new(),
-            average_before: 0.0,
+            average_before: None,
             emerging: false,
             by_service_area: Vec::new(),
         }

@@ -335,7 +335,7 @@ pub fn themes(results: &Results, lookback: u32) -> Table {
                 match r.counts_before.len() {
                     0 => Cell::text("no earlier data"),
                     n => Cell {
-                        text: format::one_place(r.average_before),
+                        text: r.average_before.map(format::one_place).unwrap_or_default(),
                         working: Some(format!(
                             "({}) ÷ {n}",
                             r.counts_before.iter().map(|c| format::count(*c)).collect::<Vec<_>>().join(" + "),
