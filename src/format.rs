@@ -26,8 +26,15 @@ pub fn thousands(text: &str) -> String {
 }
 
 /// A label in the middle of a sentence: its first letter small, the rest
-/// as written ("the Code's", "Ombudsman" keep their capitals).
+/// as written ("the Code's" keeps its capital); a label that starts with a
+/// name ("Ombudsman findings", "TSM") or an acronym keeps it.
 pub fn mid_sentence(label: &str) -> String {
+    let first = label.split_whitespace().next().unwrap_or_default();
+    let named = ["Ombudsman", "Housing", "Code", "HouseMark", "Regulator"].contains(&first)
+        || (first.len() > 1 && first.chars().all(|c| !c.is_lowercase()));
+    if named {
+        return label.to_string();
+    }
     let mut chars = label.chars();
     chars.next().map(|first| first.to_lowercase().chain(chars).collect()).unwrap_or_default()
 }
@@ -63,6 +70,20 @@ pub fn one_place(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_mid_sentence_keeps_its_names_and_the_text_a_sentence_its_stop() {
+        assert_eq!(
+            mid_sentence("Acknowledged within the Code's timescale"),
+            "acknowledged within the Code's timescale"
+        );
+        assert_eq!(mid_sentence("Ombudsman findings"), "Ombudsman findings");
+        assert_eq!(mid_sentence("TSM CH02"), "TSM CH02");
+        assert_eq!(mid_sentence("A"), "a");
+        assert_eq!(mid_sentence(""), "");
+        assert_eq!(sentence("counted apart"), "Counted apart.");
+        assert_eq!(sentence("Done."), "Done.");
+    }
 
     #[test]
     fn writes_uk_forms() {

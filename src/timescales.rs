@@ -399,12 +399,11 @@ fn by_the_code(
     let beyond_max = extended
         .and(calendar.through_expr(col(case::EXTENDED_DUE)).gt(calendar.through_expr(max_due)))
         .fill_null(false);
-    let code = [ack_decided, ack_on_time, on_time, beyond_max];
-    let mut exprs = own.map(|(name, landlord)| col(landlord).alias(name));
-    for ((expr, code), (name, landlord)) in exprs.iter_mut().zip(code).zip(own) {
-        *expr = when(by_code.clone()).then(code).otherwise(col(landlord)).alias(name);
-    }
-    exprs
+    let mut code = [ack_decided, ack_on_time, on_time, beyond_max].into_iter();
+    own.map(|(name, landlord)| {
+        let by_the_code = code.next().expect("one per column");
+        when(by_code.clone()).then(by_the_code).otherwise(col(landlord)).alias(name)
+    })
 }
 
 #[cfg(test)]

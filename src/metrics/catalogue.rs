@@ -253,7 +253,7 @@ impl Catalogue {
                 format!("Added up: {}. Divided by: {}.", describe(&m.numerator), describe(d))
             }
             (Unit::Per1000Homes, _) => {
-                crate::format::sentence(&format!("{}, per 1,000 homes owned", describe(&m.numerator)))
+                format!("Per 1,000 homes owned: {}.", describe(&m.numerator).trim_end_matches('.'))
             }
             _ => crate::format::sentence(&describe(&m.numerator)),
         };

@@ -474,8 +474,8 @@ fn the_self_assessment_flags_a_yes_to_4_3_and_8_4_in_a_year_of_complaint_handlin
         csv::Reader::from_reader(text.as_bytes()).records().map(|r| r.unwrap()).collect();
     let row = |id: &str| rows.iter().find(|r| &r[2] == id).unwrap_or_else(|| panic!("no provision {id}"));
     let measured =
-        "All complaints: ombudsman findings of a failing in complaint handling: 3; All complaints: ombudsman findings: 9";
-    let check = "Answered yes, but all complaints: ombudsman findings of a failing in complaint handling was 3 for the year.";
+        "All complaints: Ombudsman findings of a failing in complaint handling: 3; All complaints: Ombudsman findings: 9";
+    let check = "Answered yes, but all complaints: Ombudsman findings of a failing in complaint handling was 3 for the year.";
     for id in ["4.3", "8.4"] {
         assert_eq!((&row(id)[4], &row(id)[7], &row(id)[11]), ("Yes", measured, check), "provision {id}");
     }
@@ -528,7 +528,7 @@ fn a_year_without_failings_without_a_category_column_or_without_the_export_says_
         .unwrap();
     assert_eq!(
         (&row[7], &row[11]),
-        ("All complaints: ombudsman findings of a failing in complaint handling: 0; All complaints: ombudsman findings: 0", "")
+        ("All complaints: Ombudsman findings of a failing in complaint handling: 0; All complaints: Ombudsman findings: 0", "")
     );
 
     // Without a category column: no table by category, and the report, the
@@ -551,7 +551,7 @@ fn a_year_without_failings_without_a_category_column_or_without_the_export_says_
         "No figures: the Housing Ombudsman export has no category column ([ombudsman.columns] category in the configuration)."
     ));
     assert!(
-        !text.contains("Check: Answered yes, but all complaints: ombudsman"),
+        !text.contains("Check: Answered yes, but all complaints: Ombudsman"),
         "no flag without categories"
     );
     let m = wd.json("out/2025-26/metrics.json");

@@ -316,8 +316,8 @@ fn smt_report_crosses_themes_with_service_areas_and_the_monthly_pack_shows_feedb
         [
             "All complaints: satisfied with how the complaint was handled",
             "All complaints: satisfaction surveys returned",
-            "All complaints: ombudsman findings",
-            "All complaints: ombudsman maladministration rate",
+            "All complaints: Ombudsman findings",
+            "All complaints: Ombudsman maladministration rate",
             "Stage 1: from a household that complained before (repeat complainants)",
             "Stage 1: repeat issues (same household, same category)",
         ]
