@@ -526,22 +526,25 @@ impl From<Spellings> for SpellingTable {
 /// The stock types of a landlord: its own spellings first (so they win over
 /// the defaults), listed after the defaults.
 pub fn stock_types<'a>(own: impl IntoIterator<Item = (&'a String, &'a Vec<String>)>) -> SpellingTable {
-    let keys = |spellings: &[String]| spellings.iter().map(|s| spelling_key(s)).collect();
-    let mut entries: Vec<(String, Vec<String>)> =
-        own.into_iter().map(|(value, spellings)| (value.clone(), keys(spellings))).collect();
-    let defaults = owned(STOCK_TYPE_SPELLINGS);
-    entries.extend(defaults.iter().cloned());
-    SpellingTable::new(entries, &defaults)
+    own_first(own, STOCK_TYPE_SPELLINGS)
 }
 
 /// The record types with a landlord's own names for them
 /// (`[input.record_types]`, "Service request" for an enquiry) first, so
 /// they win over the defaults.
 pub fn record_types(own: &std::collections::BTreeMap<String, Vec<String>>) -> SpellingTable {
+    own_first(own, RECORD_TYPE_SPELLINGS)
+}
+
+/// A landlord's spellings, then the defaults, listed in the defaults' order.
+fn own_first<'a>(
+    own: impl IntoIterator<Item = (&'a String, &'a Vec<String>)>,
+    defaults: Spellings,
+) -> SpellingTable {
     let keys = |spellings: &[String]| spellings.iter().map(|s| spelling_key(s)).collect();
     let mut entries: Vec<(String, Vec<String>)> =
-        own.iter().map(|(value, spellings)| (value.clone(), keys(spellings))).collect();
-    let defaults = owned(RECORD_TYPE_SPELLINGS);
+        own.into_iter().map(|(value, spellings)| (value.clone(), keys(spellings))).collect();
+    let defaults = owned(defaults);
     entries.extend(defaults.iter().cloned());
     SpellingTable::new(entries, &defaults)
 }

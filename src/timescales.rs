@@ -216,18 +216,9 @@ pub fn schedule(
     // non-working day starts the clock where the calendar's non-working
     // receipt rule puts day 0, as a receipt that day would: under the
     // previous-working-day rule a Saturday acknowledgement counts as Friday's.
-    let ack_ordinal = col("day_zero") + col("ack_days");
     let clock_start = when(col("from_receipt").eq(lit(1)))
         .then(col("day_zero"))
-        .when(col(case::ACKNOWLEDGED).is_not_null())
-        .then(
-            dsl::min_horizontal([
-                calendar.day_zero_ordinal_expr(col(case::ACKNOWLEDGED)),
-                ack_ordinal.clone(),
-            ])
-            .expect("two inputs"),
-        )
-        .otherwise(ack_ordinal);
+        .otherwise(clock_from_acknowledgement(calendar, col("day_zero") + col("ack_days")));
     let lf = lf.with_columns([
         col("ack_effective").lt_eq(col(prepared::ACK_DUE)).alias(prepared::ACK_ON_TIME),
         // Decided: acknowledged (or answered), or the due date has passed.
@@ -339,6 +330,18 @@ pub fn schedule(
     Ok(Scheduled { cases, warnings, excluded })
 }
 
+/// The working day the response clock starts, counted from the
+/// acknowledgement: the day it was made, but never later than the day it
+/// was due (`ack_due`, an ordinal), and that day when none is recorded.
+fn clock_from_acknowledgement(calendar: &Calendar, ack_due: Expr) -> Expr {
+    when(col(case::ACKNOWLEDGED).is_not_null())
+        .then(
+            dsl::min_horizontal([calendar.day_zero_ordinal_expr(col(case::ACKNOWLEDGED)), ack_due.clone()])
+                .expect("two inputs"),
+        )
+        .otherwise(ack_due)
+}
+
 /// Acknowledged, responded on time and extended beyond the maximum by the
 /// Complaint Handling Code's own timescales, whatever the landlord's: the
 /// Regulator's CH02 is "within the Complaint Handling Code timescales", and
@@ -375,15 +378,7 @@ fn by_the_code(
     let nth = |ordinal: Expr| calendar.nth_expr(ordinal).fill_null(after_the_calendar.clone());
     let ack_ordinal = col("day_zero") + days(|t| t.acknowledge);
     let ack_due = nth(ack_ordinal.clone());
-    let clock_start = when(col(case::ACKNOWLEDGED).is_not_null())
-        .then(
-            dsl::min_horizontal([
-                calendar.day_zero_ordinal_expr(col(case::ACKNOWLEDGED)),
-                ack_ordinal.clone(),
-            ])
-            .expect("two inputs"),
-        )
-        .otherwise(ack_ordinal);
+    let clock_start = clock_from_acknowledgement(calendar, ack_ordinal);
     let respond = days(|t| t.respond.unwrap_or_default());
     let original_due = nth(clock_start.clone() + respond.clone());
     let max_due = nth(clock_start + respond + days(|t| t.max_extension));

@@ -351,21 +351,25 @@ fn the_change_since_last_quarter_is_judged_by_the_stated_margin() {
     assert!(!narrow.contains("about the same"), "{narrow}");
 }
 
+/// The words of the sample quarter's Customer Assembly report, one space
+/// apart, with one line of its config replaced.
+fn sample_quarter_words(line: &str, by: &str) -> String {
+    let wd = Workdir::new();
+    wd.sample();
+    let config = wd.read("sample-data/landlord.toml");
+    assert!(config.contains(line), "{line:?}");
+    wd.create("sample-data/landlord.toml", config.replace(line, by));
+    wd.redress("run").run();
+    let text = text_of(&wd.read("reports/2026-27-Q2/customer-assembly.html"));
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The sample's quarter answered 81.5% on time (303 of 372) against 83.2%
 /// (287 of 345): "8 in every 10" both times. Beyond the margin, the report
 /// says it is a little worse without two equal "in every 10"s saying so.
 #[test]
 fn a_change_the_rounding_hides_is_called_a_little_better_or_worse() {
-    let wd = Workdir::new();
-    wd.sample();
-    let config = wd.read("sample-data/landlord.toml");
-    wd.create(
-        "sample-data/landlord.toml",
-        config.replace("[customer_assembly]\n", "[customer_assembly]\nsame_within_points = 1\n"),
-    );
-    wd.redress("run").run();
-    let text = text_of(&wd.read("reports/2026-27-Q2/customer-assembly.html"));
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = sample_quarter_words("[customer_assembly]\n", "[customer_assembly]\nsame_within_points = 1\n");
     assert!(text.contains("We answered 372 complaints, counting second looks, and 8 in every 10 of them on time (303 of 372). That is a little worse than last quarter, though it was also about 8 in every 10."), "{text}");
 }
 
@@ -375,16 +379,7 @@ fn a_change_the_rounding_hides_is_called_a_little_better_or_worse() {
 /// count of a target appears, and each target is still said.
 #[test]
 fn a_targets_figure_with_few_behind_it_is_not_given() {
-    let wd = Workdir::new();
-    wd.sample();
-    let config = wd.read("sample-data/landlord.toml");
-    wd.create(
-        "sample-data/landlord.toml",
-        config.replace("small_number_threshold = 5\n", "small_number_threshold = 1000\n"),
-    );
-    wd.redress("run").run();
-    let text = text_of(&wd.read("reports/2026-27-Q2/customer-assembly.html"));
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = sample_quarter_words("small_number_threshold = 5\n", "small_number_threshold = 1000\n");
     assert!(
         text.contains("We did not meet our target for answering new complaints on time: we do not give the figure, as fewer than 1000 people are behind it; our target is at least 90.0%."),
         "{text}"
