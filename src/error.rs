@@ -30,6 +30,11 @@ pub enum Error {
     #[error("strict mode: {rows} row(s) have data errors; see {report}")]
     StrictDataErrors { rows: usize, report: PathBuf },
 
+    /// Case rows were read and every one was excluded: a wrong date format,
+    /// run date or export, not a period without complaints.
+    #[error("every one of the {rows} case row(s) read has a data error, so no report is made; see {report}")]
+    NoRowsUsed { rows: usize, report: PathBuf },
+
     /// The Code self-assessment file has errors (`validate-self-assessment`,
     /// or `run --strict` for a year).
     #[error("self-assessment {path}: {errors} error(s) to fix before publishing")]
@@ -71,7 +76,9 @@ impl Error {
         match self {
             Error::Usage(_) | Error::Config { .. } | Error::Calendar(_) => exit::USAGE_OR_CONFIG,
             Error::Input { .. } => exit::INPUT,
-            Error::StrictDataErrors { .. } | Error::SelfAssessment { .. } => exit::STRICT_DATA_ERRORS,
+            Error::StrictDataErrors { .. } | Error::NoRowsUsed { .. } | Error::SelfAssessment { .. } => {
+                exit::STRICT_DATA_ERRORS
+            }
             Error::Locked { .. } => exit::LOCKED,
             Error::Write { .. } | Error::Render { .. } | Error::Polars(_) => exit::OUTPUT_OR_INTERNAL,
         }

@@ -92,10 +92,10 @@ pub fn validate_only(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary>
 /// Strict: any excluded row fails the run (once `data-quality.csv` is written).
 fn strict_failure(plan: &Plan, prepared: &Prepared, out_dir: &std::path::Path) -> Option<Error> {
     let quality = &prepared.quality;
+    let report = || out_dir.join("data-quality.csv");
     // Survey and Ombudsman rows excluded count as much as case rows.
     let rows = quality.rows_excluded + quality.other_exports.iter().map(|e| e.rows_excluded).sum::<usize>();
-    (plan.request.strict && rows > 0)
-        .then(|| Error::StrictDataErrors { rows, report: out_dir.join("data-quality.csv") })
+    (plan.request.strict && rows > 0).then(|| Error::StrictDataErrors { rows, report: report() })
 }
 
 /// `redress run`: every output for the plan's period into `out/<period>/`.
@@ -109,7 +109,14 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Result<RunSummary> {
     // Strict, with rows excluded: no figure is worked out and the period's
     // reports are left as they were; the list of what must be fixed goes
     // where `validate` would write it.
-    if let Some(failure) = strict_failure(plan, &prepared, &plan.request.out) {
+    // Strict or not, a run whose every case row is excluded publishes
+    // nothing: reports of nothing would replace the last good ones.
+    let quality = &prepared.quality;
+    let nothing_used = (quality.rows_read > 0 && quality.rows_used == 0).then(|| Error::NoRowsUsed {
+        rows: quality.rows_read,
+        report: plan.request.out.join("data-quality.csv"),
+    });
+    if let Some(failure) = nothing_used.or_else(|| strict_failure(plan, &prepared, &plan.request.out)) {
         output::write_all(
             &plan.request.out,
             &[Output { name: "data-quality.csv".into(), bytes: quality_csv }],

@@ -485,3 +485,26 @@ fn a_closed_pipe_does_not_change_the_exit_code() {
     let calendar = wd.redress("calendar").arg("add").from("2024-12-19").days(5);
     assert_eq!(exit_with_pipes_closed(calendar), Some(0));
 }
+
+/// Every case row excluded (a wrong run date, date format or export) is not
+/// a quarter without complaints: strict or not, the run stops with exit 3,
+/// lists the rows where `validate` would, and leaves the published period
+/// as it was. An export with no rows at all still runs (above).
+#[test]
+fn a_run_whose_every_case_row_is_excluded_publishes_nothing() {
+    let wd = setup(format!("{HEADER}\nA1,1,2025-05-01,,,,,\n"));
+    on_cases(&wd, "run").period("2025-26-Q1").out("out").run();
+    let published = wd.read("out/2025-26-Q1/metrics.json");
+    wd.create("cases.csv", format!("{HEADER}\nF1,1,2025-07-01,,,,,\nF2,1,29/02/2025,,,,,\n"));
+    let stderr = on_cases(&wd, "run").period("2025-26-Q1").out("out").expect_exit(3);
+    assert!(
+        stderr.contains("every one of the 2 case row(s) read has a data error, so no report is made; see out/data-quality.csv"),
+        "{stderr}"
+    );
+    assert_eq!(wd.read("out/2025-26-Q1/metrics.json"), published);
+    assert!(wd
+        .read("out/data-quality.csv")
+        .contains("cases.csv,2,F2,received_date,29/02/2025,not a valid date"));
+    // `validate` lists them, as ever.
+    assert!(validate(&wd).1.contains(",F1,"));
+}
