@@ -255,8 +255,13 @@ fn put_back_parked(out: &Path) -> std::io::Result<()> {
             continue;
         };
         let home = out.join(period);
+        // Folders only, not links to them: a link is no set redress parked.
+        let real = |path: &Path, dir: bool| {
+            std::fs::symlink_metadata(path).is_ok_and(|m| if dir { m.is_dir() } else { m.is_file() })
+        };
         if !period.is_empty()
-            && entry.path().join("run.json").is_file()
+            && real(&entry.path(), true)
+            && real(&entry.path().join("run.json"), false)
             && std::fs::symlink_metadata(&home).is_err()
         {
             std::fs::rename(entry.path(), &home)?;

@@ -215,7 +215,16 @@ impl Config {
                 return Err(format!("input.stock_types: '{name}' needs a name and at least one spelling"));
             }
         }
+        let mut named: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
         for (name, spellings) in &self.input.record_types {
+            for spelling in spellings {
+                if let Some(other) = named.insert(schema::spelling_key(spelling), name).filter(|o| o != name)
+                {
+                    return Err(format!(
+                        "input.record_types: \"{spelling}\" is given for both '{other}' and '{name}'; a name means one record type"
+                    ));
+                }
+            }
             if !schema::RECORD_TYPES.contains(&name.as_str()) {
                 return Err(format!(
                     "input.record_types: '{name}' is not a record type; expected one of {}",
@@ -328,6 +337,15 @@ respond = 20
 
     /// One header cannot feed two columns (one of them would silently get
     /// nothing), nor can a margin be nothing or more than everything.
+    #[test]
+    fn a_record_type_name_means_one_record_type() {
+        let e = Config::parse(
+            "landlord = \"T\"\n[input.record_types]\ncomplaint = [\"Service request\"]\nenquiry = [\"service-request\"]\n",
+        )
+        .unwrap_err();
+        assert!(e.contains("is given for both 'complaint' and 'enquiry'"), "{e}");
+    }
+
     /// Dates are read as `--as-of` reads them, and refused saying how to
     /// write one.
     #[test]

@@ -84,8 +84,8 @@ pub struct Status {
     pub id: String,
     pub status: Rag,
     /// The figure as the other reports give it ("82.5%", "11.1"), and of
-    /// how many; None when fewer than the threshold are behind it, as a
-    /// percentage of a handful would give the handful away.
+    /// how many; None when it would give a small count away
+    /// ([`gives_away`]: a mean only needs the threshold behind it).
     pub value: Option<String>,
     pub part: Count,
     pub whole: Count,
@@ -268,10 +268,18 @@ const HELD_THEME: &str = "(held back)";
 /// The on-time percentage, when at least `threshold` responses stand behind it.
 fn on_time(r: &Results, period: &crate::period::Period, threshold: u32) -> Option<f64> {
     let f = r.figure("complaints_on_time_pct", period)?;
-    if f.denominator.unwrap_or(0.0) < f64::from(threshold) {
+    if gives_away(f.numerator, f.denominator.unwrap_or(0.0), threshold) {
         return None;
     }
     f.value
+}
+
+/// A share of `whole` would give a small count away: too few behind it, or
+/// a part, or the rest, of between 1 and the threshold (95% of 40 is 38,
+/// so 2 were not).
+fn gives_away(part: f64, whole: f64, threshold: u32) -> bool {
+    let small = |n: f64| n > 0.0 && n < f64::from(threshold);
+    whole < f64::from(threshold) || small(part) || small(whole - part)
 }
 
 /// A percentage as "N in every 10": never "10" unless all were, never "0"
@@ -332,7 +340,12 @@ pub fn assemble(
             Status {
                 id: t.id.clone(),
                 status: t.status,
-                value: f.filter(|_| whole >= f64::from(threshold)).map(super::views::value),
+                value: f
+                    .filter(|f| {
+                        !gives_away(f.numerator, whole, threshold) || f.unit == crate::metrics::Unit::Mean
+                    })
+                    .filter(|_| whole >= f64::from(threshold))
+                    .map(super::views::value),
                 part: count(f.map_or(0.0, |f| f.numerator), threshold),
                 whole: count(whole, threshold),
                 target: format!("{}{}", format::one_place(t.target), if percent { "%" } else { "" }),
@@ -381,7 +394,9 @@ pub fn assemble(
         let pct = satisfaction.and_then(|f| f.value);
         Satisfaction {
             surveyed: count(surveyed, t),
-            in_ten: pct.filter(|_| surveyed >= f64::from(t)).map(in_ten),
+            in_ten: pct
+                .filter(|_| !gives_away(satisfaction.map_or(0.0, |f| f.numerator), surveyed, t))
+                .map(in_ten),
             satisfied: count(satisfaction.map_or(0.0, |f| f.numerator), t),
         }
     });

@@ -381,9 +381,14 @@ fn a_change_the_rounding_hides_is_called_a_little_better_or_worse() {
 fn a_targets_figure_with_few_behind_it_is_not_given() {
     let text = sample_quarter_words("small_number_threshold = 5\n", "small_number_threshold = 1000\n");
     assert!(
-        text.contains("We did not meet our target for answering new complaints on time: we do not give the figure, as fewer than 1000 people are behind it; our target is at least 90.0%."),
+        text.contains("We did not meet our target for answering new complaints on time: we do not give the figure, as it would show a count of fewer than 1000 people; our target is at least 90.0%."),
         "{text}"
     );
+    // A share whose part, or rest, is small gives it away: at a threshold
+    // of 50, stage 2's 75.9% (44 of 58) would show that 14 were late.
+    let text50 = sample_quarter_words("small_number_threshold = 5\n", "small_number_threshold = 50\n");
+    assert!(!text50.contains("75.9%") && !text50.contains("44 of 58"), "{text50}");
+    assert!(text50.contains("82.5% (259 of 314)"), "{text50}");
     // Take away the targets and the threshold: no other digit may remain.
     let how_we_did = &text[text.find("How we did").unwrap()..text.find("What people thought").unwrap()];
     let targets = regex::Regex::new(r"our target is at (least|most) \d+\.\d%?").unwrap();
