@@ -335,8 +335,8 @@ respond = 20
         assert!(err.contains("case_reference"), "{err}");
     }
 
-    /// One header cannot feed two columns (one of them would silently get
-    /// nothing), nor can a margin be nothing or more than everything.
+    /// A landlord's name for a record type means one of them: which would
+    /// win is not for the order of the config to decide.
     #[test]
     fn a_record_type_name_means_one_record_type() {
         let e = Config::parse(
@@ -386,6 +386,8 @@ respond = 20
         assert!(Config::parse("landlord = \"T\"\n[timescales.complaint.stage1]\nacknowledge = 0\n").is_ok());
     }
 
+    /// One header cannot feed two columns (one of them would silently get
+    /// nothing), nor can a margin be nothing or more than everything.
     #[test]
     fn one_header_for_two_columns_and_a_margin_out_of_range_are_errors() {
         let err = Config::parse(
