@@ -21,6 +21,9 @@ pub enum Reason {
     DateOfBirth,
     ListedName,
     ResidentName,
+    /// A recorded theme named like a held one ("Theme held back 2 (personal
+    /// data)"), held so no theme can pass for another's label.
+    HeldThemeShape,
 }
 
 impl Reason {
@@ -35,7 +38,13 @@ impl Reason {
             Reason::DateOfBirth => "date of birth",
             Reason::ListedName => "listed name",
             Reason::ResidentName => "a resident's name",
+            Reason::HeldThemeShape => "the shape of a held theme's name",
         }
+    }
+
+    /// Reasons as a report lists them: "postcode; a resident's name".
+    pub fn listed(reasons: &[Reason]) -> String {
+        reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("; ")
     }
 }
 
@@ -469,8 +478,7 @@ pub struct Screening {
 pub(crate) fn theme_key(theme: &str) -> String {
     let mut folded = String::new();
     fold_into(&mut folded, theme);
-    folded.retain(char::is_alphanumeric);
-    folded
+    crate::ingest::header_key(&folded)
 }
 
 /// The first line of a text, as reports quote it, folded and with its

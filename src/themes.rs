@@ -170,7 +170,7 @@ pub fn hold_back_personal(
         .map(|theme| {
             // A theme of a held one's shape is held, whatever is let through.
             if is_theme_held_back(theme) {
-                return Some(Vec::new());
+                return Some(vec![Reason::HeldThemeShape]);
             }
             if finder.has_theme(theme) || allowed.allows(theme) {
                 return None;
@@ -203,8 +203,7 @@ pub fn hold_back_personal(
         .zip(first_case)
         .map(|((theme, why), case_ref)| match why {
             None => theme.to_string(),
-            Some(mut reasons) => {
-                reasons.sort();
+            Some(reasons) => {
                 let shown_as = theme_held_back(themes.len() + 1);
                 themes.push(HeldTheme {
                     shown_as: shown_as.clone(),

@@ -125,10 +125,7 @@ pub fn timescales_in_words(ts: &Timescales) -> Vec<String> {
         }
     };
     let sentence = |who: &str, t: StageTimescale, code: Option<StageTimescale>| {
-        let from = match t.clock_starts {
-            ClockStart::Acknowledgement => "the acknowledgement",
-            ClockStart::Receipt => "receipt",
-        };
+        let from = t.clock_starts.counted_from();
         let respond = match t.respond {
             Some(n) if t.max_extension == 0 => format!("respond within {} of {from}; no extension", days(n)),
             Some(n) => format!(

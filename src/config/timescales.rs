@@ -22,6 +22,14 @@ pub enum ClockStart {
 }
 
 impl ClockStart {
+    /// What a response is counted from, in a report's words.
+    pub fn counted_from(self) -> &'static str {
+        match self {
+            ClockStart::Acknowledgement => "the acknowledgement",
+            ClockStart::Receipt => "receipt",
+        }
+    }
+
     /// As the config spells it.
     pub fn as_str(self) -> &'static str {
         match self {

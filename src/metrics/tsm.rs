@@ -43,10 +43,7 @@ pub struct TsmTimescale {
 impl TsmTimescale {
     /// The timescale in words, for the reports' TSM return.
     pub fn describe(&self) -> String {
-        let from = match self.clock_starts {
-            ClockStart::Acknowledgement => "the acknowledgement",
-            ClockStart::Receipt => "receipt",
-        };
+        let from = self.clock_starts.counted_from();
         let respond = match self.respond {
             Some(days) => format!("; respond within {days} of {from}"),
             None => String::new(),

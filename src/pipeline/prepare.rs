@@ -246,25 +246,19 @@ fn notes(files: &[InputFile]) -> Vec<String> {
     notes
 }
 
-/// Why a recorded theme with the shape of a held one's name was held.
-pub const SHAPE_OF_A_HELD_THEME: &str = "the shape of a held theme's name";
-
 /// What the data-quality notes say of the recorded themes held back as
 /// personal data: how many, on how many rows, why, what they are shown as
 /// and a case of each; never their names, which the analyst finds in the
 /// export by the case.
 fn held_themes_note(held: &crate::themes::HeldThemes) -> String {
-    let mut why: Vec<&str> = held.reasons().iter().map(|r| r.as_str()).collect();
-    if held.themes.iter().any(|t| t.reasons.is_empty()) {
-        why.push(SHAPE_OF_A_HELD_THEME);
-    }
+    let why = crate::screen::Reason::listed(&held.reasons());
     let each: Vec<String> =
         held.themes.iter().map(|t| format!("\"{}\" (case {})", t.shown_as, t.case_ref)).collect();
     format!(
         "{} recorded learning theme(s), on {} usable row(s) of every period, held back from every output as their names may hold personal data ({}), each shown under a name of its own: {}",
         held.themes.len(),
         crate::format::count(held.rows as f64),
-        why.join("; "),
+        why,
         each.join(", ")
     )
 }

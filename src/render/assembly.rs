@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::config::CustomerAssemblyConfig;
 use crate::format;
 use crate::metrics::benchmarks::{Benchmarks, Standing};
-use crate::metrics::{LearningAction, Rag, Results, ThemeRow};
+use crate::metrics::{Figure, LearningAction, Rag, Results, ThemeRow};
 use crate::screen::{Reason, Screening};
 use crate::sector::{Stock, TsmCode};
 
@@ -266,12 +266,17 @@ pub struct Held {
 const HELD_THEME: &str = "(held back)";
 
 /// The on-time percentage, when at least `threshold` responses stand behind it.
-fn on_time(r: &Results, period: &crate::period::Period, threshold: u32) -> Option<f64> {
-    let f = r.figure("complaints_on_time_pct", period)?;
-    if gives_away(f.numerator, f.denominator.unwrap_or(0.0), threshold) {
-        return None;
-    }
-    f.value
+/// Stage 1 and 2 answers on time in `period`, and the share, when the
+/// share gives no small count away.
+fn on_time<'a>(
+    r: &'a Results,
+    period: &crate::period::Period,
+    threshold: u32,
+) -> (Option<&'a Figure>, Option<f64>) {
+    let f = r.figure("complaints_on_time_pct", period);
+    let share =
+        f.filter(|f| !gives_away(f.numerator, f.denominator.unwrap_or(0.0), threshold)).and_then(|f| f.value);
+    (f, share)
 }
 
 /// A share of `whole` would give a small count away: too few behind it, or
@@ -307,10 +312,8 @@ pub fn assemble(
     benchmarks: Option<&Benchmarks>,
 ) -> (Assembly, Vec<Held>) {
     let t = config.small_number_threshold;
-    let threshold = t;
     let n = |id: &str| r.figure(id, &r.period).map(|f| f.numerator).unwrap_or(0.0);
-    let (now, before) = (on_time(r, &r.period, t), on_time(r, &r.previous, t));
-    let on_time_figure = r.figure("complaints_on_time_pct", &r.period);
+    let ((on_time_figure, now), (_, before)) = (on_time(r, &r.period, t), on_time(r, &r.previous, t));
     // Judged on the percentages, not the rounded "in every 10": a change of
     // under `same_within_points` is "about the same", which the report says.
     let within = config.same_within_points;
@@ -333,25 +336,22 @@ pub fn assemble(
         .targets
         .iter()
         .filter(|t| t.status != Rag::None)
-        .map(|t| {
-            let f = r.figure(&t.id, &r.period);
+        .map(|target| {
+            let f = r.figure(&target.id, &r.period);
             let percent = f.is_some_and(|f| f.unit == crate::metrics::Unit::Percent);
             let whole = f.and_then(|f| f.denominator).unwrap_or(0.0);
+            // A mean gives no count away beyond how many are behind it.
+            let hidden = |f: &&Figure| whole < f64::from(t) || (percent && gives_away(f.numerator, whole, t));
             Status {
-                id: t.id.clone(),
-                status: t.status,
-                value: f
-                    .filter(|f| {
-                        !gives_away(f.numerator, whole, threshold) || f.unit == crate::metrics::Unit::Mean
-                    })
-                    .filter(|_| whole >= f64::from(threshold))
-                    .map(super::views::value),
-                part: count(f.map_or(0.0, |f| f.numerator), threshold),
-                whole: count(whole, threshold),
-                target: format!("{}{}", format::one_place(t.target), if percent { "%" } else { "" }),
-                better: t.better,
+                id: target.id.clone(),
+                status: target.status,
+                value: f.filter(|f| !hidden(f)).map(super::views::value),
+                part: count(f.map_or(0.0, |f| f.numerator), t),
+                whole: count(whole, t),
+                target: format!("{}{}", format::one_place(target.target), if percent { "%" } else { "" }),
+                better: target.better,
                 unit: f.map(|f| f.unit),
-                label: crate::format::mid_sentence(&crate::metrics::figure_label(catalogue, &t.id)),
+                label: crate::format::mid_sentence(&crate::metrics::figure_label(catalogue, &target.id)),
             }
         })
         .partition(|s| s.status == Rag::Green);
@@ -405,7 +405,7 @@ pub fn assemble(
         // Findings on the merits: outside jurisdiction and withdrawn are not
         // decisions about us. The Ombudsman publishes its decisions, so the
         // counts are given whatever their size.
-        let shown = |n: f64| Count { text: format::count(n), suppressed: false };
+        let shown = |n: f64| count(n, 0);
         OmbudsmanFindings {
             findings: shown(rate.and_then(|f| f.denominator).unwrap_or(0.0)),
             failings: shown(rate.map_or(0.0, |f| f.numerator)),
@@ -459,9 +459,7 @@ pub fn quote_learning<'a, 'b>(
     max: usize,
 ) -> (Vec<(&'a ThemeRow, Vec<String>)>, Vec<Held>) {
     let Screening { screen, named, held_themes, allowed } = screening;
-    let said = |reasons: &[Reason]| {
-        (!reasons.is_empty()).then(|| reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("; "))
-    };
+    let said = |reasons: &[Reason]| (!reasons.is_empty()).then(|| Reason::listed(reasons));
     // Actions repeat across cases ("Staff briefed", a standard fix), so
     // each distinct text is screened once. One that names a resident on
     // any row of the export is held on every case, as it is its quoted
@@ -483,15 +481,10 @@ pub fn quote_learning<'a, 'b>(
     let mut held = Vec::new();
     let mut out = Vec::new();
     for th in themes.iter().filter(|th| th.count > 0.0) {
-        // Held back from every output as it was read (`themes::hold_back_personal`).
+        // Held back from every output as it was read, screened once there
+        // (`themes::hold_back_personal`; the taxonomy's own are never held).
         let held_theme = held_themes.as_ref().and_then(|h| h.shown_as(&th.theme));
-        let why = match held_theme {
-            Some(h) => {
-                said(&h.reasons).or_else(|| Some(crate::pipeline::prepare::SHAPE_OF_A_HELD_THEME.into()))
-            }
-            None if allowed.allows(&th.theme) => None,
-            None => said(&screen.check(&th.theme)),
-        };
+        let why = held_theme.and_then(|h| said(&h.reasons));
         if let Some(reasons) = why {
             let complaints = format::count(th.count);
             held.push(Held {
